@@ -1,0 +1,43 @@
+// What each rule scope gets to look at.
+import type { EngineModel } from '../engines/types.js';
+import type { RouterVersion } from '../router/types.js';
+import type { KObject, ResourceRef } from '../types.js';
+
+/** One engine workload in its role, as discovery found it. */
+export interface EngineSide {
+  role: 'prefill' | 'decode';
+  resource: ResourceRef;
+  /** the workload object (plain view, after apply) */
+  object: KObject;
+  /** kpt-style path of the serving pod template, e.g. spec.template or spec.leaderWorkerTemplate.leaderTemplate */
+  templatePath: string;
+  /** path of the engine container, e.g. spec.template.spec.containers[0] */
+  containerPath: string;
+  container: KObject;
+  engine: EngineModel;
+  replicas: number;
+}
+
+export interface PairContext {
+  version: RouterVersion;
+  prefill: EngineSide;
+  decode: EngineSide;
+  /** the port the InferencePool targets: the prefill engine and the decode sidecar listen on it */
+  poolPort: number;
+  /** the decode pod's routing sidecar, whether it was there or injected */
+  sidecar?: { containerPath: string; container: KObject; targetPort: number; targetPath?: string; injected: boolean };
+  /** block size the EPP config uses (override, or derived from the decode engine) */
+  eppBlockSizeTokens: number;
+  /** the NIXL side-channel port each vLLM engine uses */
+  sideChannelPort: { prefill?: number; decode?: number };
+}
+
+export interface EppContext {
+  version: RouterVersion;
+  /** the EndpointPickerConfig as plain data */
+  config: KObject;
+  /** where the config lives: the resource and the field holding it (e.g. data.epp-config.yaml or spec.epp.config) */
+  origin: { resource?: ResourceRef; path: string; generated: boolean };
+  /** the engines' KV block size, when known */
+  engineBlockSize?: number;
+}
