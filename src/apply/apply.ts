@@ -1,0 +1,160 @@
+// Apply: carry out a plan's operations on the YAML Document. Knows nothing about P/D; edits go through the Document
+// API so everything around them (comments, key order, quoting, tool annotations) stays as it was.
+
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import { describe, sameRef } from '../discover/workloads.js';
+import type { Path } from '../paths.js';
+import type { Op } from '../plan/types.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../plan/plan.js';
+import type { ResourceListInput } from '../read/resource-list.js';
+import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isToolAnnotation, newResourceAnnotations } from './annotations.js';
+
+export interface ApplyOutcome {
+  /** what was changed, per resource (for the summary results), in the order of the first change */
+  changes: { ref: ResourceRef; notes: string[] }[];
+  results: Result[];
+}
+
+export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePath: string): ApplyOutcome {
+  const byResource = new Map<string, { ref: ResourceRef; notes: string[] }>();
+  const results: Result[] = [];
+  const note = (ref: ResourceRef, text: string) => {
+    const key = describe(ref);
+    const entry = byResource.get(key) ?? { ref, notes: [] };
+    entry.notes.push(text);
+    byResource.set(key, entry);
+  };
+  let newIndex = nextIndexInFile(input, newFilePath);
+  for (const op of ops) {
+    switch (op.op) {
+      case 'ensure':
+        if (ensure(input.doc, op.item.node, op.path, op.value)) note(op.item.ref, op.note);
+        break;
+      case 'append':
+        append(input.doc, op.item.node, op.path, op.value);
+        note(op.item.ref, `added ${op.note}`);
+        break;
+      case 'upsert': {
+        const outcome = upsert(input, op.object, () => newResourceAnnotations(newFilePath, newIndex++));
+        if (outcome === 'added' || outcome === 'refreshed') note(refOf(op.object), `${outcome} by pd-disagg`);
+        else if (outcome === 'user-owned') results.push(userOwned(op.object));
+        break;
+      }
+    }
+  }
+  return { changes: [...byResource.values()], results };
+}
+
+export function refOf(object: KObject): ResourceRef {
+  const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
+  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+  return ref;
+}
+
+/** Walk to the collection that holds the last path segment, creating maps on the way (replacing nulls). */
+function parentOf(doc: Document, root: YAMLMap, path: Path): YAMLMap | undefined {
+  let node: Node = root;
+  for (const key of path.slice(0, -1)) {
+    let next = (node as YAMLMap).get(key, true) as Node | undefined;
+    if (next === undefined || (isScalar(next) && next.value === null)) {
+      next = doc.createNode({}) as Node;
+      (node as YAMLMap).set(key, next);
+    }
+    if (!isMap(next) && !isSeq(next)) return undefined;
+    node = next;
+  }
+  return node as YAMLMap;
+}
+
+function ensure(doc: Document, root: YAMLMap, path: Path, value: unknown): boolean {
+  const parent = parentOf(doc, root, path);
+  if (!parent) return false;
+  const key = path[path.length - 1]!;
+  const current = parent.get(key, true) as Node | undefined;
+  if (current !== undefined && !(isScalar(current) && current.value === null)) return false;
+  parent.set(key, doc.createNode(value));
+  return true;
+}
+
+function append(doc: Document, root: YAMLMap, path: Path, value: unknown): void {
+  const parent = parentOf(doc, root, path);
+  if (!parent) throw new Error(`cannot append at ${path.join('.')}: a parent is not a mapping`);
+  const key = path[path.length - 1]!;
+  const current = parent.get(key, true) as Node | undefined;
+  if (isSeq(current)) {
+    current.items.push(doc.createNode(value) as Node);
+    // a flow-style `[]` written by hand becomes a block list once it has entries
+    if (current.flow && current.items.length === 1) current.flow = false;
+    return;
+  }
+  if (current === undefined || (isScalar(current) && current.value === null)) {
+    parent.set(key, doc.createNode([value]));
+    return;
+  }
+  throw new Error(`cannot append at ${path.join('.')}: it is not a list`);
+}
+
+type UpsertOutcome = 'added' | 'refreshed' | 'unchanged' | 'user-owned';
+
+function upsert(input: ResourceListInput, object: KObject, annotationsForNew: () => Record<string, string>): UpsertOutcome {
+  const ref = refOf(object);
+  const existing = input.items.find((item) => sameRef(item.ref, ref));
+  if (!existing) {
+    const withPath = structuredClone(object);
+    withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...annotationsForNew() };
+    input.itemsNode.items.push(input.doc.createNode(withPath) as Node);
+    return 'added';
+  }
+  if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
+  const current = withoutToolAnnotations(existing.object);
+  if (deepEqual(current, object)) return 'unchanged';
+  const fresh = structuredClone(object);
+  const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));
+  if (kept.length) fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), ...Object.fromEntries(kept) };
+  input.itemsNode.items[existing.index] = input.doc.createNode(fresh) as Node;
+  return 'refreshed';
+}
+
+function withoutToolAnnotations(object: KObject): KObject {
+  const copy = structuredClone(object);
+  const annotations = copy.metadata?.annotations;
+  if (isPlainObject(annotations)) {
+    for (const key of Object.keys(annotations)) if (isToolAnnotation(key)) delete annotations[key];
+    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
+  }
+  return copy;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function nextIndexInFile(input: ResourceListInput, path: string): number {
+  let next = 0;
+  for (const item of input.items) {
+    const a = item.object.metadata?.annotations;
+    if (!isPlainObject(a)) continue;
+    const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
+    const i = Number(a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'] ?? 0);
+    if (p === path && Number.isInteger(i) && i >= next) next = i + 1;
+  }
+  return next;
+}
+
+function userOwned(object: KObject): Result {
+  const ref = refOf(object);
+  return {
+    message:
+      `${describe(ref)} already exists and is not managed by pd-disagg (no ${MANAGED_BY_LABEL}: ${MANAGED_BY} label); ` +
+      'it is left as it is: check it matches the engines, or delete it to let pd-disagg generate it',
+    severity: 'warning',
+    resourceRef: ref,
+  };
+}

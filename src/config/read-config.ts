@@ -1,0 +1,224 @@
+// Config: the functionConfig in one of its three accepted forms → PdConfig, or error results naming the field.
+//   1. PrefillDecode (pd-disagg.dev/v1alpha1), validated against prefilldecode.schema.json;
+//   2. a v1 ConfigMap with string keys, as `kpt fn eval -- key=value` builds it;
+//   3. none, or kpt's empty `function-input` ConfigMap: everything is discovered.
+
+import { DEFAULT_ROUTER_VERSION, ROUTER_VERSIONS, type DeciderKind, type RouterVersion } from '../router/types.js';
+import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import validateSchema, { type SchemaError } from './schema-validator.generated.js';
+import { WORKLOAD_KINDS, type PdConfig, type WorkloadKind, type WorkloadSelector } from './types.js';
+
+export const CONFIG_API_VERSION = 'pd-disagg.dev/v1alpha1';
+export const CONFIG_KIND = 'PrefillDecode';
+const ACCEPTED_TEXT = `accepted functionConfig kinds: ${CONFIG_KIND} (apiVersion ${CONFIG_API_VERSION}), ConfigMap (apiVersion v1), or none`;
+
+export const DEFAULTS = {
+  decider: 'prefix-based' as DeciderKind,
+  nonCachedTokens: 16,
+  sidecarPort: 8000,
+};
+
+export interface ConfigOutcome {
+  config?: PdConfig;
+  results: Result[];
+}
+
+export function readConfig(fc: KObject | undefined): ConfigOutcome {
+  if (fc === undefined) return { config: defaults('none'), results: [] };
+  const ref = refOf(fc);
+  if (fc.apiVersion === 'v1' && fc.kind === 'ConfigMap') return fromConfigMap(fc, ref);
+  if (fc.kind === CONFIG_KIND || fc.apiVersion === CONFIG_API_VERSION) return fromTyped(fc, ref);
+  return {
+    results: [
+      configError(
+        `functionConfig ${fc.apiVersion ?? '(no apiVersion)'}/${fc.kind ?? '(no kind)'} is not accepted; ${ACCEPTED_TEXT}`,
+        ref,
+      ),
+    ],
+  };
+}
+
+function defaults(form: PdConfig['form'], ref?: ResourceRef): PdConfig {
+  return {
+    form,
+    ref,
+    epp: { version: DEFAULT_ROUTER_VERSION, decider: DEFAULTS.decider, nonCachedTokens: DEFAULTS.nonCachedTokens },
+    router: { enabled: true },
+    sidecar: { native: true, port: DEFAULTS.sidecarPort },
+    rules: {},
+  };
+}
+
+// ---- form 1: PrefillDecode ----------------------------------------------------------------------------------------
+
+function fromTyped(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome {
+  if (!validateSchema(fc)) {
+    return { results: (validateSchema.errors ?? []).map((e) => configError(describeSchemaError(e), ref, schemaPath(e))) };
+  }
+  const spec: KObject = fc.spec ?? {};
+  const config = defaults('PrefillDecode', ref);
+  config.name = fc.metadata.name;
+  config.prefill = spec.prefill;
+  config.decode = spec.decode;
+  const epp: KObject = spec.epp ?? {};
+  config.epp = {
+    version: epp.version ?? config.epp.version,
+    decider: epp.decider ?? config.epp.decider,
+    nonCachedTokens: epp.nonCachedTokens ?? config.epp.nonCachedTokens,
+    promptTokens: epp.promptTokens,
+    blockSizeTokens: epp.blockSizeTokens,
+    scorerWeights: epp.scorerWeights,
+    config: epp.config,
+  };
+  config.router = { enabled: spec.router?.enabled ?? true, gateway: spec.router?.gateway };
+  config.sidecar = {
+    native: spec.sidecar?.native ?? true,
+    image: spec.sidecar?.image,
+    port: spec.sidecar?.port ?? DEFAULTS.sidecarPort,
+  };
+  config.rules = spec.rules ?? {};
+  return { config: prune(config), results: [] };
+}
+
+function schemaPath(e: SchemaError): string {
+  const base = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+  const extra = e.keyword === 'required' ? String(e.params.missingProperty) : e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : '';
+  return [base, extra].filter(Boolean).join('.') || '.';
+}
+
+function describeSchemaError(e: SchemaError): string {
+  const field = schemaPath(e);
+  switch (e.keyword) {
+    case 'required':
+      return `functionConfig ${field} is required`;
+    case 'additionalProperties':
+      return `functionConfig ${field} is not a known field; check the spelling against the PrefillDecode reference in the README`;
+    case 'enum':
+      return `functionConfig ${field} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `functionConfig ${field} must be ${JSON.stringify(e.params.allowedValue)}`;
+    case 'type':
+      return `functionConfig ${field} must be of type ${String(e.params.type)}`;
+    case 'minimum':
+      return field.endsWith('nonCachedTokens')
+        ? `functionConfig ${field} must be at least 1: 0 makes the prefix-based decider never disaggregate (use decider: always to disaggregate every request)`
+        : `functionConfig ${field} must be at least ${String(e.params.limit)}`;
+    case 'pattern':
+      return field === 'metadata.name'
+        ? `functionConfig metadata.name must be a DNS label of at most 48 characters (lower-case letters, digits, '-'): it names the generated resources`
+        : `functionConfig ${field} must not be empty`;
+    default:
+      return `functionConfig ${field} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+// ---- form 2: ConfigMap ----------------------------------------------------------------------------------------------
+
+type KeyParser = (value: string, config: PdConfig) => string | undefined; // returns an error text
+
+const CONFIGMAP_KEYS: Record<string, KeyParser> = {
+  name: (v, c) => {
+    if (!/^[a-z0-9]([-a-z0-9]{0,46}[a-z0-9])?$/.test(v)) return 'must be a DNS label of at most 48 characters';
+    c.name = v;
+    return undefined;
+  },
+  prefill: (v, c) => selector(v, (s) => (c.prefill = s)),
+  decode: (v, c) => selector(v, (s) => (c.decode = s)),
+  eppVersion: (v, c) => oneOf(v, ROUTER_VERSIONS, (x) => (c.epp.version = x as RouterVersion)),
+  decider: (v, c) => oneOf(v, ['prefix-based', 'always'], (x) => (c.epp.decider = x as DeciderKind)),
+  nonCachedTokens: (v, c) =>
+    integer(v, 1, (n) => (c.epp.nonCachedTokens = n), 'must be an integer of at least 1 (0 makes the prefix-based decider never disaggregate)'),
+  promptTokens: (v, c) => integer(v, 0, (n) => (c.epp.promptTokens = n), 'must be an integer of at least 0'),
+  blockSizeTokens: (v, c) => integer(v, 1, (n) => (c.epp.blockSizeTokens = n), 'must be a positive integer'),
+  routerEnabled: (v, c) => boolean(v, (b) => (c.router.enabled = b)),
+  gateway: (v, c) => {
+    const [ns, name] = v.includes('/') ? v.split('/', 2) : [undefined, v];
+    if (!name || (ns !== undefined && !ns)) return 'must be NAME or NAMESPACE/NAME of a Gateway';
+    c.router.gateway = ns ? { name, namespace: ns } : { name };
+    return undefined;
+  },
+  sidecarNative: (v, c) => boolean(v, (b) => (c.sidecar.native = b)),
+  sidecarImage: (v, c) => {
+    if (!v.trim()) return 'must not be empty';
+    c.sidecar.image = v;
+    return undefined;
+  },
+  sidecarPort: (v, c) => integer(v, 1, (n) => (c.sidecar.port = n), 'must be a port number (1-65535)', 65535),
+};
+
+function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome {
+  const config = defaults(fc.metadata?.name === 'function-input' && !fc.data ? 'none' : 'ConfigMap', ref);
+  const data = fc.data ?? {};
+  if (!isPlainObject(data)) return { results: [configError('functionConfig ConfigMap data must be a mapping of string keys', ref, 'data')] };
+  const results: Result[] = [];
+  for (const [key, raw] of Object.entries(data)) {
+    const parse = Object.hasOwn(CONFIGMAP_KEYS, key) ? CONFIGMAP_KEYS[key] : undefined;
+    if (!parse) {
+      results.push(configError(`functionConfig data.${key} is not a known key; accepted keys: ${Object.keys(CONFIGMAP_KEYS).join(', ')}`, ref, `data.${key}`));
+      continue;
+    }
+    if (raw === null || typeof raw === 'object') {
+      results.push(configError(`functionConfig data.${key} must be a string`, ref, `data.${key}`));
+      continue;
+    }
+    const problem = parse(String(raw).trim(), config);
+    if (problem) results.push(configError(`functionConfig data.${key} ${problem}, got ${JSON.stringify(String(raw))}`, ref, `data.${key}`));
+  }
+  return results.length ? { results } : { config: prune(config), results };
+}
+
+function selector(v: string, set: (s: WorkloadSelector) => void): string | undefined {
+  const [a, b] = v.includes('/') ? v.split('/', 2) : [undefined, v];
+  if (!b || (a !== undefined && !(WORKLOAD_KINDS as readonly string[]).includes(a))) {
+    return `must be NAME or KIND/NAME with KIND one of ${WORKLOAD_KINDS.join(', ')}`;
+  }
+  set(a ? { name: b, kind: a as WorkloadKind } : { name: b });
+  return undefined;
+}
+
+function oneOf(v: string, allowed: readonly string[], set: (x: string) => void): string | undefined {
+  if (!allowed.includes(v)) return `must be one of ${allowed.join(', ')}`;
+  set(v);
+  return undefined;
+}
+
+function integer(v: string, min: number, set: (n: number) => void, problem: string, max = Number.MAX_SAFE_INTEGER): string | undefined {
+  const n = /^[0-9]{1,15}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) return problem;
+  set(n);
+  return undefined;
+}
+
+function boolean(v: string, set: (b: boolean) => void): string | undefined {
+  if (v !== 'true' && v !== 'false') return 'must be "true" or "false"';
+  set(v === 'true');
+  return undefined;
+}
+
+// ---- shared ---------------------------------------------------------------------------------------------------------
+
+function refOf(fc: KObject): ResourceRef | undefined {
+  const name = fc.metadata?.name;
+  if (typeof fc.apiVersion !== 'string' || typeof fc.kind !== 'string' || typeof name !== 'string') return undefined;
+  const ref: ResourceRef = { apiVersion: fc.apiVersion, kind: fc.kind, name };
+  if (typeof fc.metadata.namespace === 'string') ref.namespace = fc.metadata.namespace;
+  return ref;
+}
+
+function configError(message: string, ref: ResourceRef | undefined, path?: string): Result {
+  const result: Result = { message, severity: 'error' };
+  if (ref) {
+    result.resourceRef = ref;
+    if (path && path !== '.') result.field = { path };
+  }
+  return result;
+}
+
+/** Drop undefined members so the config prints and compares cleanly. */
+function prune<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,183 @@
+// Discover, part 2: the engine container of each workload, and which workload plays prefill and which decode.
+// Roles come from the config when it names the workloads; otherwise from, in order, the pod template label
+// llm-d.ai/role, the kv_role of the KV transfer config, and SGLang's --disaggregation-mode.
+
+import type { PdConfig, WorkloadSelector } from '../config/types.js';
+import { parseEngine } from '../engines/index.js';
+import type { EngineModel } from '../engines/types.js';
+import { formatPath, type Path } from '../paths.js';
+import { isPlainObject, type KObject, type Result } from '../types.js';
+import { describe, findWorkloads, type Workload } from './workloads.js';
+
+export type Role = 'prefill' | 'decode';
+export const ROLE_LABEL = 'llm-d.ai/role';
+
+/** Container names that mark the engine, in order of preference. */
+const ENGINE_CONTAINER_NAMES = ['engine', 'vllm', 'sglang'];
+
+export interface EngineCandidate {
+  workload: Workload;
+  containerIndex: number;
+  containerPath: Path;
+  container: KObject;
+  engine: EngineModel;
+}
+
+export interface Discovery {
+  prefill?: EngineCandidate;
+  decode?: EngineCandidate;
+  results: Result[];
+}
+
+type Located = { candidate: EngineCandidate } | { problem: string };
+
+/** The engine container of a workload: a container named engine/vllm/sglang, else the one container launching an engine. */
+export function locateEngine(workload: Workload): Located {
+  const containers = workload.template.spec?.containers;
+  if (!Array.isArray(containers) || containers.length === 0) return { problem: 'its pod template has no containers' };
+  const at = (index: number): EngineCandidate | undefined => {
+    const container = containers[index];
+    if (!isPlainObject(container)) return undefined;
+    const engine = parseEngine(container);
+    if (!engine) return undefined;
+    const containerPath = [...workload.templatePath, 'spec', 'containers', index];
+    return { workload, containerIndex: index, containerPath, container, engine };
+  };
+  for (const name of ENGINE_CONTAINER_NAMES) {
+    const index = containers.findIndex((c) => isPlainObject(c) && c.name === name);
+    if (index < 0) continue;
+    const candidate = at(index);
+    if (candidate) return { candidate };
+    return {
+      problem:
+        `its container "${name}" does not launch vLLM or SGLang (no vllm serve, vllm.entrypoints, sglang.launch_server or sglang serve ` +
+        'in command/args); put the launch line in command/args',
+    };
+  }
+  const found = containers.map((_, i) => at(i)).filter((c): c is EngineCandidate => c !== undefined);
+  if (found.length === 1) return { candidate: found[0]! };
+  if (found.length === 0) return { problem: 'none of its containers launches vLLM or SGLang' };
+  return {
+    problem: `several containers launch an engine (${found.map((c) => c.container.name).join(', ')}); name the serving one "engine"`,
+  };
+}
+
+/** Which role a workload claims by itself, and from what. */
+export function impliedRole(candidate: EngineCandidate): { role: Role; source: string } | undefined {
+  const label = candidate.workload.template.metadata?.labels?.[ROLE_LABEL];
+  if (label === 'prefill' || label === 'decode') return { role: label, source: `label ${ROLE_LABEL}=${label}` };
+  const kvRole = candidate.engine.kvTransferConfig?.value.kv_role;
+  if (kvRole === 'kv_producer') return { role: 'prefill', source: 'kv_role kv_producer' };
+  if (kvRole === 'kv_consumer') return { role: 'decode', source: 'kv_role kv_consumer' };
+  const mode = candidate.engine.sglang?.mode?.value;
+  if (mode === 'prefill' || mode === 'decode') return { role: mode, source: `--disaggregation-mode ${mode}` };
+  return undefined;
+}
+
+export function discoverEngines(items: Parameters<typeof findWorkloads>[0], config: PdConfig): Discovery {
+  const workloads = findWorkloads(items, config);
+  const results: Result[] = [];
+  const chosen: Partial<Record<Role, EngineCandidate>> = {};
+
+  for (const role of ['prefill', 'decode'] as const) {
+    const selector = config[role];
+    if (!selector) continue;
+    const picked = pickNamed(role, selector, workloads, config, results);
+    if (picked) chosen[role] = picked;
+  }
+
+  const open = (['prefill', 'decode'] as const).filter((role) => !config[role]);
+  if (open.length > 0) {
+    const taken = new Set(Object.values(chosen).map((c) => c.workload.item));
+    const engines: EngineCandidate[] = [];
+    for (const w of workloads) {
+      if (taken.has(w.item)) continue;
+      const located = locateEngine(w);
+      if ('candidate' in located) engines.push(located.candidate);
+    }
+    for (const role of open) {
+      const matches = engines.map((c) => ({ c, why: impliedRole(c) })).filter((m) => m.why?.role === role);
+      if (matches.length === 1) {
+        chosen[role] = matches[0]!.c;
+        continue;
+      }
+      const hint =
+        role === 'prefill'
+          ? `label its pod template ${ROLE_LABEL}: prefill, give it kv_role kv_producer, or name it in spec.prefill`
+          : `label its pod template ${ROLE_LABEL}: decode, give it kv_role kv_consumer, or name it in spec.decode`;
+      if (matches.length === 0) {
+        const seen = engines.length
+          ? `engine workloads seen: ${engines.map((c) => describe(c.workload.item.ref)).join(', ')}`
+          : `no Deployment, StatefulSet or LeaderWorkerSet among the items launches vLLM or SGLang`;
+        results.push(discoveryError(`no ${role} engine found (${seen}); ${hint}`, config));
+      } else {
+        const list = matches.map((m) => `${describe(m.c.workload.item.ref)} (${m.why!.source})`).join(', ');
+        results.push(discoveryError(`several ${role} candidates: ${list}; name the ${role} workload in spec.${role}`, config));
+      }
+    }
+  }
+
+  if (chosen.prefill && chosen.decode && chosen.prefill.workload.item === chosen.decode.workload.item) {
+    results.push(
+      discoveryError(
+        `${describe(chosen.prefill.workload.item.ref)} is named as both prefill and decode; prefill and decode must be separate workloads`,
+        config,
+      ),
+    );
+    return { results };
+  }
+  return { ...chosen, results };
+}
+
+function pickNamed(
+  role: Role,
+  selector: WorkloadSelector,
+  workloads: readonly Workload[],
+  config: PdConfig,
+  results: Result[],
+): EngineCandidate | undefined {
+  const matches = workloads.filter((w) => w.item.ref.name === selector.name && (!selector.kind || w.kind === selector.kind));
+  const field = config.form === 'ConfigMap' ? `data.${role}` : `spec.${role}`;
+  if (matches.length === 0) {
+    const available = workloads.map((w) => describe(w.item.ref)).join(', ') || 'none';
+    results.push(
+      discoveryError(
+        `${field} names ${selector.kind ?? 'workload'} "${selector.name}", which is not among the items (workloads: ${available})`,
+        config,
+        field,
+      ),
+    );
+    return undefined;
+  }
+  if (matches.length > 1) {
+    results.push(
+      discoveryError(
+        `${field} "${selector.name}" matches ${matches.map((w) => describe(w.item.ref)).join(', ')}; set its kind`,
+        config,
+        field,
+      ),
+    );
+    return undefined;
+  }
+  const workload = matches[0]!;
+  const located = locateEngine(workload);
+  if ('problem' in located) {
+    results.push({
+      message: `${describe(workload.item.ref)} is named as ${role} but ${located.problem}`,
+      severity: 'error',
+      resourceRef: workload.item.ref,
+      field: { path: formatPath([...workload.templatePath, 'spec', 'containers']) },
+    });
+    return undefined;
+  }
+  return located.candidate;
+}
+
+function discoveryError(message: string, config: PdConfig, field?: string): Result {
+  const result: Result = { message, severity: 'error' };
+  if (config.ref) {
+    result.resourceRef = config.ref;
+    if (field) result.field = { path: field };
+  }
+  return result;
+}

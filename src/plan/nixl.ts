@@ -1,0 +1,30 @@
+// NIXL plumbing per engine dialect. vLLM's NixlConnector advertises VLLM_NIXL_SIDE_CHANNEL_HOST to its peer, and the
+// default (localhost) makes the decode engine dial itself: the handshake fails with nothing in the engine logs
+// (vllm#27083). Both engines also want a Memory-backed /dev/shm: the container runtime's 64Mi default breaks NCCL and
+// UCX shared memory as soon as TP > 1, and modelplane's fix left an unmounted `nixl-shm` volume behind when a /dev/shm
+// mount already existed, which is why the mount is looked up before any volume is added.
+
+import type { EngineKind } from '../engines/types.js';
+import type { KObject } from '../types.js';
+
+export interface NixlEnvSpec {
+  /** env var → value to inject when the user has not set it */
+  inject: Record<string, KObject>;
+  /** env var holding the side-channel port, and its default (vLLM ≥ 0.11.1: 5600; it was 5557 before, vllm PR #25056) */
+  portEnv?: { name: string; default: number };
+}
+
+export const NIXL_BY_ENGINE: Record<EngineKind, NixlEnvSpec> = {
+  vllm: {
+    inject: {
+      VLLM_NIXL_SIDE_CHANNEL_HOST: { valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+      VLLM_NIXL_SIDE_CHANNEL_PORT: { value: '5600' },
+    },
+    portEnv: { name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', default: 5600 },
+  },
+  // SGLang picks its bootstrap address itself; none of vLLM's variables apply.
+  sglang: { inject: {} },
+};
+
+export const SHM_MOUNT_PATH = '/dev/shm';
+export const SHM_VOLUME_NAMES = ['dshm', 'pd-disagg-shm'];

@@ -1,0 +1,237 @@
+// Plan: decide every change before touching the YAML. Reads the discovered engines and the config; writes nothing.
+
+import type { PdConfig } from '../config/types.js';
+import { ROLE_LABEL, type EngineCandidate, type Role } from '../discover/engines.js';
+import { getIn } from '../discover/workloads.js';
+import type { EngineModel } from '../engines/types.js';
+import { formatPath, joinPath, type Path } from '../paths.js';
+import {
+  buildEppConfig,
+  buildRoutingStack,
+  buildSidecarContainer,
+  eppConfigYaml,
+  isRoutingSidecar,
+  readSidecarTarget,
+} from '../router/index.js';
+import { isPlainObject, type KObject } from '../types.js';
+import type { EngineSide, PairContext } from '../validate/context.js';
+import { stringify } from 'yaml';
+import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES } from './nixl.js';
+import type { Op, Plan } from './types.js';
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'pd-disagg';
+export const POOL_LABEL = 'pd-disagg.dev/pool';
+export const EPP_CONFIG_KEY = 'epp-config.yaml';
+/** The EPP's prefix-cache block size when neither the config nor the decode engine sets one: vLLM's default block. */
+export const DEFAULT_BLOCK_SIZE_TOKENS = 16;
+
+export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineCandidate): Plan {
+  const ops: Op[] = [];
+  const name = config.name ?? baseName(prefill.workload.item.ref.name, decode.workload.item.ref.name);
+  const namespace = decode.workload.item.ref.namespace;
+  const version = config.epp.version;
+
+  // Roles: the EPP's prefill-filter only admits pods labelled prefill, and its decode-filter admits unlabelled pods,
+  // so both templates are labelled explicitly.
+  for (const [role, c] of [['prefill', prefill], ['decode', decode]] as const) {
+    ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', ROLE_LABEL], value: role, note: `label ${ROLE_LABEL}=${role}` });
+  }
+  const poolSelector = sharedLabels(prefill, decode);
+  if (Object.keys(poolSelector).length === 0) {
+    poolSelector[POOL_LABEL] = name;
+    for (const c of [prefill, decode]) {
+      ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', POOL_LABEL], value: name, note: `pool label ${POOL_LABEL}=${name}` });
+    }
+  }
+
+  // NIXL plumbing on both engines.
+  const sideChannelPort: PairContext['sideChannelPort'] = {};
+  for (const [role, c] of [['prefill', prefill], ['decode', decode]] as const) {
+    const port = planNixl(c, ops);
+    if (port !== undefined) sideChannelPort[role] = port;
+  }
+
+  // The decode pod's routing sidecar: keep the user's, or inject one for this router version.
+  const sidecarPort = config.sidecar.port;
+  const sidecar = planSidecar(config, decode, ops);
+
+  // EPP config.
+  const blockSizeTokens = config.epp.blockSizeTokens ?? decode.engine.blockSize?.value ?? DEFAULT_BLOCK_SIZE_TOKENS;
+  const knobs = {
+    decider: config.epp.decider,
+    nonCachedTokens: config.epp.nonCachedTokens,
+    promptTokens: config.epp.promptTokens,
+    blockSizeTokens,
+    scorerWeights: config.epp.scorerWeights,
+  };
+  const generatedConfig = !config.epp.config;
+  const eppObject = config.epp.config ?? buildEppConfig(version, knobs);
+  const eppText = generatedConfig ? eppConfigYaml(version, knobs) : stringify(config.epp.config, { lineWidth: 0 });
+  const labels = { [MANAGED_BY_LABEL]: MANAGED_BY, 'app.kubernetes.io/part-of': name };
+  const configMap: KObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${name}-epp-config`, ...(namespace ? { namespace } : {}), labels },
+    data: { [EPP_CONFIG_KEY]: eppText },
+  };
+  const generated: KObject[] = [configMap];
+  if (config.router.enabled) {
+    generated.push(
+      ...buildRoutingStack({
+        version,
+        name,
+        namespace,
+        poolSelector,
+        targetPort: sidecarPort,
+        configMapName: configMap.metadata.name,
+        configKey: EPP_CONFIG_KEY,
+        configText: eppText,
+        gateway: config.router.gateway,
+      }),
+    );
+  }
+  for (const object of generated) ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
+
+  const pair: PairContext = {
+    version,
+    prefill: side('prefill', prefill),
+    decode: side('decode', decode),
+    poolPort: sidecarPort,
+    sidecar,
+    eppBlockSizeTokens: blockSizeTokens,
+    sideChannelPort,
+  };
+  return {
+    name,
+    namespace,
+    ops,
+    epp: { object: eppObject, text: eppText, generated: generatedConfig, configMap, key: EPP_CONFIG_KEY },
+    pair,
+    generated,
+    configRef: config.ref,
+  };
+}
+
+function side(role: Role, c: EngineCandidate): EngineSide {
+  return {
+    role,
+    resource: c.workload.item.ref,
+    object: c.workload.item.object,
+    templatePath: formatPath(c.workload.templatePath),
+    containerPath: formatPath(c.containerPath),
+    container: c.container,
+    engine: c.engine,
+    replicas: c.workload.replicas,
+  };
+}
+
+/** Labels both pod templates carry with the same value (the role label aside): the InferencePool selects on them. */
+function sharedLabels(a: EngineCandidate, b: EngineCandidate): Record<string, string> {
+  const la = a.workload.template.metadata?.labels ?? {};
+  const lb = b.workload.template.metadata?.labels ?? {};
+  const out: Record<string, string> = {};
+  if (!isPlainObject(la) || !isPlainObject(lb)) return out;
+  for (const [k, v] of Object.entries(la)) {
+    if (k !== ROLE_LABEL && typeof v === 'string' && lb[k] === v) out[k] = v;
+  }
+  return out;
+}
+
+/** `qwen-prefill` + `qwen-decode` → `qwen` (the leading dash-separated words they share); nothing shared → the decode name. */
+export function baseName(prefillName: string, decodeName: string): string {
+  const a = prefillName.split('-');
+  const b = decodeName.split('-');
+  let n = 0;
+  while (n < a.length - 1 && n < b.length - 1 && a[n] === b[n]) n++;
+  const stem = n > 0 ? a.slice(0, n).join('-') : decodeName;
+  return stem.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 48).replace(/^-+|-+$/g, '') || 'pd-disagg';
+}
+
+function planNixl(c: EngineCandidate, ops: Op[]): number | undefined {
+  const spec = NIXL_BY_ENGINE[c.engine.kind];
+  const item = c.workload.item;
+  const containerPath = c.containerPath;
+  for (const [envName, source] of Object.entries(spec.inject)) {
+    if (c.engine.env[envName]) continue;
+    ops.push({ op: 'append', item, path: [...containerPath, 'env'], value: { name: envName, ...source }, note: `env ${envName}` });
+  }
+  let port: number | undefined;
+  if (spec.portEnv) {
+    const userValue = c.engine.env[spec.portEnv.name]?.value;
+    const parsed = userValue !== undefined && /^[0-9]{1,5}$/.test(userValue.trim()) ? Number(userValue) : undefined;
+    port = parsed ?? spec.portEnv.default;
+    const ports = Array.isArray(c.container.ports) ? c.container.ports : [];
+    if (!ports.some((p: unknown) => isPlainObject(p) && Number(p.containerPort) === port)) {
+      const taken = new Set(podPortNames(c));
+      ops.push({
+        op: 'append',
+        item,
+        path: [...containerPath, 'ports'],
+        value: { ...(taken.has('nixl') ? {} : { name: 'nixl' }), containerPort: port, protocol: 'TCP' },
+        note: `container port ${port} (NIXL side channel)`,
+      });
+    }
+  }
+  planShm(c, ops);
+  return port;
+}
+
+/** Reuse a /dev/shm mount when there is one; otherwise add a Memory emptyDir and mount it — never a volume alone. */
+function planShm(c: EngineCandidate, ops: Op[]): void {
+  const mounts = Array.isArray(c.container.volumeMounts) ? c.container.volumeMounts : [];
+  if (mounts.some((m: unknown) => isPlainObject(m) && m.mountPath === SHM_MOUNT_PATH)) return;
+  const volumes = getIn(c.workload.template, ['spec', 'volumes']);
+  const taken = new Set(Array.isArray(volumes) ? volumes.filter(isPlainObject).map((v) => v.name) : []);
+  const volumeName = SHM_VOLUME_NAMES.find((n) => !taken.has(n)) ?? `pd-disagg-shm-${taken.size}`;
+  const item = c.workload.item;
+  ops.push({ op: 'append', item, path: [...c.workload.templatePath, 'spec', 'volumes'], value: { name: volumeName, emptyDir: { medium: 'Memory' } }, note: `volume ${volumeName} (Memory)` });
+  ops.push({ op: 'append', item, path: [...c.containerPath, 'volumeMounts'], value: { name: volumeName, mountPath: SHM_MOUNT_PATH }, note: `${SHM_MOUNT_PATH} mount` });
+}
+
+function podPortNames(c: EngineCandidate): string[] {
+  const names: string[] = [];
+  for (const list of ['containers', 'initContainers']) {
+    const containers = getIn(c.workload.template, ['spec', list]);
+    if (!Array.isArray(containers)) continue;
+    for (const container of containers) {
+      if (!isPlainObject(container) || !Array.isArray(container.ports)) continue;
+      for (const p of container.ports) if (isPlainObject(p) && typeof p.name === 'string') names.push(p.name);
+    }
+  }
+  return names;
+}
+
+function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[]): PairContext['sidecar'] {
+  const version = config.epp.version;
+  const templateSpec = [...decode.workload.templatePath, 'spec'];
+  for (const list of ['initContainers', 'containers'] as const) {
+    const containers = getIn(decode.workload.template, ['spec', list]);
+    if (!Array.isArray(containers)) continue;
+    const index = containers.findIndex((c, i) => isPlainObject(c) && !(list === 'containers' && i === decode.containerIndex) && isRoutingSidecar(c));
+    if (index < 0) continue;
+    const container = containers[index] as KObject;
+    const containerPath: Path = [...templateSpec, list, index];
+    const target = readSidecarTarget(version, container);
+    return {
+      containerPath: formatPath(containerPath),
+      container,
+      targetPort: target.port,
+      targetPath: target.path ? joinPath(containerPath, target.path) : undefined,
+      injected: false,
+    };
+  }
+  const engine: EngineModel = decode.engine;
+  const container = buildSidecarContainer(version, {
+    enginePort: engine.port.value,
+    listenPort: config.sidecar.port,
+    connector: engine.kind === 'sglang' ? 'sglang' : 'nixlv2',
+    native: config.sidecar.native,
+    image: config.sidecar.image,
+  });
+  const list = config.sidecar.native ? 'initContainers' : 'containers';
+  const existing = getIn(decode.workload.template, ['spec', list]);
+  const index = Array.isArray(existing) ? existing.length : 0;
+  ops.push({ op: 'append', item: decode.workload.item, path: [...templateSpec, list], value: container, note: `routing sidecar ${container.name} (${version})` });
+  return { containerPath: formatPath([...templateSpec, list, index]), container, targetPort: engine.port.value, injected: true };
+}

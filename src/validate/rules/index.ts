@@ -1,0 +1,12 @@
+// The registry: every rule pd-disagg knows, by scope. docs/rules.md is kept in step with this list by a test.
+import type { EppContext, PairContext } from '../context.js';
+import type { Rule } from '../registry.js';
+import { eppConfigRules } from './epp-config.js';
+import { pairRules } from './pair.js';
+
+export const RULES: { pair: readonly Rule<PairContext>[]; 'epp-config': readonly Rule<EppContext>[] } = {
+  pair: pairRules,
+  'epp-config': eppConfigRules,
+};
+
+export const ALL_RULES: readonly Rule<never>[] = [...RULES.pair, ...RULES['epp-config']] as readonly Rule<never>[];

@@ -1,0 +1,68 @@
+// Validate: run the registry over the planned pair and over every EndpointPickerConfig in sight — the generated one,
+// spec.epp.config, and any EndpointPickerConfig held in a ConfigMap among the items — and turn engine parse problems
+// into results.
+
+import { parse } from 'yaml';
+import type { PdConfig } from '../config/types.js';
+import { isPassThrough } from '../discover/workloads.js';
+import { enginePath } from './rules/pair.js';
+import type { Plan } from '../plan/types.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../plan/plan.js';
+import type { Item } from '../read/resource-list.js';
+import { isPlainObject, type Result } from '../types.js';
+import type { EngineSide, EppContext } from './context.js';
+import { runRules } from './registry.js';
+import { refOf } from '../apply/apply.js';
+import { RULES } from './rules/index.js';
+
+export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): Result[] {
+  const results: Result[] = [];
+  for (const side of [plan.pair.prefill, plan.pair.decode]) results.push(...parseIssues(side));
+  results.push(...runRules(RULES.pair, plan.pair, config.rules));
+
+  const engineBlockSize = plan.pair.decode.engine.blockSize?.value;
+  const eppOrigin: EppContext['origin'] = plan.epp.generated
+    ? { resource: refOf(plan.epp.configMap), path: `data.${plan.epp.key}`, generated: true }
+    : { resource: plan.configRef, path: 'spec.epp.config', generated: false };
+  results.push(...lint({ version: plan.pair.version, config: plan.epp.object, origin: eppOrigin, engineBlockSize }, config));
+
+  for (const item of items) {
+    if (item.ref.kind !== 'ConfigMap' || item.ref.apiVersion !== 'v1' || isPassThrough(item, config.ref)) continue;
+    if (item.object.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) continue;
+    const data = item.object.data;
+    if (!isPlainObject(data)) continue;
+    for (const [key, text] of Object.entries(data)) {
+      if (typeof text !== 'string' || !/kind:\s*["']?EndpointPickerConfig/.test(text)) continue;
+      let parsed: unknown;
+      try {
+        parsed = parse(text, { maxAliasCount: 100 });
+      } catch (err) {
+        results.push({
+          message: `data.${key} holds an EndpointPickerConfig that is not valid YAML (${(err as Error).message.split('\n')[0]}); the EPP would fail to start`,
+          severity: 'error',
+          resourceRef: item.ref,
+          field: { path: `data.${key}` },
+        });
+        continue;
+      }
+      if (!isPlainObject(parsed)) continue;
+      results.push(...lint({ version: plan.pair.version, config: parsed, origin: { resource: item.ref, path: `data.${key}`, generated: false }, engineBlockSize }, config));
+    }
+  }
+  return results;
+}
+
+function lint(ctx: EppContext, config: PdConfig): Result[] {
+  return runRules(RULES['epp-config'], ctx, config.rules);
+}
+
+/** Problems the engine model met while reading a launch line (bad JSON, `--port=abc`, ...). */
+function parseIssues(side: EngineSide): Result[] {
+  return side.engine.issues.map((issue) => ({
+    message: `${side.role} engine: ${issue.message}`,
+    severity: issue.severity,
+    resourceRef: side.resource,
+    field: { path: enginePath(side, issue.path) },
+    tags: { rule: `parse-${issue.code}` },
+  }));
+}
