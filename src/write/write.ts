@@ -1,18 +1,15 @@
-// Write: the ResourceList back out as block YAML, with the results appended after any a previous function left.
+// Write: the ResourceList back out as block YAML, with this run's results. Results are output only (kpt and kustomize
+// never send them in), so any `results` in the input are replaced: running the output through again stays stable.
 
-import { isCollection, isMap, isSeq, visit, type Document, type Node } from 'yaml';
+import { isCollection, isMap, visit, type Document } from 'yaml';
 import { readResourceList, type ResourceListInput } from '../read/resource-list.js';
 import { toStringOptions } from '../read/yaml-options.js';
 import type { Result } from '../types.js';
 
 export function writeResourceList(input: ResourceListInput, results: readonly Result[]): string {
   const { doc } = input;
-  if (results.length > 0) {
-    const existing = doc.get('results', true);
-    const fresh = results.map((r) => doc.createNode(r) as Node);
-    if (isSeq(existing)) existing.items.push(...fresh);
-    else doc.set('results', doc.createNode(results));
-  }
+  doc.delete('results');
+  if (results.length > 0) doc.set('results', doc.createNode(results));
   if (input.json) toBlockStyle(doc);
   return doc.toString(toStringOptions);
 }

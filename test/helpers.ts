@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { run } from '../src/run.js';
+import type { KObject, Result } from '../src/types.js';
+
+export const read = (path: string) => readFileSync(path, 'utf8');
+
+/** Run the function in-process on a ResourceList text; return the parsed output too. */
+export function runText(input: string) {
+  const out = run(input);
+  const list: KObject | undefined = out.stdout ? parse(out.stdout) : undefined;
+  return { ...out, list, results: (list?.results ?? []) as Result[], items: (list?.items ?? []) as KObject[] };
+}
+
+export function item(items: KObject[], kind: string, name: string): KObject {
+  const found = items.find((i) => i.kind === kind && i.metadata?.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in output (have: ${items.map((i) => `${i.kind}/${i.metadata?.name}`).join(', ')})`);
+  return found;
+}
+
+/** A minimal ResourceList around the given items YAML (indented as list entries) and optional functionConfig YAML. */
+export function resourceList(itemsYaml: string, functionConfigYaml?: string): string {
+  return `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${itemsYaml}${functionConfigYaml ? `functionConfig:\n${functionConfigYaml}` : ''}`;
+}
