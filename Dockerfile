@@ -1,0 +1,19 @@
+# pd-disagg container image: node and the single-file bundle, nothing else.
+#   docker build -t ghcr.io/pd-disagg/pd-disagg:v0.1.0 .
+# Tags are immutable vX.Y.Z (no `latest`): kustomize and kpt reference the function by tag.
+
+FROM node:20.20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
+
+# distroless: node only (no shell, no npm); runs as a numeric non-root user and needs no writable filesystem.
+FROM gcr.io/distroless/nodejs20-debian12:nonroot
+COPY --from=build /src/dist/pd-disagg.js /pd-disagg.js
+USER 65532:65532
+WORKDIR /
+ENTRYPOINT ["/nodejs/bin/node", "/pd-disagg.js"]

@@ -1,0 +1,62 @@
+// Shared plumbing for the end-to-end tests: the built bundle on PATH as `pd-disagg` (exec mode), a `docker`
+// stand-in (container mode), scratch copies of packages under git.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const BUNDLE = resolve('dist/pd-disagg.js');
+
+export function scratch(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `pd-disagg-${prefix}-`));
+}
+
+/** A bin dir with `pd-disagg` (the bundle) and `docker` (the stand-in), world-readable so nobody can run it. */
+export function toolbox(): { bin: string; env: NodeJS.ProcessEnv; dockerLog: string } {
+  const root = scratch('bin');
+  chmodSync(root, 0o755);
+  const bin = join(root, 'bin');
+  mkdirSync(bin, { mode: 0o755 });
+  const bundle = join(root, 'pd-disagg.js');
+  copyFileSync(BUNDLE, bundle);
+  chmodSync(bundle, 0o755);
+  symlinkSync(bundle, join(bin, 'pd-disagg'));
+  copyFileSync(resolve('test/e2e/fake-docker.sh'), join(bin, 'docker'));
+  chmodSync(join(bin, 'docker'), 0o755);
+  const dockerLog = join(root, 'docker.log');
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    FAKE_DOCKER_LOG: dockerLog,
+    FAKE_DOCKER_PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+    FAKE_DOCKER_WORKDIR: root,
+    PD_DISAGG_BUNDLE: bundle,
+  };
+  return { bin, env, dockerLog };
+}
+
+export function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Copy a package to a scratch git repo with one commit, like kpt's own e2e runner. */
+export function gitPackage(src: string): string {
+  const dir = join(scratch('pkg'), 'pkg');
+  cpSync(src, dir, { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.email=e2e@pd-disagg.dev', '-c', 'user.name=e2e', 'commit', '-qm', 'first');
+  return dir;
+}
+
+export function gitDiff(dir: string): string {
+  sh('git', ['add', '-A'], { cwd: dir });
+  return sh('git', ['diff', '--cached'], { cwd: dir }).stdout;
+}
+
+export function gitCommit(dir: string, message: string): void {
+  sh('git', ['add', '-A'], { cwd: dir });
+  sh('git', ['-c', 'user.email=e2e@pd-disagg.dev', '-c', 'user.name=e2e', 'commit', '-qm', message], { cwd: dir });
+}
