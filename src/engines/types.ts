@@ -32,6 +32,40 @@ export interface EngineEnvVar {
   valueFrom?: KObject;
   /** e.g. `env[2]` */
   path: ContainerPath;
+  /** `value` after the kubelet's `$(VAR)` expansion against the env entries before it; set only when it differs */
+  expandedValue?: string;
+}
+
+/** How the engine invocation was found in the container. */
+export interface LaunchInfo {
+  /** `command`: in command/args as a list; `shell`: inside an `sh -c` script; `image-entrypoint`: args only,
+   * the image's ENTRYPOINT is assumed to be the launcher */
+  via: 'command' | 'shell' | 'image-entrypoint';
+  /** the first launcher token (e.g. `command[0]`), or the shell script item; undefined for image-entrypoint */
+  path?: ContainerPath;
+  /** for `shell`: the shell program as written, e.g. `/bin/sh` */
+  shell?: string;
+}
+
+/** One flag as it appears on the launch line, in order. */
+export interface FlagOccurrence {
+  /** canonical name (aliases resolved, vLLM underscores turned into dashes), e.g. `--tensor-parallel-size` */
+  name: string;
+  /** the flag as written, before any `=`, e.g. `-tp`, `--kv_transfer_config`, `--kv-transfer-config.kv_role` */
+  spelling: string;
+  /** the value text; undefined for bare booleans (several values of an nargs='+' flag are joined by a space) */
+  value?: string;
+  /** the separate values of an nargs='+' flag (`--served-model-name a b`) */
+  values?: string[];
+  /** `--no-x` */
+  negated?: boolean;
+  /** for dotted JSON pieces (`--x.a.b v`): the key path, e.g. `['a', 'b']` */
+  dottedKey?: string[];
+  /** position in `argv` of the flag token */
+  index: number;
+  path: ContainerPath;
+  /** where the value was, when it was a separate item (`--port`, `8200`) */
+  valuePath?: ContainerPath;
 }
 
 /** A problem found while reading the launch line (bad JSON, `--port=abc`, ...). */
@@ -77,4 +111,21 @@ export interface EngineModel {
   sglang?: SglangDisaggregation;
   env: Record<string, EngineEnvVar>;
   issues: ParseIssue[];
+
+  // ---- additions (all optional so hand-built models in tests stay valid) ----
+  /** how the engine invocation was found */
+  launch?: LaunchInfo;
+  /** container path of each `argv` item (parallel to `argv`); shell-split tokens all point at the script item */
+  argvPaths?: ContainerPath[];
+  /** every flag occurrence in order (what `flags` was folded from) */
+  occurrences?: FlagOccurrence[];
+  /** positional arguments after the launcher (for `vllm serve`, the first is the model) */
+  positionals?: Sourced<string>[];
+  /** vLLM `--data-parallel-size-local` */
+  dataParallelLocal?: Sourced<number>;
+  /** vLLM `--config file.yaml`: flags inside it are not visible to this model */
+  configFile?: Sourced<string>;
+  /** env `VLLM_NIXL_SIDE_CHANNEL_PORT` when set to a literal; undefined otherwise (the vLLM default is
+   * version-dependent: 5600 since v0.11.1, 5557 before) */
+  nixlSideChannelPort?: Sourced<number>;
 }

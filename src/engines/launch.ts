@@ -1,0 +1,209 @@
+// Finding the engine invocation on a container's launch line: `command` + `args`, a shell script inside
+// them, or (args only) the image's entrypoint. Which launchers exist is data in the dialect tables.
+
+import type { Dialect, LauncherSpec } from './dialects/types.js';
+import type { ContainerPath, LaunchInfo, ParseIssue } from './types.js';
+import { splitScript, type ShellLookup } from './shell.js';
+import { canonicalFlag } from './flags.js';
+
+export interface LineToken {
+  text: string;
+  path: ContainerPath;
+}
+
+export interface FoundLauncher {
+  dialect: Dialect;
+  launcher: LauncherSpec;
+  /** how it was written, e.g. `vllm serve`, `python3 -m sglang.launch_server` */
+  label: string;
+  /** the tokens after the launcher */
+  rest: LineToken[];
+  launch: LaunchInfo;
+  issues: ParseIssue[];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
+const MAX_SHELL_DEPTH = 3;
+
+export function basename(p: string): string {
+  const slash = p.lastIndexOf('/');
+  return slash < 0 ? p : p.slice(slash + 1);
+}
+
+function isPython(name: string): boolean {
+  if (!name.startsWith('python')) return false;
+  for (let i = 6; i < name.length; i++) {
+    const c = name[i];
+    if (!(c === '.' || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+/** Number of tokens the launcher spans when it starts at `i`, or 0. */
+function matchLauncher(tokens: readonly LineToken[], i: number, l: LauncherSpec): number {
+  const prog = basename(tokens[i].text);
+  if (l.program === 'python' ? !isPython(prog) : prog !== l.program) return 0;
+  let j = i + 1;
+  if (l.program === 'python') {
+    // interpreter options before -m: python -u -X dev -m module
+    while (j < tokens.length && tokens[j].text.startsWith('-') && tokens[j].text !== '-m') {
+      j += tokens[j].text === '-X' || tokens[j].text === '-W' ? 2 : 1;
+    }
+  }
+  for (const want of l.rest) {
+    if (j >= tokens.length || tokens[j].text !== want) return 0;
+    j++;
+  }
+  return j - i;
+}
+
+function labelOf(tokens: readonly LineToken[], i: number, span: number, l: LauncherSpec): string {
+  return [basename(tokens[i].text), ...l.rest].join(' ').trim() || tokens.slice(i, i + span).map((t) => t.text).join(' ');
+}
+
+/** Index of the `-c` script when tokens[i] starts `sh -c <script>`, else -1. */
+function shellScriptAt(tokens: readonly LineToken[], i: number): number {
+  if (!SHELLS.has(basename(tokens[i].text))) return -1;
+  let sawC = false;
+  let j = i + 1;
+  while (j < tokens.length) {
+    const t = tokens[j].text;
+    if (t === '--') {
+      j++;
+      break;
+    }
+    if (!(t.startsWith('-') || t.startsWith('+')) || t.length < 2) break;
+    if (t === '-o' || t === '+o') j++; // -o pipefail
+    else if (!t.startsWith('--') && t.slice(1).includes('c')) sawC = true;
+    j++;
+  }
+  return sawC && j < tokens.length ? j : -1;
+}
+
+export function findLauncher(
+  tokens: readonly LineToken[],
+  dialects: readonly Dialect[],
+  lookup: ShellLookup,
+  depth = 0,
+  shell?: { program: string; path: ContainerPath },
+): FoundLauncher | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    for (const dialect of dialects) {
+      for (const launcher of dialect.launchers) {
+        const span = matchLauncher(tokens, i, launcher);
+        if (span > 0) {
+          return {
+            dialect,
+            launcher,
+            label: labelOf(tokens, i, span, launcher),
+            rest: tokens.slice(i + span),
+            launch: shell
+              ? { via: 'shell', path: shell.path, shell: shell.program }
+              : { via: 'command', path: tokens[i].path },
+            issues: [],
+          };
+        }
+      }
+    }
+    const s = depth < MAX_SHELL_DEPTH ? shellScriptAt(tokens, i) : -1;
+    if (s >= 0) {
+      const script = tokens[s];
+      const issues: ParseIssue[] = [];
+      for (const cmd of splitScript(script.text, lookup)) {
+        if (cmd.error) {
+          issues.push({
+            code: 'shell.unparseable',
+            severity: 'error',
+            path: script.path,
+            message: `A command in the ${basename(tokens[i].text)} -c script cannot be split into words (${cmd.error}); the shell will fail too. Check the quotes in the script.`,
+          });
+          continue;
+        }
+        const words = cmd.words.map((text) => ({ text, path: script.path }));
+        const found = findLauncher(words, dialects, lookup, depth + 1, shell ?? { program: tokens[i].text, path: script.path });
+        if (found) {
+          found.issues.unshift(...issues);
+          return found;
+        }
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The repository path segments of an image reference, without registry, tag and digest (lower case). */
+export function imageSegments(image: string): string[] {
+  let ref = image.trim().toLowerCase();
+  const at = ref.indexOf('@');
+  if (at >= 0) ref = ref.slice(0, at);
+  const parts = ref.split('/');
+  const last = parts[parts.length - 1];
+  const colon = last.indexOf(':');
+  if (colon >= 0) parts[parts.length - 1] = last.slice(0, colon);
+  if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) parts.shift();
+  return parts.filter((p) => p.length > 0);
+}
+
+function hasSignature(d: Dialect, args: readonly LineToken[]): boolean {
+  const sig = new Set(d.signatureFlags);
+  for (const a of args) {
+    if (!a.text.startsWith('--')) continue;
+    const eq = a.text.indexOf('=');
+    let name = canonicalFlag(d, eq > 0 ? a.text.slice(0, eq) : a.text);
+    const dot = name.indexOf('.');
+    if (dot > 0) name = name.slice(0, dot);
+    if (sig.has(name)) return true;
+  }
+  return false;
+}
+
+/** Args only (no command): the image's ENTRYPOINT runs. Recognise the engine by image, or by container name plus
+ * engine-specific flags (then with a warning, since the image's entrypoint is a guess). */
+export function inferEntrypoint(
+  image: unknown,
+  name: unknown,
+  args: readonly LineToken[],
+  dialects: readonly Dialect[],
+): FoundLauncher | undefined {
+  const segs = typeof image === 'string' ? imageSegments(image) : [];
+  for (const dialect of dialects) {
+    const ep = dialect.imageEntrypoint;
+    if (!ep) continue;
+    const label = [ep.launcher.program, ...ep.launcher.rest].join(' ');
+    if (segs.some((s) => ep.imageHints.some((h) => s.includes(h)))) {
+      return {
+        dialect,
+        launcher: ep.launcher,
+        label,
+        rest: [...args],
+        launch: { via: 'image-entrypoint' },
+        issues: [],
+      };
+    }
+    const others = dialects.filter((o) => o !== dialect);
+    if (
+      typeof name === 'string' &&
+      ep.containerNames.includes(name) &&
+      hasSignature(dialect, args) &&
+      !others.some((o) => hasSignature(o, args))
+    ) {
+      return {
+        dialect,
+        launcher: ep.launcher,
+        label,
+        rest: [...args],
+        launch: { via: 'image-entrypoint' },
+        issues: [
+          {
+            code: 'launch.entrypoint-assumed',
+            severity: 'warning',
+            path: 'image',
+            message: `The container has no command and its image (${typeof image === 'string' ? image : 'unset'}) is not a known ${dialect.kind} image; assuming its entrypoint is \`${label}\` because of the container name and flags. Set command: ["${ep.launcher.program}", ${ep.launcher.rest.map((r) => `"${r}"`).join(', ')}] to make it explicit.`,
+          },
+        ],
+      };
+    }
+  }
+  return undefined;
+}
