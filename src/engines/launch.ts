@@ -117,7 +117,6 @@ export function findLauncher(
             path: script.path,
             message: `A command in the ${basename(tokens[i].text)} -c script cannot be split into words (${cmd.error}); the shell will fail too. Check the quotes in the script.`,
           });
-          continue;
         }
         const words = cmd.words.map((text) => ({ text, path: script.path }));
         const found = findLauncher(words, dialects, lookup, depth + 1, shell ?? { program: tokens[i].text, path: script.path });

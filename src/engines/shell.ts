@@ -10,7 +10,8 @@ export type ShellLookup = (name: string) => string | null | undefined;
 
 export interface ShellCommand {
   words: string[];
-  /** set when shlex could not split this command (e.g. an unclosed quote); `words` is then empty */
+  /** set when shlex could not split this command (e.g. an unclosed quote); `words` is then a best-effort
+   * split (the open quote taken to run to the end) so the engine can still be recognised */
   error?: string;
 }
 
@@ -182,11 +183,12 @@ export function splitScript(script: string, lookup: ShellLookup): ShellCommand[]
   const out: ShellCommand[] = [];
   for (const text of cutCommands(script, lookup)) {
     let words: string[];
+    let error: string | undefined;
     try {
       words = split(text);
     } catch (e) {
-      out.push({ words: [], error: e instanceof Error ? e.message : String(e) });
-      continue;
+      error = e instanceof Error ? e.message : String(e);
+      words = lenientSplit(text);
     }
     const kept: string[] = [];
     for (let i = 0; i < words.length; i++) {
@@ -194,7 +196,19 @@ export function splitScript(script: string, lookup: ShellLookup): ShellCommand[]
       if (r === 0) kept.push(words[i]);
       else if (r === 2) i++;
     }
-    out.push({ words: kept });
+    out.push(error === undefined ? { words: kept } : { words: kept, error });
   }
   return out;
+}
+
+/** Best effort for text shlex rejects: close a dangling quote or escape at the end, else split on blanks. */
+function lenientSplit(text: string): string[] {
+  for (const tail of ["'", '"', '\\', "\\'", '\\"']) {
+    try {
+      return split(text + tail);
+    } catch {
+      // try the next way of closing it
+    }
+  }
+  return text.split(/[ \t\r\n]+/).filter((w) => w.length > 0);
 }
