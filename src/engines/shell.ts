@@ -45,40 +45,43 @@ function spliceValue(value: string, inDouble: boolean): string {
   return words.map(quote).join(' ');
 }
 
-/** Split a script into simple commands (text), with variables expanded. */
+/** Split a script into simple commands (text), with variables expanded. Text is copied in slices between the
+ * places that need attention (quotes, `$`, operators), so long scripts cost one pass. */
 export function cutCommands(script: string, lookup: ShellLookup): string[] {
   const commands: string[] = [];
-  let seg = '';
+  let parts: string[] = [];
+  let from = 0; // start of the not-yet-copied run
+  let segStart = 0; // where the current command began in the script
   let q: '' | "'" | '"' | "$'" = '';
   const n = script.length;
-  const end = (): void => {
-    if (seg.trim()) commands.push(seg);
-    seg = '';
+  const flush = (to: number): void => {
+    if (to > from) parts.push(script.slice(from, to));
+  };
+  const end = (at: number, skip: number): void => {
+    flush(at);
+    const text = parts.join('');
+    if (text.trim()) commands.push(text);
+    parts = [];
+    from = segStart = at + skip;
   };
   let i = 0;
   while (i < n) {
     const c = script[i];
-    if (q === "'") {
-      seg += c;
-      if (c === "'") q = '';
-      i++;
+    if (q === "'" || q === "$'") {
+      if (c === '\\' && q === "$'") i += 2;
+      else {
+        if (c === "'") q = '';
+        i++;
+      }
       continue;
     }
     if (c === '\\') {
-      seg += script.slice(i, i + 2);
       i += 2;
-      continue;
-    }
-    if (q === "$'") {
-      seg += c;
-      if (c === "'") q = '';
-      i++;
       continue;
     }
     if (c === '$') {
       const next = script[i + 1] ?? '';
       if (q === '' && next === "'") {
-        seg += "$'";
         q = "$'";
         i += 2;
         continue;
@@ -89,12 +92,11 @@ export function cutCommands(script: string, lookup: ShellLookup): string[] {
       if (next === '{') {
         const close = script.indexOf('}', i + 2);
         if (close > 0) {
-          const inner = script.slice(i + 2, close);
-          let k = 0;
-          while (k < inner.length && isNameChar(inner[k])) k++;
-          const rest = inner.slice(k);
-          if (k > 0 && isNameStart(inner[0]) && (rest === '' || rest.startsWith(':-') || rest.startsWith('-'))) {
-            name = inner.slice(0, k);
+          let k = i + 2;
+          while (k < close && isNameChar(script[k])) k++;
+          const rest = script.slice(k, close);
+          if (k > i + 2 && isNameStart(script[i + 2]) && (rest === '' || rest.startsWith(':-') || rest.startsWith('-'))) {
+            name = script.slice(i + 2, k);
             if (rest) fallback = rest.slice(rest.startsWith(':-') ? 2 : 1);
             stop = close + 1;
           }
@@ -108,16 +110,18 @@ export function cutCommands(script: string, lookup: ShellLookup): string[] {
       if (name) {
         const value = lookup(name);
         const text = typeof value === 'string' ? value : value === undefined ? fallback : undefined;
-        seg += text === undefined ? script.slice(i, stop) : spliceValue(text, q === '"');
+        if (text !== undefined) {
+          flush(i);
+          parts.push(spliceValue(text, q === '"'));
+          from = stop;
+        }
         i = stop;
         continue;
       }
-      seg += c;
       i++;
       continue;
     }
     if (q === '"') {
-      seg += c;
       if (c === '"') q = '';
       i++;
       continue;
@@ -125,46 +129,45 @@ export function cutCommands(script: string, lookup: ShellLookup): string[] {
     // unquoted
     if (c === "'" || c === '"') {
       q = c;
-      seg += c;
       i++;
       continue;
     }
-    if (c === '#' && (seg.length === 0 || isSpace(seg[seg.length - 1]))) {
+    if (c === '#' && (i === segStart || isSpace(script[i - 1]))) {
+      flush(i);
       const nl = script.indexOf('\n', i);
-      i = nl < 0 ? n : nl;
+      i = from = nl < 0 ? n : nl;
       continue;
     }
     if (c === ';' || c === '\n') {
-      end();
+      end(i, 1);
       i++;
       continue;
     }
     if (c === '|') {
-      end();
-      i += script[i + 1] === '|' || script[i + 1] === '&' ? 2 : 1;
+      const skip = script[i + 1] === '|' || script[i + 1] === '&' ? 2 : 1;
+      end(i, skip);
+      i += skip;
       continue;
     }
     if (c === '&') {
-      const prev = seg[seg.length - 1];
+      const prev = i > segStart ? script[i - 1] : '';
       const next = script[i + 1];
       if (next === '&') {
-        end();
+        end(i, 2);
         i += 2;
         continue;
       }
       if (prev === '>' || prev === '<' || next === '>') {
-        seg += c; // redirection: 2>&1, &>file
-        i++;
+        i++; // redirection: 2>&1, &>file
         continue;
       }
-      end(); // background
+      end(i, 1); // background
       i++;
       continue;
     }
-    seg += c;
     i++;
   }
-  end();
+  end(n, 0);
   return commands;
 }
 
