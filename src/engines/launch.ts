@@ -166,11 +166,12 @@ export function inferEntrypoint(
   dialects: readonly Dialect[],
 ): FoundLauncher | undefined {
   const segs = typeof image === 'string' ? imageSegments(image) : [];
+  const repo = segs[segs.length - 1] ?? '';
   for (const dialect of dialects) {
     const ep = dialect.imageEntrypoint;
     if (!ep) continue;
     const label = [ep.launcher.program, ...ep.launcher.rest].join(' ');
-    if (segs.some((s) => ep.imageHints.some((h) => s.includes(h)))) {
+    if (ep.imageRepos.includes(repo)) {
       return {
         dialect,
         launcher: ep.launcher,

@@ -122,6 +122,8 @@ describe('detection', () => {
     [{ command: ['sglang', 'serve'] }, 'sglang'],
     [{ name: 'x', image: 'vllm/vllm-openai:latest', args: ['--model', 'm'] }, 'vllm'],
     [{ name: 'x', image: 'registry.example.com:5000/mirror/vllm-openai@sha256:abc', args: ['m'] }, 'vllm'],
+    [{ name: 'x', image: 'rocm/vllm:latest', args: ['m'] }, 'vllm'],
+    [{ name: 'x', image: 'localhost:5000/vllm-openai:v0.11.0', args: ['m'] }, 'vllm'],
     [{ name: 'x', image: 'vllm/vllm-openai', command: [], args: ['m'] }, 'vllm'],
     [{ name: 'engine', image: 'ghcr.io/acme/llm:1', args: ['m', '--block-size=16'] }, 'vllm'],
     [{ name: 'x', image: 'lmsysorg/sglang:v0.5.16', command: ['python3', '-m', 'sglang.launch_server'] }, 'sglang'],
@@ -137,6 +139,8 @@ describe('detection', () => {
     [{ name: 'engine', image: 'ghcr.io/acme/llm:1', args: ['--model-path', 'm', '--page-size', '16'] }], // SGLang flags, no entrypoint
     [{ name: 'x', image: 'lmsysorg/sglang:v0.5.16', args: ['--model-path', 'm'] }],
     [{ command: ['python', '-m', 'dynamo.vllm'] }],
+    [{ name: 'router', image: 'ghcr.io/vllm-project/semantic-router/extproc:v0.1', args: ['--port', '50051'] }],
+    [{ name: 'router', image: 'vllm/vllm-router:latest', args: ['--port', '8000', '--block-size', '16'] }],
     [{}],
   ])('not an engine: %j', (container) => {
     expect(detectEngineKind(container)).toBeUndefined();
