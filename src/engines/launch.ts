@@ -105,11 +105,23 @@ export function findLauncher(
         }
       }
     }
+    // `eval word...` runs the words joined by spaces as a new script (quotes inside them are read again).
+    if (shell && tokens[i].text === 'eval' && depth < MAX_SHELL_DEPTH) {
+      const text = tokens.slice(i + 1).map((t) => t.text).join(' ');
+      for (const cmd of splitScript(text, lookup)) {
+        const words = cmd.words.map((w) => ({ text: w, path: shell.path }));
+        const found = findLauncher(words, dialects, lookup, depth + 1, shell);
+        if (found) return found;
+      }
+      return undefined;
+    }
     const s = depth < MAX_SHELL_DEPTH ? shellScriptAt(tokens, i) : -1;
     if (s >= 0) {
       const script = tokens[s];
+      // after the script: $0, then $1... ("$@")
+      const params = tokens.slice(s + 1);
       const issues: ParseIssue[] = [];
-      for (const cmd of splitScript(script.text, lookup)) {
+      for (const cmd of splitScript(script.text, lookup, params.map((p) => p.text))) {
         if (cmd.error) {
           issues.push({
             code: 'shell.unparseable',
@@ -118,7 +130,10 @@ export function findLauncher(
             message: `A command in the ${basename(tokens[i].text)} -c script cannot be split into words (${cmd.error}); the shell will fail too. Check the quotes in the script.`,
           });
         }
-        const words = cmd.words.map((text) => ({ text, path: script.path }));
+        const words = cmd.words.map((text, w) => {
+          const origin = cmd.origins[w];
+          return { text, path: origin === undefined ? script.path : params[origin].path };
+        });
         const found = findLauncher(words, dialects, lookup, depth + 1, shell ?? { program: tokens[i].text, path: script.path });
         if (found) {
           found.issues.unshift(...issues);

@@ -10,6 +10,8 @@ export type ShellLookup = (name: string) => string | null | undefined;
 
 export interface ShellCommand {
   words: string[];
+  /** for each word that is exactly one positional parameter (`"$@"`, `$1`), its index in `params` */
+  origins: (number | undefined)[];
   /** set when shlex could not split this command (e.g. an unclosed quote); `words` is then a best-effort
    * split (the open quote taken to run to the end) so the engine can still be recognised */
   error?: string;
@@ -47,7 +49,14 @@ function spliceValue(value: string, inDouble: boolean): string {
 
 /** Split a script into simple commands (text), with variables expanded. Text is copied in slices between the
  * places that need attention (quotes, `$`, operators), so long scripts cost one pass. */
-export function cutCommands(script: string, lookup: ShellLookup): string[] {
+// Positional parameters ($0, $1, "$@") are spliced in as private-use markers and restored after shlex, so a word
+// that is a whole parameter keeps its identity (and the pipeline its manifest path).
+const MARK_OPEN = '\uE000';
+const MARK_CLOSE = '\uE001';
+const MARK_NONE = '\uE002';
+const marker = (k: number): string => MARK_OPEN + k + MARK_CLOSE;
+
+export function cutCommands(script: string, lookup: ShellLookup, paramCount = 0): string[] {
   const commands: string[] = [];
   let parts: string[] = [];
   let from = 0; // start of the not-yet-copied run
@@ -84,6 +93,19 @@ export function cutCommands(script: string, lookup: ShellLookup): string[] {
       if (q === '' && next === "'") {
         q = "$'";
         i += 2;
+        continue;
+      }
+      if (next === '@' || next === '*' || (next >= '0' && next <= '9')) {
+        flush(i);
+        if (next === '@' || next === '*') {
+          const all: string[] = [];
+          for (let k = 1; k < paramCount; k++) all.push(marker(k));
+          parts.push(all.length === 0 ? MARK_NONE : all.join(q === '"' && next === '@' ? '" "' : ' '));
+        } else {
+          const k = next.charCodeAt(0) - 48;
+          parts.push(k < paramCount ? marker(k) : MARK_NONE);
+        }
+        i = from = i + 2;
         continue;
       }
       let name = '';
@@ -182,9 +204,9 @@ function redirection(word: string): 0 | 1 | 2 {
 }
 
 /** Split a script into commands of words, as a POSIX shell would before running it. Never throws. */
-export function splitScript(script: string, lookup: ShellLookup): ShellCommand[] {
+export function splitScript(script: string, lookup: ShellLookup, params: readonly string[] = []): ShellCommand[] {
   const out: ShellCommand[] = [];
-  for (const text of cutCommands(script, lookup)) {
+  for (const text of cutCommands(script, lookup, params.length)) {
     let words: string[];
     let error: string | undefined;
     try {
@@ -194,12 +216,42 @@ export function splitScript(script: string, lookup: ShellLookup): ShellCommand[]
       words = lenientSplit(text);
     }
     const kept: string[] = [];
+    const origins: (number | undefined)[] = [];
     for (let i = 0; i < words.length; i++) {
       const r = redirection(words[i]);
-      if (r === 0) kept.push(words[i]);
-      else if (r === 2) i++;
+      if (r === 2) i++;
+      if (r !== 0) continue;
+      let w = words[i];
+      if (w.includes(MARK_NONE)) {
+        w = w.replaceAll(MARK_NONE, '');
+        if (w === '') continue; // "$@" with no parameters gives no word
+      }
+      let origin: number | undefined;
+      if (w.includes(MARK_OPEN)) {
+        const close = w.indexOf(MARK_CLOSE);
+        if (w.startsWith(MARK_OPEN) && close === w.length - 1) origin = Number(w.slice(1, close));
+        w = restoreMarkers(w, params);
+      }
+      kept.push(w);
+      origins.push(origin);
     }
-    out.push(error === undefined ? { words: kept } : { words: kept, error });
+    out.push(error === undefined ? { words: kept, origins } : { words: kept, origins, error });
+  }
+  return out;
+}
+
+function restoreMarkers(w: string, params: readonly string[]): string {
+  let out = '';
+  let i = 0;
+  while (i < w.length) {
+    const open = w.indexOf(MARK_OPEN, i);
+    const close = open < 0 ? -1 : w.indexOf(MARK_CLOSE, open);
+    if (open < 0 || close < 0) {
+      out += w.slice(i);
+      break;
+    }
+    out += w.slice(i, open) + (params[Number(w.slice(open + 1, close))] ?? '');
+    i = close + 1;
   }
   return out;
 }

@@ -108,6 +108,46 @@ describe('shell scripts', () => {
     expect(m.blockSize?.value).toBe(32);
   });
 
+  it('KServe preset: bash -c \'exec vllm serve … "$@"\' -- <args>; args keep their own paths', () => {
+    const m = parseEngine({
+      name: 'main',
+      command: ['/bin/bash', '-c', 'exec vllm serve /mnt/models --served-model-name qwen --port 8000 "$@"', '--'],
+      args: ['--max-model-len', '4096', '--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_consumer"}'],
+    })!;
+    expect(m.model).toMatchObject({ value: '/mnt/models', path: 'command[2]' });
+    expect(m.maxModelLen).toMatchObject({ value: 4096, path: 'args[1]' });
+    expect(m.kvTransferConfig).toMatchObject({ value: { kv_role: 'kv_consumer' }, path: 'args[3]' });
+    expect(m.argvPaths?.slice(-4)).toEqual(['args[0]', 'args[1]', 'args[2]', 'args[3]']);
+    expect(m.issues).toEqual([]);
+  });
+
+  it('"$@" with no parameters gives no word; $1 picks one parameter', () => {
+    const none = parseEngine({ command: ['sh', '-c', 'vllm serve m "$@"'] })!;
+    expect(none.argv).toEqual(['m']);
+    const one = parseEngine({ command: ['sh', '-c', 'vllm serve "$1" --port 8001', 'zero', 'org/model'] })!;
+    expect(one.model).toMatchObject({ value: 'org/model', path: 'command[4]' });
+  });
+
+  it('eval "exec vllm serve … $VLLM_ADDITIONAL_ARGS" reads the quotes inside the variable again', () => {
+    const m = parseEngine({
+      command: ['/bin/bash', '-c'],
+      args: ['if [ -n "$X" ]; then echo x; fi\neval "exec vllm serve /mnt/models --port 8001 $VLLM_ADDITIONAL_ARGS"'],
+      env: [{ name: 'VLLM_ADDITIONAL_ARGS', value: `--kv_transfer_config '{"kv_connector":"NixlConnector","kv_role":"kv_both"}'` }],
+    })!;
+    expect(m.port.value).toBe(8001);
+    expect(m.kvTransferConfig?.value).toEqual({ kv_connector: 'NixlConnector', kv_role: 'kv_both' });
+    expect(m.issues).toEqual([]);
+  });
+
+  it('eval over "$@" strips the double quotes of JSON args, as the shell does', () => {
+    const m = parseEngine({
+      command: ['bash', '-c', 'eval "exec vllm serve m $@"', '--'],
+      args: ['--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_both"}'],
+    })!;
+    expect(m.kvTransferConfig).toBeUndefined();
+    expect(m.issues.map((i) => i.code)).toEqual(['flag.invalid-json']);
+  });
+
   it('a shell script that does not launch an engine is not an engine', () => {
     expect(parseEngine({ command: ['sh', '-c', 'echo vllm; sleep infinity'] })).toBeUndefined();
   });
