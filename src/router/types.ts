@@ -107,6 +107,8 @@ export interface RouterTable {
     minBlockSizeTokens?: number;
     /** with autoTune on and no pinned block size the producer cannot be trusted to populate match info */
     pinBlockSize: boolean;
+    /** with no producer declared, the loader builds one from prefix-cache-scorer's parameters (GIE v1.5.0, #2798) */
+    inheritsScorerParams: boolean;
     /** which cap the generated config sets: blocks (≤ v0.8) or tokens (v0.9+, where the token default wins) */
     capParam: 'maxPrefixBlocksToMatch' | 'maxPrefixTokensToMatch';
   };

@@ -127,6 +127,7 @@ export const v0_10_0: RouterTable = {
     },
     minBlockSizeTokens: 64,
     pinBlockSize: false,
+    inheritsScorerParams: false,
     capParam: 'maxPrefixTokensToMatch',
   },
   images: {

@@ -143,6 +143,7 @@ export const v0_8_0: RouterTable = {
       lruCapacityPerServer: 31250,
     },
     pinBlockSize: true,
+    inheritsScorerParams: true,
     capParam: 'maxPrefixBlocksToMatch',
   },
   images: {

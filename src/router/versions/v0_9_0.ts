@@ -106,6 +106,7 @@ export const v0_9_0: RouterTable = {
     },
     minBlockSizeTokens: 64,
     pinBlockSize: false,
+    inheritsScorerParams: false,
     capParam: 'maxPrefixTokensToMatch',
   },
   images: {
