@@ -9,11 +9,15 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
-RUN npm run build
+COPY examples ./examples
+RUN npm run build -- --no-code-cache
+# The code cache belongs to one node binary: write it with the runtime image's own node (same Debian 12 base).
+COPY --from=gcr.io/distroless/nodejs20-debian12:nonroot /nodejs/bin/node /runtime/node
+RUN node scripts/build-code-cache.mjs dist/pd-disagg.js /runtime/node
 
 # distroless: node only (no shell, no npm); runs as a numeric non-root user and needs no writable filesystem.
 FROM gcr.io/distroless/nodejs20-debian12:nonroot
-COPY --from=build /src/dist/pd-disagg.js /pd-disagg.js
+COPY --from=build /src/dist/pd-disagg.js /src/dist/pd-disagg.js.cache /
 USER 65532:65532
 WORKDIR /
 ENTRYPOINT ["/nodejs/bin/node", "/pd-disagg.js"]

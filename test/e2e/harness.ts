@@ -1,7 +1,7 @@
 // Shared plumbing for the end-to-end tests: the built bundle on PATH as `pd-disagg` (exec mode), a `docker`
 // stand-in (container mode), scratch copies of packages under git.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -20,6 +20,8 @@ export function toolbox(): { bin: string; env: NodeJS.ProcessEnv; dockerLog: str
   const bundle = join(root, 'pd-disagg.js');
   copyFileSync(BUNDLE, bundle);
   chmodSync(bundle, 0o755);
+  // with its code cache, as installed (test/launcher.test.ts covers the bundle without one)
+  if (existsSync(`${BUNDLE}.cache`)) copyFileSync(`${BUNDLE}.cache`, `${bundle}.cache`);
   symlinkSync(bundle, join(bin, 'pd-disagg'));
   copyFileSync(resolve('test/e2e/fake-docker.sh'), join(bin, 'docker'));
   chmodSync(join(bin, 'docker'), 0o755);
