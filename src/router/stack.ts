@@ -1,7 +1,7 @@
 // The objects that put an EPP in front of the engines: InferencePool, the EPP's ConfigMap, Deployment, Service and
 // RBAC, and optionally an HTTPRoute from a Gateway to the pool.
-import { createHash } from 'node:crypto';
 import type { KObject } from '../types.js';
+import { sha256Hex } from './sha256.js';
 import { routerTable } from './table.js';
 import type { RoutingStackInput } from './types.js';
 
@@ -16,7 +16,7 @@ export function eppName(name: string): string {
 }
 
 export function configChecksum(configText: string): string {
-  return createHash('sha256').update(configText, 'utf8').digest('hex');
+  return sha256Hex(configText);
 }
 
 export function buildRoutingStack(input: RoutingStackInput): KObject[] {
