@@ -1,0 +1,144 @@
+// Source-text write-back (src/write/source-items.ts): items nobody changed are copied from the input text. The output
+// must mean exactly what serialising every item would print, comments included, on every golden case; and any edit
+// made through the Document API must send the item down the serialising path.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { process as processList } from '../src/process.js';
+import { readResourceList } from '../src/read/resource-list.js';
+import { toStringOptions } from '../src/read/yaml-options.js';
+import { itemSourceText } from '../src/write/source-items.js';
+import { writeResourceList } from '../src/write/write.js';
+import { read, resourceList } from './helpers.js';
+
+/** Both ways of writing the same run: every item serialised, and untouched items copied from the text. */
+function bothWays(text: string) {
+  const slow = readResourceList(text);
+  const slowResults = processList(slow);
+  const fast = readResourceList(text);
+  const fastResults = processList(fast);
+  return { serialised: writeResourceList(slow, slowResults), copied: writeResourceList(fast, fastResults, text) };
+}
+
+/** What a text means to the yaml package, comments and styles included: printed once more the same way. */
+const normal = (text: string) => parseDocument(text).toString(toStringOptions);
+
+const cases = readdirSync('testdata').filter((d) => existsSync(join('testdata', d, 'input.yaml')));
+
+describe('source-text write-back', () => {
+  for (const name of cases) {
+    it(`prints what serialising prints: ${name}`, () => {
+      const { serialised, copied } = bothWays(read(join('testdata', name, 'input.yaml')));
+      expect(normal(copied)).toBe(normal(serialised));
+      expect(parseDocument(copied).toJS()).toEqual(parseDocument(serialised).toJS());
+    });
+  }
+
+  it('copies untouched items byte for byte, comments and quoting as written', () => {
+    const input = read('testdata/kpt-package-comments/input.yaml');
+    const { copied } = bothWays(input);
+    const doc = readResourceList(input);
+    processList(doc);
+    let used = 0;
+    for (let i = 0; i < doc.itemsNode.items.length; i++) {
+      const text = itemSourceText(input, doc.itemsNode, i);
+      if (text === undefined) continue;
+      used++;
+      expect(copied).toContain(`${text}\n`);
+    }
+    // Kptfile, PrefillDecode and the user's ConfigMap; not the engines (edited) nor the generated items (new)
+    expect(used).toBe(3);
+    expect(copied).toContain("    mode: '0755'");
+  });
+
+  it('re-indents items that were indented under items:, and keeps a kpt head comment on the dash', () => {
+    const items = [
+      '  - # the config',
+      '    apiVersion: v1',
+      '    kind: ConfigMap',
+      '    metadata: {name: c}',
+      '    data:',
+      '      script: |',
+      '        line one',
+      '',
+      '          indented',
+      '      list:',
+      '      - a # first',
+      '      - b',
+      '',
+    ].join('\n');
+    const text = resourceList(items);
+    const doc = readResourceList(text);
+    expect(itemSourceText(text, doc.itemsNode, 0)).toBe(
+      ['- # the config', '  apiVersion: v1', '  kind: ConfigMap', '  metadata: {name: c}', '  data:', '    script: |', '      line one', '', '        indented', '    list:', '    - a # first', '    - b'].join('\n'),
+    );
+    const out = writeResourceList(doc, [], text);
+    expect(parseDocument(out).toJS()).toEqual(parseDocument(text).toJS());
+    expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+  });
+
+  const item = (extra = '') =>
+    `- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n  data:\n    a: "1"\n    list:\n    - x\n    - y\n${extra}`;
+  const edits: [string, (m: YAMLMap) => void][] = [
+    ['a key set', (m) => m.setIn(['data', 'b'], '2')],
+    ['a key deleted', (m) => m.deleteIn(['data', 'a'])],
+    ['a value replaced', (m) => m.setIn(['data', 'a'], 'changed')],
+    ['an entry appended', (m) => (m.getIn(['data', 'list']) as YAMLSeq).add('z')],
+    ['an entry deleted', (m) => (m.getIn(['data', 'list']) as YAMLSeq).delete(0)],
+    ['a new map', (m) => m.setIn(['metadata', 'labels'], m.getIn(['metadata']) ? { l: 'v' } : {})],
+  ];
+  for (const [what, edit] of edits) {
+    it(`serialises an item after ${what}`, () => {
+      const text = resourceList(item());
+      const doc = readResourceList(text);
+      expect(itemSourceText(text, doc.itemsNode, 0)).toBeDefined();
+      edit(doc.itemsNode.items[0] as YAMLMap);
+      expect(itemSourceText(text, doc.itemsNode, 0)).toBeUndefined();
+      const expected = readResourceList(text);
+      edit(expected.itemsNode.items[0] as YAMLMap);
+      expect(writeResourceList(doc, [], text)).toBe(writeResourceList(expected, []));
+    });
+  }
+
+  const fallbacks: [string, string][] = [
+    ['an anchor', item('  extra: &x {k: v}\n')],
+    ['an alias', `${item('  extra: &x v\n')}- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: d}\n  data: {a: *x}\n`],
+    ['a tag', item('  extra: !!str 1\n')],
+  ];
+  for (const [what, items] of fallbacks) {
+    it(`serialises an item with ${what}, and means the same`, () => {
+      const text = resourceList(items);
+      const doc = readResourceList(text);
+      expect(itemSourceText(text, doc.itemsNode, doc.itemsNode.items.length - 1)).toBeUndefined();
+      const out = writeResourceList(doc, [], text);
+      expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+    });
+  }
+
+  for (const [what, items] of [
+    ['a comment above the first dash', `# above\n${item()}`],
+    ['a comment above a later dash', `${item()}# between\n${item()}`],
+    ['a trailing comment indented under an item', `${item('    # trailing\n')}${item()}`],
+    ['blank lines between items', `${item()}\n\n${item()}`],
+  ]) {
+    it(`means the same with ${what}`, () => {
+      const text = resourceList(items!);
+      const out = writeResourceList(readResourceList(text), [], text);
+      expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+    });
+  }
+
+  it('serialises CRLF input (the output has LF line ends throughout)', () => {
+    const text = resourceList(item()).replace(/\n/g, '\r\n');
+    const doc = readResourceList(text);
+    expect(itemSourceText(text, doc.itemsNode, 0)).toBeUndefined();
+    expect(writeResourceList(doc, [], text)).not.toContain('\r');
+  });
+
+  it('serialises JSON input (block style out)', () => {
+    const text = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] });
+    const out = writeResourceList(readResourceList(text), [], text);
+    expect(out).toContain('- apiVersion: v1\n  kind: ConfigMap\n');
+  });
+});
