@@ -19,7 +19,7 @@ export function run(inputText: string, options: { debug?: boolean } = {}): RunOu
     const failed = results.some((r) => r.severity === 'error');
     // On failure kpt and kustomize keep nothing we print; the items still go out unchanged, with the results,
     // so kpt can show them, and nobody ever sees a half-applied change.
-    const stdout = failed ? writeUnchanged(inputText, results) : writeResourceList(input, results);
+    const stdout = failed ? writeUnchanged(inputText, results) : writeResourceList(input, results, inputText);
     // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
     // prints the info results from the ResourceList anyway
     return { stdout, stderr: formatResults(results.filter((r) => r.severity !== 'info')), exitCode: failed ? 1 : 0 };
