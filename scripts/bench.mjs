@@ -8,6 +8,7 @@
 //   node scripts/bench.mjs --runs 60    more iterations of each cold-start command (large inputs: a third of it)
 //   node scripts/bench.mjs --only cold,kpt,large
 //   node scripts/bench.mjs --markdown   the table as README markdown
+//   node scripts/bench.mjs --inputs DIR write the inputs to DIR (for profiling) and stop
 //
 // Groups:
 //   cold   `node -e ''` vs the function on the two-engine example (examples/qwen-pd as kpt sends it);
@@ -196,6 +197,14 @@ const codeCacheInUse = () => {
   const r = spawnSync(node, [BUNDLE, '--version'], { env: { ...process.env, PD_DISAGG_CODE_CACHE_DEBUG: '1' } });
   return /code cache: used/.test(String(r.stderr));
 };
+
+// --inputs DIR: write the inputs (example.yaml, large-5000.yaml, large-10000.yaml) for profiling, and stop
+if (opt('--inputs')) {
+  const dir = opt('--inputs');
+  writeFileSync(join(dir, 'example.yaml'), example);
+  for (const n of [5000, 10000]) writeFileSync(join(dir, `large-${n}.yaml`), largeList(n));
+  process.exit(0);
+}
 
 // ---- groups ----
 const started = Date.now();
