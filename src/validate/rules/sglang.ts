@@ -43,7 +43,8 @@ export const sglangRules: Rule<PairContext>[] = [
       const pv = p?.value ?? 'mooncake';
       const dv = d?.value ?? 'mooncake';
       if (pv === dv) return [];
-      const target = d?.path || !p?.path ? ctx.decode : ctx.prefill;
+      // the side that omitted the flag is the one to fix; decode when both set it
+      const target = !p?.path && d?.path ? ctx.prefill : ctx.decode;
       const mine = target === ctx.decode ? d : p;
       const want = target === ctx.decode ? pv : dv;
       const show = (v: string, s: typeof p) => (s?.path ? v : `${v} (not set: SGLang's default)`);
