@@ -121,7 +121,9 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
   out.push('');
   out.push(
     'Problems met while reading an engine launch line (bad JSON, `--port=abc`, a repeated `serve`, …) are reported too, tagged `parse-<code>` ' +
-      '(see `ISSUE_CODES` in `src/engines/index.ts`); they are not registry rules and cannot be overridden.',
+      '(see `ISSUE_CODES` in `src/engines/index.ts`); they are not registry rules and cannot be overridden. Neither are discovery errors, reported ' +
+      'before any rule runs: a named workload that is missing or whose engine container cannot be found (results point at its ' +
+      '`spec.template.spec.containers`), and zero or several candidates for a role.',
   );
   out.push('');
   out.push('**Decision: the EPP block size with SGLang.** SGLang\'s default `--page-size` is 1 (a token-granular radix cache). The EPP does not get 1: ' +

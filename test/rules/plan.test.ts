@@ -67,3 +67,30 @@ describe('spec.rules overrides of pair rules', () => {
     expect(engineOf(out.items, 'Deployment', 'oss-decode').env).toBeUndefined();
   });
 });
+
+describe('workload-level checks end to end', () => {
+  const base = read('testdata/rules-override/input.yaml').replace(/\nfunctionConfig:[\s\S]*$/, '\n');
+  const config = (spec: string) =>
+    `functionConfig:\n  apiVersion: pd-disagg.dev/v1alpha1\n  kind: PrefillDecode\n  metadata: {name: oss}\n  spec:\n${spec}`;
+
+  it('refuses workloads in different namespaces, pointing at the prefill metadata.namespace', () => {
+    const input = base.replace('    name: oss-decode\n', '    name: oss-decode\n    namespace: serving\n');
+    const out = runText(input);
+    expect(out.exitCode).toBe(1);
+    expect(out.results.filter((r) => r.tags?.rule === 'namespace-mismatch')).toMatchObject([
+      { severity: 'error', resourceRef: { name: 'oss-prefill' }, field: { path: 'metadata.namespace', proposedValue: 'serving' } },
+    ]);
+  });
+
+  it('names the workload and field when a named workload has no engine container', () => {
+    const input = base.replace(
+      /(name: oss-prefill[\s\S]*?containers:\n        - name: vllm\n)[\s\S]*?(- apiVersion)/,
+      '$1          image: busybox\n          args: ["sleep", "infinity"]\n$2',
+    );
+    const out = runText(input + config('    prefill: {name: oss-prefill}\n    decode: {name: oss-decode}\n'));
+    expect(out.exitCode).toBe(1);
+    expect(out.results).toMatchObject([
+      { severity: 'error', resourceRef: { kind: 'Deployment', name: 'oss-prefill' }, field: { path: 'spec.template.spec.containers' }, message: expect.stringMatching(/does not launch vLLM or SGLang/) },
+    ]);
+  });
+});
