@@ -1,5 +1,5 @@
-// AsMain: the process boundary. Reads stdin, runs, writes stdout and stderr, and sets process.exitCode (never
-// process.exit(), which can cut off a pending write to a pipe and leave kpt with an empty stdout).
+// AsMain: the process boundary. Reads stdin, runs, writes stdout and stderr, and sets process.exitCode (it never
+// calls process.exit, which can cut off a pending write to a pipe and leave kpt with an empty stdout).
 //
 //   pd-disagg                       KRM function: ResourceList on stdin → ResourceList on stdout (kpt, kustomize)
 //   pd-disagg --config FILE         stream mode: plain multi-document YAML on stdin → the same on stdout

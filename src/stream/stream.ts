@@ -20,9 +20,13 @@ export class StreamError extends Error {}
 
 /** What we must put back on a document after run(): comments around it and the annotations it came with. */
 interface Original {
-  commentBefore: string;
-  comment: string;
+  /** comments at the top of the document, set apart from the object by a blank line */
+  docCommentBefore: string | null;
+  /** comments right above the object, and whether a blank line comes before it */
+  commentBefore: string | null;
   spaceBefore: boolean;
+  comment: string | null;
+  docComment: string | null;
   hadAnnotations: boolean;
   annotationKeys: Set<string>;
 }
@@ -71,12 +75,20 @@ export function wrap(streamText: string, config: Node): { resourceList: string; 
           (kind === 'List' ? ' (a kind: List is not unpacked; give its objects as separate documents)' : ''),
       );
     }
+    // a comment at the very top of a stream (no `---`) is parsed onto the first key; it belongs to the document
+    const firstKey = node.items[0]?.key;
+    if (!node.commentBefore && isScalar(firstKey) && firstKey.commentBefore) {
+      node.commentBefore = firstKey.commentBefore;
+      firstKey.commentBefore = undefined;
+    }
     const annotations = node.getIn(['metadata', 'annotations'], true);
     const index = originals.length;
     originals.push({
-      commentBefore: joinComments(doc.commentBefore, node.commentBefore),
-      comment: joinComments(node.comment, doc.comment),
+      docCommentBefore: doc.commentBefore ?? null,
+      commentBefore: node.commentBefore ?? null,
       spaceBefore: Boolean(node.spaceBefore),
+      comment: node.comment ?? null,
+      docComment: doc.comment ?? null,
       hadAnnotations: annotations !== undefined,
       annotationKeys: new Set(isMap(annotations) ? annotations.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : []),
     });
@@ -108,9 +120,11 @@ export function unwrap(resourceListText: string, originals: readonly Original[])
     cleanAnnotations(node, original);
     if (!emittable(node)) continue;
     list.contents = node as never;
-    list.commentBefore = original?.commentBefore || null;
-    node.commentBefore = null;
-    if (original?.comment) node.comment = original.comment;
+    list.commentBefore = original?.docCommentBefore ?? null;
+    list.comment = original?.docComment ?? null;
+    node.commentBefore = original?.commentBefore ?? null;
+    node.spaceBefore = original?.spaceBefore ?? false;
+    node.comment = original?.comment ?? null;
     out.push(list.toString(toStringOptions));
   }
   return out.map((doc, i) => (i === 0 ? doc : `---\n${doc}`)).join('');
@@ -150,13 +164,6 @@ function isEmptyContents(contents: unknown): boolean {
 
 function isSeqOfMaps(node: unknown): node is YAMLSeq {
   return node !== null && typeof node === 'object' && Array.isArray((node as YAMLSeq).items);
-}
-
-function joinComments(...parts: (string | null | undefined)[]): string {
-  return parts
-    .filter((p): p is string => typeof p === 'string' && p !== '')
-    .map((p) => p.replace(/\n+$/, ''))
-    .join('\n');
 }
 
 function stripBom(text: string): string {
