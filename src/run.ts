@@ -20,7 +20,9 @@ export function run(inputText: string, options: { debug?: boolean } = {}): RunOu
     // On failure kpt and kustomize keep nothing we print; the items still go out unchanged, with the results,
     // so kpt can show them, and nobody ever sees a half-applied change.
     const stdout = failed ? writeUnchanged(inputText, results) : writeResourceList(input, results);
-    return { stdout, stderr: formatResults(results.filter((r) => r.severity !== 'info' || !failed)), exitCode: failed ? 1 : 0 };
+    // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
+    // prints the info results from the ResourceList anyway
+    return { stdout, stderr: formatResults(results.filter((r) => r.severity !== 'info')), exitCode: failed ? 1 : 0 };
   } catch (err) {
     if (err instanceof InputError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
     const detail = options.debug && err instanceof Error ? `\n${err.stack}` : '';

@@ -29,7 +29,7 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
   for (const op of ops) {
     switch (op.op) {
       case 'ensure':
-        if (ensure(input.doc, op.item.node, op.path, op.value)) note(op.item.ref, op.note);
+        if (ensure(input.doc, op.item.node, op.path, op.value)) note(op.item.ref, `set ${op.note}`);
         break;
       case 'append':
         append(input.doc, op.item.node, op.path, op.value);

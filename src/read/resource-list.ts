@@ -2,7 +2,7 @@
 
 import { isMap, isSeq, parseAllDocuments, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
-import { MAX_ALIAS_COUNT, parseOptions } from './yaml-options.js';
+import { parseOptions, toPlain } from './yaml-options.js';
 
 /** A problem with the input itself: reported on stderr, exit 1, nothing on stdout. */
 export class InputError extends Error {}
@@ -79,7 +79,7 @@ export function readResourceList(text: string): ResourceListInput {
   const fcNode = root.get('functionConfig', true);
   let functionConfig: KObject | undefined;
   if (fcNode !== undefined && fcNode !== null) {
-    const fc = (fcNode as { toJS?: (doc: Document, opts: object) => unknown }).toJS?.(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+    const fc = typeof (fcNode as { toJS?: unknown }).toJS === 'function' ? toPlain(fcNode as never, doc) : fcNode;
     if (fc !== null && fc !== undefined) {
       if (!isPlainObject(fc)) throw new InputError('ResourceList.functionConfig is not a mapping: give a PrefillDecode or a ConfigMap');
       functionConfig = fc;
@@ -93,7 +93,7 @@ function toItem(node: unknown, index: number, doc: Document.Parsed): Item {
   if (!isMap(node)) throw new InputError(`items[${index}] is not a mapping: every item must be a Kubernetes object`);
   let object: unknown;
   try {
-    object = node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+    object = toPlain(node, doc);
   } catch (err) {
     throw new InputError(`items[${index}] cannot be read: ${(err as Error).message}`);
   }

@@ -53,3 +53,11 @@ export const toStringOptions: ToStringOptions = {
   lineWidth: 0,
   indentSeq: false,
 };
+
+/** Plain data from a node: numbers and booleans as JS values, alias expansion bounded. */
+export function toPlain(node: { toJS(doc: unknown, options: object): unknown }, doc: unknown): unknown {
+  return node.toJS(doc, {
+    maxAliasCount: MAX_ALIAS_COUNT,
+    reviver: (_key: unknown, value: unknown) => (value instanceof SourceScalar ? value.value : value),
+  });
+}
