@@ -61,3 +61,6 @@ export function toPlain(node: { toJS(doc: unknown, options: object): unknown }, 
     reviver: (_key: unknown, value: unknown) => (value instanceof SourceScalar ? value.value : value),
   });
 }
+
+/** Options for every node pd-disagg creates: a value used twice is written twice, never as a YAML anchor and alias. */
+export const createNodeOptions = { aliasDuplicateObjects: false } as const;

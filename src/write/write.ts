@@ -3,14 +3,14 @@
 
 import { isCollection, isMap, isScalar, visit, type Document, type YAMLSeq } from 'yaml';
 import { readResourceList, type ResourceListInput } from '../read/resource-list.js';
-import { toStringOptions } from '../read/yaml-options.js';
+import { createNodeOptions, toStringOptions } from '../read/yaml-options.js';
 import type { Result } from '../types.js';
 
 export function writeResourceList(input: ResourceListInput, results: readonly Result[]): string {
   const { doc } = input;
   keepItemHeadComments(input.itemsNode);
   doc.delete('results');
-  if (results.length > 0) doc.set('results', doc.createNode(results));
+  if (results.length > 0) doc.set('results', doc.createNode(results, createNodeOptions));
   if (input.json) toBlockStyle(doc);
   return doc.toString(toStringOptions);
 }
