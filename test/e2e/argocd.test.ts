@@ -102,6 +102,19 @@ describe('Argo CD CMP (argocd/plugin.yaml)', () => {
     expect(r.stderr).toContain('missing.yaml');
   });
 
+  it('prints nothing when kustomize fails after printing (pipefail, output held until the pipeline succeeded)', () => {
+    const app = unpackLikeArgo('examples/pd-disagg-argocd');
+    const bin = join(scratch('bad-kustomize'), 'bin');
+    mkdirSync(bin);
+    // a kustomize that writes a good stream and then fails: pd-disagg alone would succeed on it
+    writeFileSync(join(bin, 'kustomize'), '#!/bin/sh\nkubectl kustomize .\necho "kustomize: failed late" >&2\nexit 3\n');
+    chmodSync(join(bin, 'kustomize'), 0o755);
+    const r = generate(app, { PATH: `${bin}:${tools.env.PATH}` });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('failed late');
+  });
+
   it('fails the sync with nothing on stdout and the reason on stderr when the pair is inconsistent', () => {
     const app = unpackLikeArgo('examples/pd-disagg-argocd');
     const decode = join(app, 'decode.yaml');
