@@ -1,8 +1,15 @@
-// AsMain: the process boundary. Reads stdin, runs, writes stdout and stderr, and sets process.exitCode (never
-// process.exit(), which can cut off a pending write to a pipe and leave kpt with an empty stdout).
+// AsMain: the process boundary. Reads stdin, runs, writes stdout and stderr, and sets process.exitCode (it never
+// calls process.exit, which can cut off a pending write to a pipe and leave kpt with an empty stdout).
+//
+//   pd-disagg                       KRM function: ResourceList on stdin → ResourceList on stdout (kpt, kustomize)
+//   pd-disagg --config FILE         stream mode: plain multi-document YAML on stdin → the same on stdout
+//                                   (helm --post-renderer, `kustomize build . | pd-disagg --config ...`, Argo CD)
+//   pd-disagg --help | --version
 
+import { readFileSync } from 'node:fs';
 import { USAGE } from './help.js';
 import { run } from './run.js';
+import { runStream } from './stream/stream.js';
 
 declare const PD_DISAGG_VERSION: string;
 const VERSION = typeof PD_DISAGG_VERSION === 'string' ? PD_DISAGG_VERSION : 'dev';
@@ -16,22 +23,63 @@ function readStdin(): Promise<string> {
   });
 }
 
+interface Options {
+  help?: boolean;
+  version?: boolean;
+  config?: string;
+}
+
+/** Parse argv; a string is the usage error to print. */
+function parseArgs(argv: readonly string[]): Options | string {
+  const options: Options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') options.help = true;
+    else if (arg === '--version') options.version = true;
+    else if (arg === '--config' || arg === '-c') {
+      const value = argv[++i];
+      if (value === undefined || value === '') return `${arg} needs a file name`;
+      options.config = value;
+    } else if (arg.startsWith('--config=')) {
+      options.config = arg.slice('--config='.length);
+      if (!options.config) return '--config needs a file name';
+    } else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    else return `unexpected argument ${arg}`;
+  }
+  return options;
+}
+
 async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (argv.includes('--version')) {
-    process.stdout.write(`pd-disagg ${VERSION}\n`);
-    return;
-  }
-  const unknown = argv.filter((a) => a.startsWith('-'));
-  if (unknown.length > 0) {
-    process.stderr.write(`pd-disagg: error: unknown option ${unknown[0]}; see pd-disagg --help\n`);
+  const options = parseArgs(argv);
+  if (typeof options === 'string') {
+    process.stderr.write(`pd-disagg: error: ${options}; see pd-disagg --help\n`);
     process.exitCode = 1;
     return;
   }
-  const out = run(await readStdin(), { debug: Boolean(process.env.PD_DISAGG_DEBUG) });
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (options.version) {
+    process.stdout.write(`pd-disagg ${VERSION}\n`);
+    return;
+  }
+  const debug = Boolean(process.env.PD_DISAGG_DEBUG);
+  let out;
+  if (options.config !== undefined) {
+    let configText: string;
+    try {
+      configText = readFileSync(options.config, 'utf8');
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      process.stderr.write(`pd-disagg: error: --config ${options.config}: ${reason}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    out = runStream(await readStdin(), configText, options.config, { debug });
+  } else {
+    out = run(await readStdin(), { debug });
+  }
   if (out.stderr) process.stderr.write(out.stderr);
   if (out.stdout) process.stdout.write(out.stdout);
   process.exitCode = out.exitCode;
