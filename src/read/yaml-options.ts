@@ -39,9 +39,6 @@ const sourceTags = [
   ),
 ];
 
-/** Upper bound on alias expansion when converting to plain data (defends against "billion laughs" documents). */
-export const MAX_ALIAS_COUNT = 100;
-
 export const parseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.2',
   uniqueKeys: true,
