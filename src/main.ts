@@ -2,19 +2,13 @@
 // process.exit(), which can cut off a pending write to a pipe and leave kpt with an empty stdout).
 
 import { USAGE } from './help.js';
+import { limitsFrom } from './read/limits.js';
+import { readBounded } from './read/stdin.js';
 import { run } from './run.js';
 
 declare const PD_DISAGG_VERSION: string;
 const VERSION = typeof PD_DISAGG_VERSION === 'string' ? PD_DISAGG_VERSION : 'dev';
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -31,7 +25,9 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const out = run(await readStdin(), { debug: Boolean(process.env.PD_DISAGG_DEBUG) });
+  // stdin is read up to the size limit only; run() refuses what is over it, and input that is not UTF-8
+  const bytes = await readBounded(process.stdin, limitsFrom(process.env).limits.maxInputBytes);
+  const out = run(bytes, { debug: Boolean(process.env.PD_DISAGG_DEBUG), env: process.env });
   if (out.stderr) process.stderr.write(out.stderr);
   if (out.stdout) process.stdout.write(out.stdout);
   process.exitCode = out.exitCode;
