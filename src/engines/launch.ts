@@ -105,11 +105,23 @@ export function findLauncher(
         }
       }
     }
+    // `eval word...` runs the words joined by spaces as a new script (quotes inside them are read again).
+    if (shell && tokens[i].text === 'eval' && depth < MAX_SHELL_DEPTH) {
+      const text = tokens.slice(i + 1).map((t) => t.text).join(' ');
+      for (const cmd of splitScript(text, lookup)) {
+        const words = cmd.words.map((w) => ({ text: w, path: shell.path }));
+        const found = findLauncher(words, dialects, lookup, depth + 1, shell);
+        if (found) return found;
+      }
+      return undefined;
+    }
     const s = depth < MAX_SHELL_DEPTH ? shellScriptAt(tokens, i) : -1;
     if (s >= 0) {
       const script = tokens[s];
+      // after the script: $0, then $1... ("$@")
+      const params = tokens.slice(s + 1);
       const issues: ParseIssue[] = [];
-      for (const cmd of splitScript(script.text, lookup)) {
+      for (const cmd of splitScript(script.text, lookup, params.map((p) => p.text))) {
         if (cmd.error) {
           issues.push({
             code: 'shell.unparseable',
@@ -117,9 +129,11 @@ export function findLauncher(
             path: script.path,
             message: `A command in the ${basename(tokens[i].text)} -c script cannot be split into words (${cmd.error}); the shell will fail too. Check the quotes in the script.`,
           });
-          continue;
         }
-        const words = cmd.words.map((text) => ({ text, path: script.path }));
+        const words = cmd.words.map((text, w) => {
+          const origin = cmd.origins[w];
+          return { text, path: origin === undefined ? script.path : params[origin].path };
+        });
         const found = findLauncher(words, dialects, lookup, depth + 1, shell ?? { program: tokens[i].text, path: script.path });
         if (found) {
           found.issues.unshift(...issues);
@@ -167,11 +181,12 @@ export function inferEntrypoint(
   dialects: readonly Dialect[],
 ): FoundLauncher | undefined {
   const segs = typeof image === 'string' ? imageSegments(image) : [];
+  const repo = segs[segs.length - 1] ?? '';
   for (const dialect of dialects) {
     const ep = dialect.imageEntrypoint;
     if (!ep) continue;
     const label = [ep.launcher.program, ...ep.launcher.rest].join(' ');
-    if (segs.some((s) => ep.imageHints.some((h) => s.includes(h)))) {
+    if (ep.imageRepos.includes(repo)) {
       return {
         dialect,
         launcher: ep.launcher,

@@ -38,3 +38,124 @@ export interface SidecarTarget {
 }
 
 export type { KObject };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Added by the router module: the per-version data table and the routing-stack input.
+
+/** How a plugin's factory treats `parameters` in one router version. */
+export interface PluginParams {
+  /**
+   * Top-level parameter names the factory decodes. A name mapped to a list is an object whose own keys are listed;
+   * a name mapped to `true` is a scalar. `'ignored'` means the factory never looks at its parameters; `'unchecked'`
+   * means pd-disagg has not recorded this plugin's parameters and does not lint them.
+   */
+  accepts: 'ignored' | 'unchecked' | Readonly<Record<string, true | readonly string[]>>;
+  /** a second, deprecated parameter form the factory also accepts (disagg-profile-handler's flat names) */
+  legacy?: Readonly<Record<string, true | readonly string[]>>;
+}
+
+export interface PluginInfo {
+  params: PluginParams;
+  /** registered but deprecated: the EPP logs it and keeps going */
+  deprecated?: { since: string; removal?: string; use?: string; issue?: string };
+  /** v0.10+: alpha plugins refuse to load without --allow-experimental-plugins */
+  alpha?: boolean;
+}
+
+/** Everything that differs between router tags. One object per tag; adding a version means adding a table. */
+export interface RouterTable {
+  version: RouterVersion;
+  /** where the facts come from */
+  upstream: { repo: string; tag: string; gie?: string };
+  /** the P/D sample this version's generated config matches in shape */
+  sample: { tag: string; path: string };
+  config: {
+    apiVersion: string;
+    kind: 'EndpointPickerConfig';
+    /** other apiVersions the loader still decodes (with a deprecation log) */
+    deprecatedApiVersions: readonly string[];
+  };
+  /** plugin parameters are decoded with DisallowUnknownFields (v0.9+, llm-d-router #1134) */
+  strictParams: boolean;
+  /** plugins are built in declaration order, so a handler must come after the decider it names (≤ v0.8) */
+  declarationOrderMatters: boolean;
+  plugins: Readonly<Record<string, PluginInfo>>;
+  featureGates: {
+    registered: readonly string[];
+    /** entries may be written `name=true|false` (v0.10+) */
+    acceptsAssignments: boolean;
+    /** gates older docs or samples carry that this version rejects, with why */
+    removed: Readonly<Record<string, string>>;
+  };
+  disagg: {
+    /** 'required': the profile handler does not set x-prefiller-host-port itself (≤ v0.8) */
+    headersHandler: 'required' | 'deprecated';
+    headersHandlerTypes: readonly string[];
+    /** the profile the prefix producer indexes as prefill; hardcoded upstream (GIE #2080) */
+    indexedPrefillProfile: string;
+  };
+  producer: {
+    type: string;
+    defaults: {
+      autoTune: boolean;
+      blockSizeTokens: number;
+      maxPrefixBlocksToMatch: number;
+      maxPrefixTokensToMatch: number;
+      lruCapacityPerServer: number;
+    };
+    /** block sizes below this are raised to it at runtime (v0.9+, #1160); undefined = no floor */
+    minBlockSizeTokens?: number;
+    /** with autoTune on and no pinned block size the producer cannot be trusted to populate match info */
+    pinBlockSize: boolean;
+    /** with no producer declared, the loader builds one from prefix-cache-scorer's parameters (GIE v1.5.0, #2798) */
+    inheritsScorerParams: boolean;
+    /** which cap the generated config sets: blocks (≤ v0.8) or tokens (v0.9+, where the token default wins) */
+    capParam: 'maxPrefixBlocksToMatch' | 'maxPrefixTokensToMatch';
+  };
+  images: { epp: string; sidecar: string; tag: string };
+  sidecar: {
+    /** the flag the sidecar listens on, and its default */
+    listenFlag: string;
+    defaultListenPort: number;
+    /** flags that set the engine port, highest precedence first; the first is what we emit */
+    enginePortFlags: readonly string[];
+    defaultEnginePort: number;
+    connectorFlag: string;
+    kvConnectors: readonly string[];
+    /** every long flag the binary registers (without dashes) */
+    flags: readonly string[];
+    /** flag-name prefixes registered by the logging options (zap) */
+    flagPrefixes: readonly string[];
+    deprecatedFlags: Readonly<Record<string, string>>;
+    /** flags older versions had and this one does not: pflag exits on them */
+    removedFlags: Readonly<Record<string, string>>;
+  };
+  epp: {
+    flags: readonly string[];
+    ports: { grpc: number; grpcHealth: number; metrics: number };
+    /** gRPC health service name the probes ask for (single replica, no leader election) */
+    healthService: string;
+    poolGroup: string;
+    /** env var the EPP falls back to when --pool-namespace is empty */
+    namespaceEnv: string;
+    /** what the EPP lists and watches, for its Role */
+    watches: readonly { apiGroup: string; resources: readonly string[] }[];
+  };
+  /** header comment lines for the generated config, explaining why it is armed the way it is */
+  configNotes: readonly string[];
+}
+
+export interface RoutingStackInput {
+  version: RouterVersion;
+  name: string;
+  namespace?: string;
+  poolSelector: Record<string, string>;
+  targetPort: number;
+  configMapName: string;
+  configKey: string;
+  configText: string;
+  /** attach an HTTPRoute to this Gateway; requestTimeout defaults to the llm-d-router chart's 300s */
+  gateway?: { name: string; namespace?: string; requestTimeout?: string };
+  /** override the EPP image (defaults to the version's image) */
+  eppImage?: string;
+}

@@ -38,8 +38,9 @@ export interface LauncherSpec {
 export interface ImageEntrypointSpec {
   /** the launcher the entrypoint amounts to */
   launcher: LauncherSpec;
-  /** an image whose repository path has a segment containing one of these is taken to be the engine's image */
-  imageHints: readonly string[];
+  /** image repository names (the last path segment, without registry, tag or digest) whose ENTRYPOINT is
+   * `launcher`; matched exactly so that e.g. a `vllm-router` image is not mistaken for the engine */
+  imageRepos: readonly string[];
   /** container names that conventionally hold this engine (used with `signatureFlags` when the image is unknown) */
   containerNames: readonly string[];
 }

@@ -65,7 +65,7 @@ export const vllmDialect: Dialect = {
   imageEntrypoint: {
     // vllm/vllm-openai images run `vllm serve` as their ENTRYPOINT, so `args` start with the model.
     launcher: { program: 'vllm', rest: ['serve'], positionalModel: true },
-    imageHints: ['vllm'],
+    imageRepos: ['vllm-openai', 'vllm', 'vllm-openai-rocm', 'vllm-rocm', 'vllm-tpu', 'vllm-cpu', 'vllm-xpu', 'vllm-neuron'],
     containerNames: ['vllm', 'engine'],
   },
   underscoreToDash: true,

@@ -40,6 +40,34 @@ export const pairRules: Rule<PairContext>[] = [
     },
   }),
   defineRule<PairContext>({
+    id: 'role-label-conflict',
+    scope: 'pair',
+    severity: 'error',
+    summary: "a pod template's llm-d.ai/role label contradicts the role the workload plays",
+    fix: 'set llm-d.ai/role to prefill on the prefill pod template and decode on the decode one, or fix spec.prefill/spec.decode',
+    field: 'pod template metadata.labels[llm-d.ai/role]',
+    check(ctx) {
+      return sides(ctx).flatMap((s) => {
+        const template = s.templatePath.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], s.object) as
+          | { metadata?: { labels?: Record<string, unknown> } }
+          | undefined;
+        const label = template?.metadata?.labels?.['llm-d.ai/role'];
+        if (label === undefined || label === s.role) return [];
+        return [
+          {
+            message:
+              `${s.resource.kind}/${s.resource.name} plays ${s.role}, but its pod template is labelled llm-d.ai/role: ${String(label)}; ` +
+              `the EPP filters pods by this label, so set it to ${s.role}`,
+            resource: s.resource,
+            path: `${s.templatePath}.metadata.labels.llm-d.ai/role`,
+            currentValue: label,
+            proposedValue: s.role,
+          },
+        ];
+      });
+    },
+  }),
+  defineRule<PairContext>({
     id: 'kv-role-both',
     scope: 'pair',
     severity: 'warning',

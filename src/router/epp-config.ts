@@ -1,0 +1,146 @@
+// The EndpointPickerConfig pd-disagg generates: one shape for every version, with the differences taken from the
+// version's table (apiVersion, whether the headers handler is needed, how the prefix cap is expressed, which decider
+// parameters exist).
+import { Document } from 'yaml';
+import type { KObject, Severity } from '../types.js';
+import { routerTable } from './table.js';
+import type { DeciderKind, EppKnobs, RouterTable, RouterVersion } from './types.js';
+
+export const DECIDER_TYPES: Readonly<Record<DeciderKind, string>> = {
+  'prefix-based': 'prefix-based-pd-decider',
+  always: 'always-disagg-pd-decider',
+};
+export const PROFILE_HANDLER_TYPE = 'disagg-profile-handler';
+export const PREFIX_SCORER_TYPE = 'prefix-cache-scorer';
+export const DEFAULT_PREFIX_CACHE_WEIGHT = 2;
+export const DEFAULT_QUEUE_WEIGHT = 1;
+/** how many blocks of prefix the producer matches; the seed's verified value, kept in tokens from v0.9 on */
+export const PREFIX_MATCH_BLOCKS = 256;
+export const LRU_CAPACITY_PER_SERVER = 31250;
+
+/** The block size the EPP will really hash with, given the configured one (v0.9+ raises it to the floor). */
+export function effectiveBlockSize(table: RouterTable, configured: number): number {
+  return Math.max(configured, table.producer.minBlockSizeTokens ?? 0);
+}
+
+function assertCount(name: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`EppKnobs.${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  }
+}
+
+export function buildEppConfig(version: RouterVersion, knobs: EppKnobs): KObject {
+  const table = routerTable(version);
+  assertCount('blockSizeTokens', knobs.blockSizeTokens, 1);
+  const deciderType = DECIDER_TYPES[knobs.decider];
+  if (!deciderType) throw new RangeError(`EppKnobs.decider must be prefix-based or always, got ${String(knobs.decider)}`);
+  if (knobs.decider === 'prefix-based') assertCount('nonCachedTokens', knobs.nonCachedTokens, 1);
+  const prefixWeight = knobs.scorerWeights?.prefixCache ?? DEFAULT_PREFIX_CACHE_WEIGHT;
+  const queueWeight = knobs.scorerWeights?.queue ?? DEFAULT_QUEUE_WEIGHT;
+
+  const producerParams: KObject = { autoTune: false, blockSizeTokens: knobs.blockSizeTokens };
+  producerParams[table.producer.capParam] =
+    table.producer.capParam === 'maxPrefixTokensToMatch'
+      ? PREFIX_MATCH_BLOCKS * effectiveBlockSize(table, knobs.blockSizeTokens)
+      : PREFIX_MATCH_BLOCKS;
+  producerParams.lruCapacityPerServer = LRU_CAPACITY_PER_SERVER;
+
+  const plugins: KObject[] = [
+    { type: table.producer.type, parameters: producerParams },
+    { type: PREFIX_SCORER_TYPE },
+  ];
+  if (table.disagg.headersHandler === 'required') plugins.push({ type: table.disagg.headersHandlerTypes[0] });
+  plugins.push({ type: 'queue-scorer' }, { type: 'prefill-filter' }, { type: 'decode-filter' }, { type: 'max-score-picker' });
+
+  const decider: KObject = { type: deciderType };
+  if (knobs.decider === 'prefix-based') {
+    const deciderParams: KObject = { nonCachedTokens: knobs.nonCachedTokens };
+    if (knobs.promptTokens !== undefined && knobs.promptTokens > 0 && deciderAccepts(table, 'promptTokens')) {
+      assertCount('promptTokens', knobs.promptTokens, 1);
+      deciderParams.promptTokens = knobs.promptTokens;
+    }
+    decider.parameters = deciderParams;
+  }
+  // declared before the handler: required where plugins are built in order, harmless elsewhere
+  plugins.push(decider, { type: PROFILE_HANDLER_TYPE, parameters: { deciders: { prefill: deciderType } } });
+
+  const profile = (name: string, filter: string): KObject => ({
+    name,
+    plugins: [
+      { pluginRef: filter },
+      { pluginRef: 'max-score-picker' },
+      { pluginRef: PREFIX_SCORER_TYPE, weight: prefixWeight },
+      { pluginRef: 'queue-scorer', weight: queueWeight },
+    ],
+  });
+  return {
+    apiVersion: table.config.apiVersion,
+    kind: table.config.kind,
+    plugins,
+    schedulingProfiles: [profile(table.disagg.indexedPrefillProfile, 'prefill-filter'), profile('decode', 'decode-filter')],
+  };
+}
+
+function deciderAccepts(table: RouterTable, param: string): boolean {
+  const accepts = table.plugins[DECIDER_TYPES['prefix-based']]?.params.accepts;
+  return typeof accepts === 'object' && param in accepts;
+}
+
+const DECIDER_NOTES: Readonly<Record<DeciderKind, string>> = {
+  'prefix-based': 'Decider: prefix-based-pd-decider takes the prefill hop only when at least nonCachedTokens of the prompt are uncached.',
+  always: 'Decider: always-disagg-pd-decider sends every request through a prefill pod (llm-d-router #2427: none ready means decode-only).',
+};
+
+/** The generated config as ConfigMap text, with a header saying why it is armed this way. */
+export function eppConfigYaml(version: RouterVersion, knobs: EppKnobs): string {
+  const table = routerTable(version);
+  const doc = new Document(buildEppConfig(version, knobs));
+  const lines = [
+    'Generated by pd-disagg; edit spec.epp of the pd-disagg config instead of this text.',
+    ...table.configNotes,
+    DECIDER_NOTES[knobs.decider],
+    `Same shape as llm-d-router ${table.sample.tag} ${table.sample.path}.`,
+  ];
+  doc.commentBefore = lines.map((l) => ` ${l}`).join('\n');
+  return doc.toString({ indentSeq: false, lineWidth: 0 });
+}
+
+export interface KnobProblem {
+  severity: Severity;
+  /** field of EppKnobs the problem is about */
+  field: keyof EppKnobs;
+  message: string;
+}
+
+/**
+ * What the knobs ask for that the version cannot do, for the pipeline to report. buildEppConfig leaves such knobs
+ * out of the config (a strict v0.9 decoder would refuse promptTokens and stop the EPP) rather than failing.
+ */
+export function checkEppKnobs(version: RouterVersion, knobs: EppKnobs): KnobProblem[] {
+  const table = routerTable(version);
+  const problems: KnobProblem[] = [];
+  if (knobs.promptTokens !== undefined && knobs.promptTokens > 0) {
+    if (knobs.decider !== 'prefix-based') {
+      problems.push({
+        severity: 'warning',
+        field: 'promptTokens',
+        message: `promptTokens only applies to prefix-based-pd-decider; with decider "${knobs.decider}" it is left out of the EPP config`,
+      });
+    } else if (!deciderAccepts(table, 'promptTokens')) {
+      problems.push({
+        severity: 'warning',
+        field: 'promptTokens',
+        message: `router ${version}'s prefix-based-pd-decider has no promptTokens parameter (added in v0.10.0); it is left out of the EPP config. Raise the router version to use it, or remove promptTokens`,
+      });
+    }
+  }
+  const floor = table.producer.minBlockSizeTokens;
+  if (floor !== undefined && knobs.blockSizeTokens < floor) {
+    problems.push({
+      severity: 'info',
+      field: 'blockSizeTokens',
+      message: `router ${version} raises blockSizeTokens ${knobs.blockSizeTokens} to ${floor} at runtime (llm-d-router #1160): prefix matching works on ${floor}-token blocks, coarser than the engines' ${knobs.blockSizeTokens}`,
+    });
+  }
+  return problems;
+}

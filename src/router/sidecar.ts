@@ -1,0 +1,232 @@
+// The routing sidecar (pd-sidecar): build one for a version, recognise existing ones, read where they forward, and
+// flag arguments a version would refuse.
+import { split as shellSplit } from 'shlex';
+import type { Finding } from '../validate/registry.js';
+import type { KObject, Severity } from '../types.js';
+import { isPlainObject } from '../types.js';
+import { routerTable } from './table.js';
+import type { RouterVersion, SidecarOptions, SidecarTarget } from './types.js';
+
+export const SIDECAR_CONTAINER_NAME = 'routing-proxy';
+export const SIDECAR_PORT_NAME = 'sidecar';
+const SIDECAR_NAMES = new Set(['routing-proxy', 'pd-sidecar', 'llm-d-routing-sidecar']);
+const SIDECAR_IMAGES = new Set(['llm-d-routing-sidecar', 'llm-d-router-disagg-sidecar']);
+const SIDECAR_BINARY = 'pd-sidecar';
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
+
+function assertPort(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new RangeError(`SidecarOptions.${name} must be a TCP port, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** A routing sidecar for `version`: a native sidecar (initContainer, restartPolicy Always) unless opts.native is false. */
+export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptions): KObject {
+  const table = routerTable(version);
+  assertPort('enginePort', opts.enginePort);
+  assertPort('listenPort', opts.listenPort);
+  if (!table.sidecar.kvConnectors.includes(opts.connector)) {
+    throw new RangeError(`router ${version} sidecar does not support --kv-connector=${opts.connector}`);
+  }
+  const container: KObject = {
+    name: SIDECAR_CONTAINER_NAME,
+    image: opts.image ?? `${table.images.sidecar}:${table.images.tag}`,
+    imagePullPolicy: 'IfNotPresent',
+    args: [
+      `--${table.sidecar.listenFlag}=${opts.listenPort}`,
+      // always explicit: the default engine port moved from 8001 to 8200 in v0.10.0 (llm-d-router #1723)
+      `--${table.sidecar.enginePortFlags[0]}=${opts.enginePort}`,
+      `--${table.sidecar.connectorFlag}=${opts.connector}`,
+      '--secure-proxy=false',
+    ],
+    ports: [{ containerPort: opts.listenPort, name: SIDECAR_PORT_NAME, protocol: 'TCP' }],
+  };
+  if (opts.native) container.restartPolicy = 'Always';
+  return container;
+}
+
+function imageRepoBase(image: unknown): string | undefined {
+  if (typeof image !== 'string' || image === '') return undefined;
+  const noDigest = image.split('@')[0]!;
+  const lastSlash = noDigest.lastIndexOf('/');
+  const lastColon = noDigest.lastIndexOf(':');
+  const repo = lastColon > lastSlash ? noDigest.slice(0, lastColon) : noDigest;
+  return repo.slice(repo.lastIndexOf('/') + 1);
+}
+
+function basename(path: unknown): string {
+  return typeof path === 'string' ? path.slice(path.lastIndexOf('/') + 1) : '';
+}
+
+/** llm-d, KServe and modelplane sidecar shapes: by image repository, binary, or container name. */
+export function isRoutingSidecar(container: KObject): boolean {
+  if (!isPlainObject(container)) return false;
+  if (typeof container.name === 'string' && SIDECAR_NAMES.has(container.name)) return true;
+  const repo = imageRepoBase(container.image);
+  if (repo !== undefined && SIDECAR_IMAGES.has(repo)) return true;
+  return argv(container).some((a) => basename(a.text) === SIDECAR_BINARY);
+}
+
+/** One word of the container's command line and where it came from. */
+interface Word {
+  text: string;
+  /** container-relative path of the element holding it: command[0], args[3] */
+  path: string;
+}
+
+/** command then args; for `sh -c "<script>"` only the script's words, each pointing at the script element */
+function argv(container: KObject): Word[] {
+  const words: Word[] = [];
+  for (const field of ['command', 'args'] as const) {
+    const list = container[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      if (typeof item === 'string') words.push({ text: item, path: `${field}[${i}]` });
+    });
+  }
+  const shellAt = words.findIndex((w, i) => SHELLS.has(basename(w.text)) && words[i + 1]?.text === '-c');
+  if (shellAt >= 0 && words[shellAt + 2]) {
+    const script = words[shellAt + 2]!;
+    let parts: string[];
+    try {
+      parts = shellSplit(script.text);
+    } catch {
+      parts = script.text.split(/\s+/).filter(Boolean);
+    }
+    // the shell and its -c are not the sidecar's flags
+    return parts.map((text) => ({ text, path: script.path }));
+  }
+  return words;
+}
+
+interface ParsedFlag {
+  name: string;
+  value?: string;
+  /** path of the word carrying the value (the flag itself for --flag=v) */
+  valuePath: string;
+  /** path of the flag word */
+  path: string;
+}
+
+/** Go flag / pflag spellings: --name=v, --name v, -name=v, -name v. A bare --name followed by a flag has no value. */
+function parseFlags(container: KObject): ParsedFlag[] {
+  const words = argv(container);
+  const flags: ParsedFlag[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const m = /^--?([A-Za-z0-9][\w.-]*)(?:=(.*))?$/s.exec(w.text);
+    if (!m) continue;
+    const name = m[1]!;
+    if (m[2] !== undefined) {
+      flags.push({ name, value: m[2], path: w.path, valuePath: w.path });
+      continue;
+    }
+    const next = words[i + 1];
+    if (next && !next.text.startsWith('-')) {
+      flags.push({ name, value: next.text, path: w.path, valuePath: next.path });
+      i++;
+    } else {
+      flags.push({ name, path: w.path, valuePath: w.path });
+    }
+  }
+  return flags;
+}
+
+function lastFlag(flags: ParsedFlag[], name: string): ParsedFlag | undefined {
+  let found: ParsedFlag | undefined;
+  for (const f of flags) if (f.name === name) found = f;
+  return found;
+}
+
+function toPort(value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return Number.NaN;
+  return Number(value.trim());
+}
+
+/**
+ * The engine port an existing sidecar forwards to under `version`'s flag rules. `path` is the container-relative
+ * path of the element holding the value; undefined when the version's default applies. `port` is NaN when the value
+ * is not a literal number (an env reference, say).
+ */
+export function readSidecarTarget(version: RouterVersion, container: KObject): SidecarTarget {
+  const table = routerTable(version);
+  const flags = parseFlags(container);
+  for (const name of table.sidecar.enginePortFlags) {
+    const flag = lastFlag(flags, name);
+    if (flag) return { port: toPort(flag.value), path: flag.valuePath };
+  }
+  return { port: table.sidecar.defaultEnginePort };
+}
+
+/** The port the sidecar listens on: --port, else the default 8000 (the same in every table). */
+export function readSidecarListenPort(container: KObject, version: RouterVersion = 'v0.10.0'): number {
+  const table = routerTable(version);
+  const flag = lastFlag(parseFlags(container), table.sidecar.listenFlag);
+  return flag ? toPort(flag.value) : table.sidecar.defaultListenPort;
+}
+
+export interface SidecarFlagProblem extends Finding {
+  severity: Severity;
+  flag: string;
+}
+
+/**
+ * Arguments `version`'s sidecar would refuse or ignore. Paths are container-relative (args[2]); the caller prefixes
+ * the container path and sets the resource. pflag exits on unknown flags, so removed and unknown flags are errors.
+ */
+export function sidecarFlagProblems(version: RouterVersion, container: KObject): SidecarFlagProblem[] {
+  const table = routerTable(version);
+  const known = new Set(table.sidecar.flags);
+  const problems: SidecarFlagProblem[] = [];
+  const flags = parseFlags(container).filter((f) => f.name !== SIDECAR_BINARY);
+  for (const f of flags) {
+    const removed = table.sidecar.removedFlags[f.name];
+    if (removed !== undefined) {
+      problems.push({
+        severity: 'error',
+        flag: f.name,
+        path: f.path,
+        currentValue: f.value === undefined ? `--${f.name}` : `--${f.name}=${f.value}`,
+        message: `routing sidecar ${version} no longer has --${f.name}; it exits with "unknown flag" at start. Use ${removed} instead`,
+      });
+      continue;
+    }
+    const deprecated = table.sidecar.deprecatedFlags[f.name];
+    if (deprecated !== undefined) {
+      problems.push({
+        severity: 'warning',
+        flag: f.name,
+        path: f.path,
+        message: `routing sidecar ${version} accepts --${f.name} only as a deprecated alias; use ${deprecated}`,
+      });
+      continue;
+    }
+    if (!known.has(f.name) && !table.sidecar.flagPrefixes.some((p) => f.name.startsWith(p))) {
+      problems.push({
+        severity: 'error',
+        flag: f.name,
+        path: f.path,
+        message: `routing sidecar ${version} has no --${f.name} flag and exits at start; remove it`,
+      });
+    }
+  }
+  const connector = lastFlag(flags, table.sidecar.connectorFlag);
+  if (connector && connector.value !== undefined && !table.sidecar.kvConnectors.includes(connector.value)) {
+    problems.push({
+      severity: 'error',
+      flag: connector.name,
+      path: connector.valuePath,
+      currentValue: connector.value,
+      message: `routing sidecar ${version} does not support --${connector.name}=${connector.value}; use one of ${table.sidecar.kvConnectors.join(', ')}`,
+    });
+  }
+  if (!table.sidecar.enginePortFlags.some((n) => lastFlag(flags, n))) {
+    problems.push({
+      severity: 'warning',
+      flag: table.sidecar.enginePortFlags[0]!,
+      proposedValue: `--${table.sidecar.enginePortFlags[0]}=<engine port>`,
+      message: `routing sidecar ${version} gets no engine port and falls back to ${table.sidecar.defaultEnginePort} (the default changed from 8001 to 8200 in v0.10.0); pass --${table.sidecar.enginePortFlags[0]} explicitly`,
+    });
+  }
+  return problems;
+}

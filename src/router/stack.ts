@@ -1,0 +1,187 @@
+// The objects that put an EPP in front of the engines: InferencePool, the EPP's ConfigMap, Deployment, Service and
+// RBAC, and optionally an HTTPRoute from a Gateway to the pool.
+import { createHash } from 'node:crypto';
+import type { KObject } from '../types.js';
+import { routerTable } from './table.js';
+import type { RoutingStackInput } from './types.js';
+
+export const MANAGED_BY = 'pd-disagg';
+export const CONFIG_CHECKSUM_ANNOTATION = 'pd-disagg.dev/epp-config-checksum';
+export const CONFIG_MOUNT_PATH = '/config';
+/** llm-d-router chart default (config/charts/llm-d-router-gateway values httpRoute.requestTimeout) */
+export const DEFAULT_ROUTE_TIMEOUT = '300s';
+
+export function eppName(name: string): string {
+  return `${name}-epp`;
+}
+
+export function configChecksum(configText: string): string {
+  return createHash('sha256').update(configText, 'utf8').digest('hex');
+}
+
+export function buildRoutingStack(input: RoutingStackInput): KObject[] {
+  const table = routerTable(input.version);
+  const { name, namespace } = input;
+  if (!Number.isInteger(input.targetPort) || input.targetPort < 1 || input.targetPort > 65535) {
+    throw new RangeError(`RoutingStackInput.targetPort must be a TCP port, got ${input.targetPort}`);
+  }
+  if (Object.keys(input.poolSelector).length === 0) {
+    throw new RangeError('RoutingStackInput.poolSelector must have at least one label');
+  }
+  const epp = eppName(name);
+  const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': name };
+  const eppSelector = { 'app.kubernetes.io/name': epp, 'app.kubernetes.io/component': 'endpoint-picker' };
+  const eppLabels = { ...labels, ...eppSelector };
+  const meta = (objName: string, extra: Record<string, string> = labels): KObject => ({
+    name: objName,
+    ...(namespace !== undefined ? { namespace } : {}),
+    labels: { ...extra },
+  });
+  const { grpc, grpcHealth, metrics } = table.epp.ports;
+  const nsEnv = table.epp.namespaceEnv;
+
+  const pool: KObject = {
+    apiVersion: 'inference.networking.k8s.io/v1',
+    kind: 'InferencePool',
+    metadata: meta(name),
+    spec: {
+      selector: { matchLabels: { ...input.poolSelector } },
+      targetPorts: [{ number: input.targetPort }],
+      endpointPickerRef: {
+        group: '',
+        kind: 'Service',
+        name: epp,
+        port: { number: grpc },
+        failureMode: 'FailOpen',
+      },
+    },
+  };
+
+  const configMap: KObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(input.configMapName, eppLabels),
+    data: { [input.configKey]: input.configText },
+  };
+
+  const healthProbe = (extra: KObject): KObject => ({
+    grpc: { port: grpcHealth, service: table.epp.healthService },
+    ...extra,
+  });
+
+  const deployment: KObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(epp, eppLabels),
+    spec: {
+      replicas: 1,
+      // one EPP at a time: two would each keep their own prefix index
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: { ...eppSelector } },
+      template: {
+        metadata: {
+          labels: { ...eppLabels },
+          annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(input.configText) },
+        },
+        spec: {
+          serviceAccountName: epp,
+          terminationGracePeriodSeconds: 130,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'epp',
+              image: input.eppImage ?? `${table.images.epp}:${table.images.tag}`,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                `--pool-name=${name}`,
+                // the downward API keeps this right when kustomize or kpt move the package to another namespace
+                `--pool-namespace=$(${nsEnv})`,
+                `--pool-group=${table.epp.poolGroup}`,
+                `--config-file=${CONFIG_MOUNT_PATH}/${input.configKey}`,
+                `--grpc-port=${grpc}`,
+                `--grpc-health-port=${grpcHealth}`,
+                `--metrics-port=${metrics}`,
+              ],
+              env: [
+                { name: nsEnv, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              ],
+              ports: [
+                { name: 'grpc', containerPort: grpc, protocol: 'TCP' },
+                { name: 'grpc-health', containerPort: grpcHealth, protocol: 'TCP' },
+                { name: 'metrics', containerPort: metrics, protocol: 'TCP' },
+              ],
+              livenessProbe: healthProbe({ initialDelaySeconds: 5, periodSeconds: 10 }),
+              readinessProbe: healthProbe({ periodSeconds: 2 }),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [{ name: 'epp-config', mountPath: CONFIG_MOUNT_PATH, readOnly: true }],
+            },
+          ],
+          volumes: [{ name: 'epp-config', configMap: { name: input.configMapName } }],
+        },
+      },
+    },
+  };
+
+  const service: KObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(epp, eppLabels),
+    spec: {
+      type: 'ClusterIP',
+      selector: { ...eppSelector },
+      ports: [
+        { name: 'grpc-ext-proc', port: grpc, targetPort: grpc, protocol: 'TCP', appProtocol: 'http2' },
+        { name: 'grpc-health', port: grpcHealth, targetPort: grpcHealth, protocol: 'TCP' },
+        { name: 'http-metrics', port: metrics, targetPort: metrics, protocol: 'TCP' },
+      ],
+    },
+  };
+
+  const serviceAccount: KObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(epp, eppLabels) };
+
+  const read = ['get', 'list', 'watch'];
+  const role: KObject = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: meta(epp, eppLabels),
+    rules: [
+      { apiGroups: [''], resources: ['pods'], verbs: read },
+      ...table.epp.watches.map((w) => ({ apiGroups: [w.apiGroup], resources: [...w.resources], verbs: read })),
+    ],
+  };
+
+  const roleBinding: KObject = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: meta(epp, eppLabels),
+    subjects: [{ kind: 'ServiceAccount', name: epp, ...(namespace !== undefined ? { namespace } : {}) }],
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: epp },
+  };
+
+  const objects = [pool, configMap, serviceAccount, role, roleBinding, deployment, service];
+  if (input.gateway) {
+    const parentRef: KObject = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: input.gateway.name };
+    if (input.gateway.namespace !== undefined) parentRef.namespace = input.gateway.namespace;
+    objects.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: meta(name),
+      spec: {
+        parentRefs: [parentRef],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            backendRefs: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name }],
+            timeouts: { request: input.gateway.requestTimeout ?? DEFAULT_ROUTE_TIMEOUT },
+          },
+        ],
+      },
+    });
+  }
+  return objects;
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { ConfigMap, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import {
+  ROUTER_VERSIONS,
+  buildRoutingStack,
+  buildSidecarContainer,
+  eppConfigYaml,
+  type RouterVersion,
+  type RoutingStackInput,
+} from '../../src/router/index.js';
+import type { KObject } from '../../src/types.js';
+
+const input = (version: RouterVersion, extra: Partial<RoutingStackInput> = {}): RoutingStackInput => ({
+  version,
+  name: 'qwen',
+  namespace: 'ml',
+  poolSelector: { 'pd-disagg.dev/pool': 'qwen' },
+  targetPort: 8000,
+  configMapName: 'qwen-epp',
+  configKey: 'epp-config.yaml',
+  configText: eppConfigYaml(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 }),
+  ...extra,
+});
+const byKind = (objs: KObject[], kind: string) => objs.filter((o) => o.kind === kind);
+const one = (objs: KObject[], kind: string) => {
+  const found = byKind(objs, kind);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+const MODELS: Record<string, (o: KObject) => { validate(): void }> = {
+  Deployment: (o) => new Deployment(o as never),
+  ConfigMap: (o) => new ConfigMap(o as never),
+  Service: (o) => new Service(o as never),
+  ServiceAccount: (o) => new ServiceAccount(o as never),
+  Role: (o) => new Role(o as never),
+  RoleBinding: (o) => new RoleBinding(o as never),
+};
+
+function checkInferencePool(pool: KObject): void {
+  expect(pool.apiVersion).toBe('inference.networking.k8s.io/v1');
+  const spec = pool.spec;
+  expect(Object.keys(spec).sort()).toEqual(['endpointPickerRef', 'selector', 'targetPorts']);
+  expect(Object.keys(spec.selector)).toEqual(['matchLabels']);
+  const labels = Object.keys(spec.selector.matchLabels);
+  expect(labels.length).toBeGreaterThanOrEqual(1);
+  expect(labels.length).toBeLessThanOrEqual(64);
+  expect(spec.targetPorts.length).toBeGreaterThanOrEqual(1);
+  expect(spec.targetPorts.length).toBeLessThanOrEqual(8);
+  for (const p of spec.targetPorts) expect(Number.isInteger(p.number) && p.number > 0 && p.number < 65536).toBe(true);
+  const ref = spec.endpointPickerRef;
+  expect(ref.kind).toBe('Service');
+  expect(typeof ref.name).toBe('string');
+  expect(Number.isInteger(ref.port.number)).toBe(true);
+  expect(['FailOpen', 'FailClose']).toContain(ref.failureMode);
+}
+
+describe('buildRoutingStack', () => {
+  for (const version of ROUTER_VERSIONS) {
+    it(`${version}: every object passes schema validation and is labelled`, () => {
+      const objs = buildRoutingStack(input(version, { gateway: { name: 'inference-gateway', namespace: 'gw' } }));
+      expect(objs.map((o) => o.kind)).toEqual([
+        'InferencePool', 'ConfigMap', 'ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'HTTPRoute',
+      ]);
+      for (const o of objs) {
+        expect(o.metadata.labels['app.kubernetes.io/managed-by']).toBe('pd-disagg');
+        expect(o.metadata.labels['app.kubernetes.io/part-of']).toBe('qwen');
+        expect(o.metadata.namespace).toBe('ml');
+        expect(Object.keys(o.metadata.annotations ?? {})).toEqual([]);
+        MODELS[o.kind]?.(o).validate();
+      }
+      checkInferencePool(one(objs, 'InferencePool'));
+    });
+  }
+
+  it('wires the pool to the EPP service', () => {
+    const objs = buildRoutingStack(input('v0.10.0'));
+    const pool = one(objs, 'InferencePool');
+    expect(pool.metadata.name).toBe('qwen');
+    expect(pool.spec).toEqual({
+      selector: { matchLabels: { 'pd-disagg.dev/pool': 'qwen' } },
+      targetPorts: [{ number: 8000 }],
+      endpointPickerRef: { group: '', kind: 'Service', name: 'qwen-epp', port: { number: 9002 }, failureMode: 'FailOpen' },
+    });
+    const svc = one(objs, 'Service');
+    expect(svc.metadata.name).toBe('qwen-epp');
+    expect(svc.spec.ports).toEqual([
+      { name: 'grpc-ext-proc', port: 9002, targetPort: 9002, protocol: 'TCP', appProtocol: 'http2' },
+      { name: 'grpc-health', port: 9003, targetPort: 9003, protocol: 'TCP' },
+      { name: 'http-metrics', port: 9090, targetPort: 9090, protocol: 'TCP' },
+    ]);
+    const dep = one(objs, 'Deployment');
+    expect(svc.spec.selector).toEqual(dep.spec.selector.matchLabels);
+    expect(dep.spec.template.metadata.labels).toMatchObject(dep.spec.selector.matchLabels);
+  });
+
+  it('runs the version image with flags, probes, config mount and checksum', () => {
+    for (const version of ROUTER_VERSIONS) {
+      const inp = input(version);
+      const dep = one(buildRoutingStack(inp), 'Deployment');
+      const pod = dep.spec.template;
+      const c = pod.spec.containers[0];
+      const images: Record<RouterVersion, string> = {
+        'v0.8.0': 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.8.0',
+        'v0.9.0': 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.0',
+        'v0.10.0': 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0',
+      };
+      expect(c.image).toBe(images[version]);
+      expect(c.args).toEqual([
+        '--pool-name=qwen',
+        '--pool-namespace=$(NAMESPACE)',
+        '--pool-group=inference.networking.k8s.io',
+        '--config-file=/config/epp-config.yaml',
+        '--grpc-port=9002',
+        '--grpc-health-port=9003',
+        '--metrics-port=9090',
+      ]);
+      expect(c.env[0]).toEqual({ name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } });
+      expect(c.livenessProbe.grpc).toEqual({ port: 9003, service: 'inference-extension' });
+      expect(c.readinessProbe.grpc).toEqual({ port: 9003, service: 'inference-extension' });
+      expect(c.volumeMounts).toEqual([{ name: 'epp-config', mountPath: '/config', readOnly: true }]);
+      expect(pod.spec.volumes).toEqual([{ name: 'epp-config', configMap: { name: 'qwen-epp' } }]);
+      expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
+      expect(dep.spec.strategy).toEqual({ type: 'Recreate' });
+      expect(pod.metadata.annotations['pd-disagg.dev/epp-config-checksum']).toBe(
+        createHash('sha256').update(inp.configText).digest('hex'),
+      );
+      const cm = one(buildRoutingStack(inp), 'ConfigMap');
+      expect(cm.data).toEqual({ 'epp-config.yaml': inp.configText });
+    }
+  });
+
+  it('changes the checksum when the config changes', () => {
+    const a = one(buildRoutingStack(input('v0.9.0')), 'Deployment');
+    const b = one(buildRoutingStack(input('v0.9.0', { configText: 'x' })), 'Deployment');
+    expect(a.spec.template.metadata.annotations).not.toEqual(b.spec.template.metadata.annotations);
+  });
+
+  it('grants what the version watches', () => {
+    const rules = (v: RouterVersion) => one(buildRoutingStack(input(v)), 'Role').rules;
+    expect(rules('v0.8.0')).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['inference.networking.k8s.io'], resources: ['inferencepools'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives', 'inferencemodelrewrites'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    expect(rules('v0.10.0').map((r: KObject) => r.apiGroups[0])).toEqual(['', 'inference.networking.k8s.io', 'llm-d.ai', 'inference.networking.x-k8s.io']);
+    const rb = one(buildRoutingStack(input('v0.10.0')), 'RoleBinding');
+    expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'qwen-epp', namespace: 'ml' }]);
+    expect(one(buildRoutingStack(input('v0.10.0')), 'Deployment').spec.template.spec.serviceAccountName).toBe('qwen-epp');
+  });
+
+  it('adds an HTTPRoute only with a gateway', () => {
+    expect(byKind(buildRoutingStack(input('v0.9.0')), 'HTTPRoute')).toEqual([]);
+    const route = one(buildRoutingStack(input('v0.9.0', { gateway: { name: 'gw' } })), 'HTTPRoute');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }]);
+    expect(route.spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen' }]);
+    expect(route.spec.rules[0].timeouts).toEqual({ request: '300s' });
+    const custom = one(buildRoutingStack(input('v0.9.0', { gateway: { name: 'gw', requestTimeout: '0s' } })), 'HTTPRoute');
+    expect(custom.spec.rules[0].timeouts).toEqual({ request: '0s' });
+  });
+
+  it('omits namespaces when unknown', () => {
+    const objs = buildRoutingStack(input('v0.10.0', { namespace: undefined }));
+    for (const o of objs) expect(o.metadata.namespace).toBeUndefined();
+    expect(one(objs, 'RoleBinding').subjects[0].namespace).toBeUndefined();
+  });
+
+  it('rejects an empty selector', () => {
+    expect(() => buildRoutingStack(input('v0.10.0', { poolSelector: {} }))).toThrow(/poolSelector/);
+  });
+});
+
+describe('sidecar in a pod', () => {
+  it('is a valid native sidecar', () => {
+    for (const version of ROUTER_VERSIONS) {
+      const sidecar = buildSidecarContainer(version, { enginePort: 8200, listenPort: 8000, connector: 'nixlv2', native: true });
+      new Pod({
+        metadata: { name: 'decode' },
+        spec: { initContainers: [sidecar as never], containers: [{ name: 'vllm', image: 'vllm/vllm-openai' }] },
+      }).validate();
+    }
+  });
+});
