@@ -91,7 +91,15 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
       }),
     );
   }
-  for (const object of generated) ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
+  // one upsert per identity: the routing stack builds the EPP ConfigMap too, and two upserts of one resource
+  // would emit it twice (a duplicate kpt and kustomize reject, and a second render refuses)
+  const seen = new Set<string>();
+  for (const object of generated) {
+    const id = `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
+  }
 
   const pair: PairContext = {
     version,
