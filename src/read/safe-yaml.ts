@@ -4,7 +4,7 @@
 
 import { Composer, isAlias, isMap, isSeq, LineCounter, Parser, visit, type CST, type Document, type Node } from 'yaml';
 import { DEFAULT_MAX_INPUT_BYTES, MAX_ALIAS_COUNT, MAX_DEPTH, tooLargeMessage, type Limits } from './limits.js';
-import { parseOptions } from './yaml-options.js';
+import { parseOptions, SourceScalar } from './yaml-options.js';
 
 /** A problem with the input itself: reported on stderr, exit 1. */
 export class InputError extends Error {}
@@ -84,6 +84,35 @@ export function toPlainBounded(node: Node | Document, doc: Document, limits: Lim
     throw new InputError(`${what} cannot be read: ${message.split('\n')[0]}`);
   }
   checkPlain(value, limits, what);
+  return unwrapScalars(value);
+}
+
+/**
+ * Node#toJS keeps scalar values as the schema made them, so numbers and booleans come out as SourceScalar (which keeps
+ * their text for writing). The plain view is for reading: give it plain numbers and booleans. In place, iterative.
+ */
+function unwrapScalars(value: unknown): unknown {
+  if (value instanceof SourceScalar) return value.value;
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        if (v[i] instanceof SourceScalar) v[i] = (v[i] as SourceScalar).value;
+        else stack.push(v[i]);
+      }
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const x = o[k];
+        if (x instanceof SourceScalar) Object.defineProperty(o, k, { value: x.value, enumerable: true, writable: true, configurable: true });
+        else stack.push(x);
+      }
+    }
+  }
   return value;
 }
 
