@@ -58,7 +58,7 @@ function parentOf(doc: Document, root: YAMLMap, path: Path): YAMLMap | undefined
   for (const key of path.slice(0, -1)) {
     let next = (node as YAMLMap).get(key, true) as Node | undefined;
     if (next === undefined || (isScalar(next) && next.value === null)) {
-      next = doc.createNode({}) as Node;
+      next = doc.createNode({}, { aliasDuplicateObjects: false }) as Node;
       (node as YAMLMap).set(key, next);
     }
     if (!isMap(next) && !isSeq(next)) return undefined;
@@ -73,7 +73,7 @@ function ensure(doc: Document, root: YAMLMap, path: Path, value: unknown): boole
   const key = path[path.length - 1]!;
   const current = parent.get(key, true) as Node | undefined;
   if (current !== undefined && !(isScalar(current) && current.value === null)) return false;
-  parent.set(key, doc.createNode(value));
+  parent.set(key, doc.createNode(value, { aliasDuplicateObjects: false }));
   return true;
 }
 
@@ -83,13 +83,13 @@ function append(doc: Document, root: YAMLMap, path: Path, value: unknown): void 
   const key = path[path.length - 1]!;
   const current = parent.get(key, true) as Node | undefined;
   if (isSeq(current)) {
-    current.items.push(doc.createNode(value) as Node);
+    current.items.push(doc.createNode(value, { aliasDuplicateObjects: false }) as Node);
     // a flow-style `[]` written by hand becomes a block list once it has entries
     if (current.flow && current.items.length === 1) current.flow = false;
     return;
   }
   if (current === undefined || (isScalar(current) && current.value === null)) {
-    parent.set(key, doc.createNode([value]));
+    parent.set(key, doc.createNode([value], { aliasDuplicateObjects: false }));
     return;
   }
   throw new Error(`cannot append at ${path.join('.')}: it is not a list`);
@@ -103,7 +103,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   if (!existing) {
     const withPath = structuredClone(object);
     withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...annotationsForNew() };
-    input.itemsNode.items.push(input.doc.createNode(withPath) as Node);
+    input.itemsNode.items.push(input.doc.createNode(withPath, { aliasDuplicateObjects: false }) as Node);
     return 'added';
   }
   if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
@@ -112,7 +112,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   const fresh = structuredClone(object);
   const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));
   if (kept.length) fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), ...Object.fromEntries(kept) };
-  input.itemsNode.items[existing.index] = input.doc.createNode(fresh) as Node;
+  input.itemsNode.items[existing.index] = input.doc.createNode(fresh, { aliasDuplicateObjects: false }) as Node;
   return 'refreshed';
 }
 

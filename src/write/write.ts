@@ -9,7 +9,7 @@ import type { Result } from '../types.js';
 export function writeResourceList(input: ResourceListInput, results: readonly Result[]): string {
   const { doc } = input;
   doc.delete('results');
-  if (results.length > 0) doc.set('results', doc.createNode(results));
+  if (results.length > 0) doc.set('results', doc.createNode(results, { aliasDuplicateObjects: false }));
   if (input.json) toBlockStyle(doc);
   return doc.toString(toStringOptions);
 }
