@@ -43,6 +43,8 @@ export const parseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.2',
   uniqueKeys: true,
   prettyErrors: true,
+  // the yaml package would print warnings (e.g. a mapping used as a key) through process.emitWarning, on our stderr
+  logLevel: 'error',
   customTags: (tags) => [...sourceTags, ...(tags as never[])],
 };
 
