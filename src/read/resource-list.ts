@@ -5,6 +5,7 @@ import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YA
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlainBounded } from './safe-yaml.js';
 import { tooLargeMessage, type Limits } from './limits.js';
+import { SourceScalar } from './yaml-options.js';
 
 export { InputError };
 
@@ -39,7 +40,8 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
     throw new InputError('stdin is empty: expected a ResourceList (YAML or JSON), as kpt and kustomize send it');
   }
   const docs = parseDocumentsBounded(text, limits);
-  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0);
+  // `---` alone makes a document whose contents is an empty (null) scalar: not a document for our purposes
+  const nonEmpty = docs.filter((d) => d.errors.length > 0 || !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
   if (nonEmpty.length !== 1) {
     throw new InputError(
       nonEmpty.length === 0
@@ -161,6 +163,6 @@ function scalarString(node: unknown): string | undefined {
 }
 
 function short(value: unknown): string {
-  const s = String(value);
+  const s = value instanceof SourceScalar ? value.source : String(value);
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
