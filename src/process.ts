@@ -6,7 +6,6 @@ import { applyOps } from './apply/apply.js';
 import { generatedFilePath, itemPath } from './apply/annotations.js';
 import { readConfig } from './config/read-config.js';
 import { discoverEngines } from './discover/engines.js';
-import { describe } from './discover/workloads.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { ResourceListInput } from './read/resource-list.js';
 import type { Result } from './types.js';
@@ -28,7 +27,7 @@ export function process(input: ResourceListInput): Result[] {
   const applied = applyOps(input, plan.ops, newFile);
   results.push(...applied.results);
   for (const { ref, notes } of applied.changes) {
-    results.push({ message: `${describe(ref)}: ${notes.join(', ')}`, severity: 'info', resourceRef: ref });
+    results.push({ message: notes.join(', '), severity: 'info', resourceRef: ref });
   }
   return results;
 }

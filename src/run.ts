@@ -55,7 +55,9 @@ function runText(inputText: string, limits: Limits): RunOutput {
   const out = failed ? readResourceList(inputText, limits) : input;
   if (!failed && !(out.itemsNode.items.length > 0)) throw new Error('refusing to write an empty items list');
   const stdout = writeResourceList(out, results);
-  return { stdout, stderr: printable(formatResults(results.filter((r) => r.severity !== 'info' || !failed))), exitCode: failed ? 1 : 0 };
+  // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
+  // prints the info results from the ResourceList anyway
+  return { stdout, stderr: printable(formatResults(results.filter((r) => r.severity !== 'info'))), exitCode: failed ? 1 : 0 };
 }
 
 /** stderr goes to terminals and CI logs: control characters from the input (ESC, CR, ...) are shown, not obeyed. */

@@ -68,7 +68,7 @@ describe('apply', () => {
     expect(out.spec.template.spec.containers[0].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
     // the env list was written as `[]`: once it has entries it is a block list
     expect(text).toMatch(/env:\n\s+- name: A/);
-    expect(changes).toEqual([{ ref: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, notes: ['role', 'added env A', 'added vol', 'added mount'] }]);
+    expect(changes).toEqual([{ ref: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, notes: ['set role', 'added env A', 'added vol', 'added mount'] }]);
   });
 
   it('adds new resources with a relative path and the next free index, refreshes its own, and leaves the user\'s alone', () => {

@@ -9,6 +9,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../plan/plan.js';
 import type { ResourceListInput } from '../read/resource-list.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations } from './annotations.js';
+import { createNodeOptions } from '../read/yaml-options.js';
 
 export interface ApplyOutcome {
   /** what was changed, per resource (for the summary results), in the order of the first change */
@@ -30,7 +31,7 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
     switch (op.op) {
       case 'ensure': {
         const outcome = ensure(input.doc, op.item.node, op.path, op.value);
-        if (outcome === true) note(op.item.ref, op.note);
+        if (outcome === true) note(op.item.ref, `set ${op.note}`);
         else if (typeof outcome === 'string') results.push(notEditable(op.item.ref, op.path, outcome, op.note));
         break;
       }
@@ -64,7 +65,7 @@ function parentOf(doc: Document, root: YAMLMap, path: Path): YAMLMap | undefined
     if (isSeq(node) && !(typeof key === 'number' && key >= 0 && key <= node.items.length)) return undefined;
     let next = (node as YAMLMap).get(key, true) as Node | undefined;
     if (next === undefined || (isScalar(next) && next.value === null)) {
-      next = doc.createNode({}, { aliasDuplicateObjects: false }) as Node;
+      next = doc.createNode({}, createNodeOptions) as Node;
       (node as YAMLMap).set(key, next);
     }
     if (!isMap(next) && !isSeq(next)) return undefined;
@@ -85,7 +86,7 @@ function ensure(doc: Document, root: YAMLMap, path: Path, value: unknown): boole
   if (!parent || !fits(parent, key)) return 'a parent of it is not a mapping or a list';
   const current = parent.get(key, true) as Node | undefined;
   if (current !== undefined && !(isScalar(current) && current.value === null)) return false;
-  parent.set(key, doc.createNode(value, { aliasDuplicateObjects: false }));
+  parent.set(key, doc.createNode(value, createNodeOptions));
   return true;
 }
 
@@ -96,14 +97,14 @@ function append(doc: Document, root: YAMLMap, path: Path, value: unknown): strin
   if (!parent || !fits(parent, key)) return 'a parent of it is not a mapping or a list';
   const current = parent.get(key, true) as Node | undefined;
   if (isSeq(current)) {
-    current.items.push(doc.createNode(value, { aliasDuplicateObjects: false }) as Node);
+    current.items.push(doc.createNode(value, createNodeOptions) as Node);
     // a flow-style `[]` written by hand becomes a block list once it has entries
     if (current.flow && current.items.length === 1) current.flow = false;
     return undefined;
   }
   if (current === undefined || (isScalar(current) && current.value === null)) {
-    parent.set(key, doc.createNode([value], { aliasDuplicateObjects: false }));
-    return undefined;
+    parent.set(key, doc.createNode([value], createNodeOptions));
+    return;
   }
   return 'it is not a list';
 }
@@ -126,7 +127,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   if (!existing) {
     const withPath = structuredClone(object);
     withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...annotationsForNew() };
-    input.itemsNode.items.push(input.doc.createNode(withPath, { aliasDuplicateObjects: false }) as Node);
+    input.itemsNode.items.push(input.doc.createNode(withPath, createNodeOptions) as Node);
     return 'added';
   }
   if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
@@ -135,7 +136,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   const fresh = structuredClone(object);
   const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));
   if (kept.length) fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), ...Object.fromEntries(kept) };
-  input.itemsNode.items[existing.index] = input.doc.createNode(fresh, { aliasDuplicateObjects: false }) as Node;
+  input.itemsNode.items[existing.index] = input.doc.createNode(fresh, createNodeOptions) as Node;
   return 'refreshed';
 }
 

@@ -68,38 +68,23 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   const generatedConfig = !config.epp.config;
   const eppObject = config.epp.config ?? buildEppConfig(version, knobs);
   const eppText = generatedConfig ? eppConfigYaml(version, knobs) : stringify(config.epp.config, { lineWidth: 0 });
-  const labels = { [MANAGED_BY_LABEL]: MANAGED_BY, 'app.kubernetes.io/part-of': name };
-  const configMap: KObject = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: `${name}-epp-config`, ...(namespace ? { namespace } : {}), labels },
-    data: { [EPP_CONFIG_KEY]: eppText },
-  };
-  const generated: KObject[] = [configMap];
-  if (config.router.enabled) {
-    generated.push(
-      ...buildRoutingStack({
-        version,
-        name,
-        namespace,
-        poolSelector,
-        targetPort: sidecarPort,
-        configMapName: configMap.metadata.name,
-        configKey: EPP_CONFIG_KEY,
-        configText: eppText,
-        gateway: config.router.gateway,
-      }),
-    );
-  }
-  // one upsert per identity: the routing stack builds the EPP ConfigMap too, and two upserts of one resource
-  // would emit it twice (a duplicate kpt and kustomize reject, and a second render refuses)
-  const seen = new Set<string>();
-  for (const object of generated) {
-    const id = `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
-  }
+  // The stack carries the EPP ConfigMap; with the router disabled only that ConfigMap is kept.
+  const configMapName = `${name}-epp-config`;
+  const stack = buildRoutingStack({
+    version,
+    name,
+    namespace,
+    poolSelector,
+    targetPort: sidecarPort,
+    configMapName,
+    configKey: EPP_CONFIG_KEY,
+    configText: eppText,
+    gateway: config.router.gateway,
+  });
+  const isConfigMap = (o: KObject) => o.kind === 'ConfigMap' && o.metadata.name === configMapName;
+  const configMap = stack.find(isConfigMap)!;
+  const generated = config.router.enabled ? stack : [configMap];
+  for (const object of generated) ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
 
   const pair: PairContext = {
     version,

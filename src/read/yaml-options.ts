@@ -52,3 +52,6 @@ export const toStringOptions: ToStringOptions = {
   lineWidth: 0,
   indentSeq: false,
 };
+
+/** Options for every node pd-disagg creates: a value used twice is written twice, never as a YAML anchor and alias. */
+export const createNodeOptions = { aliasDuplicateObjects: false } as const;

@@ -34,7 +34,7 @@ describe('kpt fn render --allow-exec', () => {
     expect(readFileSync(join(pkg, 'prefill.yaml'), 'utf8')).toContain('# ships NIXL');
     // kpt plumbing untouched
     expect(diff).not.toContain('Kptfile');
-    expect(diff).not.toContain('pd-disagg.yaml\n');
+    expect(diff).not.toContain('a/pd-disagg.yaml');
     const generated = docs(join(pkg, 'qwen-pd-disagg.yaml'));
     expect(generated.map((o) => o.kind)).toContain('ConfigMap');
     expect(generated.find((o) => o.kind === 'ConfigMap').data['epp-config.yaml']).toContain('blockSizeTokens: 128');

@@ -1,0 +1,249 @@
+// The foundation's behaviours, one at a time, through the whole pipeline (run() on a ResourceList).
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { item, resourceList, runText } from './helpers.js';
+
+interface EngineOpts {
+  name: string;
+  role?: 'prefill' | 'decode';
+  container?: string;
+  command?: string[];
+  args?: string[];
+  env?: object[];
+  mounts?: object[];
+  volumes?: object[];
+  ports?: object[];
+  initContainers?: object[];
+  extraContainers?: object[];
+  kind?: string;
+}
+
+const kv = (role: string) => `--kv-transfer-config={"kv_connector":"NixlConnector","kv_role":"${role}"}`;
+
+function workload(o: EngineOpts): string {
+  const container: Record<string, unknown> = { name: o.container ?? 'engine', image: 'vllm/vllm-openai:v0.19.1' };
+  if (o.command) container.command = o.command;
+  container.args = o.args ?? [];
+  if (o.env) container.env = o.env;
+  if (o.mounts) container.volumeMounts = o.mounts;
+  if (o.ports) container.ports = o.ports;
+  const spec: Record<string, unknown> = { containers: [container, ...(o.extraContainers ?? [])] };
+  if (o.volumes) spec.volumes = o.volumes;
+  if (o.initContainers) spec.initContainers = o.initContainers;
+  const labels: Record<string, string> = { app: 'm' };
+  if (o.role) labels['llm-d.ai/role'] = o.role;
+  const obj = {
+    apiVersion: 'apps/v1',
+    kind: o.kind ?? 'Deployment',
+    metadata: { name: o.name },
+    spec: { selector: { matchLabels: { app: 'm', w: o.name } }, template: { metadata: { labels }, spec } },
+  };
+  return `- ${JSON.stringify(obj)}\n`;
+}
+
+const prefill = (o: Partial<EngineOpts> = {}) => workload({ name: 'm-prefill', role: 'prefill', args: ['m', kv('kv_producer')], ...o });
+const decode = (o: Partial<EngineOpts> = {}) => workload({ name: 'm-decode', role: 'decode', args: ['m', '--port=8200', kv('kv_consumer')], ...o });
+const typed = (spec: object) => `  ${JSON.stringify({ apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', metadata: { name: 'm' }, spec })}\n`;
+
+const podSpec = (items: Record<string, any>[], name: string) => item(items, 'Deployment', name).spec.template.spec;
+const eppConfig = (items: Record<string, any>[]) => parse(item(items, 'ConfigMap', 'm-epp-config').data['epp-config.yaml']);
+
+describe('discovering the engines', () => {
+  it('takes the container named engine, vllm or sglang, else the one container that launches an engine', () => {
+    for (const container of ['engine', 'vllm', 'server']) {
+      const out = runText(
+        resourceList(
+          prefill({ container, extraContainers: [{ name: 'logger', image: 'busybox', args: ['tail', '-f', '/dev/null'] }] }) +
+            decode({ container }),
+        ),
+      );
+      expect(out.exitCode, container).toBe(0);
+      expect(podSpec(out.items, 'm-prefill').containers[0].env.map((e: { name: string }) => e.name)).toContain('VLLM_NIXL_SIDE_CHANNEL_HOST');
+      expect(podSpec(out.items, 'm-prefill').containers[1]).toEqual({ name: 'logger', image: 'busybox', args: ['tail', '-f', '/dev/null'] });
+    }
+  });
+
+  it('reads roles from the llm-d.ai/role label before kv_role (--disaggregation-mode: testdata/sglang-pair)', () => {
+    const byKvRole = runText(resourceList(prefill({ role: undefined }) + decode({ role: undefined })));
+    expect(byKvRole.exitCode).toBe(0);
+    expect(item(byKvRole.items, 'Deployment', 'm-decode').spec.template.metadata.labels['llm-d.ai/role']).toBe('decode');
+    // the label wins over kv_role: labelled the other way round, the kv roles are then inverted
+    const swapped = runText(resourceList(prefill({ role: 'decode' }) + decode({ role: 'prefill' })));
+    expect(swapped.exitCode).toBe(1);
+    expect(swapped.results.filter((r) => r.tags?.rule === 'kv-role-inverted')).toHaveLength(2);
+  });
+
+  it('lists the candidates when a role has none or several', () => {
+    const none = runText(resourceList(decode()));
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toMatch(/no prefill engine found \(engine workloads seen: Deployment\/m-decode\); label its pod template llm-d.ai\/role: prefill/);
+    const two = runText(resourceList(prefill() + prefill({ name: 'm-prefill-2' }) + decode()));
+    expect(two.stderr).toMatch(/several prefill candidates: Deployment\/m-prefill \(label llm-d.ai\/role=prefill\), Deployment\/m-prefill-2 \(label llm-d.ai\/role=prefill\)/);
+  });
+
+  it('takes the workloads the config names, by name and kind, and says when one is missing', () => {
+    const named = runText(resourceList(prefill({ role: undefined, args: ['m', kv('kv_producer')] }) + decode({ role: undefined }), typed({ prefill: { name: 'm-prefill' }, decode: { name: 'm-decode', kind: 'Deployment' } })));
+    expect(named.exitCode).toBe(0);
+    const missing = runText(resourceList(prefill() + decode(), typed({ decode: { name: 'nope' } })));
+    expect(missing.exitCode).toBe(1);
+    expect(missing.results[0]).toMatchObject({ severity: 'error', field: { path: 'spec.decode' } });
+    expect(missing.results[0]!.message).toMatch(/names workload "nope", which is not among the items \(workloads: Deployment\/m-prefill, Deployment\/m-decode\)/);
+  });
+});
+
+describe('the EPP config', () => {
+  it('derives blockSizeTokens from the decode engine, in command or args, in both spellings, default 16', () => {
+    const cases: [Partial<EngineOpts>, number][] = [
+      [{ args: ['m', '--port=8200', '--block-size=32', kv('kv_consumer')] }, 32],
+      [{ args: ['m', '--port=8200', '--block-size', '64', kv('kv_consumer')] }, 64],
+      [{ command: ['vllm', 'serve', 'm', '--block-size=128'], args: ['--port=8200', kv('kv_consumer')] }, 128],
+      [{}, 16],
+    ];
+    for (const [o, expected] of cases) {
+      const p = prefill({ args: ['m', ...(expected !== 16 ? [`--block-size=${expected}`] : []), kv('kv_producer')] });
+      const out = runText(resourceList(p + decode(o), typed({ epp: { version: 'v0.8.0' } })));
+      expect(out.exitCode, JSON.stringify(o)).toBe(0);
+      const producer = eppConfig(out.items).plugins.find((p: { type: string }) => p.type === 'approx-prefix-cache-producer');
+      expect(producer.parameters).toMatchObject({ autoTune: false, blockSizeTokens: expected });
+    }
+  });
+
+  it('is armed: producer pinned, nonCachedTokens > 0, no prepareDataPlugins, in the chosen version dialect', () => {
+    for (const [version, apiVersion] of [['v0.8.0', 'inference.networking.x-k8s.io/v1alpha1'], ['v0.9.0', 'llm-d.ai/v1alpha1'], ['v0.10.0', 'llm-d.ai/v1alpha1']]) {
+      const out = runText(resourceList(prefill() + decode(), typed({ epp: { version, nonCachedTokens: 24 } })));
+      const config = eppConfig(out.items);
+      expect(config.apiVersion).toBe(apiVersion);
+      expect(config.featureGates ?? []).not.toContain('prepareDataPlugins');
+      const decider = config.plugins.find((p: { type: string }) => p.type === 'prefix-based-pd-decider');
+      expect(decider.parameters.nonCachedTokens).toBe(24);
+      expect(config.plugins.some((p: { type: string }) => p.type === 'disagg-headers-handler')).toBe(version === 'v0.8.0');
+      expect(out.results.filter((r) => r.severity !== 'info')).toEqual([]);
+    }
+  });
+
+  it('uses spec.epp.config as given, and lints it', () => {
+    const own = { apiVersion: 'llm-d.ai/v1alpha1', kind: 'EndpointPickerConfig', featureGates: ['prepareDataPlugins'], plugins: [{ type: 'queue-scorer' }], schedulingProfiles: [{ name: 'default', plugins: [{ pluginRef: 'queue-scorer' }] }] };
+    const out = runText(resourceList(prefill() + decode(), typed({ epp: { config: own } })));
+    expect(out.exitCode).toBe(1);
+    const gate = out.results.find((r) => r.tags?.rule === 'epp-unknown-feature-gate');
+    expect(gate).toMatchObject({ severity: 'error', resourceRef: { kind: 'PrefillDecode', name: 'm' }, field: { path: 'spec.epp.config' } });
+  });
+
+  it('writes only the ConfigMap when the router is disabled, the whole stack otherwise', () => {
+    const off = runText(resourceList(prefill() + decode(), typed({ router: { enabled: false } })));
+    const generated = (items: Record<string, any>[]) => items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg').map((i) => i.kind).sort();
+    expect(generated(off.items)).toEqual(['ConfigMap']);
+    const on = runText(resourceList(prefill() + decode()));
+    expect(generated(on.items)).toEqual(['ConfigMap', 'Deployment', 'InferencePool', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+  });
+});
+
+describe('NIXL plumbing', () => {
+  it('injects the side-channel host from the pod IP and the port, declared as a container port, on both engines', () => {
+    const out = runText(resourceList(prefill() + decode()));
+    for (const name of ['m-prefill', 'm-decode']) {
+      const c = podSpec(out.items, name).containers[0];
+      expect(c.env).toEqual([
+        { name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: '5600' },
+      ]);
+      expect(c.ports).toContainEqual({ name: 'nixl', containerPort: 5600, protocol: 'TCP' });
+    }
+  });
+
+  it("keeps the user's side-channel values and declares the user's port", () => {
+    const env = [{ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: '5557' }, { name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }];
+    const out = runText(resourceList(prefill({ env, ports: [{ containerPort: 5557 }] }) + decode({ env })));
+    expect(podSpec(out.items, 'm-prefill').containers[0].env).toEqual(env);
+    expect(podSpec(out.items, 'm-prefill').containers[0].ports).toEqual([{ containerPort: 5557 }]);
+    expect(podSpec(out.items, 'm-decode').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 5557, protocol: 'TCP' }]);
+  });
+
+  it('reuses an existing /dev/shm mount and never adds an unmounted volume', () => {
+    const mounts = [{ name: 'shm', mountPath: '/dev/shm' }];
+    const volumes = [{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '20Gi' } }];
+    const out = runText(resourceList(prefill({ mounts, volumes }) + decode()));
+    const p = podSpec(out.items, 'm-prefill');
+    expect(p.volumes).toEqual(volumes);
+    expect(p.containers[0].volumeMounts).toEqual(mounts);
+    const d = podSpec(out.items, 'm-decode');
+    expect(d.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
+    expect(d.containers[0].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+    for (const spec of [p, d]) {
+      const mounted = new Set(spec.containers.flatMap((c: { volumeMounts?: { name: string }[] }) => (c.volumeMounts ?? []).map((m) => m.name)));
+      for (const v of spec.volumes) expect(mounted.has(v.name), v.name).toBe(true);
+    }
+  });
+
+  it('picks a free volume name when dshm is taken', () => {
+    const out = runText(resourceList(prefill({ volumes: [{ name: 'dshm', emptyDir: {} }], mounts: [{ name: 'dshm', mountPath: '/cache' }] }) + decode()));
+    const p = podSpec(out.items, 'm-prefill');
+    expect(p.volumes.map((v: { name: string }) => v.name)).toEqual(['dshm', 'pd-disagg-shm']);
+    expect(p.containers[0].volumeMounts).toContainEqual({ name: 'pd-disagg-shm', mountPath: '/dev/shm' });
+  });
+});
+
+describe('the decode side', () => {
+  it('adds a native sidecar to decode only, for the chosen version, pointing at the engine port', () => {
+    const out = runText(resourceList(prefill() + decode(), typed({ epp: { version: 'v0.9.0' } })));
+    const d = podSpec(out.items, 'm-decode');
+    expect(d.initContainers).toHaveLength(1);
+    expect(d.initContainers[0]).toMatchObject({ name: 'routing-proxy', restartPolicy: 'Always', image: 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:v0.9.0' });
+    expect(d.initContainers[0].args).toEqual(expect.arrayContaining(['--port=8000', '--vllm-port=8200', '--kv-connector=nixlv2']));
+    const p = podSpec(out.items, 'm-prefill');
+    expect(p.initContainers).toBeUndefined();
+    expect(p.containers).toHaveLength(1);
+  });
+
+  it('adds a plain container when sidecar.native is false', () => {
+    const out = runText(resourceList(prefill() + decode(), typed({ sidecar: { native: false } })));
+    const d = podSpec(out.items, 'm-decode');
+    expect(d.initContainers).toBeUndefined();
+    expect(d.containers.map((c: { name: string }) => c.name)).toEqual(['engine', 'routing-proxy']);
+    expect(d.containers[1].restartPolicy).toBeUndefined();
+  });
+
+  it('keeps an existing sidecar, adds no second one, and checks its target port', () => {
+    const sidecar = { name: 'proxy', image: 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:v0.10.0', restartPolicy: 'Always', args: ['--port=8000', '--model-server-port=8200'] };
+    const ok = runText(resourceList(prefill() + decode({ initContainers: [sidecar] })));
+    expect(ok.exitCode).toBe(0);
+    expect(podSpec(ok.items, 'm-decode').initContainers).toEqual([sidecar]);
+    const wrong = runText(resourceList(prefill() + decode({ initContainers: [{ ...sidecar, args: ['--port=8000', '--model-server-port=8001'] }] })));
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.results.find((r) => r.tags?.rule === 'sidecar-target-port')).toMatchObject({
+      severity: 'error',
+      resourceRef: { kind: 'Deployment', name: 'm-decode' },
+      field: { path: 'spec.template.spec.initContainers[0].args[1]', currentValue: 8001, proposedValue: 8200 },
+    });
+  });
+
+  it('refuses a decode engine on the sidecar port, pointing at the arg', () => {
+    const out = runText(resourceList(prefill() + decode({ args: ['m', '--port', '8000', kv('kv_consumer')] })));
+    expect(out.exitCode).toBe(1);
+    expect(out.results.find((r) => r.tags?.rule === 'decode-port-is-sidecar-port')).toMatchObject({
+      severity: 'error',
+      // `--port` and `8000` are two items: the result points at the value to change
+      field: { path: 'spec.template.spec.containers[0].args[2]', proposedValue: '--port=8200' },
+    });
+  });
+
+  it('labels both pod templates with their role and adds a shared pool label only when they share none', () => {
+    const out = runText(resourceList(prefill({ role: undefined }) + decode({ role: undefined })));
+    expect(item(out.items, 'Deployment', 'm-prefill').spec.template.metadata.labels).toEqual({ app: 'm', 'llm-d.ai/role': 'prefill' });
+    expect(item(out.items, 'InferencePool', 'm').spec.selector.matchLabels).toEqual({ app: 'm' });
+    // the selectors of the workloads are never touched
+    expect(item(out.items, 'Deployment', 'm-prefill').spec.selector).toEqual({ matchLabels: { app: 'm', w: 'm-prefill' } });
+  });
+});
+
+describe('exit status and overrides', () => {
+  it('turns a rule off or changes its severity through spec.rules', () => {
+    const both = (role: string) => kv('kv_both').replace('kv_both', role);
+    const input = resourceList(prefill({ args: ['m', both('kv_both')] }) + decode({ args: ['m', '--port=8200', both('kv_both')] }));
+    expect(runText(input).results.filter((r) => r.tags?.rule === 'kv-role-both').map((r) => r.severity)).toEqual(['warning', 'warning']);
+    const off = runText(input.replace(/$/, '') + `functionConfig:\n${typed({ rules: { 'kv-role-both': 'off' } })}`);
+    expect(off.results.filter((r) => r.tags?.rule === 'kv-role-both')).toEqual([]);
+    const err = runText(`${input}functionConfig:\n${typed({ rules: { 'kv-role-both': 'error' } })}`);
+    expect(err.exitCode).toBe(1);
+  });
+});
