@@ -26,7 +26,7 @@ function assert(cond: unknown, message: string): asserts cond {
 }
 
 function onlyDoc(text: string): Document.Parsed {
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, { logLevel: 'error' });
   assert(Array.isArray(docs) && docs.length === 1, `stdout holds ${Array.isArray(docs) ? docs.length : 0} YAML documents, expected one ResourceList`);
   const doc = docs[0]!;
   assert(doc.errors.length === 0, `stdout is not valid YAML: ${doc.errors[0]?.message}`);
@@ -82,7 +82,7 @@ export function checkOutput(input: string, out: RunOutput): void {
         assert(SEVERITIES.includes(r.severity as string), `a result has no valid severity: ${JSON.stringify(r)}`);
         if (r.severity === 'error' && r.field !== undefined) assert(r.resourceRef !== undefined, `an error names a field but no resource: ${r.message}`);
       }
-      const inputDoc = parseAllDocuments(input.replace(/^\ufeff/, ''))[0] as Document.Parsed;
+      const inputDoc = parseAllDocuments(input.replace(/^\ufeff/, ''), { logLevel: 'error' })[0] as Document.Parsed;
       const before = itemsOf(inputDoc).map((i) => JSON.stringify(i.data));
       const after = itemsOf(doc).map((i) => JSON.stringify(i.data));
       assert(JSON.stringify(before) === JSON.stringify(after), 'exit 1 but the items did not come back unchanged');
@@ -101,7 +101,7 @@ export function checkIdempotent(input: string, out: RunOutput): void {
   assert(JSON.stringify(first) === JSON.stringify(second), 'not idempotent: the output fed back in changes the items');
 
   // untouched items: every input item that is not a changed workload and not generated comes back unchanged
-  const inDoc = parseAllDocuments(input.replace(/^\ufeff/, ''))[0] as Document.Parsed;
+  const inDoc = parseAllDocuments(input.replace(/^\ufeff/, ''), { logLevel: 'error' })[0] as Document.Parsed;
   const outDoc = onlyDoc(out.stdout);
   const changed = new Set(
     resultsOf(outDoc)

@@ -196,7 +196,7 @@ export function applyText(text: string, op: TextOp): string {
       return `${text}\n---\n${text}`;
     case 'json':
       try {
-        return JSON.stringify(parse(text));
+        return JSON.stringify(parse(text, { logLevel: 'error' }));
       } catch {
         return text;
       }
@@ -207,7 +207,7 @@ export function applyText(text: string, op: TextOp): string {
 export function mutate(bases: readonly string[], m: Mutation): string {
   let text = pick(bases, m.base);
   if (m.struct.length > 0) {
-    const root = parse(text);
+    const root = parse(text, { logLevel: 'error' });
     for (const op of m.struct) applyStruct(root, op);
     text = stringify(root);
   }
