@@ -8,19 +8,18 @@
 
 import { readFileSync } from 'node:fs';
 import { USAGE } from './help.js';
+import { limitsFrom, type Limits } from './read/limits.js';
+import { InputError, parseDocumentsBounded } from './read/safe-yaml.js';
+import { decodeInput, readBounded } from './read/stdin.js';
 import { run } from './run.js';
 import { runStream } from './stream/stream.js';
 
 declare const PD_DISAGG_VERSION: string;
 const VERSION = typeof PD_DISAGG_VERSION === 'string' ? PD_DISAGG_VERSION : 'dev';
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
+/** stdin, read up to the size limit only (PD_DISAGG_MAX_INPUT_BYTES), as strict UTF-8; an InputError otherwise. */
+async function readStdin(limits: Limits): Promise<string> {
+  return decodeInput(await readBounded(process.stdin, limits.maxInputBytes), limits.maxInputBytes);
 }
 
 interface Options {
@@ -65,6 +64,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const debug = Boolean(process.env.PD_DISAGG_DEBUG);
+  const { limits, problem } = limitsFrom(process.env);
+  if (problem) {
+    process.stderr.write(`pd-disagg: error: ${problem}\n`);
+    process.exitCode = 1;
+    return;
+  }
   let out;
   if (options.config !== undefined) {
     let configText: string;
@@ -76,9 +81,18 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    out = runStream(await readStdin(), configText, options.config, { debug });
+    try {
+      const streamText = await readStdin(limits);
+      // the stream is parsed before run() sees it: bound its nesting the same way
+      parseDocumentsBounded(streamText, limits);
+      parseDocumentsBounded(configText, limits, `--config ${options.config}`);
+      out = runStream(streamText, configText, options.config, { debug });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      out = { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
+    }
   } else {
-    out = run(await readStdin(), { debug });
+    out = run(await readBounded(process.stdin, limits.maxInputBytes), { debug, env: process.env });
   }
   if (out.stderr) process.stderr.write(out.stderr);
   if (out.stdout) process.stdout.write(out.stdout);
