@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`pd-disagg ${VERSION}\n`);
     return;
   }
-  const debug = Boolean(process.env.PD_DISAGG_DEBUG);
+  const debug = /^(1|true|yes|on)$/i.test(process.env.PD_DISAGG_DEBUG ?? '');
   const { limits, problem } = limitsFrom(process.env);
   if (problem) {
     process.stderr.write(`pd-disagg: error: ${problem}\n`);
@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
       // the stream is parsed before run() sees it: bound its nesting the same way
       parseDocumentsBounded(streamText, limits);
       parseDocumentsBounded(configText, limits, `--config ${options.config}`);
-      out = runStream(streamText, configText, options.config, { debug });
+      out = runStream(streamText, configText, options.config, { debug, env: process.env });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       out = { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };

@@ -6,7 +6,7 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isToolAnnotation } from '../apply/annotations.js';
 import { parseOptions, toStringOptions } from '../read/yaml-options.js';
-import { run, type RunOutput } from '../run.js';
+import { run, type RunOptions, type RunOutput } from '../run.js';
 
 /** Marks which input document an item came from while it travels through run(); removed on the way out. The
  * internal.config.kubernetes.io/ prefix is one pd-disagg keeps on every item, like kpt's and kustomize's own ids. */
@@ -131,7 +131,7 @@ export function unwrap(resourceListText: string, originals: readonly Original[])
 }
 
 /** Stream text + config file text → stream text, stderr and exit code. Never throws; stdout is empty on failure. */
-export function runStream(streamText: string, configText: string, configName: string, options: { debug?: boolean } = {}): RunOutput {
+export function runStream(streamText: string, configText: string, configName: string, options: RunOptions = {}): RunOutput {
   let originals: Original[];
   let resourceList: string;
   try {

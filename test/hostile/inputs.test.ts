@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument, stringify } from 'yaml';
 import { run } from '../../src/run.js';
+import { formatResult } from '../../src/write/stderr.js';
 import { checkOutput, checkRun, goldenInputs } from '../property/invariants.js';
 
 const base = goldenInputs().find((t) => t.includes('gpt-oss-prefill')) ?? goldenInputs()[0]!;
@@ -210,5 +211,13 @@ describe('hostile inputs', () => {
     expect(quiet.stderr).toMatch(/^pd-disagg: internal error: boom; please report it/);
     expect(quiet.stderr).not.toMatch(/\n\s+at /);
     expect(run(poisoned, { debug: true }).stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('stderr stays readable', () => {
+  it('shortens a huge message to one bounded line, while the result keeps it whole', () => {
+    const line = formatResult({ message: `bad value ${'x'.repeat(10_000)}`, severity: 'error' });
+    expect(line.length).toBeLessThan(2100);
+    expect(line).toMatch(/… \(8010 more characters\)$/);
   });
 });

@@ -96,3 +96,16 @@ describe('pd-disagg --config FILE (stream mode)', () => {
     expect(out.stderr).toMatch(message);
   });
 });
+
+describe('stream mode limits', () => {
+  it('honours a raised PD_DISAGG_MAX_INPUT_BYTES inside the wrapped run, and a lowered one', () => {
+    const stream = ['prefill.yaml', 'decode.yaml'].map((f) => readFileSync(`examples/qwen-pd/${f}`, 'utf8')).join('---\n');
+    const config = readFileSync('examples/qwen-pd/pd-disagg.yaml', 'utf8');
+    const small = runStream(stream, config, 'pd-disagg.yaml', { env: { PD_DISAGG_MAX_INPUT_BYTES: '1Ki' } });
+    expect(small.exitCode).toBe(1);
+    expect(small.stdout).toBe('');
+    expect(small.stderr).toMatch(/PD_DISAGG_MAX_INPUT_BYTES/);
+    const big = runStream(stream, config, 'pd-disagg.yaml', { env: { PD_DISAGG_MAX_INPUT_BYTES: '1Mi' } });
+    expect(big.exitCode).toBe(0);
+  });
+});
