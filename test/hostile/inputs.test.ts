@@ -215,7 +215,7 @@ describe('hostile inputs', () => {
 });
 
 describe('stderr stays readable', () => {
-  it('shortens a huge message to one bounded line, while the result keeps it whole', () => {
+  it('shortens a huge message to one bounded stderr line', () => {
     const line = formatResult({ message: `bad value ${'x'.repeat(10_000)}`, severity: 'error' });
     expect(line.length).toBeLessThan(2100);
     expect(line).toMatch(/… \(8010 more characters\)$/);
