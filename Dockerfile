@@ -1,6 +1,8 @@
 # pd-disagg container image: node and the single-file bundle, nothing else.
 #   docker build -t ghcr.io/pd-disagg/pd-disagg:v0.1.0 .
 # Tags are immutable vX.Y.Z (no `latest`): kustomize and kpt reference the function by tag.
+# It writes nothing to disk and reads no HOME: `docker run --read-only --network none --user nobody` works
+# (test/e2e/container.test.ts runs the bundle that way, with Node's permission model denying every write).
 
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /src

@@ -1,5 +1,6 @@
-// Write dist/pd-disagg.js.cache for the node running this script: run the bundle once on the example package (as
-// kpt sends it) with PD_DISAGG_WRITE_CODE_CACHE set, then check that the bundle takes the cache.
+// Write dist/pd-disagg.js.cache for a node binary: compile the bundle's CORE the way scripts/launcher.cjs does, run it
+// once on the example package (as kpt sends it), then save V8's code cache, which now holds every function that run
+// compiled, behind the header the launcher checks. Then check that the bundle takes it.
 //   node scripts/build-code-cache.mjs [BUNDLE [NODE]]   (NODE: the node binary that will run the bundle)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,14 +8,31 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resourceListFromDir } from './resource-list.mjs';
 
+// runs in the target node: argv = [node, bundle, cache file]
+const WRITER = `
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const [bundle, out] = process.argv.slice(1);
+const text = fs.readFileSync(bundle, 'utf8');
+const constant = (name) => JSON.parse(new RegExp('^const ' + name + ' = (".*");$', 'm').exec(text)[1]);
+const CORE = constant('CORE');
+const header = ['pd-disagg code cache v1', constant('CORE_ID'), process.version, process.arch, process.versions.v8, ''].join('\\n');
+const script = new vm.Script('(function (exports, require, module, __filename, __dirname) {' + CORE + '\\n})', { filename: bundle });
+process.on('exit', () => fs.writeFileSync(out, Buffer.concat([Buffer.from(header), script.createCachedData()])));
+process.argv = [process.argv[0], bundle];
+const m = { exports: {} };
+script.runInThisContext()(m.exports, require, m, bundle, path.dirname(bundle));
+`;
+
 export function writeCodeCache(bundle = 'dist/pd-disagg.js', node = process.execPath) {
   const cache = `${bundle}.cache`;
   const input = resourceListFromDir(resolve(fileURLToPath(import.meta.url), '../../examples/qwen-pd'), {
     configFile: 'pd-disagg.yaml',
   });
-  const env = { ...process.env, PD_DISAGG_WRITE_CODE_CACHE: cache };
+  const env = { ...process.env };
   delete env.PD_DISAGG_CODE_CACHE_DEBUG;
-  const made = spawnSync(node, [bundle], { input, env, encoding: 'utf8' });
+  const made = spawnSync(node, ['-e', WRITER, resolve(bundle), cache], { input, env, encoding: 'utf8' });
   if (made.status !== 0 || !existsSync(cache)) {
     throw new Error(`code cache: the warm-up run failed (exit ${made.status}):\n${made.stderr}`);
   }

@@ -10,7 +10,9 @@
 //
 //   PD_DISAGG_CODE_CACHE=0            ignore the cache
 //   PD_DISAGG_CODE_CACHE_DEBUG=1      say on stderr whether the cache was used and why not
-//   PD_DISAGG_WRITE_CODE_CACHE=FILE   (build time) run as usual, then write the cache for this node to FILE
+//
+// The launcher only reads: scripts/build-code-cache.mjs writes the cache. The only code it compiles is CORE, a
+// constant of this file.
 /* global CORE, CORE_ID */
 'use strict';
 const fs = require('node:fs');
@@ -18,6 +20,7 @@ const vm = require('node:vm');
 
 const MAGIC = 'pd-disagg code cache v1';
 
+/** What the cache file starts with (scripts/build-code-cache.mjs writes the same). */
 function cacheHeader() {
   return `${MAGIC}\n${CORE_ID}\n${process.version}\n${process.arch}\n${process.versions.v8}\n`;
 }
@@ -41,9 +44,8 @@ function readCache(file) {
 function start() {
   const self = __filename;
   const cacheFile = `${self}.cache`;
-  const writeTo = process.env.PD_DISAGG_WRITE_CODE_CACHE;
   const debug = process.env.PD_DISAGG_CODE_CACHE_DEBUG === '1';
-  const cache = writeTo ? { why: 'writing' } : readCache(cacheFile);
+  const cache = readCache(cacheFile);
   // same wrapper as node's CommonJS loader, so the core sees require, module and __filename as a bundle would
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${CORE}\n})`, {
     filename: self,
@@ -52,12 +54,6 @@ function start() {
   if (debug) {
     const state = cache.data ? (script.cachedDataRejected ? 'rejected by V8 (other flags?)' : 'used') : cache.why;
     process.stderr.write(`pd-disagg: code cache: ${state}\n`);
-  }
-  if (writeTo) {
-    // after the run, so the functions compiled on the way are in the cache too
-    process.on('exit', () => {
-      fs.writeFileSync(writeTo, Buffer.concat([Buffer.from(cacheHeader()), script.createCachedData()]));
-    });
   }
   script.runInThisContext()(module.exports, require, module, self, __dirname);
 }

@@ -1,37 +1,99 @@
-// AsMain: the process boundary. Reads stdin, runs, writes stdout and stderr, and sets process.exitCode (never
-// process.exit(), which can cut off a pending write to a pipe and leave kpt with an empty stdout).
+// AsMain: the process boundary. Reads stdin, runs, writes stdout and stderr, and sets process.exitCode (it never
+// calls process.exit, which can cut off a pending write to a pipe and leave kpt with an empty stdout).
+//
+//   pd-disagg                       KRM function: ResourceList on stdin → ResourceList on stdout (kpt, kustomize)
+//   pd-disagg --config FILE         stream mode: plain multi-document YAML on stdin → the same on stdout
+//                                   (helm --post-renderer, `kustomize build . | pd-disagg --config ...`, Argo CD)
+//   pd-disagg --help | --version
 
+import { readFileSync } from 'node:fs';
 import { USAGE } from './help.js';
+import { limitsFrom, type Limits } from './read/limits.js';
+import { InputError, parseDocumentsBounded } from './read/safe-yaml.js';
+import { decodeInput, readBounded } from './read/stdin.js';
 import { run } from './run.js';
+import { runStream } from './stream/stream.js';
 
 declare const PD_DISAGG_VERSION: string;
 const VERSION = typeof PD_DISAGG_VERSION === 'string' ? PD_DISAGG_VERSION : 'dev';
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
+/** stdin, read up to the size limit only (PD_DISAGG_MAX_INPUT_BYTES), as strict UTF-8; an InputError otherwise. */
+async function readStdin(limits: Limits): Promise<string> {
+  return decodeInput(await readBounded(process.stdin, limits.maxInputBytes), limits.maxInputBytes);
+}
+
+interface Options {
+  help?: boolean;
+  version?: boolean;
+  config?: string;
+}
+
+/** Parse argv; a string is the usage error to print. */
+function parseArgs(argv: readonly string[]): Options | string {
+  const options: Options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') options.help = true;
+    else if (arg === '--version') options.version = true;
+    else if (arg === '--config' || arg === '-c') {
+      const value = argv[++i];
+      if (value === undefined || value === '') return `${arg} needs a file name`;
+      options.config = value;
+    } else if (arg.startsWith('--config=')) {
+      options.config = arg.slice('--config='.length);
+      if (!options.config) return '--config needs a file name';
+    } else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    else return `unexpected argument ${arg}`;
+  }
+  return options;
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (argv.includes('--version')) {
-    process.stdout.write(`pd-disagg ${VERSION}\n`);
-    return;
-  }
-  const unknown = argv.filter((a) => a.startsWith('-'));
-  if (unknown.length > 0) {
-    process.stderr.write(`pd-disagg: error: unknown option ${unknown[0]}; see pd-disagg --help\n`);
+  const options = parseArgs(argv);
+  if (typeof options === 'string') {
+    process.stderr.write(`pd-disagg: error: ${options}; see pd-disagg --help\n`);
     process.exitCode = 1;
     return;
   }
-  const out = run(await readStdin(), { debug: Boolean(process.env.PD_DISAGG_DEBUG) });
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (options.version) {
+    process.stdout.write(`pd-disagg ${VERSION}\n`);
+    return;
+  }
+  const debug = /^(1|true|yes|on)$/i.test(process.env.PD_DISAGG_DEBUG ?? '');
+  const { limits, problem } = limitsFrom(process.env);
+  if (problem) {
+    process.stderr.write(`pd-disagg: error: ${problem}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  let out;
+  if (options.config !== undefined) {
+    let configText: string;
+    try {
+      configText = readFileSync(options.config, 'utf8');
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      process.stderr.write(`pd-disagg: error: --config ${options.config}: ${reason}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    try {
+      const streamText = await readStdin(limits);
+      // the stream is parsed before run() sees it: bound its nesting the same way
+      parseDocumentsBounded(streamText, limits);
+      parseDocumentsBounded(configText, limits, `--config ${options.config}`);
+      out = runStream(streamText, configText, options.config, { debug, env: process.env });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      out = { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
+    }
+  } else {
+    out = run(await readBounded(process.stdin, limits.maxInputBytes), { debug, env: process.env });
+  }
   if (out.stderr) process.stderr.write(out.stderr);
   if (out.stdout) process.stdout.write(out.stdout);
   process.exitCode = out.exitCode;

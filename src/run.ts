@@ -1,10 +1,17 @@
 // Run: ResourceList text in → ResourceList text, stderr text and exit code out. Never throws.
+//
+// The contract it keeps, whatever the input (test/property checks it on generated and mutated inputs):
+//   exit 0 → stdout is one ResourceList with a non-empty `items` (an empty one makes kpt delete the package);
+//   exit 1 → stderr names what is wrong and where; stdout is empty or the items unchanged with the results;
+//   exit 2 → an internal error (a bug): the same, plus a request to report it. No stack trace unless debug is set.
 
 import { process as processList } from './process.js';
+import { limitsFrom, type Limits } from './read/limits.js';
 import { InputError, readResourceList } from './read/resource-list.js';
+import { decodeInput } from './read/stdin.js';
 import type { Result } from './types.js';
 import { formatResults } from './write/stderr.js';
-import { writeResourceList, writeUnchanged } from './write/write.js';
+import { writeResourceList } from './write/write.js';
 
 export interface RunOutput {
   stdout: string;
@@ -12,26 +19,50 @@ export interface RunOutput {
   exitCode: number;
 }
 
-export function run(inputText: string, options: { debug?: boolean } = {}): RunOutput {
+export interface RunOptions {
+  /** print a stack trace with internal errors (PD_DISAGG_DEBUG=1) */
+  debug?: boolean;
+  /** environment to read limits from (PD_DISAGG_MAX_INPUT_BYTES); the process environment is never read here */
+  env?: Record<string, string | undefined>;
+}
+
+export function run(input: string | Uint8Array, options: RunOptions = {}): RunOutput {
   try {
-    const input = readResourceList(inputText);
-    const results = processList(input);
-    const failed = results.some((r) => r.severity === 'error');
-    // On failure kpt and kustomize keep nothing we print; the items still go out unchanged, with the results,
-    // so kpt can show them, and nobody ever sees a half-applied change.
-    const stdout = failed ? writeUnchanged(inputText, results) : writeResourceList(input, results, inputText);
-    // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
-    // prints the info results from the ResourceList anyway
-    return { stdout, stderr: formatResults(results.filter((r) => r.severity !== 'info')), exitCode: failed ? 1 : 0 };
+    const { limits, problem } = limitsFrom(options.env);
+    if (problem) throw new InputError(problem);
+    const inputText = typeof input === 'string' ? input : decodeInput(input, limits.maxInputBytes);
+    return runText(inputText, limits);
   } catch (err) {
-    if (err instanceof InputError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
+    if (err instanceof InputError) return { stdout: '', stderr: printable(`pd-disagg: error: ${err.message}\n`), exitCode: 1 };
     const detail = options.debug && err instanceof Error ? `\n${err.stack}` : '';
+    const message = err instanceof Error ? err.message : String(err);
     return {
       stdout: '',
-      stderr: `pd-disagg: internal error: ${(err as Error)?.message ?? String(err)}; please report it with the input (set PD_DISAGG_DEBUG=1 for a stack trace)${detail}\n`,
+      stderr: printable(
+        `pd-disagg: internal error: ${message.split('\n')[0]}; please report it with the input (set PD_DISAGG_DEBUG=1 for a stack trace)${detail}\n`,
+      ),
       exitCode: 2,
     };
   }
+}
+
+function runText(inputText: string, limits: Limits): RunOutput {
+  const input = readResourceList(inputText, limits);
+  const results = input.problems.length > 0 ? input.problems : processList(input);
+  const failed = results.some((r) => r.severity === 'error');
+  // On failure kpt and kustomize keep nothing we print; the items still go out unchanged, with the results,
+  // so kpt can show them, and nobody ever sees a half-applied change.
+  const out = failed ? readResourceList(inputText, limits) : input;
+  if (!failed && !(out.itemsNode.items.length > 0)) throw new Error('refusing to write an empty items list');
+  const stdout = writeResourceList(out, results, inputText);
+  // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
+  // prints the info results from the ResourceList anyway
+  return { stdout, stderr: printable(formatResults(results.filter((r) => r.severity !== 'info'))), exitCode: failed ? 1 : 0 };
+}
+
+/** stderr goes to terminals and CI logs: control characters from the input (ESC, CR, ...) are shown, not obeyed. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export type { Result };

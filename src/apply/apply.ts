@@ -1,9 +1,9 @@
 // Apply: carry out a plan's operations on the YAML Document. Knows nothing about P/D; edits go through the Document
 // API so everything around them (comments, key order, quoting, tool annotations) stays as it was.
 
-import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, sameRef } from '../discover/workloads.js';
-import type { Path } from '../paths.js';
+import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../plan/plan.js';
 import type { ResourceListInput } from '../read/resource-list.js';
@@ -29,13 +29,18 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
   let newIndex = nextIndexInFile(input, newFilePath);
   for (const op of ops) {
     switch (op.op) {
-      case 'ensure':
-        if (ensure(input.doc, op.item.node, op.path, op.value)) note(op.item.ref, `set ${op.note}`);
+      case 'ensure': {
+        const outcome = ensure(input.doc, op.item.node, op.path, op.value);
+        if (outcome === true) note(op.item.ref, `set ${op.note}`);
+        else if (typeof outcome === 'string') results.push(notEditable(op.item.ref, op.path, outcome, op.note));
         break;
-      case 'append':
-        append(input.doc, op.item.node, op.path, op.value);
-        note(op.item.ref, `added ${op.note}`);
+      }
+      case 'append': {
+        const problem = append(input.doc, op.item.node, op.path, op.value);
+        if (problem) results.push(notEditable(op.item.ref, op.path, problem, `add ${op.note}`));
+        else note(op.item.ref, `added ${op.note}`);
         break;
+      }
       case 'upsert': {
         const outcome = upsert(input, op.object, () => newResourceAnnotations(newFilePath, newIndex++));
         if (outcome === 'added' || outcome === 'refreshed') note(refOf(op.object), `${outcome} by pd-disagg`);
@@ -57,6 +62,7 @@ export function refOf(object: KObject): ResourceRef {
 function parentOf(doc: Document, root: YAMLMap, path: Path): YAMLMap | undefined {
   let node: Node = root;
   for (const key of path.slice(0, -1)) {
+    if (isSeq(node) && !(typeof key === 'number' && key >= 0 && key <= node.items.length)) return undefined;
     let next = (node as YAMLMap).get(key, true) as Node | undefined;
     if (next === undefined || (isScalar(next) && next.value === null)) {
       next = doc.createNode({}, createNodeOptions) as Node;
@@ -68,32 +74,49 @@ function parentOf(doc: Document, root: YAMLMap, path: Path): YAMLMap | undefined
   return node as YAMLMap;
 }
 
-function ensure(doc: Document, root: YAMLMap, path: Path, value: unknown): boolean {
+/** A list takes only an index (at most one past the end). */
+function fits(parent: YAMLMap | YAMLSeq, key: string | number): boolean {
+  return !isSeq(parent) || (typeof key === 'number' && key >= 0 && key <= parent.items.length);
+}
+
+/** true: set; false: already there; a string: why it cannot be set (a parent is not a mapping or list). */
+function ensure(doc: Document, root: YAMLMap, path: Path, value: unknown): boolean | string {
   const parent = parentOf(doc, root, path);
-  if (!parent) return false;
   const key = path[path.length - 1]!;
+  if (!parent || !fits(parent, key)) return 'a parent of it is not a mapping or a list';
   const current = parent.get(key, true) as Node | undefined;
   if (current !== undefined && !(isScalar(current) && current.value === null)) return false;
   parent.set(key, doc.createNode(value, createNodeOptions));
   return true;
 }
 
-function append(doc: Document, root: YAMLMap, path: Path, value: unknown): void {
+/** Append to the list at path; returns why it cannot, if it cannot. */
+function append(doc: Document, root: YAMLMap, path: Path, value: unknown): string | undefined {
   const parent = parentOf(doc, root, path);
-  if (!parent) throw new Error(`cannot append at ${path.join('.')}: a parent is not a mapping`);
   const key = path[path.length - 1]!;
+  if (!parent || !fits(parent, key)) return 'a parent of it is not a mapping or a list';
   const current = parent.get(key, true) as Node | undefined;
   if (isSeq(current)) {
     current.items.push(doc.createNode(value, createNodeOptions) as Node);
     // a flow-style `[]` written by hand becomes a block list once it has entries
     if (current.flow && current.items.length === 1) current.flow = false;
-    return;
+    return undefined;
   }
   if (current === undefined || (isScalar(current) && current.value === null)) {
     parent.set(key, doc.createNode([value], createNodeOptions));
     return;
   }
-  throw new Error(`cannot append at ${path.join('.')}: it is not a list`);
+  return 'it is not a list';
+}
+
+/** A field pd-disagg must edit has the wrong type: an error naming it (the whole run then changes nothing). */
+function notEditable(ref: ResourceRef, path: Path, why: string, what: string): Result {
+  return {
+    message: `cannot ${what} at ${formatPath(path)}: ${why}; fix the field's type (Kubernetes would reject it too)`,
+    severity: 'error',
+    resourceRef: ref,
+    field: { path: formatPath(path) },
+  };
 }
 
 type UpsertOutcome = 'added' | 'refreshed' | 'unchanged' | 'user-owned';

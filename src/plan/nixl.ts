@@ -4,7 +4,8 @@
 // UCX shared memory as soon as TP > 1, and modelplane's fix left an unmounted `nixl-shm` volume behind when a /dev/shm
 // mount already existed, which is why the mount is looked up before any volume is added.
 
-import type { EngineKind } from '../engines/types.js';
+import { flagValue } from '../engines/index.js';
+import type { EngineKind, EngineModel, Sourced } from '../engines/types.js';
 import type { KObject } from '../types.js';
 
 export interface NixlEnvSpec {
@@ -28,3 +29,30 @@ export const NIXL_BY_ENGINE: Record<EngineKind, NixlEnvSpec> = {
 
 export const SHM_MOUNT_PATH = '/dev/shm';
 export const SHM_VOLUME_NAMES = ['dshm', 'pd-disagg-shm'];
+
+/** The container port name of the side-channel port of local DP rank `rank` (≤ 15 characters, as Kubernetes wants). */
+export function nixlPortName(rank: number): string {
+  return rank === 0 ? 'nixl' : `nixl-dp${rank}`;
+}
+
+/**
+ * How many data-parallel ranks run in one vLLM pod: each listens for NIXL handshakes on its own port,
+ * VLLM_NIXL_SIDE_CHANNEL_PORT + local rank (vLLM ≥ ~0.12, PR #26338), so the pod needs [port, port + count).
+ * `--data-parallel-size-local` when given; one rank when the pod runs a single external-LB rank (`--data-parallel-rank`);
+ * otherwise every rank of `--data-parallel-size` runs here.
+ */
+export function localDataParallel(engine: EngineModel): Sourced<number> {
+  if (engine.kind !== 'vllm') return { value: 1 };
+  if (engine.dataParallelLocal) return engine.dataParallelLocal;
+  if (flagValue(engine, '--data-parallel-rank') !== undefined) return { value: 1 };
+  return engine.dataParallel;
+}
+
+/** The side-channel base port of a vLLM engine: the literal env value, the default when unset, undefined when the
+ * env is set to something not readable here (valueFrom, an unresolved $(VAR)). */
+export function sideChannelBasePort(engine: EngineModel): number | undefined {
+  const spec = NIXL_BY_ENGINE[engine.kind].portEnv;
+  if (!spec) return undefined;
+  if (engine.nixlSideChannelPort) return engine.nixlSideChannelPort.value;
+  return engine.env[spec.name] ? undefined : spec.default;
+}

@@ -16,7 +16,7 @@ import {
 import { isPlainObject, type KObject } from '../types.js';
 import type { EngineSide, PairContext } from '../validate/context.js';
 import { stringify } from 'yaml';
-import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES } from './nixl.js';
+import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
 import type { Op, Plan } from './types.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
@@ -151,19 +151,23 @@ function planNixl(c: EngineCandidate, ops: Op[]): number | undefined {
   }
   let port: number | undefined;
   if (spec.portEnv) {
-    const userValue = c.engine.env[spec.portEnv.name]?.value;
-    const parsed = userValue !== undefined && /^[0-9]{1,5}$/.test(userValue.trim()) ? Number(userValue) : undefined;
-    port = parsed ?? spec.portEnv.default;
+    // one port per local DP rank: [base, base + DP_local); a non-literal port env cannot be declared from here
+    port = sideChannelBasePort(c.engine);
+    const count = Math.max(1, localDataParallel(c.engine).value);
     const ports = Array.isArray(c.container.ports) ? c.container.ports : [];
-    if (!ports.some((p: unknown) => isPlainObject(p) && Number(p.containerPort) === port)) {
-      const taken = new Set(podPortNames(c));
+    const taken = new Set(podPortNames(c));
+    for (let rank = 0; port !== undefined && rank < count && port + rank <= 65535; rank++) {
+      const number = port + rank;
+      if (ports.some((p: unknown) => isPlainObject(p) && Number(p.containerPort) === number)) continue;
+      const name = nixlPortName(rank);
       ops.push({
         op: 'append',
         item,
         path: [...containerPath, 'ports'],
-        value: { ...(taken.has('nixl') ? {} : { name: 'nixl' }), containerPort: port, protocol: 'TCP' },
-        note: `container port ${port} (NIXL side channel)`,
+        value: { ...(taken.has(name) ? {} : { name }), containerPort: number, protocol: 'TCP' },
+        note: `container port ${number} (NIXL side channel${count > 1 ? `, DP rank ${rank}` : ''})`,
       });
+      taken.add(name);
     }
   }
   planShm(c, ops);

@@ -1,11 +1,13 @@
 // Read: stdin text → a ResourceList held as a YAML Document (for writing) plus a plain view of each item (for reading).
+// Everything here is bounded (src/read/limits.ts) and every refusal is an InputError naming what and where.
 
-import { isMap, isSeq, parseAllDocuments, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
-import { parseOptions, toPlain } from './yaml-options.js';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlainBounded } from './safe-yaml.js';
+import { tooLargeMessage, type Limits } from './limits.js';
+import { SourceScalar } from './yaml-options.js';
 
-/** A problem with the input itself: reported on stderr, exit 1, nothing on stdout. */
-export class InputError extends Error {}
+export { InputError };
 
 export interface Item {
   /** position in `items` */
@@ -25,22 +27,27 @@ export interface ResourceListInput {
   functionConfig?: KObject;
   /** the input was JSON (flow style); output is converted to block YAML */
   json: boolean;
+  /** problems with the items as a whole (e.g. two items with one identity): error results, nothing is changed */
+  problems: Result[];
 }
 
 const ACCEPTED_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1', 'config.kubernetes.io/v1alpha1'];
 
-export function readResourceList(text: string): ResourceListInput {
+export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS): ResourceListInput {
+  if (text.length > limits.maxInputBytes) throw new InputError(tooLargeMessage('stdin', limits.maxInputBytes));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') {
     throw new InputError('stdin is empty: expected a ResourceList (YAML or JSON), as kpt and kustomize send it');
   }
-  const docs = parseAllDocuments(text, parseOptions);
-  if (!Array.isArray(docs)) throw new InputError('stdin holds no YAML document: expected a ResourceList');
-  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0);
+  const docs = parseDocumentsBounded(text, limits);
+  // `---` alone makes a document whose contents is an empty (null) scalar: not a document for our purposes
+  const nonEmpty = docs.filter((d) => d.errors.length > 0 || !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
   if (nonEmpty.length !== 1) {
     throw new InputError(
-      `stdin holds ${nonEmpty.length} YAML documents: expected exactly one ResourceList ` +
-        '(to transform a plain multi-document stream, use stream mode: pd-disagg --config FILE)',
+      nonEmpty.length === 0
+        ? 'stdin holds no YAML document: expected a ResourceList'
+        : `stdin holds ${nonEmpty.length} YAML documents: expected exactly one ResourceList, as kpt and kustomize send it ` +
+            '(a plain multi-document stream is not a KRM function input)',
     );
   }
   const doc = nonEmpty[0]!;
@@ -51,17 +58,16 @@ export function readResourceList(text: string): ResourceListInput {
   const root = doc.contents;
   if (!isMap(root)) throw new InputError('stdin is not a ResourceList: the document is not a mapping');
 
-  const kind = scalarString(root.get('kind'));
-  const apiVersion = scalarString(root.get('apiVersion'));
+  const kindNode = root.get('kind', true);
+  const kind = scalarString(kindNode);
+  const apiVersion = scalarString(root.get('apiVersion', true));
   if (kind !== 'ResourceList') {
-    throw new InputError(
-      `stdin is a ${kind ? `"${kind}"` : 'document without kind'}, not a ResourceList: ` +
-        'pd-disagg runs as a KRM function under kpt or kustomize (or use pd-disagg --config FILE for a plain stream)',
-    );
+    const what = kind ? `a "${kind}"` : kindNode === undefined ? 'a document without kind' : 'a document whose kind is not a string';
+    throw new InputError(`stdin is ${what}, not a ResourceList: pd-disagg runs as a KRM function under kpt or kustomize`);
   }
   if (!apiVersion || !ACCEPTED_API_VERSIONS.includes(apiVersion)) {
     throw new InputError(
-      `ResourceList apiVersion ${apiVersion ? `"${apiVersion}"` : '(missing)'} is not supported: use one of ${ACCEPTED_API_VERSIONS.join(', ')}`,
+      `ResourceList apiVersion ${apiVersion ? `"${apiVersion}"` : '(missing or not a string)'} is not supported: use one of ${ACCEPTED_API_VERSIONS.join(', ')}`,
     );
   }
   const itemsNode = root.get('items', true);
@@ -75,41 +81,88 @@ export function readResourceList(text: string): ResourceListInput {
     );
   }
 
-  const items: Item[] = itemsNode.items.map((node, index) => toItem(node, index, doc));
-  const fcNode = root.get('functionConfig', true);
+  // Bound the data as a whole (aliases, cycles, expanded size and depth) before anything walks it, then make every
+  // alias a copy so that an edit through one node can never change another item.
+  toPlainBounded(root as Node, doc, limits, 'the ResourceList');
+  expandAliases(doc);
+
+  const items: Item[] = itemsNode.items.map((node, index) => toItem(node, index, doc, limits));
+  const fcNode = root.get('functionConfig', true) as Node | undefined;
   let functionConfig: KObject | undefined;
-  if (fcNode !== undefined && fcNode !== null) {
-    const fc = typeof (fcNode as { toJS?: unknown }).toJS === 'function' ? toPlain(fcNode as never, doc) : fcNode;
-    if (fc !== null && fc !== undefined) {
-      if (!isPlainObject(fc)) throw new InputError('ResourceList.functionConfig is not a mapping: give a PrefillDecode or a ConfigMap');
-      functionConfig = fc;
-    }
+  if (fcNode !== undefined && fcNode !== null && !(isScalar(fcNode) && fcNode.value === null)) {
+    const fc = toPlainBounded(fcNode, doc, limits, 'ResourceList.functionConfig');
+    if (!isPlainObject(fc)) throw new InputError('ResourceList.functionConfig is not a mapping: give a PrefillDecode or a ConfigMap');
+    functionConfig = fc;
   }
   const json = /^\s*\{/.test(text);
-  return { doc, apiVersion, itemsNode, items, functionConfig, json };
+  return { doc, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items) };
 }
 
-function toItem(node: unknown, index: number, doc: Document.Parsed): Item {
-  if (!isMap(node)) throw new InputError(`items[${index}] is not a mapping: every item must be a Kubernetes object`);
-  let object: unknown;
-  try {
-    object = toPlain(node, doc);
-  } catch (err) {
-    throw new InputError(`items[${index}] cannot be read: ${(err as Error).message}`);
+function toItem(node: unknown, index: number, doc: Document.Parsed, limits: Limits): Item {
+  if (!isMap(node)) {
+    const what = isSeq(node) ? 'a list' : isScalar(node) ? (node.value === null ? 'empty' : `the scalar ${JSON.stringify(short(node.value))}`) : 'not a mapping';
+    throw new InputError(`items[${index}] is ${what}: every item must be a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
   }
+  const object = toPlainBounded(node, doc, limits, `items[${index}]`);
   if (!isPlainObject(object)) throw new InputError(`items[${index}] is not a mapping`);
   const { apiVersion, kind, metadata } = object;
   const name = isPlainObject(metadata) ? metadata.name : undefined;
-  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof name !== 'string' || !apiVersion || !kind || !name) {
+  const missing = [
+    typeof apiVersion === 'string' && apiVersion ? undefined : 'apiVersion',
+    typeof kind === 'string' && kind ? undefined : 'kind',
+    typeof name === 'string' && name ? undefined : 'metadata.name',
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    const file = filePath(object);
     throw new InputError(
-      `items[${index}] is not a Kubernetes object: apiVersion, kind and metadata.name must be non-empty strings`,
+      `items[${index}]${file ? ` (${file})` : ''} is not a Kubernetes object: ${missing.join(', ')} must be ${missing.length > 1 ? 'non-empty strings' : 'a non-empty string'}`,
     );
   }
   const ref: ResourceRef = { apiVersion, kind, name };
-  if (isPlainObject(metadata) && typeof metadata.namespace === 'string' && metadata.namespace) ref.namespace = metadata.namespace;
+  if (metadata.namespace !== undefined && metadata.namespace !== null && typeof metadata.namespace !== 'string') {
+    throw new InputError(`items[${index}] ${kind}/${name}: metadata.namespace must be a string`);
+  }
+  if (typeof metadata.namespace === 'string' && metadata.namespace) ref.namespace = metadata.namespace;
   return { index, node, object, ref };
 }
 
-function scalarString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** Two items with one identity: pd-disagg finds and updates resources by identity, so it cannot tell which is meant. */
+function duplicates(items: readonly Item[]): Result[] {
+  const seen = new Map<string, Item>();
+  const results: Result[] = [];
+  for (const item of items) {
+    const { apiVersion, kind, namespace, name } = item.ref;
+    const key = JSON.stringify([apiVersion.includes('/') ? apiVersion.split('/')[0] : '', kind, namespace ?? '', name]);
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, item);
+      continue;
+    }
+    const where = (i: Item) => `items[${i.index}]${filePath(i.object) ? ` (${filePath(i.object)})` : ''}`;
+    results.push({
+      message:
+        `${kind}/${namespace ? `${namespace}/` : ''}${name} appears twice, as ${where(first)} and ${where(item)}: ` +
+        'resource identities must be unique; remove or rename one',
+      severity: 'error',
+      resourceRef: item.ref,
+      field: { path: 'metadata.name' },
+    });
+  }
+  return results;
+}
+
+function filePath(object: KObject): string | undefined {
+  const a = isPlainObject(object.metadata) ? object.metadata.annotations : undefined;
+  if (!isPlainObject(a)) return undefined;
+  const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
+  return typeof p === 'string' ? p : undefined;
+}
+
+function scalarString(node: unknown): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+function short(value: unknown): string {
+  const s = value instanceof SourceScalar ? value.source : String(value);
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

@@ -39,13 +39,12 @@ const sourceTags = [
   ),
 ];
 
-/** Upper bound on alias expansion when converting to plain data (defends against "billion laughs" documents). */
-export const MAX_ALIAS_COUNT = 100;
-
 export const parseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.2',
   uniqueKeys: true,
   prettyErrors: true,
+  // the yaml package would print warnings (e.g. a mapping used as a key) through process.emitWarning, on our stderr
+  logLevel: 'error',
   customTags: (tags) => [...sourceTags, ...(tags as never[])],
 };
 
@@ -53,14 +52,6 @@ export const toStringOptions: ToStringOptions = {
   lineWidth: 0,
   indentSeq: false,
 };
-
-/** Plain data from a node: numbers and booleans as JS values, alias expansion bounded. */
-export function toPlain(node: { toJS(doc: unknown, options: object): unknown }, doc: unknown): unknown {
-  return node.toJS(doc, {
-    maxAliasCount: MAX_ALIAS_COUNT,
-    reviver: (_key: unknown, value: unknown) => (value instanceof SourceScalar ? value.value : value),
-  });
-}
 
 /** Options for every node pd-disagg creates: a value used twice is written twice, never as a YAML anchor and alias. */
 export const createNodeOptions = { aliasDuplicateObjects: false } as const;

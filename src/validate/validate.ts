@@ -2,13 +2,13 @@
 // spec.epp.config, and any EndpointPickerConfig held in a ConfigMap among the items — and turn engine parse problems
 // into results.
 
-import { parse } from 'yaml';
 import type { PdConfig } from '../config/types.js';
 import { isPassThrough } from '../discover/workloads.js';
 import { enginePath } from './rules/pair.js';
 import type { Plan } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../plan/plan.js';
 import type { Item } from '../read/resource-list.js';
+import { parseYamlValue } from '../read/safe-yaml.js';
 import { isPlainObject, type Result } from '../types.js';
 import type { EngineSide, EppContext } from './context.js';
 import { runRules } from './registry.js';
@@ -35,7 +35,7 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
       if (typeof text !== 'string' || !/kind:\s*["']?EndpointPickerConfig/.test(text)) continue;
       let parsed: unknown;
       try {
-        parsed = parse(text, { maxAliasCount: 100 });
+        parsed = parseYamlValue(text, undefined, `data.${key}`);
       } catch (err) {
         results.push({
           message: `data.${key} holds an EndpointPickerConfig that is not valid YAML (${(err as Error).message.split('\n')[0]}); the EPP would fail to start`,

@@ -1,7 +1,7 @@
 // Shared plumbing for the end-to-end tests: the built bundle on PATH as `pd-disagg` (exec mode), a `docker`
 // stand-in (container mode), scratch copies of packages under git.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -61,4 +61,17 @@ export function gitDiff(dir: string): string {
 export function gitCommit(dir: string, message: string): void {
   sh('git', ['add', '-A'], { cwd: dir });
   sh('git', ['-c', 'user.email=e2e@pd-disagg.dev', '-c', 'user.name=e2e', 'commit', '-qm', message], { cwd: dir });
+}
+
+/** Is a command on PATH? (standalone kustomize, helm: present on some machines only) */
+export function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
+}
+
+/** Standalone kustomize is not installed here: a `kustomize` that runs kubectl's embedded one (kustomize v5.5).
+ * `kustomize build ARGS` becomes `kubectl kustomize ARGS`; exec functions cannot run this way. */
+export function kustomizeStandIn(bin: string): void {
+  const script = join(bin, 'kustomize');
+  writeFileSync(script, '#!/bin/sh\n[ "$1" = build ] && shift\nexec kubectl kustomize "$@"\n');
+  chmodSync(script, 0o755);
 }

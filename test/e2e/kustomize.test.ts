@@ -5,7 +5,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scratch, sh, toolbox } from './harness.js';
+import { hasCommand, scratch, sh, toolbox } from './harness.js';
 
 let tools: ReturnType<typeof toolbox>;
 beforeAll(() => {
@@ -59,4 +59,55 @@ describe('kubectl kustomize --enable-alpha-plugins (container transformer)', () 
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain("the decode engine's port is set to 8000");
   });
+});
+
+describe('examples/pd-disagg-kustomize-container and -exec', () => {
+  const kinds = (text: string) => parseAllDocuments(text).map((d) => `${d.toJS().kind}/${d.toJS().metadata.name}`);
+
+  it('container example: kubectl runs the image (network none, user nobody) and the engines come out wired', () => {
+    writeFileSync(tools.dockerLog, '');
+    const r = build('examples/pd-disagg-kustomize-container');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(kinds(r.stdout)).toEqual(expect.arrayContaining(['ConfigMap/qwen-epp-config', 'InferencePool/qwen', 'Deployment/qwen-epp']));
+    expect(r.stdout).toContain('llm-d.ai/role: decode');
+    expect(r.stdout).not.toContain('kind: PrefillDecode');
+    const runs = readFileSync(tools.dockerLog, 'utf8').split('\n').filter((l) => l.startsWith('run '));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(/^run --rm -i .*--network none .*--user nobody .*ghcr\.io\/pd-disagg\/pd-disagg:v\d+\.\d+\.\d+$/);
+    expect(runs[0]).toContain('--security-opt=no-new-privileges');
+  });
+
+  it('exec example: kubectl kustomize skips the exec function without a word (the trap the README warns about)', () => {
+    writeFileSync(tools.dockerLog, '');
+    const r = build('examples/pd-disagg-kustomize-exec');
+    // exit 0, nothing on stderr, and nothing wired: this is why the README says "use container mode with kubectl"
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(kinds(r.stdout).sort()).toEqual(['Deployment/qwen-decode', 'Deployment/qwen-prefill']);
+    expect(r.stdout).not.toContain('llm-d.ai/role');
+    expect(readFileSync(tools.dockerLog, 'utf8')).toBe('');
+  });
+
+  it('exec example: same resources and config render once the runtime is one kubectl can run', () => {
+    // the closest honest stand-in for standalone kustomize --enable-exec here: only the function's runtime differs
+    const dir = scratch('kust-exec');
+    cpSync('examples/pd-disagg-kustomize-exec', dir, { recursive: true });
+    const fn = join(dir, 'pd-disagg.yaml');
+    const text = readFileSync(fn, 'utf8');
+    expect(text).toContain('exec:\n        path: pd-disagg\n');
+    writeFileSync(fn, text.replace('exec:\n        path: pd-disagg\n', 'container:\n        image: ghcr.io/pd-disagg/pd-disagg:v0.1.0\n'));
+    const viaContainer = build(dir);
+    expect(viaContainer.code).toBe(0);
+    expect(viaContainer.stdout).toBe(build('examples/pd-disagg-kustomize-container').stdout);
+  });
+
+  it.runIf(hasCommand('kustomize'))(
+    'exec example under standalone kustomize --enable-alpha-plugins --enable-exec (where it is installed)',
+    () => {
+      const r = sh('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', 'examples/pd-disagg-kustomize-exec'], { env: tools.env });
+      expect(r.code).toBe(0);
+      expect(kinds(r.stdout)).toContain('ConfigMap/qwen-epp-config');
+    },
+  );
 });

@@ -25,6 +25,96 @@ export function pluginRecord(
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// A newer table is written as the previous one plus what changed. These helpers apply the changes and refuse edits
+// that do not match the previous table (removing or changing something it lacks, adding something it already has),
+// so a stale diff fails at import time instead of silently stating something else.
+
+/** Plugin-map changes from one tag to the next. */
+export interface PluginChanges {
+  /** types the new tag no longer registers */
+  remove?: readonly string[];
+  /** types the new tag registers for the first time */
+  add?: Readonly<Record<string, PluginInfo>>;
+  /** types registered in both: the fields given replace the previous ones (a field set to undefined is dropped) */
+  change?: Readonly<Record<string, Partial<PluginInfo>>>;
+}
+
+export function nextPlugins(
+  prev: Readonly<Record<string, PluginInfo>>,
+  { remove = [], add = {}, change = {} }: PluginChanges,
+): Readonly<Record<string, PluginInfo>> {
+  const out: Record<string, PluginInfo> = { ...prev };
+  for (const type of remove) {
+    if (!(type in out)) throw new Error(`router table removes plugin ${type}, which the previous version lacks`);
+    delete out[type];
+  }
+  for (const [type, patch] of Object.entries(change)) {
+    const before = out[type];
+    if (!before) throw new Error(`router table changes plugin ${type}, which the previous version lacks`);
+    const merged: Record<string, unknown> = { ...before, ...patch };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    out[type] = merged as unknown as PluginInfo;
+  }
+  for (const [type, info] of Object.entries(add)) {
+    if (type in prev) throw new Error(`router table adds plugin ${type}, which the previous version already has`);
+    out[type] = info;
+  }
+  return out;
+}
+
+/** Newly registered types whose parameters pd-disagg has not recorded (optionally with more fields, e.g. alpha). */
+export function unchecked(
+  types: readonly string[],
+  extra: Omit<PluginInfo, 'params'> = {},
+): Record<string, PluginInfo> {
+  return Object.fromEntries(types.map((t) => [t, { params: UNCHECKED, ...extra }]));
+}
+
+/** `info` accepting more top-level parameter names, in its deprecated (legacy) form too when it has one. */
+export function withParams(info: PluginInfo | undefined, more: ParamShape): PluginInfo {
+  if (!info) throw new Error('router table adds parameters to a plugin the previous version lacks');
+  const { accepts, legacy } = info.params;
+  if (typeof accepts === 'string') throw new Error(`cannot add parameters to a plugin whose parameters are ${accepts}`);
+  return { ...info, params: params({ ...accepts, ...more }, legacy && { ...legacy, ...more }) };
+}
+
+/** List changes, positioned so the result keeps the order a full list would have. */
+export interface ListChanges {
+  remove?: readonly string[];
+  /** anchor -> entries inserted right before it */
+  before?: Readonly<Record<string, readonly string[]>>;
+  /** anchor -> entries inserted right after it */
+  after?: Readonly<Record<string, readonly string[]>>;
+  append?: readonly string[];
+}
+
+export function nextList(
+  prev: readonly string[],
+  { remove = [], before = {}, after = {}, append = [] }: ListChanges,
+): string[] {
+  for (const item of remove) {
+    if (!prev.includes(item)) throw new Error(`router table removes ${item}, which the previous list lacks`);
+  }
+  for (const anchor of [...Object.keys(before), ...Object.keys(after)]) {
+    if (!prev.includes(anchor) || remove.includes(anchor)) {
+      throw new Error(`router table list anchor ${anchor} is not kept`);
+    }
+  }
+  const out: string[] = [];
+  for (const item of prev) {
+    out.push(...(before[item] ?? []));
+    if (!remove.includes(item)) out.push(item);
+    out.push(...(after[item] ?? []));
+  }
+  out.push(...append);
+  const added = [...Object.values(before).flat(), ...Object.values(after).flat(), ...append];
+  for (const item of added) {
+    if (prev.includes(item)) throw new Error(`router table adds ${item}, which the previous list already has`);
+  }
+  return out;
+}
+
 // approx-prefix-cache-producer: same JSON fields in GIE v1.5.0 and llm-d-router v0.9.0/v0.10.0.
 export const PRODUCER_PARAMS: ParamShape = {
   autoTune: true,

@@ -1,53 +1,33 @@
 // llm-d-router v0.9.0 (2026-06-23): first tag under the new name. The EPP core moved in-tree (GIE is used for API
 // types only), the config group became llm-d.ai, plugin parameters are decoded strictly, and the prefix producer
-// floors its block size at 64 tokens.
-import type { RouterTable } from '../types.js';
+// floors its block size at 64 tokens. Written as v0.8.0 plus what v0.9.0 changed.
+import type { PluginInfo, RouterTable } from '../types.js';
 import {
-  EPP_PORTS,
-  HANDLER_FLAT,
-  HANDLER_NESTED,
-  HEADERS_HANDLER_PARAMS,
-  PD_PROFILE_HANDLER_PARAMS,
-  PICKER_PARAMS,
   POOL_NAME_FLAG_REPLACEMENTS,
-  PRODUCER_PARAMS,
-  SIDECAR_BASE_FLAGS,
-  SIDECAR_LOG_FLAGS,
-  SIDECAR_LOG_FLAG_PREFIXES,
   TLS_FLAG_REPLACEMENTS,
+  nextList,
+  nextPlugins,
   params,
-  paramless,
-  pluginRecord,
+  unchecked,
 } from './shared.js';
+import { v0_8_0 } from './v0_8_0.js';
 
-// cmd/epp/runner/runner.go registerInTreePlugins at v0.9.0
-export const V0_9_0_REGISTERED = [
-  'active-request-scorer', 'agent-identity', 'always-disagg-multimodal-decider', 'always-disagg-pd-decider',
-  'anthropic-parser', 'approx-prefix-cache-producer', 'by-label', 'by-label-selector', 'concurrency-detector',
-  'context-length-aware', 'core-metrics-extractor', 'data-parallel-profile-handler', 'decode-filter',
-  'destination-endpoint-served-verifier', 'disagg-headers-handler', 'disagg-profile-handler', 'edf-ordering-policy',
-  'encode-filter', 'endpoint-notification-source', 'fcfs-ordering-policy', 'file-discovery',
-  'global-strict-fairness-policy', 'header-based-testing-filter', 'inflight-load-producer',
-  'k8s-notification-source', 'kv-cache-utilization-scorer', 'label-selector-filter', 'latency-scorer',
-  'latency-slo-admitter', 'load-aware-scorer', 'lora-affinity-scorer', 'max-score-picker', 'metrics-data-source',
-  'mm-embeddings-cache-producer', 'mm-embeddings-cache-scorer', 'models-data-extractor', 'models-data-source',
-  'no-hit-lru-scorer', 'openai-parser', 'passthrough-parser', 'pd-profile-handler', 'precise-prefix-cache-producer',
-  'precise-prefix-cache-scorer', 'predicted-latency-producer', 'prefill-filter', 'prefill-header-handler',
-  'prefix-based-pd-decider', 'prefix-cache-affinity-filter', 'prefix-cache-scorer', 'probabilistic-admitter',
-  'program-aware-fairness', 'queue-scorer', 'random-picker', 'request-attribute-reporter',
-  'round-robin-fairness-policy', 'running-requests-size-scorer', 'session-affinity-filter',
-  'session-affinity-scorer', 'session-id-producer', 'single-profile-handler', 'slo-deadline-ordering-policy',
-  'slo-headroom-tier-filter', 'static-usage-limit-policy', 'token-load-scorer', 'token-producer', 'tokenizer',
-  'utilization-detector', 'vertexai-parser', 'vllmgrpc-parser', 'vllmhttp-parser', 'weighted-random-picker',
-] as const;
+// the header handlers became redundant once the profile handler set x-prefiller-host-port itself
+const HEADERS_HANDLER_DEPRECATED: PluginInfo['deprecated'] = {
+  since: 'v0.9.0',
+  removal: 'v0.11.0',
+  use: 'disagg-profile-handler',
+  issue: 'llm-d-router#905',
+};
 
 export const v0_9_0: RouterTable = {
+  ...v0_8_0,
   version: 'v0.9.0',
   upstream: { repo: 'llm-d/llm-d-router', tag: 'v0.9.0', gie: 'v1.5.0 (API types only)' },
-  sample: { tag: 'v0.9.0', path: 'deploy/config/pd-epp-config.yaml' },
+  sample: { ...v0_8_0.sample, tag: 'v0.9.0' },
   config: {
+    ...v0_8_0.config,
     apiVersion: 'llm-d.ai/v1alpha1',
-    kind: 'EndpointPickerConfig',
     // pkg/epp/config/loader/configloader.go deprecatedSchemeGroupVersion
     deprecatedApiVersions: ['inference.networking.x-k8s.io/v1alpha1'],
   },
@@ -55,127 +35,98 @@ export const v0_9_0: RouterTable = {
   strictParams: true,
   // plugins with pluginRef-tagged parameters are built after their dependencies
   declarationOrderMatters: false,
-  plugins: pluginRecord(V0_9_0_REGISTERED, {
-    ...paramless(),
-    'approx-prefix-cache-producer': { params: params(PRODUCER_PARAMS) },
-    'prefix-cache-scorer': { params: params({ prefixMatchInfoProducerName: true }) },
-    'prefix-based-pd-decider': { params: params({ nonCachedTokens: true }) },
-    'disagg-profile-handler': { params: params(HANDLER_NESTED, HANDLER_FLAT) },
-    'disagg-headers-handler': {
-      params: params(HEADERS_HANDLER_PARAMS),
-      deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'disagg-profile-handler', issue: 'llm-d-router#905' },
+  // cmd/epp/runner/runner.go registerInTreePlugins at v0.9.0, against v0.8.0 (in-tree + GIE v1.5.0)
+  plugins: nextPlugins(v0_8_0.plugins, {
+    remove: ['model-server-protocol-models', 'predicted-latency-scorer'],
+    add: unchecked([
+      'agent-identity', 'anthropic-parser', 'file-discovery', 'label-selector-filter', 'mm-embeddings-cache-producer',
+      'mm-embeddings-cache-scorer', 'models-data-extractor', 'precise-prefix-cache-producer', 'probabilistic-admitter',
+      'program-aware-fairness', 'session-affinity-filter', 'session-id-producer', 'token-producer', 'vertexai-parser',
+      'vllmhttp-parser',
+    ]),
+    change: {
+      // the in-tree scorer reads the name of the producer whose match info it scores (GIE v1.5.0's read nothing)
+      'prefix-cache-scorer': { params: params({ prefixMatchInfoProducerName: true }) },
+      // deprecated: the profile handler sets the header itself (llm-d-router #905)
+      'disagg-headers-handler': { deprecated: HEADERS_HANDLER_DEPRECATED },
+      // deprecated since v0.7.0 for disagg-headers-handler; now deprecated along with it (llm-d-router #905)
+      'prefill-header-handler': { deprecated: HEADERS_HANDLER_DEPRECATED },
+      // deprecated in favour of label-selector-filter (parameters recorded from this version on)
+      'by-label': {
+        params: params({ label: true, validValues: true, allowsNoLabel: true }),
+        deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'label-selector-filter' },
+      },
+      'by-label-selector': { deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'label-selector-filter' } },
+      tokenizer: { deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'token-producer' } },
     },
-    'prefill-header-handler': {
-      params: params(HEADERS_HANDLER_PARAMS),
-      deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'disagg-profile-handler', issue: 'llm-d-router#905' },
-    },
-    'pd-profile-handler': {
-      params: params(PD_PROFILE_HANDLER_PARAMS),
-      deprecated: { since: 'v0.7.0', use: 'disagg-profile-handler', issue: 'llm-d-router#732' },
-    },
-    'by-label': { params: params({ label: true, validValues: true, allowsNoLabel: true }), deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'label-selector-filter' } },
-    'by-label-selector': { params: { accepts: 'unchecked' }, deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'label-selector-filter' } },
-    tokenizer: { params: { accepts: 'unchecked' }, deprecated: { since: 'v0.9.0', removal: 'v0.11.0', use: 'token-producer' } },
-    'max-score-picker': { params: params(PICKER_PARAMS) },
-    'random-picker': { params: params(PICKER_PARAMS) },
-    'weighted-random-picker': { params: params(PICKER_PARAMS) },
   }),
   featureGates: {
-    registered: ['dataLayer', 'flowControl'],
-    acceptsAssignments: false,
+    ...v0_8_0.featureGates,
+    // the in-tree loader does not register GIE's enableLegacyMetrics
+    registered: nextList(v0_8_0.featureGates.registered, { remove: ['enableLegacyMetrics'] }),
+    // gates this loader rejects, with why (the prepareDataPlugins reason restated for the in-tree loader)
     removed: {
       prepareDataPlugins:
         'unregistered since GIE v1.5.0 (#2453); the loader rejects unknown gates and the EPP does not start (llm-d-router #1026)',
       enableLegacyMetrics: 'registered by GIE v1.5.0 (router v0.8.0) but not by the in-tree v0.9.0 loader',
     },
   },
-  disagg: {
-    headersHandler: 'deprecated',
-    headersHandlerTypes: ['disagg-headers-handler', 'prefill-header-handler'],
-    indexedPrefillProfile: 'prefill',
-  },
+  // the profile handler sets x-prefiller-host-port itself (PreRequest), so the headers handler is optional (#905)
+  disagg: { ...v0_8_0.disagg, headersHandler: 'deprecated' },
   producer: {
-    type: 'approx-prefix-cache-producer',
-    // pkg/epp/framework/plugins/requestcontrol/dataproducer/approximateprefix/types.go defaultConfig
-    defaults: {
-      autoTune: true,
-      blockSizeTokens: 16,
-      maxPrefixBlocksToMatch: 2048,
-      maxPrefixTokensToMatch: 131072,
-      lruCapacityPerServer: 31250,
-    },
+    ...v0_8_0.producer,
+    // pkg/epp/framework/plugins/requestcontrol/dataproducer/approximateprefix/types.go defaultConfig: larger caps,
+    // and the token cap (now > 0 by default) wins over the block cap
+    defaults: { ...v0_8_0.producer.defaults, maxPrefixBlocksToMatch: 2048, maxPrefixTokensToMatch: 131072 },
+    // block sizes below 64 are raised to 64 at runtime (llm-d-router #1160)
     minBlockSizeTokens: 64,
     pinBlockSize: false,
+    // the in-tree loader no longer builds a producer from prefix-cache-scorer's parameters
     inheritsScorerParams: false,
     capParam: 'maxPrefixTokensToMatch',
   },
+  // Makefile: images renamed with the repository
   images: {
     epp: 'ghcr.io/llm-d/llm-d-router-endpoint-picker',
     sidecar: 'ghcr.io/llm-d/llm-d-router-disagg-sidecar',
     tag: 'v0.9.0',
   },
+  // pkg/sidecar/proxy/options.go
   sidecar: {
-    listenFlag: 'port',
-    defaultListenPort: 8000,
-    enginePortFlags: ['vllm-port'],
-    defaultEnginePort: 8001,
-    connectorFlag: 'kv-connector',
-    kvConnectors: ['nixlv2', 'shared-storage', 'sglang', 'mooncake'],
-    flags: [
-      ...SIDECAR_BASE_FLAGS,
-      'vllm-port',
-      'mooncake-bootstrap-port',
-      'decode-chunk-size',
-      'tracing',
-      'prefill-max-retries',
-      'prefill-retry-backoff',
-      'configuration',
-      'configuration-file',
-      'moriio-write-mode',
-      'moriio-decode-notify-port',
-      'moriio-local-pod-ip',
-      'moriio-decode-handshake-port',
-      'moriio-parallel-dispatch',
-      'moriio-prefill-handshake-port',
-      'moriio-prefill-notify-port',
-      'moriio-tp-size',
-      'moriio-dp-size',
-      'moriio-remote-hosts',
-      'moriio-dp-size-local',
-      'moriio-decode-hosts',
-      ...SIDECAR_LOG_FLAGS,
-      ...Object.keys(TLS_FLAG_REPLACEMENTS),
-    ],
-    flagPrefixes: SIDECAR_LOG_FLAG_PREFIXES,
+    ...v0_8_0.sidecar,
+    kvConnectors: [...v0_8_0.sidecar.kvConnectors, 'mooncake'],
+    flags: nextList(v0_8_0.sidecar.flags, {
+      remove: Object.keys(POOL_NAME_FLAG_REPLACEMENTS),
+      after: {
+        'vllm-port': [
+          'mooncake-bootstrap-port',
+          'decode-chunk-size',
+          'tracing',
+          'prefill-max-retries',
+          'prefill-retry-backoff',
+          'configuration',
+          'configuration-file',
+          'moriio-write-mode',
+          'moriio-decode-notify-port',
+          'moriio-local-pod-ip',
+          'moriio-decode-handshake-port',
+          'moriio-parallel-dispatch',
+          'moriio-prefill-handshake-port',
+          'moriio-prefill-notify-port',
+          'moriio-tp-size',
+          'moriio-dp-size',
+          'moriio-remote-hosts',
+          'moriio-dp-size-local',
+          'moriio-decode-hosts',
+        ],
+      },
+    }),
     deprecatedFlags: TLS_FLAG_REPLACEMENTS,
     // gone from pkg/sidecar/proxy/options.go by v0.9.0
     removedFlags: POOL_NAME_FLAG_REPLACEMENTS,
   },
   epp: {
-    flags: [
-      'grpc-port',
-      'grpc-health-port',
-      'metrics-port',
-      'pool-name',
-      'pool-namespace',
-      'pool-group',
-      'endpoint-selector',
-      'endpoint-target-ports',
-      'config-file',
-      'config-text',
-      'secure-serving',
-      'cert-path',
-      'ha-enable-leader-election',
-      'metrics-endpoint-auth',
-      'tracing',
-      'model-server-metrics-port',
-      'model-server-metrics-path',
-      'model-server-metrics-scheme',
-    ],
-    ports: EPP_PORTS,
-    healthService: 'inference-extension',
-    poolGroup: 'inference.networking.k8s.io',
-    namespaceEnv: 'NAMESPACE',
+    ...v0_8_0.epp,
     // pkg/epp/server/controller_config.go: objectives and rewrites are looked up in llm-d.ai first, then x-k8s
     watches: [
       { apiGroup: 'inference.networking.k8s.io', resources: ['inferencepools'] },

@@ -1,0 +1,1 @@
+export function resourceListFromDir(dir: string, options?: { configFile?: string }): string;

@@ -1,0 +1,157 @@
+// docs/rules.md is generated from the rule registry (id, scope, severity, summary, field, fix) plus the reasons below.
+// `node scripts/gen-rules-doc.mjs` rewrites it; test/rules/doc.test.ts fails when the file and the registry drift apart
+// or when a rule has no reason here.
+import type { Rule } from '../src/validate/registry.js';
+import { ALL_RULES } from '../src/validate/rules/index.js';
+
+/** Why each rule exists, with the upstream issues and PRs behind it. */
+export const RULE_WHY: Record<string, string> = {
+  // ---- pair: engines, connectors, roles
+  'engine-kind-mismatch': 'vLLM and SGLang move KV with different protocols and bootstrap mechanisms; a mixed pair can never hand KV over.',
+  'kv-transfer-config-missing':
+    'An engine without a connector ignores the transfer parameters the sidecar sends: decode logs "Got kv_transfer_params, but no KVConnector found. Disabling KVTransfer for this request." and recomputes the whole prompt, so the deployment looks healthy while prefill is wasted (kserve#5987, kserve PR #6027).',
+  'kv-role-missing': 'vLLM rejects a kv_connector without kv_role at start. A MultiConnector child is rebuilt from its own dict only, so it needs its own kv_role (unified-cache-management#1343).',
+  'kv-role-inverted':
+    'kv_producer on decode or kv_consumer on prefill turns the flow around; role-aware connectors then never send, and readers of the config (discovery, operators) pick the wrong side.',
+  'kv-role-both':
+    'NixlConnector took its per-request role from the router, so kv_both used to be a placeholder; vLLM deprecated it for NIXL (RFC vllm#43807, docs PR #55693) and llm-d stopped recommending it (llm-d PR #1715).',
+  'kv-role-required': 'MooncakeConnector and P2pNcclConnector decide by role which side runs the bootstrap server or sender (VLLM_MOONCAKE_BOOTSTRAP_PORT is read on producers only).',
+  'kv-connector-mismatch':
+    'Since vLLM 2026, NixlConnector is an alias of NixlPullConnector (decode reads from prefill) and NixlPushConnector has prefill write to decode: the protocols do not interoperate, and PR #50620 adds the mode to the compatibility hash. Connectors with nothing in common transfer nothing.',
+  // ---- pair: compatibility
+  'model-mismatch':
+    "vLLM's NIXL handshake hashes the model string (vllm PR #29503, ≈v0.12): an HF id on one side and a local path on the other fail with \"NIXL compatibility hash mismatch\" at the first request, after both pods reported ready.",
+  'served-model-name-disjoint': 'The router forwards the request\'s "model" to whichever pod it picks; a pod that does not serve that name answers 404 "The model … does not exist". The default served name is the model string.',
+  'dtype-mismatch': 'dtype is hashed by the NIXL handshake (vllm PR #29503); `auto` resolves per GPU generation and model, so pin the same value on both.',
+  'kv-cache-dtype-mismatch': 'The KV cache dtype is hashed (vllm PR #29503); quantized KV needs the same cache dtype on both sides (vLLM NIXL compatibility docs).',
+  'attention-backend-mismatch': 'The attention backend name is hashed (vllm PR #29503) and also forces the physical block size (FlashMLA 64, CUTLASS MLA 128).',
+  'hybrid-kv-cache-mismatch': 'Whether the hybrid KV cache manager is enabled is hashed in 2026 vLLM; the default depends on the version and the connector, so leaving it unset on one side is a mismatch waiting for an upgrade.',
+  'max-model-len-mismatch': 'vLLM does not compare context lengths; a prompt one side accepts fails on the other depending on where it lands. llm-d ms-pd sets the same value on both.',
+  'block-size-mismatch':
+    'vLLM ≤ 0.11 required equal block sizes; from PR #26759 (≈v0.12) only a smaller prefill block that divides the decode block pairs, not with P TP > D TP and not with a host (cpu) buffer; hybrid models raise the block size themselves (vllm#42895). SGLang refuses different page sizes (sglang PR #14474).',
+  'block-size-ratio': 'Heterogeneous block sizes work only on recent vLLM and not for hybrid (Mamba/SSM) models; equal sizes avoid the question.',
+  'block-size-implicit':
+    "Without --block-size, vLLM's platform and attention backend choose (16 on CUDA, 64+ for MLA backends, larger for hybrid models, 128 on CPU/HPU), so P and D can differ silently and the EPP's block size is a guess. SGLang's default page size is 1.",
+  'tp-prefill-greater': 'Fan-out (decode TP ≥ prefill TP) is the supported direction (vllm PR #18833); P TP > D TP came later (PR #27274), needs equal block sizes and fails when prefill replicates KV heads; llm-d PR #2187 calls it unsupported for most architectures.',
+  'tp-ratio': 'KV heads are split between ranks by the TP ratio; without an integer ratio no rank mapping exists and the transfer asserts.',
+  'pipeline-parallel': 'The pull NIXL connector asserts a remote (prefill) PP of 1; prefill PP needs NixlPushConnector (vllm PR #45880); decode PP is not planned.',
+  // ---- pair: ports, sidecar, side channel
+  'decode-port-is-sidecar-port': 'The routing sidecar owns the pod\'s public port (the InferencePool\'s target); a decode engine on the same port fails to bind or shadows the sidecar, so requests skip the P/D handshake.',
+  'sidecar-target-port': "The sidecar's engine port default moved from 8001 to 8200 in router v0.10.0 (llm-d-router PR #1723); a sidecar pointing elsewhere gets connection refused.",
+  'sidecar-kv-connector': 'The sidecar drives the handshake in the protocol named by --kv-connector; a mismatch leaves decode waiting in WAITING_FOR_REMOTE_KVS until the gateway times out (llm-d#355). SGLang needs `sglang`; the default is nixlv2.',
+  'prefill-port-not-pool-port': 'The InferencePool sends traffic for every selected pod to one target port; the prefill pod has no sidecar, so its engine must listen there itself.',
+  'nixl-side-channel-host':
+    'The prefill engine advertises VLLM_NIXL_SIDE_CHANNEL_HOST to decode in kv_transfer_params. The default localhost makes decode dial itself ("Remote NIXL agent engine ID mismatch", vllm#27083); 0.0.0.0 is not routable; the node IP reaches nothing unless the pod uses hostNetwork.',
+  'nixl-side-channel-port':
+    'Each local DP rank listens on VLLM_NIXL_SIDE_CHANNEL_PORT + rank (vllm PR #26338); the default moved from 5557 to 5600 in v0.11.1 (PR #25056), and leftover 5557 declarations had to be fixed across llm-d (llm-d PR #668, modelservice #201).',
+  'nixl-side-channel-port-conflict': 'Two listeners on one port in a pod fail with "Address already in use" (vllm#20965); 5557 is also the KV-events port, the reason the default moved.',
+  // ---- pair: SGLang
+  'sglang-disaggregation-mode': 'Without --disaggregation-mode SGLang runs as an ordinary server (mode "null"); the other side waits for a peer that never bootstraps.',
+  'sglang-transfer-backend-mismatch': 'The default backend is mooncake, so a side that omits the flag does not talk to a NIXL side.',
+  'sglang-host-loopback': "SGLang's --host defaults to 127.0.0.1 and the bootstrap server listens on the same host (sglang PR #9931): nothing outside the pod reaches it; Dynamo had to add --host 0.0.0.0 (Dynamo PR #3666).",
+  'sglang-ib-device-with-nixl': '--disaggregation-ib-device is read by Mooncake only; with NIXL the NIC must be pinned with UCX_NET_DEVICES or transfers can hang until the 300 s timeout (sglang#28737).',
+  'sglang-hetero-tp-staging-buffer': "llm-d's SGLang guide sets SGLANG_DISAGG_STAGING_BUFFER=1 for heterogeneous TP on non-MLA models; without it P/D with different TP crashes or hangs (sglang#15674, llm-d#2433).",
+  // ---- pair: pods and workloads
+  'namespace-mismatch': 'The generated InferencePool, EPP and RBAC live in the decode workload\'s namespace and select pods there only.',
+  'role-label-conflict': "The EPP's prefill filter admits only pods labelled llm-d.ai/role: prefill, and its decode filter admits unlabelled pods too; a contradicting label routes traffic to the wrong engine.",
+  'shm-not-memory':
+    "Containers get a 64 MiB /dev/shm; NCCL and vLLM's shared-memory queues need far more once an engine spans several GPUs (\"Error while creating shared memory segment\", bus errors: production-stack#276, NVIDIA/nccl#525). Only a Memory emptyDir (tmpfs) gives POSIX shared memory.",
+  'shm-size-over-memory-limit': 'Pages in a Memory emptyDir count against the container memory limit, so a sizeLimit above it is never reachable: the engine is OOM-killed first.',
+  'expandable-segments-with-kv-connector': 'Recent vLLM rejects expandable_segments:True with a KV connector unless the cumem allocator is enabled: the connector registers KV memory with the NIC, which remapped segments break.',
+  'engine-id-shared': 'Decode keys NIXL handshakes and remote agents by engine_id; vLLM generates a unique one per engine (and appends _dp<rank>) unless it is set explicitly, so a fixed id in a replicated template is shared.',
+  // ---- epp-config (src/validate/rules/epp-config.ts)
+  'epp-api-version': 'Router v0.9.0 moved the config to llm-d.ai/v1alpha1; earlier versions decode only the x-k8s group, and an unknown apiVersion or kind stops the EPP.',
+  'epp-api-version-deprecated': 'v0.9+ still read the x-k8s group but log a deprecation; switching now avoids a later break.',
+  'epp-unknown-plugin': 'The EPP builds plugins from a registry per version; an unregistered type fails config loading.',
+  'epp-deprecated-plugin': 'disagg-headers-handler, for example, is redundant from v0.9.0 (the profile handler sets the headers, llm-d-router PR #905) and scheduled for removal in v0.11.',
+  'epp-experimental-plugin': 'From v0.10.0 alpha plugins need --allow-experimental-plugins.',
+  'epp-unknown-feature-gate': 'Samples from older releases carry a prepareDataPlugins gate that v1.5-era EPPs no longer register: the EPP crashloops on start.',
+  'epp-strict-params': 'From v0.9.0 plugin parameters are decoded strictly (llm-d-router #1134): one unknown key stops the EPP.',
+  'epp-ignored-params': 'Lenient versions and parameterless factories drop unknown keys silently, so the setting never takes effect (llm-d PR #730 cleaned such params out of the guides).',
+  'epp-handler-mixed-params': 'The profile handler takes either the flat (deprecated) parameters or the nested profiles/deciders form; mixing them is rejected or half-ignored.',
+  'epp-missing-plugin-ref': 'A dangling reference fails config loading.',
+  'epp-missing-profile': 'The handler switches between named profiles; a missing one fails config loading or routing.',
+  'epp-no-prefill-decider': 'Without a prefill decider the EPP schedules decode only: prefill pods serve nothing.',
+  'epp-non-cached-tokens': 'Since v0.7.0 nonCachedTokens defaults to 0, which the prefix-based decider reads as never disaggregate; the symptom is a prefill fleet that handles zero requests.',
+  'epp-no-prefix-producer': 'The auto-created producer runs with defaults (autoTune on, default block size), which may not match the engines.',
+  'epp-producer-autotune': 'With autoTune the block size comes from engine metrics; on v0.8.0 this was unreliable, so pinning blockSizeTokens with autoTune off is deterministic.',
+  'epp-producer-invalid': 'The producer constructor rejects autoTune off with a block size ≤ 0 and negative caps; the EPP does not start.',
+  'epp-block-size-mismatch': 'Prefix hits are counted in EPP blocks; a block size that differs from the engine\'s over- or under-estimates cached tokens, so the decider disaggregates the wrong requests (kserve#5011).',
+  'epp-block-size-floor': 'From v0.9.0 the block size is floored at 64 tokens (llm-d-router PR #1160, issue #1158) to bound EPP memory.',
+  'epp-prefix-cap-ignored': 'From v0.9.0 maxPrefixTokensToMatch (default 131072) takes precedence over maxPrefixBlocksToMatch.',
+  'epp-prefill-profile-name': 'The prefix producer indexes the endpoint of the profile literally named prefill (GIE #2080); any other name leaves prefill pods out of the prefix index.',
+  'epp-headers-handler-missing': 'Up to v0.8.0 only disagg-headers-handler tells the sidecar which prefill pod to use.',
+  'epp-plugin-order': 'v0.8.0 builds plugins in declaration order; a handler that refers to a later decider fails.',
+  'epp-duplicate-plugin-name': 'Plugins are looked up by name (the type when unnamed); a duplicate shadows the other or fails loading.',
+};
+
+const SCOPES = [
+  { scope: 'pair', title: 'Pair rules (`scope: pair`)', intro: 'They compare the prefill and decode engines and check the wiring between them. Source: `src/validate/rules/{roles,compat,ports,sglang,pod}.ts`.' },
+  {
+    scope: 'epp-config',
+    title: 'EPP config rules (`scope: epp-config`)',
+    intro:
+      'They lint every EndpointPickerConfig in sight (the generated one, `spec.epp.config`, and EndpointPickerConfigs in ConfigMaps among the items) against the router version. Source: `src/validate/rules/epp-config.ts`; the version tables are described in [router-versions.md](router-versions.md).',
+  },
+] as const;
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): string {
+  const out: string[] = [];
+  out.push('<!-- Generated by `node scripts/gen-rules-doc.mjs` from the rule registry and scripts/rules-doc.ts; do not edit by hand. -->');
+  out.push('# Rules');
+  out.push('');
+  out.push(
+    'Every check pd-disagg makes is an entry in the rule registry (`src/validate/rules/index.ts`). Each result carries the rule id in `tags.rule`, ' +
+      'the resource, the field path (kpt style, e.g. `spec.template.spec.containers[0].args[4]`) and, where one exists, the current and proposed value.',
+  );
+  out.push('');
+  out.push('**Severities.** `error`: the pair would not disaggregate (or not start); the function exits 1 and writes the items back unchanged. ' +
+    '`warning`: it works in some versions or setups but is fragile. `info`: worth knowing; info results stay off stderr.');
+  out.push('');
+  out.push('**Overrides.** `spec.rules` of the `PrefillDecode` config maps a rule id to `off`, `error`, `warning` or `info`:');
+  out.push('');
+  out.push('```yaml');
+  out.push('spec:');
+  out.push('  rules:');
+  out.push('    kv-role-both: off           # the llm-d guide still uses kv_both on decode');
+  out.push('    tp-prefill-greater: error   # refuse P TP > D TP outright');
+  out.push('```');
+  out.push('');
+  out.push(
+    'Problems met while reading an engine launch line (bad JSON, `--port=abc`, a repeated `serve`, …) are reported too, tagged `parse-<code>` ' +
+      '(see `ISSUE_CODES` in `src/engines/index.ts`); they are not registry rules and cannot be overridden. Neither are discovery errors, reported ' +
+      'before any rule runs: a named workload that is missing or whose engine container cannot be found (results point at its ' +
+      '`spec.template.spec.containers`), and zero or several candidates for a role.',
+  );
+  out.push('');
+  out.push('**Decision: the EPP block size with SGLang.** SGLang\'s default `--page-size` is 1 (a token-granular radix cache). The EPP does not get 1: ' +
+    'when neither `spec.epp.blockSizeTokens` nor the decode engine\'s `--page-size` (vLLM: `--block-size`) is set, the EPP config uses 16 tokens ' +
+    '(`DEFAULT_BLOCK_SIZE_TOKENS`, vLLM\'s CUDA default). Hashing every token would cost the EPP a hash and an index entry per prompt token; with a token-granular ' +
+    'engine cache, a 16-token EPP block only under-counts a hit by less than one block, which makes the decider disaggregate slightly more often, never less. ' +
+    'Router v0.9.0 and later raise anything below 64 to 64 anyway. An explicit `--page-size` is used as is. `block-size-implicit` says so on the decode side.');
+  out.push('');
+  for (const { scope, title, intro } of SCOPES) {
+    const mine = rules.filter((r) => r.scope === scope);
+    out.push(`## ${title}`);
+    out.push('');
+    out.push(intro);
+    out.push('');
+    out.push('| id | severity | catches |');
+    out.push('|---|---|---|');
+    for (const r of mine) out.push(`| [\`${r.id}\`](#${r.id}) | ${r.severity} | ${cell(r.summary)} |`);
+    out.push('');
+    for (const r of mine) {
+      out.push(`### ${r.id}`);
+      out.push('');
+      out.push(`- **Severity:** ${r.severity}`);
+      out.push(`- **Catches:** ${r.summary}`);
+      out.push(`- **Field:** ${r.field}`);
+      out.push(`- **Fix:** ${r.fix}`);
+      out.push(`- **Why:** ${RULE_WHY[r.id] ?? '(missing)'}`);
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,218 @@
+// Stream mode: `pd-disagg --config FILE` turns a plain multi-document YAML stream (what `helm template`,
+// `kustomize build` or `kubectl kustomize` print) into another one. It is a thin shell around run(): the documents are
+// wrapped into a ResourceList with the config file as functionConfig, run() does the work, and the items are unwrapped
+// back into documents. The caller gets either the whole stream or, on any failure, an empty stdout.
+
+import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isToolAnnotation } from '../apply/annotations.js';
+import { parseOptions, toStringOptions } from '../read/yaml-options.js';
+import { run, type RunOptions, type RunOutput } from '../run.js';
+
+/** Marks which input document an item came from while it travels through run(); removed on the way out. The
+ * internal.config.kubernetes.io/ prefix is one pd-disagg keeps on every item, like kpt's and kustomize's own ids. */
+export const STREAM_INDEX_ANNOTATION = 'internal.config.kubernetes.io/pd-disagg-stream-index';
+
+const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
+/** functionConfig groups are never cluster objects: a PrefillDecode that sits in the stream is a config, not output. */
+const CONFIG_API_GROUP = 'pd-disagg.dev/';
+
+export class StreamError extends Error {}
+
+/** What we must put back on a document after run(): comments around it and the annotations it came with. */
+interface Original {
+  /** comments at the top of the document, set apart from the object by a blank line */
+  docCommentBefore: string | null;
+  /** comments right above the object, and whether a blank line comes before it */
+  commentBefore: string | null;
+  spaceBefore: boolean;
+  comment: string | null;
+  docComment: string | null;
+  hadAnnotations: boolean;
+  annotationKeys: Set<string>;
+}
+
+/** Parse the --config file: exactly one mapping (a PrefillDecode, a ConfigMap, or a kustomize function config). */
+export function readConfigFile(text: string, name: string): Node {
+  const docs = parseAllDocuments(stripBom(text), parseOptions);
+  if (!Array.isArray(docs)) throw new StreamError(`--config ${name}: the file holds no YAML document`);
+  const nonEmpty = docs.filter((d) => d.errors.length > 0 || !isEmptyContents(d.contents));
+  const errors = nonEmpty.flatMap((d) => d.errors);
+  if (errors.length > 0) throw new StreamError(`--config ${name}: not valid YAML: ${errors[0]!.message.split('\n')[0]}`);
+  if (nonEmpty.length !== 1) {
+    throw new StreamError(
+      `--config ${name}: the file holds ${nonEmpty.length} YAML documents; expected exactly one functionConfig ` +
+        '(a PrefillDecode or a ConfigMap)',
+    );
+  }
+  const root = nonEmpty[0]!.contents;
+  if (!isMap(root)) throw new StreamError(`--config ${name}: the document is not a mapping; expected a PrefillDecode or a ConfigMap`);
+  return root;
+}
+
+/** Wrap a stream into a ResourceList text; returns what is needed to unwrap run()'s answer. */
+export function wrap(streamText: string, config: Node): { resourceList: string; originals: Original[] } {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(stripBom(streamText), { ...parseOptions, lineCounter });
+  if (!Array.isArray(docs)) throw new StreamError('stdin holds no YAML document: expected a stream of Kubernetes objects');
+  const list = skeleton();
+  const items = list.get('items', true) as YAMLSeq;
+  const originals: Original[] = [];
+  docs.forEach((doc, position) => {
+    const where = () => {
+      const offset = doc.contents?.range?.[0] ?? doc.range[0];
+      return `document ${position + 1} (line ${lineCounter.linePos(offset).line})`;
+    };
+    if (doc.errors.length > 0) throw new StreamError(`stdin ${where()} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+    if (isEmptyContents(doc.contents)) return; // `---` with nothing (or only comments) under it, as helm prints
+    const node = doc.contents;
+    if (!isMap(node)) throw new StreamError(`stdin ${where()} is not a mapping: every document must be a Kubernetes object`);
+    const kind: unknown = node.get('kind');
+    const fields: [string, unknown][] = [['apiVersion', node.get('apiVersion')], ['kind', kind], ['metadata.name', node.getIn(['metadata', 'name'])]];
+    const missing = fields.filter(([, v]) => typeof v !== 'string' || v === '').map(([k]) => k);
+    if (missing.length > 0) {
+      throw new StreamError(
+        `stdin ${where()} is not a Kubernetes object: ${missing.join(', ')} missing or not a string` +
+          (kind === 'List' ? ' (a kind: List is not unpacked; give its objects as separate documents)' : ''),
+      );
+    }
+    // a comment at the very top of a stream (no `---`) is parsed onto the first key; it belongs to the document
+    const firstKey = node.items[0]?.key;
+    if (!node.commentBefore && isScalar(firstKey) && firstKey.commentBefore) {
+      node.commentBefore = firstKey.commentBefore;
+      firstKey.commentBefore = undefined;
+    }
+    const annotations = node.getIn(['metadata', 'annotations'], true);
+    const index = originals.length;
+    originals.push({
+      docCommentBefore: doc.commentBefore ?? null,
+      commentBefore: node.commentBefore ?? null,
+      spaceBefore: Boolean(node.spaceBefore),
+      comment: node.comment ?? null,
+      docComment: doc.comment ?? null,
+      hadAnnotations: annotations !== undefined,
+      annotationKeys: new Set(isMap(annotations) ? annotations.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : []),
+    });
+    // comments around a document do not survive inside a sequence; they are put back from `originals`
+    node.commentBefore = null;
+    node.comment = null;
+    node.spaceBefore = false;
+    if (isMap(annotations)) annotations.set(STREAM_INDEX_ANNOTATION, String(index));
+    else node.setIn(['metadata', 'annotations'], list.createNode({ [STREAM_INDEX_ANNOTATION]: String(index) }));
+    items.items.push(node);
+  });
+  if (items.items.length === 0) {
+    throw new StreamError('stdin holds no Kubernetes object: give pd-disagg the rendered prefill and decode workloads');
+  }
+  list.set('functionConfig', config);
+  return { resourceList: list.toString(toStringOptions), originals };
+}
+
+/** The items of run()'s ResourceList as a stream, with each document's comments back and our annotations gone. */
+export function unwrap(resourceListText: string, originals: readonly Original[]): string {
+  const list = parseDocument(resourceListText, parseOptions);
+  if (list.errors.length > 0) throw new Error(`run() wrote a ResourceList that does not parse: ${list.errors[0]!.message}`);
+  const items = list.get('items', true);
+  if (!isSeqOfMaps(items)) throw new Error('run() wrote a ResourceList without items');
+  const out: string[] = [];
+  for (const node of items.items) {
+    if (!isMap(node)) continue;
+    const original = takeIndex(node, originals);
+    cleanAnnotations(node, original);
+    if (!emittable(node)) continue;
+    list.contents = node as never;
+    list.commentBefore = original?.docCommentBefore ?? null;
+    list.comment = original?.docComment ?? null;
+    node.commentBefore = original?.commentBefore ?? null;
+    node.spaceBefore = original?.spaceBefore ?? false;
+    node.comment = original?.comment ?? null;
+    out.push(list.toString(toStringOptions));
+  }
+  return out.map((doc, i) => (i === 0 ? doc : `---\n${doc}`)).join('');
+}
+
+/** Stream text + config file text → stream text, stderr and exit code. Never throws; stdout is empty on failure. */
+export function runStream(streamText: string, configText: string, configName: string, options: RunOptions = {}): RunOutput {
+  let originals: Original[];
+  let resourceList: string;
+  try {
+    const config = readConfigFile(configText, configName);
+    ({ resourceList, originals } = wrap(streamText, config));
+  } catch (err) {
+    if (err instanceof StreamError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
+    return internalError(err, options);
+  }
+  const out = run(resourceList, options);
+  if (out.exitCode !== 0) return { stdout: '', stderr: out.stderr, exitCode: out.exitCode };
+  try {
+    return { stdout: unwrap(out.stdout, originals), stderr: out.stderr, exitCode: 0 };
+  } catch (err) {
+    return { stdout: '', stderr: out.stderr + internalError(err, options).stderr, exitCode: 2 };
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------------------------------
+
+function skeleton(): Document.Parsed {
+  const list = parseDocument('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n', parseOptions);
+  list.set('items', list.createNode([]));
+  return list;
+}
+
+function isEmptyContents(contents: unknown): boolean {
+  return contents === null || contents === undefined || (isScalar(contents) && (contents.value === null || contents.value === ''));
+}
+
+function isSeqOfMaps(node: unknown): node is YAMLSeq {
+  return node !== null && typeof node === 'object' && Array.isArray((node as YAMLSeq).items);
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function annotationsOf(node: YAMLMap): YAMLMap | undefined {
+  const a = node.getIn(['metadata', 'annotations'], true);
+  return isMap(a) ? a : undefined;
+}
+
+function takeIndex(node: YAMLMap, originals: readonly Original[]): Original | undefined {
+  const annotations = annotationsOf(node);
+  const raw = annotations?.get(STREAM_INDEX_ANNOTATION);
+  if (raw === undefined) return undefined;
+  const original = originals[Number(raw)];
+  if (!original) throw new Error(`an item came back with an unknown ${STREAM_INDEX_ANNOTATION}: ${String(raw)}`);
+  return original;
+}
+
+/** Drop our index and the tool annotations run() adds for kpt (path/index of new files): a stream has no files. What a
+ * document came in with stays. */
+function cleanAnnotations(node: YAMLMap, original: Original | undefined): void {
+  const annotations = annotationsOf(node);
+  if (!annotations) return;
+  for (const pair of [...annotations.items]) {
+    const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    if (key === STREAM_INDEX_ANNOTATION || (isToolAnnotation(key) && !original?.annotationKeys.has(key))) annotations.delete(key);
+  }
+  if (annotations.items.length === 0 && !original?.hadAnnotations) {
+    (node.get('metadata', true) as unknown as YAMLMap).delete('annotations');
+  }
+}
+
+/** Never emit local-config objects (the config, a Kptfile, anything marked) : they are not meant for a cluster. */
+function emittable(node: YAMLMap): boolean {
+  const apiVersion = String(node.get('apiVersion') ?? '');
+  const kind = String(node.get('kind') ?? '');
+  if (apiVersion.startsWith(CONFIG_API_GROUP)) return false;
+  if (kind === 'Kptfile' && apiVersion.startsWith('kpt.dev/')) return false;
+  const local = annotationsOf(node)?.get(LOCAL_CONFIG);
+  return String(local).toLowerCase() !== 'true';
+}
+
+function internalError(err: unknown, options: { debug?: boolean }): RunOutput {
+  const detail = options.debug && err instanceof Error ? `\n${err.stack}` : '';
+  return {
+    stdout: '',
+    stderr: `pd-disagg: internal error: ${(err as Error)?.message ?? String(err)}; please report it with the input (set PD_DISAGG_DEBUG=1 for a stack trace)${detail}\n`,
+    exitCode: 2,
+  };
+}

@@ -1,0 +1,105 @@
+// Small helpers shared by the pair rules: where a finding points, which sides to look at, and a reader for the few
+// pod-level facts (volumes, resources, ports) the rules need from the workload's serving pod template.
+
+import { kvConnectors } from '../../engines/index.js';
+import type { EngineModel, KvTransferConfig, Sourced } from '../../engines/types.js';
+import { isPlainObject, type KObject } from '../../types.js';
+import type { EngineSide, PairContext } from '../context.js';
+import type { Finding } from '../registry.js';
+
+/** The field path of something in an engine container: the arg that set it, or the container's args when defaulted. */
+export function enginePath(side: EngineSide, relative: string | undefined): string {
+  const rel = relative ?? 'args';
+  return rel.startsWith('[') ? side.containerPath + rel : `${side.containerPath}.${rel}`;
+}
+
+/** A finding on one side's engine container. */
+export function at(side: EngineSide, relative: string | undefined, message: string, extra: Partial<Finding> = {}): Finding {
+  return { message, resource: side.resource, path: enginePath(side, relative), ...extra };
+}
+
+export const sides = (ctx: PairContext) => [ctx.prefill, ctx.decode] as const;
+
+export const other = (ctx: PairContext, side: EngineSide): EngineSide => (side.role === 'prefill' ? ctx.decode : ctx.prefill);
+
+/** The role each side should declare in its KV transfer config. */
+export const RIGHT_ROLE = { prefill: 'kv_producer', decode: 'kv_consumer' } as const;
+
+/** NixlConnector is the backward-compatible name of NixlPullConnector (vLLM 2026); push is a different protocol. */
+export function normaliseConnector(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '') return undefined;
+  return name === 'NixlConnector' ? 'NixlPullConnector' : name;
+}
+
+export const isNixl = (connector: unknown): boolean => typeof connector === 'string' && /^Nixl/.test(connector);
+
+/** The connectors that carry KV (a MultiConnector's children, else the config itself), with their names set. */
+export function connectorsOf(engine: EngineModel): KvTransferConfig[] {
+  return kvConnectors(engine.kvTransferConfig?.value).filter((c) => typeof c.kv_connector === 'string' && c.kv_connector !== '');
+}
+
+/** Whether an engine's value for a flag may come from a `--config` file this tool does not read. */
+export function mayBeInConfigFile(engine: EngineModel, value: Sourced<unknown> | undefined): boolean {
+  return engine.configFile !== undefined && value?.path === undefined;
+}
+
+/** `x (set at args[3])` or `x (not set: the default)`. */
+export function describeValue(value: Sourced<unknown> | undefined, fallback = 'not set'): string {
+  if (!value) return fallback;
+  const text = Array.isArray(value.value) ? value.value.join(' ') : String(value.value);
+  return value.path ? `"${text}"` : `"${text}" (not set: the engine default)`;
+}
+
+// ------------------------------------------------------------------ pod template
+
+/** The serving pod template of a side (plain data), or {} when it cannot be read. */
+export function podTemplate(side: EngineSide): KObject {
+  let cur: unknown = side.object;
+  for (const key of side.templatePath.split('.')) {
+    if (!isPlainObject(cur)) return {};
+    cur = cur[key];
+  }
+  return isPlainObject(cur) ? cur : {};
+}
+
+/** Every container of the pod (init and regular), with its kpt path. */
+export function podContainers(side: EngineSide): Array<{ container: KObject; path: string }> {
+  const spec = podTemplate(side).spec;
+  const out: Array<{ container: KObject; path: string }> = [];
+  if (!isPlainObject(spec)) return out;
+  for (const list of ['initContainers', 'containers'] as const) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    cs.forEach((c, i) => {
+      if (isPlainObject(c)) out.push({ container: c, path: `${side.templatePath}.spec.${list}[${i}]` });
+    });
+  }
+  return out;
+}
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  m: 1e-3,
+};
+
+/** A Kubernetes resource quantity (`20Gi`, `16G`, `1.5e9`, `512Mi`) in bytes; undefined when it is not one. */
+export function parseQuantity(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?)$/.exec(value.trim());
+  if (!m) return undefined;
+  const n = Number(m[1] + (m[2] ?? ''));
+  return n * (UNITS[m[3] ?? ''] ?? 1);
+}

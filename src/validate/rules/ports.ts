@@ -1,0 +1,317 @@
+// Pair rules about how traffic reaches the engines: HTTP ports against the InferencePool and the routing sidecar,
+// the routing sidecar's connector, and vLLM's NIXL side channel (the ZMQ listener the decode engine dials to fetch the
+// prefill engine's NIXL metadata).
+
+import { flagValue, envValue, nixlConnectors } from '../../engines/index.js';
+import type { EngineModel } from '../../engines/types.js';
+import { localDataParallel, sideChannelBasePort, NIXL_BY_ENGINE } from '../../plan/nixl.js';
+import { isPlainObject, type KObject } from '../../types.js';
+import type { PairContext } from '../context.js';
+import { defineRule, type Finding, type Rule } from '../registry.js';
+import { at, connectorsOf, podContainers, podTemplate, sides } from './helpers.js';
+
+const HOST_ENV = 'VLLM_NIXL_SIDE_CHANNEL_HOST';
+const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
+
+/** Loopback and wildcard addresses: bound locally, but useless to advertise to the other pod. */
+function unroutable(host: string): string | undefined {
+  const h = host.trim().replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === '') return 'empty';
+  if (h === 'localhost' || h.endsWith('.localhost') || /^127\./.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1') return 'a loopback address';
+  if (h === '0.0.0.0' || h === '::' || h === '*') return 'a wildcard address';
+  return undefined;
+}
+
+/** The side-channel ports a vLLM engine listens on: [base, base + DP_local). */
+function sideChannelRange(e: EngineModel): { base: number; count: number } | undefined {
+  const base = sideChannelBasePort(e);
+  if (base === undefined) return undefined;
+  return { base, count: Math.max(1, localDataParallel(e).value) };
+}
+
+/** Ports the engine itself binds besides the side channel: HTTP, and a KV-events publisher bound locally. */
+function boundPorts(e: EngineModel): Array<{ port: number; what: string; path?: string }> {
+  const out: Array<{ port: number; what: string; path?: string }> = [{ port: e.port.value, what: 'its HTTP --port', path: e.port.path }];
+  const events = flagValue(e, '--kv-events-config');
+  if (events && typeof events.value === 'string') {
+    try {
+      const cfg: unknown = JSON.parse(events.value);
+      if (isPlainObject(cfg)) {
+        for (const key of ['endpoint', 'replay_endpoint']) {
+          const m = typeof cfg[key] === 'string' ? /^tcp:\/\/(\*|0\.0\.0\.0|\[::\]|localhost|127\.0\.0\.1):(\d+)/.exec(cfg[key]) : null;
+          if (m) out.push({ port: Number(m[2]), what: `its KV-events publisher (--kv-events-config ${key})`, path: events.path });
+        }
+      }
+    } catch {
+      // a parse issue already
+    }
+  }
+  return out;
+}
+
+/** The first base port from 5600 up (in steps of 100) whose range of `count` ports avoids every port in `taken`. */
+function freeBase(count: number, taken: number[]): number {
+  for (let base = 5600; base + count <= 65535; base += 100) {
+    if (!taken.some((t) => t >= base && t < base + count)) return base;
+  }
+  return 5600;
+}
+
+/** The routing sidecar's --kv-connector (or the deprecated --connector), Go-flag spellings. */
+function sidecarConnector(container: KObject): { value: string; path: string } | undefined {
+  const words: Array<{ text: string; path: string }> = [];
+  for (const field of ['command', 'args'] as const) {
+    const list = container[field];
+    if (Array.isArray(list)) list.forEach((w, i) => typeof w === 'string' && words.push({ text: w, path: `${field}[${i}]` }));
+  }
+  let found: { value: string; path: string } | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?(kv-connector|connector)(?:=(.*))?$/.exec(words[i]!.text);
+    if (!m) continue;
+    if (m[2] !== undefined) found = { value: m[2], path: words[i]!.path };
+    else if (words[i + 1] && !words[i + 1]!.text.startsWith('-')) found = { value: words[i + 1]!.text, path: words[i + 1]!.path };
+  }
+  return found;
+}
+
+/** The sidecar connector that speaks the decode engine's protocol, when there is one to insist on. */
+function expectedSidecarConnector(e: EngineModel): string | undefined {
+  if (e.kind === 'sglang') return 'sglang';
+  const names = connectorsOf(e).map((c) => c.kv_connector);
+  if (names.some((n) => typeof n === 'string' && /^Nixl/.test(n))) return 'nixlv2';
+  if (names.includes('MooncakeConnector')) return 'mooncake';
+  return undefined;
+}
+
+export const portRules: Rule<PairContext>[] = [
+  defineRule<PairContext>({
+    id: 'decode-port-is-sidecar-port',
+    scope: 'pair',
+    severity: 'error',
+    summary: "the decode engine listens on the routing sidecar's port",
+    fix: 'move the decode engine to another port (e.g. --port=8200); the sidecar owns the public port',
+    field: 'decode engine container args: --port',
+    check(ctx) {
+      const d = ctx.decode;
+      if (d.engine.port.value !== ctx.poolPort) return [];
+      const how = d.engine.port.path ? `is set to ${ctx.poolPort}` : `defaults to ${ctx.poolPort}`;
+      return [
+        at(
+          d,
+          d.engine.port.path,
+          `the decode engine's port ${how}, the port the routing sidecar listens on (the pool's target port); ` +
+            'give the decode engine its own port, e.g. --port=8200, and the sidecar forwards to it',
+          { currentValue: d.engine.port.value, proposedValue: '--port=8200' },
+        ),
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'sidecar-target-port',
+    scope: 'pair',
+    severity: 'error',
+    summary: "the decode pod's routing sidecar forwards to a port the decode engine does not listen on",
+    fix: "point the sidecar's --vllm-port (--model-server-port from v0.10.0) at the decode engine's --port",
+    field: 'routing sidecar args: --vllm-port / --model-server-port',
+    check(ctx) {
+      const s = ctx.sidecar;
+      if (!s || s.injected || s.targetPort === ctx.decode.engine.port.value) return [];
+      const how = s.targetPath ? `forwards to port ${s.targetPort}` : `forwards to its default port ${s.targetPort} for ${ctx.version}`;
+      return [
+        {
+          message:
+            `the routing sidecar ${String(s.container.name ?? '')} ${how}, but the decode engine listens on ${ctx.decode.engine.port.value}; ` +
+            `pass the engine port explicitly (--vllm-port, or --model-server-port from v0.10.0) = ${ctx.decode.engine.port.value}`,
+          resource: ctx.decode.resource,
+          path: s.targetPath ?? `${s.containerPath}.args`,
+          currentValue: s.targetPort,
+          proposedValue: ctx.decode.engine.port.value,
+        },
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'sidecar-kv-connector',
+    scope: 'pair',
+    severity: 'error',
+    summary: "an existing routing sidecar's --kv-connector does not speak the decode engine's protocol",
+    fix: 'set the sidecar --kv-connector to sglang for SGLang, nixlv2 for vLLM with NIXL (mooncake for MooncakeConnector)',
+    field: 'routing sidecar args: --kv-connector',
+    check(ctx) {
+      const s = ctx.sidecar;
+      if (!s || s.injected) return [];
+      const want = expectedSidecarConnector(ctx.decode.engine);
+      if (!want) return [];
+      const got = sidecarConnector(s.container);
+      const value = got?.value ?? 'nixlv2';
+      if (value === want) return [];
+      const how = got ? `is set to --kv-connector=${value}` : 'has no --kv-connector and defaults to nixlv2';
+      const legacy = value === 'nixl' ? ' (nixl is the retired v1 protocol: decode requests wait in WAITING_FOR_REMOTE_KVS until they time out, llm-d#355)' : '';
+      return [
+        {
+          message:
+            `the routing sidecar ${String(s.container.name ?? '')} ${how}${legacy}, but the decode engine is ${ctx.decode.engine.kind}` +
+            `${ctx.decode.engine.kind === 'vllm' ? ` with ${connectorsOf(ctx.decode.engine).map((c) => c.kv_connector).join(', ')}` : ''}; ` +
+            `the sidecar would drive the prefill/decode handshake in the wrong protocol; pass --kv-connector=${want}`,
+          resource: ctx.decode.resource,
+          path: got ? `${s.containerPath}.${got.path}` : `${s.containerPath}.args`,
+          currentValue: value,
+          proposedValue: `--kv-connector=${want}`,
+        },
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'prefill-port-not-pool-port',
+    scope: 'pair',
+    severity: 'error',
+    summary: 'the prefill engine does not listen on the port the InferencePool targets',
+    fix: "serve prefill on the pool's target port (the sidecar port, 8000 by default)",
+    field: 'prefill engine container args: --port',
+    check(ctx) {
+      const p = ctx.prefill;
+      if (p.engine.port.value === ctx.poolPort) return [];
+      return [
+        at(
+          p,
+          p.engine.port.path,
+          `the prefill engine listens on ${p.engine.port.value}${p.engine.port.path ? '' : ' (its default)'}, but the InferencePool sends every pod's traffic to ${ctx.poolPort}, ` +
+            `where the decode sidecar listens; start prefill with --port=${ctx.poolPort}`,
+          { currentValue: p.engine.port.value, proposedValue: `--port=${ctx.poolPort}` },
+        ),
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'nixl-side-channel-host',
+    scope: 'pair',
+    severity: 'error',
+    summary: 'VLLM_NIXL_SIDE_CHANNEL_HOST set to an address the other pod cannot reach (localhost, 127.*, 0.0.0.0, the node IP)',
+    fix: 'remove it (pd-disagg injects it from status.podIP) or set it with valueFrom.fieldRef.fieldPath: status.podIP',
+    field: 'engine container env: VLLM_NIXL_SIDE_CHANNEL_HOST',
+    check(ctx) {
+      return sides(ctx).flatMap((s): Finding[] => {
+        if (s.engine.kind !== 'vllm') return [];
+        const env = s.engine.env[HOST_ENV];
+        if (!env) return []; // injected from status.podIP
+        const proposed = { valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
+        const literal = envValue(s.engine, HOST_ENV);
+        if (literal !== undefined && !env.valueFrom) {
+          const what = unroutable(literal);
+          if (!what) return [];
+          return [
+            at(
+              s,
+              `${env.path}.value`,
+              `the ${s.role} engine sets ${HOST_ENV}=${JSON.stringify(literal)}, ${what}: the prefill engine advertises it to decode as the address of its NIXL ` +
+                'side channel, so decode dials itself and the handshake fails ("Remote NIXL agent engine ID mismatch", vllm#27083) or times out; ' +
+                'set it from the pod IP (valueFrom.fieldRef.fieldPath: status.podIP) or remove it and let pd-disagg inject it',
+              { currentValue: literal, proposedValue: proposed },
+            ),
+          ];
+        }
+        const fieldPath = env.valueFrom?.fieldRef?.fieldPath;
+        const hostNetwork = podTemplate(s).spec?.hostNetwork === true;
+        if (fieldPath === 'status.hostIP' && !hostNetwork) {
+          return [
+            at(
+              s,
+              `${env.path}.valueFrom.fieldRef.fieldPath`,
+              `the ${s.role} engine takes ${HOST_ENV} from status.hostIP, the node's address, but the pod does not use hostNetwork: nothing listens ` +
+                'for the NIXL handshake there; use status.podIP',
+              { currentValue: fieldPath, proposedValue: 'status.podIP' },
+            ),
+          ];
+        }
+        return [];
+      });
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'nixl-side-channel-port',
+    scope: 'pair',
+    severity: 'warning',
+    summary: 'the NIXL side-channel port cannot be read, or a container port named nixl points elsewhere',
+    fix: 'set VLLM_NIXL_SIDE_CHANNEL_PORT to a literal and declare one containerPort per local DP rank from it (pd-disagg does when it can read it)',
+    field: 'engine container env VLLM_NIXL_SIDE_CHANNEL_PORT / ports',
+    check(ctx) {
+      return sides(ctx).flatMap((s): Finding[] => {
+        const e = s.engine;
+        if (e.kind !== 'vllm' || !NIXL_BY_ENGINE.vllm.portEnv) return [];
+        const env = e.env[PORT_ENV];
+        const range = sideChannelRange(e);
+        if (!range) {
+          if (!env || e.issues.some((i) => i.path.startsWith(env.path))) return []; // a bad literal is a parse issue
+          return [
+            at(
+              s,
+              env.path,
+              `the ${s.role} engine's ${PORT_ENV} is not a literal value, so pd-disagg cannot declare the side-channel container port(s); ` +
+                `declare containerPort(s) for [port, port + ${localDataParallel(e).value}) yourself, or set a literal port`,
+            ),
+          ];
+        }
+        const ports = Array.isArray(s.container.ports) ? s.container.ports : [];
+        const out: Finding[] = [];
+        ports.forEach((p: unknown, i: number) => {
+          if (!isPlainObject(p) || typeof p.name !== 'string' || !/^nixl/.test(p.name)) return;
+          const n = Number(p.containerPort);
+          if (n >= range.base && n < range.base + range.count) return;
+          const rank = p.name === 'nixl' ? 0 : /^nixl-dp(\d+)$/.exec(p.name)?.[1];
+          const wanted = rank === undefined ? range.base : range.base + Number(rank);
+          out.push(
+            at(
+              s,
+              `ports[${i}].containerPort`,
+              `the ${s.role} engine's container port ${p.name} is ${String(p.containerPort)}, but its NIXL side channel listens on ` +
+                `${range.count > 1 ? `${range.base}-${range.base + range.count - 1}` : range.base}` +
+                `${env ? '' : ' (vLLM ≥ 0.11.1 default; it was 5557 before, vllm PR #25056)'}; a NetworkPolicy or Service built from this port misses the handshake; ` +
+                `set it to ${wanted}`,
+              { currentValue: p.containerPort, proposedValue: wanted },
+            ),
+          );
+        });
+        return out;
+      });
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'nixl-side-channel-port-conflict',
+    scope: 'pair',
+    severity: 'error',
+    summary: 'the NIXL side-channel port range [port, port + DP_local) overlaps another port in the pod',
+    fix: 'move VLLM_NIXL_SIDE_CHANNEL_PORT (default 5600) clear of the HTTP, sidecar, KV-events and other containers’ ports',
+    field: 'engine container env: VLLM_NIXL_SIDE_CHANNEL_PORT',
+    check(ctx) {
+      return sides(ctx).flatMap((s): Finding[] => {
+        const e = s.engine;
+        if (e.kind !== 'vllm' || nixlConnectors(e).length === 0) return [];
+        const range = sideChannelRange(e);
+        if (!range) return [];
+        const inRange = (n: number) => n >= range.base && n < range.base + range.count;
+        const taken: Array<{ port: number; what: string }> = boundPorts(e).map(({ port, what }) => ({ port, what }));
+        if (s.role === 'decode') taken.push({ port: ctx.poolPort, what: 'the routing sidecar' });
+        for (const { container, path } of podContainers(s)) {
+          if (path === s.containerPath || !Array.isArray(container.ports)) continue;
+          for (const p of container.ports) {
+            if (isPlainObject(p) && Number.isInteger(p.containerPort)) taken.push({ port: p.containerPort, what: `container ${String(container.name)}'s port ${p.name ?? p.containerPort}` });
+          }
+        }
+        const hits = taken.filter((t) => inRange(t.port));
+        if (hits.length === 0) return [];
+        const env = e.env[PORT_ENV];
+        const dp = range.count > 1 ? `, one per local DP rank: ${range.base}-${range.base + range.count - 1}` : '';
+        const list = [...new Set(hits.map((h) => `${h.port} (${h.what})`))].join(', ');
+        return [
+          at(
+            s,
+            env ? `${env.path}.value` : undefined,
+            `the ${s.role} engine's NIXL side channel listens on ${range.base}${dp}, which collides with ${list}: ` +
+              'the second bind fails with "Address already in use" (vllm#20965); set VLLM_NIXL_SIDE_CHANNEL_PORT to a free port',
+            { currentValue: range.base, proposedValue: String(freeBase(range.count, taken.map((t) => t.port))) },
+          ),
+        ];
+      });
+    },
+  }),
+];

@@ -1,0 +1,633 @@
+// Table-driven tests of the pair rules: for every rule, real-world shapes that pass and shapes that trip it, with the
+// field each finding points at. A case that trips names the expected path (kpt style) and, where useful, the resource,
+// the current/proposed values and words of the message.
+import { describe, expect, it } from 'vitest';
+import type { PairContext } from '../../src/validate/context.js';
+import type { Finding } from '../../src/validate/registry.js';
+import { pairRules } from '../../src/validate/rules/pair.js';
+import {
+  edit,
+  findings,
+  kimi,
+  kserve,
+  llmdDecode,
+  llmdPrefill,
+  modelplane,
+  modelservice,
+  pair,
+  setArg,
+  setEnv,
+  sglangDecode,
+  sglangPrefill,
+  type PodShape,
+} from './shapes.js';
+
+const C0 = 'spec.template.spec.containers[0]';
+const LEADER0 = 'spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0]';
+
+interface Trip {
+  /** how many findings (default 1) */
+  count?: number;
+  /** expected on the first finding */
+  path: string;
+  resource?: string;
+  current?: unknown;
+  proposed?: unknown;
+  message?: RegExp;
+}
+
+interface Case {
+  rule: string;
+  name: string;
+  ctx: () => PairContext;
+  /** false: no finding */
+  trips: false | Trip;
+}
+
+const llmd = () => pair(llmdPrefill(), llmdDecode());
+const sgl = () => pair(sglangPrefill(), sglangDecode());
+const kvArg = (role: string, connector = 'NixlConnector', extra = '') => `{"kv_connector":"${connector}","kv_role":"${role}"${extra}}`;
+/** llm-d shapes with the --kv-transfer-config JSON (args[4]) replaced */
+const withKv = (shape: PodShape, json: string) => edit(shape, (s) => (s.engine.args[4] = json));
+const multi = (children: object[]) => JSON.stringify({ kv_connector: 'MultiConnector', kv_role: 'kv_both', kv_connector_extra_config: { connectors: children } });
+
+const cases: Case[] = [
+  // ---------------------------------------------------------------- engine kinds, connectors, roles
+  { rule: 'engine-kind-mismatch', name: 'llm-d vLLM pair', ctx: llmd, trips: false },
+  {
+    rule: 'engine-kind-mismatch',
+    name: 'vLLM prefill with an SGLang decode',
+    ctx: () => pair(llmdPrefill(), sglangDecode()),
+    trips: { path: `${C0}.command[0]`, resource: 'oss-decode', current: 'python3 -m sglang.launch_server', proposed: 'vllm serve' },
+  },
+  { rule: 'kv-transfer-config-missing', name: 'KServe sh -c pair ($(VLLM_ADDITIONAL_ARGS) carries the config)', ctx: () => pair(kserve('prefill'), kserve('decode')), trips: false },
+  {
+    rule: 'kv-transfer-config-missing',
+    name: 'modelplane decode without --kv-transfer-config',
+    ctx: () => pair(modelplane('prefill'), setArg(modelplane('decode'), '--kv-transfer-config')),
+    trips: { path: `${C0}.args`, resource: 'qwen-pd-decode', message: /silently recomputes/, proposed: '--kv-transfer-config={"kv_connector":"NixlConnector","kv_role":"kv_consumer"}' },
+  },
+  {
+    rule: 'kv-transfer-config-missing',
+    name: 'a config with kv_role but no kv_connector',
+    ctx: () => pair(withKv(llmdPrefill(), '{"kv_role":"kv_producer"}'), llmdDecode()),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-prefill', message: /names no kv_connector/ },
+  },
+  { rule: 'kv-role-missing', name: 'llm-d vLLM pair', ctx: llmd, trips: false },
+  {
+    rule: 'kv-role-missing',
+    name: 'NixlConnector without kv_role on decode',
+    ctx: () => pair(llmdPrefill(), withKv(llmdDecode(), '{"kv_connector":"NixlConnector"}')),
+    trips: { path: `${C0}.args[4]`, proposed: 'kv_consumer', message: /Please specify kv_role/ },
+  },
+  {
+    rule: 'kv-role-missing',
+    name: 'a MultiConnector child without kv_role (children do not inherit the parent role)',
+    ctx: () => pair(withKv(llmdPrefill(), multi([{ kv_connector: 'NixlConnector' }, { kv_connector: 'OffloadingConnector', kv_role: 'kv_both' }])), llmdDecode()),
+    trips: { path: `${C0}.args[4]`, message: /connectors\[0\] \(NixlConnector\)/ },
+  },
+  { rule: 'kv-role-inverted', name: 'llm-d guide as published (decode kv_both)', ctx: () => pair(llmdPrefill(), withKv(llmdDecode(), kvArg('kv_both'))), trips: false },
+  {
+    rule: 'kv-role-inverted',
+    name: 'modelplane with the roles swapped',
+    ctx: () => pair(setArg(modelplane('prefill'), '--kv-transfer-config', `--kv-transfer-config=${kvArg('kv_consumer')}`), setArg(modelplane('decode'), '--kv-transfer-config', `--kv-transfer-config=${kvArg('kv_producer')}`)),
+    trips: { count: 2, path: `${C0}.args[4]`, resource: 'qwen-pd-prefill', current: 'kv_consumer', proposed: 'kv_producer' },
+  },
+  {
+    rule: 'kv-role-inverted',
+    name: 'inverted NIXL child inside a kv_both MultiConnector',
+    ctx: () => pair(llmdPrefill(), withKv(llmdDecode(), multi([{ kv_connector: 'NixlConnector', kv_role: 'kv_producer' }]))),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', current: 'kv_producer', message: /MultiConnector child connectors\[0\]/ },
+  },
+  { rule: 'kv-role-both', name: 'llm-d pair with producer/consumer', ctx: llmd, trips: false },
+  {
+    rule: 'kv-role-both',
+    name: 'MultiConnector: OffloadingConnector kv_both next to a NIXL kv_producer',
+    ctx: () => pair(withKv(llmdPrefill(), multi([{ kv_connector: 'NixlConnector', kv_role: 'kv_producer' }, { kv_connector: 'OffloadingConnector', kv_role: 'kv_both' }])), llmdDecode()),
+    trips: false,
+  },
+  {
+    rule: 'kv-role-both',
+    name: 'llm-d guide as published (decode kv_both)',
+    ctx: () => pair(llmdPrefill(), withKv(llmdDecode(), kvArg('kv_both'))),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', current: 'kv_both', proposed: 'kv_consumer', message: /vllm#43807/ },
+  },
+  {
+    rule: 'kv-role-both',
+    name: 'modelservice render (kv_both on both sides)',
+    ctx: () => pair(withKvAt(modelservice('prefill'), 8, kvArg('kv_both')), withKvAt(modelservice('decode'), 8, kvArg('kv_both'))),
+    trips: { count: 2, path: `${C0}.args[8]`, resource: 'ms-prefill', proposed: 'kv_producer' },
+  },
+  { rule: 'kv-role-required', name: 'Mooncake producer/consumer', ctx: () => pair(withKv(llmdPrefill(), kvArg('kv_producer', 'MooncakeConnector')), withKv(llmdDecode(), kvArg('kv_consumer', 'MooncakeConnector'))), trips: false },
+  {
+    rule: 'kv-role-required',
+    name: 'MooncakeConnector kv_both on prefill',
+    ctx: () => pair(withKv(llmdPrefill(), kvArg('kv_both', 'MooncakeConnector')), withKv(llmdDecode(), kvArg('kv_consumer', 'MooncakeConnector'))),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-prefill', proposed: 'kv_producer' },
+  },
+  { rule: 'kv-connector-mismatch', name: 'NixlConnector and NixlPullConnector (an alias)', ctx: () => pair(llmdPrefill(), withKv(llmdDecode(), kvArg('kv_consumer', 'NixlPullConnector'))), trips: false },
+  {
+    rule: 'kv-connector-mismatch',
+    name: 'prefill MultiConnector[NIXL, Offloading] with a plain NIXL decode',
+    ctx: () => pair(withKv(llmdPrefill(), multi([{ kv_connector: 'NixlConnector', kv_role: 'kv_producer' }, { kv_connector: 'OffloadingConnector', kv_role: 'kv_both' }])), llmdDecode()),
+    trips: false,
+  },
+  {
+    rule: 'kv-connector-mismatch',
+    name: 'pull on prefill, push on decode',
+    ctx: () => pair(llmdPrefill(), withKv(llmdDecode(), kvArg('kv_consumer', 'NixlPushConnector'))),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', current: 'NixlPushConnector', proposed: 'NixlConnector', message: /PR #50620/ },
+  },
+  {
+    rule: 'kv-connector-mismatch',
+    name: 'LMCache on prefill, NIXL on decode',
+    ctx: () => pair(withKv(llmdPrefill(), kvArg('kv_producer', 'LMCacheConnectorV1')), llmdDecode()),
+    trips: { path: `${C0}.args[4]`, proposed: 'LMCacheConnectorV1', message: /no connector in common/ },
+  },
+
+  // ---------------------------------------------------------------- what both must agree on
+  { rule: 'model-mismatch', name: 'llm-d vLLM pair', ctx: llmd, trips: false },
+  { rule: 'model-mismatch', name: 'SGLang guide pair', ctx: sgl, trips: false },
+  {
+    rule: 'model-mismatch',
+    name: 'HF id on prefill, local path on decode (same weights, different hash)',
+    ctx: () => pair(modelservice('prefill'), edit(modelservice('decode'), (s) => (s.engine.args[0] = '/mnt/models/Qwen3-0.6B'))),
+    trips: { path: `${C0}.args[0]`, resource: 'ms-decode', current: '/mnt/models/Qwen3-0.6B', proposed: 'Qwen/Qwen3-0.6B', message: /PR #29503/ },
+  },
+  {
+    rule: 'model-mismatch',
+    name: 'SGLang --model-path differs',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--model-path', '--model-path=openai/gpt-oss-20b')),
+    trips: { path: `${C0}.args[0]`, current: 'openai/gpt-oss-20b' },
+  },
+  { rule: 'served-model-name-disjoint', name: 'modelservice render (same --served-model-name)', ctx: () => pair(modelservice('prefill'), modelservice('decode')), trips: false },
+  { rule: 'served-model-name-disjoint', name: 'modelplane: qwen on both', ctx: () => pair(modelplane('prefill'), modelplane('decode')), trips: false },
+  {
+    rule: 'served-model-name-disjoint',
+    name: 'modelplane decode renamed',
+    ctx: () => pair(modelplane('prefill'), setArg(modelplane('decode'), '--served-model-name', '--served-model-name=qwen-decode')),
+    trips: { path: `${C0}.args[1]`, resource: 'qwen-pd-decode', current: 'qwen-decode', proposed: 'qwen', message: /404/ },
+  },
+  {
+    rule: 'served-model-name-disjoint',
+    name: 'only prefill names itself; decode answers to the model string',
+    ctx: () => pair(setArg(llmdPrefill(), '--served-model-name', '--served-model-name=gpt-oss'), llmdDecode()),
+    trips: { path: `${C0}.args[7]`, resource: 'gpt-oss-prefill', message: /the model string: --served-model-name not set/ },
+  },
+  { rule: 'dtype-mismatch', name: 'both bfloat16', ctx: () => pair(setArg(llmdPrefill(), '--dtype', '--dtype=bfloat16'), setArg(llmdDecode(), '--dtype', '--dtype=bfloat16')), trips: false },
+  {
+    rule: 'dtype-mismatch',
+    name: 'decode pins bfloat16, prefill leaves auto',
+    ctx: () => pair(llmdPrefill(), setArg(llmdDecode(), '--dtype', '--dtype=bfloat16')),
+    trips: { path: `${C0}.args[8]`, resource: 'gpt-oss-decode', current: 'bfloat16', proposed: 'auto', message: /compatibility hash/ },
+  },
+  { rule: 'kv-cache-dtype-mismatch', name: 'fp8 on both', ctx: () => pair(setArg(llmdPrefill(), '--kv-cache-dtype', '--kv-cache-dtype=fp8'), setArg(llmdDecode(), '--kv-cache-dtype', '--kv-cache-dtype=fp8')), trips: false },
+  {
+    rule: 'kv-cache-dtype-mismatch',
+    name: 'fp8 KV cache on prefill only',
+    ctx: () => pair(setArg(llmdPrefill(), '--kv-cache-dtype', '--kv-cache-dtype=fp8'), llmdDecode()),
+    trips: { path: `${C0}.args[7]`, resource: 'gpt-oss-prefill', current: 'fp8', proposed: 'auto' },
+  },
+  {
+    rule: 'attention-backend-mismatch',
+    name: 'VLLM_ATTENTION_BACKEND on both',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_ATTENTION_BACKEND', { value: 'FLASHINFER' }), setEnv(llmdDecode(), 'VLLM_ATTENTION_BACKEND', { value: 'FLASHINFER' })),
+    trips: false,
+  },
+  {
+    rule: 'attention-backend-mismatch',
+    name: 'SGLang prefill/decode with different --attention-backend (not hashed; SGLang is out of scope)',
+    ctx: () => pair(setArg(sglangPrefill(), '--attention-backend', '--attention-backend=fa3'), setArg(sglangDecode(), '--attention-backend', '--attention-backend=flashinfer')),
+    trips: false,
+  },
+  {
+    rule: 'attention-backend-mismatch',
+    name: '--attention-backend on prefill, env on decode, different',
+    ctx: () => pair(setArg(llmdPrefill(), '--attention-backend', '--attention-backend=FLASH_ATTN'), setEnv(llmdDecode(), 'VLLM_ATTENTION_BACKEND', { value: 'FLASHINFER' })),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-decode', current: 'FLASHINFER', proposed: 'FLASH_ATTN' },
+  },
+  { rule: 'hybrid-kv-cache-mismatch', name: 'llm-d: --no-disable-hybrid-kv-cache-manager on both', ctx: llmd, trips: false },
+  {
+    rule: 'hybrid-kv-cache-mismatch',
+    name: 'decode drops --no-disable-hybrid-kv-cache-manager',
+    ctx: () => pair(llmdPrefill(), setArg(llmdDecode(), '--no-disable-hybrid-kv-cache-manager')),
+    trips: { path: `${C0}.args[5]`, resource: 'gpt-oss-prefill', current: false, message: /the vLLM version decides/ },
+  },
+  { rule: 'max-model-len-mismatch', name: 'modelplane: 10240 on both', ctx: () => pair(modelplane('prefill'), modelplane('decode')), trips: false },
+  {
+    rule: 'max-model-len-mismatch',
+    name: 'modelservice decode with a longer context',
+    ctx: () => pair(modelservice('prefill'), edit(modelservice('decode'), (s) => (s.engine.args[10] = '8192'))),
+    trips: { path: `${C0}.args[10]`, current: 8192, proposed: 4096 },
+  },
+  { rule: 'block-size-mismatch', name: 'llm-d: 128 on both', ctx: llmd, trips: false },
+  { rule: 'block-size-mismatch', name: 'vLLM prefill 64 / decode 128 (a ratio, not a mismatch)', ctx: () => pair(setArg(llmdPrefill(), '--block-size', '--block-size=64'), llmdDecode()), trips: false },
+  {
+    rule: 'block-size-mismatch',
+    name: 'vLLM prefill block larger than decode',
+    ctx: () => pair(llmdPrefill(), setArg(llmdDecode(), '--block-size', '--block-size=64')),
+    trips: { path: `${C0}.args[2]`, resource: 'gpt-oss-decode', current: 64, proposed: 128, message: /smaller and divides/ },
+  },
+  {
+    rule: 'block-size-mismatch',
+    name: 'vLLM ratio with prefill TP > decode TP',
+    ctx: () => pair(setArg(setArg(llmdPrefill(), '--block-size', '--block-size=64'), '--tensor-parallel-size', '--tensor-parallel-size=8'), llmdDecode()),
+    trips: { path: `${C0}.args[2]`, message: /P TP > D TP/ },
+  },
+  {
+    rule: 'block-size-mismatch',
+    name: 'vLLM ratio with a host (cpu) KV buffer',
+    ctx: () => pair(withKv(setArg(llmdPrefill(), '--block-size', '--block-size=64'), kvArg('kv_producer', 'NixlConnector', ',"kv_buffer_device":"cpu"')), llmdDecode()),
+    trips: { path: `${C0}.args[2]`, message: /kv_buffer_device cpu on the prefill/ },
+  },
+  {
+    rule: 'block-size-mismatch',
+    name: 'prefill leaves the default (16), decode 24: says so',
+    ctx: () => pair(setArg(llmdPrefill(), '--block-size'), setArg(llmdDecode(), '--block-size', '--block-size=24')),
+    trips: { path: `${C0}.args[2]`, message: /16 \(not set: left to the platform default\)/ },
+  },
+  {
+    rule: 'block-size-mismatch',
+    name: 'SGLang page sizes 64 / 128 (SGLang wants equal)',
+    ctx: () => pair(setArg(sglangPrefill(), '--page-size', '--page-size=64'), setArg(sglangDecode(), '--page-size', '--page-size=128')),
+    trips: { path: `${C0}.args[7]`, current: 128, proposed: 64, message: /--page-size.*sglang PR #14474|Page size mismatch/ },
+  },
+  { rule: 'block-size-ratio', name: 'llm-d: equal', ctx: llmd, trips: false },
+  {
+    rule: 'block-size-ratio',
+    name: 'prefill 64 / decode 128 with TP 1 → 4',
+    ctx: () => pair(setArg(llmdPrefill(), '--block-size', '--block-size=64'), llmdDecode()),
+    trips: { path: `${C0}.args[2]`, resource: 'gpt-oss-prefill', current: 64, proposed: 128 },
+  },
+  {
+    rule: 'block-size-ratio',
+    name: 'ratio with prefill TP > decode TP is an error instead',
+    ctx: () => pair(setArg(setArg(llmdPrefill(), '--block-size', '--block-size=64'), '--tensor-parallel-size', '--tensor-parallel-size=8'), llmdDecode()),
+    trips: false,
+  },
+  { rule: 'block-size-implicit', name: 'llm-d: --block-size on both', ctx: llmd, trips: false },
+  {
+    rule: 'block-size-implicit',
+    name: 'kimi-k2 sets no --block-size',
+    ctx: () => pair(kimi('prefill'), kimi('decode')),
+    trips: { count: 2, path: `${LEADER0}.args`, resource: 'kimi-prefill', proposed: '--block-size=16', message: /FlashMLA/ },
+  },
+  {
+    rule: 'block-size-implicit',
+    name: 'SGLang guide (no --page-size): the EPP gets 16',
+    ctx: () => {
+      const ctx = sgl();
+      return { ...ctx, prefill: ctx.prefill, decode: ctx.decode };
+    },
+    trips: { count: 2, path: `${C0}.args`, resource: 'oss-prefill', message: /SGLang uses 1/ },
+  },
+
+  // ---------------------------------------------------------------- parallelism
+  { rule: 'tp-prefill-greater', name: 'llm-d: TP 1 → 4', ctx: llmd, trips: false },
+  {
+    rule: 'tp-prefill-greater',
+    name: 'prefill TP 4, decode TP 2',
+    ctx: () => pair(setArg(llmdPrefill(), '--tensor-parallel-size', '--tensor-parallel-size=4'), setArg(llmdDecode(), '--tensor-parallel-size', '--tensor-parallel-size=2')),
+    trips: { path: `${C0}.args[1]`, resource: 'gpt-oss-prefill', current: 4, proposed: 2 },
+  },
+  { rule: 'tp-ratio', name: 'llm-d: TP 1 → 4', ctx: llmd, trips: false },
+  { rule: 'tp-ratio', name: 'kimi-k2: TP 1 / DP 8 on both', ctx: () => pair(kimi('prefill'), kimi('decode')), trips: false },
+  {
+    rule: 'tp-ratio',
+    name: 'prefill TP 2, decode TP 3',
+    ctx: () => pair(setArg(llmdPrefill(), '--tensor-parallel-size', '--tensor-parallel-size=2'), setArg(llmdDecode(), '--tensor-parallel-size', '--tensor-parallel-size=3')),
+    trips: { path: `${C0}.args[1]`, resource: 'gpt-oss-decode', current: 3 },
+  },
+  { rule: 'pipeline-parallel', name: 'llm-d: no PP', ctx: llmd, trips: false },
+  {
+    rule: 'pipeline-parallel',
+    name: 'decode -pp 2',
+    ctx: () => pair(llmdPrefill(), setArg(llmdDecode(), '-pp', '-pp=2')),
+    trips: { path: `${C0}.args[8]`, resource: 'gpt-oss-decode', current: 2, proposed: 1, message: /decode-side PP/ },
+  },
+
+  // ---------------------------------------------------------------- ports and sidecar
+  { rule: 'decode-port-is-sidecar-port', name: 'llm-d: decode on 8200', ctx: llmd, trips: false },
+  {
+    rule: 'decode-port-is-sidecar-port',
+    name: 'decode without --port (vLLM default 8000)',
+    ctx: () => pair(llmdPrefill(), setArg(llmdDecode(), '--port')),
+    trips: { path: `${C0}.args`, current: 8000, proposed: '--port=8200', message: /defaults to 8000/ },
+  },
+  { rule: 'sidecar-target-port', name: 'llm-d: sidecar → 8200', ctx: llmd, trips: false },
+  { rule: 'sidecar-target-port', name: 'modelplane (sidecar injected for port 8001)', ctx: () => pair(modelplane('prefill'), modelplane('decode')), trips: false },
+  {
+    rule: 'sidecar-target-port',
+    name: 'existing sidecar forwards to 8001',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args[1] = '--model-server-port=8001'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args[1]', current: 8001, proposed: 8200 },
+  },
+  { rule: 'sidecar-kv-connector', name: 'llm-d: nixlv2 for vLLM NIXL', ctx: llmd, trips: false },
+  { rule: 'sidecar-kv-connector', name: 'SGLang guide: sglang', ctx: sgl, trips: false },
+  {
+    rule: 'sidecar-kv-connector',
+    name: 'SGLang decode with a nixlv2 sidecar',
+    ctx: () => pair(sglangPrefill(), edit(sglangDecode(), (s) => (s.initContainers![0]!.args[2] = '--kv-connector=nixlv2'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args[2]', current: 'nixlv2', proposed: '--kv-connector=sglang' },
+  },
+  {
+    rule: 'sidecar-kv-connector',
+    name: 'SGLang decode with a sidecar that sets no connector (defaults to nixlv2)',
+    ctx: () => pair(sglangPrefill(), edit(sglangDecode(), (s) => s.initContainers![0]!.args.splice(2, 1))),
+    trips: { path: 'spec.template.spec.initContainers[0].args', current: 'nixlv2', message: /defaults to nixlv2/ },
+  },
+  {
+    rule: 'sidecar-kv-connector',
+    name: 'vLLM NIXL decode with the retired nixl (v1) connector',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args[2] = '--kv-connector=nixl'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args[2]', proposed: '--kv-connector=nixlv2', message: /llm-d#355/ },
+  },
+  { rule: 'prefill-port-not-pool-port', name: 'llm-d: prefill on 8000 (default)', ctx: llmd, trips: false },
+  {
+    rule: 'prefill-port-not-pool-port',
+    name: "SGLang prefill without --port (SGLang's 30000)",
+    ctx: () => pair(setArg(sglangPrefill(), '--port'), sglangDecode()),
+    trips: { path: `${C0}.args`, current: 30000, proposed: '--port=8000', message: /its default/ },
+  },
+  { rule: 'nixl-side-channel-host', name: 'llm-d: status.podIP', ctx: llmd, trips: false },
+  { rule: 'nixl-side-channel-host', name: 'modelplane: unset (injected)', ctx: () => pair(modelplane('prefill'), modelplane('decode')), trips: false },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'status.hostIP with hostNetwork',
+    ctx: () => pair(edit(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }), (s) => (s.hostNetwork = true)), llmdDecode()),
+    trips: false,
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'localhost on prefill',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: 'localhost' }), llmdDecode()),
+    trips: { path: `${C0}.env[0].value`, resource: 'gpt-oss-prefill', current: 'localhost', proposed: { valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }, message: /vllm#27083/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: '127.0.0.1 and 0.0.0.0',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '127.0.0.1' }), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '0.0.0.0' })),
+    trips: { count: 2, path: `${C0}.env[0].value`, message: /a loopback address/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'status.hostIP without hostNetwork',
+    ctx: () => pair(llmdPrefill(), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } })),
+    trips: { path: `${C0}.env[0].valueFrom.fieldRef.fieldPath`, current: 'status.hostIP', proposed: 'status.podIP' },
+  },
+  { rule: 'nixl-side-channel-port', name: 'modelservice: nixl 5600', ctx: () => pair(modelservice('prefill'), modelservice('decode')), trips: false },
+  {
+    rule: 'nixl-side-channel-port',
+    name: 'kimi-k2 DP 8 with nixl and nixl-dp3 declared',
+    ctx: () => pair(edit(kimi('prefill'), (s) => (s.engine.ports = [{ name: 'nixl', containerPort: 5600 }, { name: 'nixl-dp3', containerPort: 5603 }])), kimi('decode')),
+    trips: false,
+  },
+  {
+    rule: 'nixl-side-channel-port',
+    name: 'stale 5557 nixl port (llm-d PR #668) with the 5600 default',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.engine.ports = [{ name: 'nixl', containerPort: 5557 }]))),
+    trips: { path: `${C0}.ports[0].containerPort`, resource: 'gpt-oss-decode', current: 5557, proposed: 5600, message: /PR #25056/ },
+  },
+  {
+    rule: 'nixl-side-channel-port',
+    name: 'port from a ConfigMap (not readable here)',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { valueFrom: { configMapKeyRef: { name: 'nixl', key: 'port' } } }), llmdDecode()),
+    trips: { path: `${C0}.env[1]`, resource: 'gpt-oss-prefill', message: /not a literal/ },
+  },
+  { rule: 'nixl-side-channel-port-conflict', name: 'llm-d', ctx: llmd, trips: false },
+  { rule: 'nixl-side-channel-port-conflict', name: 'kimi-k2 DP 8 (5600-5607)', ctx: () => pair(kimi('prefill'), kimi('decode')), trips: false },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'side channel on the prefill HTTP port',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { value: '8000' }), llmdDecode()),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-prefill', current: 8000, proposed: '5600', message: /8000 \(its HTTP --port\)/ },
+  },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'kimi-k2 decode: DP 8 range reaches a KV-events publisher bound on 5603',
+    ctx: () => pair(kimi('prefill'), edit(kimi('decode'), (s) => s.engine.args.push('--kv-events-config', '{"enable_kv_cache_events":true,"publisher":"zmq","endpoint":"tcp://*:5603"}'))),
+    trips: { path: `${LEADER0}.args`, resource: 'kimi-decode', current: 5600, proposed: '5700', message: /5600-5607.*KV-events publisher/ },
+  },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'old 5557 side channel next to the KV-events publisher on 5557',
+    ctx: () =>
+      pair(
+        setEnv(edit(modelservice('prefill'), (s) => s.engine.args.push('--kv-events-config', '{"enable_kv_cache_events":true,"publisher":"zmq","endpoint":"tcp://*:5557"}')), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { value: '5557' }),
+        modelservice('decode'),
+      ),
+    trips: { path: `${C0}.env[1].value`, current: 5557, message: /Address already in use/ },
+  },
+
+  // ---------------------------------------------------------------- SGLang
+  { rule: 'sglang-disaggregation-mode', name: 'SGLang guide', ctx: sgl, trips: false },
+  {
+    rule: 'sglang-disaggregation-mode',
+    name: 'decode without --disaggregation-mode',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--disaggregation-mode')),
+    trips: { path: `${C0}.args`, resource: 'oss-decode', proposed: '--disaggregation-mode=decode', message: /plain, non-disaggregated/ },
+  },
+  {
+    rule: 'sglang-disaggregation-mode',
+    name: 'prefill with mode decode',
+    ctx: () => pair(setArg(sglangPrefill(), '--disaggregation-mode', '--disaggregation-mode=decode'), sglangDecode()),
+    trips: { path: `${C0}.args[3]`, resource: 'oss-prefill', current: 'decode', proposed: '--disaggregation-mode=prefill' },
+  },
+  { rule: 'sglang-transfer-backend-mismatch', name: 'SGLang guide: nixl on both', ctx: sgl, trips: false },
+  {
+    rule: 'sglang-transfer-backend-mismatch',
+    name: 'both omit it (mooncake on both)',
+    ctx: () => pair(setArg(sglangPrefill(), '--disaggregation-transfer-backend'), setArg(sglangDecode(), '--disaggregation-transfer-backend')),
+    trips: false,
+  },
+  {
+    rule: 'sglang-transfer-backend-mismatch',
+    name: 'decode omits it (defaults to mooncake)',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--disaggregation-transfer-backend')),
+    trips: { path: `${C0}.args`, resource: 'oss-decode', current: 'mooncake', proposed: '--disaggregation-transfer-backend=nixl', message: /not set: SGLang's default/ },
+  },
+  { rule: 'sglang-host-loopback', name: 'SGLang guide: 0.0.0.0', ctx: sgl, trips: false },
+  {
+    rule: 'sglang-host-loopback',
+    name: 'prefill without --host',
+    ctx: () => pair(setArg(sglangPrefill(), '--host'), sglangDecode()),
+    trips: { path: `${C0}.args`, resource: 'oss-prefill', current: '127.0.0.1', proposed: '--host=0.0.0.0', message: /bootstrap/ },
+  },
+  {
+    rule: 'sglang-host-loopback',
+    name: 'decode on 127.0.0.1',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--host', '--host=127.0.0.1')),
+    trips: { path: `${C0}.args[2]`, resource: 'oss-decode', message: /probes/ },
+  },
+  { rule: 'sglang-ib-device-with-nixl', name: 'SGLang guide', ctx: sgl, trips: false },
+  {
+    rule: 'sglang-ib-device-with-nixl',
+    name: 'IB device with mooncake (read by Mooncake)',
+    ctx: () =>
+      pair(
+        setArg(setArg(sglangPrefill(), '--disaggregation-transfer-backend'), '--disaggregation-ib-device', '--disaggregation-ib-device=mlx5_0'),
+        setArg(sglangDecode(), '--disaggregation-transfer-backend'),
+      ),
+    trips: false,
+  },
+  {
+    rule: 'sglang-ib-device-with-nixl',
+    name: 'IB devices with NIXL',
+    ctx: () => pair(setArg(sglangPrefill(), '--disaggregation-ib-device', '--disaggregation-ib-device=mlx5_0,mlx5_1'), sglangDecode()),
+    trips: { path: `${C0}.args[7]`, resource: 'oss-prefill', proposed: 'UCX_NET_DEVICES=mlx5_0:1,mlx5_1:1', message: /sglang#28737/ },
+  },
+  { rule: 'sglang-hetero-tp-staging-buffer', name: 'SGLang guide: equal TP', ctx: sgl, trips: false },
+  {
+    rule: 'sglang-hetero-tp-staging-buffer',
+    name: 'TP 2 → 4 with the staging buffer on both',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--tensor-parallel-size', '--tensor-parallel-size=4')),
+    trips: false,
+  },
+  {
+    rule: 'sglang-hetero-tp-staging-buffer',
+    name: 'TP 2 → 4, prefill without SGLANG_DISAGG_STAGING_BUFFER',
+    ctx: () => pair(setEnv(sglangPrefill(), 'SGLANG_DISAGG_STAGING_BUFFER', undefined), setArg(sglangDecode(), '--tensor-parallel-size', '--tensor-parallel-size=4')),
+    trips: { path: `${C0}.env`, resource: 'oss-prefill', proposed: { name: 'SGLANG_DISAGG_STAGING_BUFFER', value: '1' }, message: /llm-d#2433/ },
+  },
+
+  // ---------------------------------------------------------------- pods and workloads
+  { rule: 'namespace-mismatch', name: 'llm-d: both in llm-d', ctx: llmd, trips: false },
+  {
+    rule: 'namespace-mismatch',
+    name: 'decode in another namespace',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.namespace = 'serving'))),
+    trips: { path: 'metadata.namespace', resource: 'gpt-oss-prefill', current: 'llm-d', proposed: 'serving' },
+  },
+  {
+    rule: 'namespace-mismatch',
+    name: 'prefill without a namespace',
+    ctx: () => pair(edit(llmdPrefill(), (s) => delete s.namespace), llmdDecode()),
+    trips: { path: 'metadata.namespace', proposed: 'llm-d', message: /no namespace/ },
+  },
+  { rule: 'role-label-conflict', name: 'llm-d labels', ctx: llmd, trips: false },
+  {
+    rule: 'role-label-conflict',
+    name: 'prefill pod template labelled decode',
+    ctx: () => pair(edit(llmdPrefill(), (s) => (s.labels = { 'llm-d.ai/role': 'decode' })), llmdDecode()),
+    trips: { path: 'spec.template.metadata.labels.llm-d.ai/role', resource: 'gpt-oss-prefill', current: 'decode', proposed: 'prefill' },
+  },
+  { rule: 'shm-not-memory', name: 'llm-d: Memory emptyDir', ctx: llmd, trips: false },
+  { rule: 'shm-not-memory', name: 'TP 1 prefill with a disk emptyDir (one rank)', ctx: () => pair(edit(llmdPrefill(), (s) => (s.volumes = [{ name: 'dshm', emptyDir: {} }])), llmdDecode()), trips: false },
+  { rule: 'shm-not-memory', name: 'hostPath /dev/shm', ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.volumes = [{ name: 'dshm', hostPath: { path: '/dev/shm' } }]))), trips: false },
+  { rule: 'shm-not-memory', name: 'no /dev/shm mount (pd-disagg injects one)', ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => delete s.engine.volumeMounts)), trips: false },
+  {
+    rule: 'shm-not-memory',
+    name: 'TP 4 decode with a disk-backed emptyDir',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.volumes = [{ name: 'dshm', emptyDir: { sizeLimit: '20Gi' } }]))),
+    trips: { path: 'spec.template.spec.volumes[0]', resource: 'gpt-oss-decode', proposed: { name: 'dshm', emptyDir: { medium: 'Memory' } }, message: /node disk/ },
+  },
+  {
+    rule: 'shm-not-memory',
+    name: 'TP 4 decode mounting a volume the pod does not define',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.volumes = []))),
+    trips: { path: `${C0}.volumeMounts[0].name`, current: 'dshm', message: /does not define/ },
+  },
+  { rule: 'shm-size-over-memory-limit', name: 'llm-d decode: 20Gi shm, 64Gi limit', ctx: llmd, trips: false },
+  {
+    rule: 'shm-size-over-memory-limit',
+    name: 'llm-d prefill: 20Gi shm, 16Gi limit',
+    ctx: () => pair(edit(llmdPrefill(), (s) => (s.engine.resources.limits.memory = '16Gi')), llmdDecode()),
+    trips: { path: 'spec.template.spec.volumes[0].emptyDir.sizeLimit', resource: 'gpt-oss-prefill', current: '20Gi', proposed: '16Gi', message: /OOM/ },
+  },
+  { rule: 'expandable-segments-with-kv-connector', name: 'llm-d', ctx: llmd, trips: false },
+  {
+    rule: 'expandable-segments-with-kv-connector',
+    name: 'with --enable-cumem-allocator',
+    ctx: () => pair(setArg(setEnv(llmdPrefill(), 'PYTORCH_CUDA_ALLOC_CONF', { value: 'expandable_segments:True' }), '--enable-cumem-allocator', '--enable-cumem-allocator'), llmdDecode()),
+    trips: false,
+  },
+  { rule: 'expandable-segments-with-kv-connector', name: 'expandable_segments:False', ctx: () => pair(setEnv(llmdPrefill(), 'PYTORCH_CUDA_ALLOC_CONF', { value: 'expandable_segments:False' }), llmdDecode()), trips: false },
+  { rule: 'expandable-segments-with-kv-connector', name: 'SGLang engine (vLLM check)', ctx: () => pair(setEnv(sglangPrefill(), 'PYTORCH_CUDA_ALLOC_CONF', { value: 'expandable_segments:True' }), sglangDecode()), trips: false },
+  {
+    rule: 'expandable-segments-with-kv-connector',
+    name: 'expandable_segments:True next to another setting',
+    ctx: () => pair(llmdPrefill(), setEnv(llmdDecode(), 'PYTORCH_CUDA_ALLOC_CONF', { value: 'expandable_segments:True,max_split_size_mb:512' })),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-decode', current: 'expandable_segments:True,max_split_size_mb:512', proposed: 'max_split_size_mb:512' },
+  },
+  { rule: 'engine-id-shared', name: 'llm-d: no engine_id', ctx: llmd, trips: false },
+  {
+    rule: 'engine-id-shared',
+    name: 'distinct engine_id on single-replica engines',
+    ctx: () => pair(edit(withKv(llmdPrefill(), kvArg('kv_producer', 'NixlConnector', ',"engine_id":"p0"')), (s) => (s.replicas = 1)), edit(withKv(llmdDecode(), kvArg('kv_consumer', 'NixlConnector', ',"engine_id":"d0"')), (s) => (s.replicas = 1))),
+    trips: false,
+  },
+  {
+    rule: 'engine-id-shared',
+    name: 'engine_id on the 8-replica prefill',
+    ctx: () => pair(withKv(llmdPrefill(), kvArg('kv_producer', 'NixlConnector', ',"engine_id":"prefill"')), llmdDecode()),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-prefill', current: 'prefill', message: /8 replicas/ },
+  },
+  {
+    rule: 'engine-id-shared',
+    name: 'the same engine_id on both sides',
+    ctx: () => pair(edit(withKv(llmdPrefill(), kvArg('kv_producer', 'NixlConnector', ',"engine_id":"x"')), (s) => (s.replicas = 1)), edit(withKv(llmdDecode(), kvArg('kv_consumer', 'NixlConnector', ',"engine_id":"x"')), (s) => (s.replicas = 1))),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', message: /same id/ },
+  },
+];
+
+function withKvAt(shape: PodShape, index: number, json: string): PodShape {
+  return edit(shape, (s) => (s.engine.args[index] = json));
+}
+
+describe('pair rules', () => {
+  it.each(cases.map((c) => [c.rule, c.name, c] as const))('%s: %s', (_rule, _name, c) => {
+    const ctx = c.ctx();
+    // real shapes must read cleanly, so a trip is the rule's doing and not a parse accident
+    expect([...ctx.prefill.engine.issues, ...ctx.decode.engine.issues].filter((i) => i.severity === 'error')).toEqual([]);
+    const got = findings(c.rule, ctx);
+    if (c.trips === false) {
+      expect(got).toEqual([]);
+      return;
+    }
+    const t = c.trips;
+    expect(got).toHaveLength(t.count ?? 1);
+    const f = got[0] as Finding;
+    expect(f.path).toBe(t.path);
+    if (t.resource) expect(f.resource?.name).toBe(t.resource);
+    if ('current' in t) expect(f.currentValue).toEqual(t.current);
+    if ('proposed' in t) expect(f.proposedValue).toEqual(t.proposed);
+    if (t.message) expect(f.message).toMatch(t.message);
+    for (const g of got) {
+      expect(g.resource?.kind).toMatch(/^(Deployment|StatefulSet|LeaderWorkerSet)$/);
+      expect(g.path).toMatch(/^(spec|metadata)\./);
+      expect(g.message.length).toBeGreaterThan(40);
+    }
+  });
+
+  it('every pair rule has a case that passes and a case that trips', () => {
+    for (const r of pairRules) {
+      const mine = cases.filter((c) => c.rule === r.id);
+      expect(mine.some((c) => c.trips === false), `${r.id} has no passing case`).toBe(true);
+      expect(mine.some((c) => c.trips !== false), `${r.id} has no tripping case`).toBe(true);
+    }
+  });
+
+  it('every rule entry is complete and ids are unique', () => {
+    const ids = pairRules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of pairRules) {
+      expect(r.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(r.scope).toBe('pair');
+      for (const text of [r.summary, r.fix, r.field]) expect(text.length).toBeGreaterThan(5);
+    }
+  });
+
+  const clean: Array<[string, () => PairContext]> = [
+    ['llm-d vLLM guide', llmd],
+    ['llm-d SGLang guide', sgl],
+    ['llm-d-modelservice render', () => pair(modelservice('prefill'), modelservice('decode'))],
+    ['KServe sample', () => pair(kserve('prefill'), kserve('decode'))],
+    ['modelplane demo', () => pair(modelplane('prefill'), modelplane('decode'))],
+    ['kimi-k2 (LeaderWorkerSet, DP 8)', () => pair(kimi('prefill'), kimi('decode'))],
+  ];
+  it.each(clean)('%s: no error or warning from any pair rule', (_name, make) => {
+    const ctx = make();
+    const bad = pairRules.filter((r) => r.severity !== 'info').flatMap((r) => r.check(ctx).map((f) => `${r.id}: ${f.message}`));
+    expect(bad).toEqual([]);
+  });
+});
