@@ -9,15 +9,16 @@
 //   node scripts/bench.mjs --only cold,kpt,large
 //   node scripts/bench.mjs --markdown   the table as README markdown
 //   node scripts/bench.mjs --inputs DIR write the inputs to DIR (for profiling) and stop
+//   node scripts/bench.mjs --compare OTHER/pd-disagg.js   also time another build (before/after)
 //
 // Groups:
-//   cold   `node -e ''` vs the function on the two-engine example (examples/qwen-pd as kpt sends it);
-//          and the same with the code cache turned off (PD_DISAGG_CODE_CACHE=0)
+//   cold   `node -e ''` vs the function on the two-engine example (examples/qwen-pd as kpt sends it), on its own
+//          wired output (every later render), and on the example with the code cache off (PD_DISAGG_CODE_CACHE=0)
 //   kpt    `kpt fn eval --exec cat` vs `kpt fn eval --exec dist/pd-disagg.js` on a copy of the example package
 //   large  the engine pair plus 5,000 (and 10,000) unrelated resources vs a plain `yaml` parse + stringify of the
 //          same text (one bundled file, like ours); peak RSS from /usr/bin/time when it is there
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -32,6 +33,8 @@ const RUNS = Number(opt('--runs', '21'));
 const LARGE_RUNS = Math.max(3, Math.round(RUNS / 3));
 const ONLY = new Set(opt('--only', 'cold,kpt,large').split(','));
 const MARKDOWN = args.includes('--markdown');
+// --compare FILE: another build of the function (e.g. main's dist/pd-disagg.js) timed alongside in every group
+const COMPARE = opt('--compare') ? resolve(opt('--compare')) : undefined;
 
 const BUNDLE = resolve('dist/pd-disagg.js');
 if (!existsSync(BUNDLE)) {
@@ -210,16 +213,30 @@ if (opt('--inputs')) {
 const started = Date.now();
 if (ONLY.has('cold')) {
   const input = example;
+  // what every later render sends (Argo CD refreshes): the wired package, the function's own output without results
+  const wired = String(spawnSync(node, [BUNDLE], { input }).stdout).replace(/^results:\n[\s\S]*$/m, '');
   const cmds = [
     { label: "node -e ''", argv: [node, '-e', ''] },
     { label: 'pd-disagg (two-engine example)', argv: [node, BUNDLE], input },
+    { label: 'pd-disagg, the example re-rendered', argv: [node, BUNDLE], input: wired },
   ];
   const cached = codeCacheInUse();
   if (cached) cmds.push({ label: 'pd-disagg, code cache off', argv: [node, BUNDLE], input, env: { PD_DISAGG_CODE_CACHE: '0' } });
+  if (COMPARE) {
+    cmds.push({ label: '--compare build, the example', argv: [node, COMPARE], input });
+    cmds.push({ label: '--compare build, re-rendered', argv: [node, COMPARE], input: wired });
+  }
   const t = interleaved(cmds, RUNS);
+  const kb = (s) => `${(Buffer.byteLength(s) / 1024).toFixed(1)} KiB in`;
   row('cold', cmds[0].label, t[0], 1, '');
-  row('cold', cmds[1].label, t[1], t[1] / t[0], '≤ 1.3× (aim 1.2×)', cached ? 'code cache' : 'no code cache');
-  if (cached) row('cold', cmds[2].label, t[2], t[2] / t[0], '', 'compiles from source');
+  row('cold', cmds[1].label, t[1], t[1] / t[0], '≤ 1.3× (aim 1.2×)', `${kb(input)}, ${cached ? 'code cache' : 'no code cache'}`);
+  row('cold', cmds[2].label, t[2], t[2] / t[0], '', `${kb(wired)}, nothing left to change`);
+  if (cached) row('cold', cmds[3].label, t[3], t[3] / t[0], '', 'compiles from source');
+  if (COMPARE) {
+    const n = cmds.length;
+    row('cold', cmds[n - 2].label, t[n - 2], t[n - 2] / t[0], '', COMPARE);
+    row('cold', cmds[n - 1].label, t[n - 1], t[n - 1] / t[0], '', '');
+  }
 }
 
 if (ONLY.has('kpt')) {
@@ -239,11 +256,21 @@ if (ONLY.has('kpt')) {
       { label: 'kpt fn eval --exec cat', argv: ['kpt', 'fn', 'eval', catPkg, '--exec', 'cat', ...cfg] },
       { label: 'kpt fn eval --exec pd-disagg', argv: ['kpt', 'fn', 'eval', fnPkg, '--exec', BUNDLE, ...cfg] },
     ];
+    if (COMPARE) {
+      // kpt execs the file: a copy with the mode bit (the code cache, if any, goes along)
+      mkdirSync(join(work, 'compare'), { recursive: true });
+      const exe = join(work, 'compare', 'pd-disagg.js');
+      cpSync(COMPARE, exe);
+      if (existsSync(`${COMPARE}.cache`)) cpSync(`${COMPARE}.cache`, `${exe}.cache`);
+      chmodSync(exe, 0o755);
+      cmds.push({ label: 'kpt fn eval --exec (--compare build)', argv: ['kpt', 'fn', 'eval', pkg('compare-pkg'), '--exec', exe, ...cfg] });
+    }
     // the first render wires the package; the timed ones are the steady state Argo CD sees (nothing changes)
-    execFileSync(cmds[1].argv[0], cmds[1].argv.slice(1), { stdio: 'pipe' });
+    for (const c of cmds.slice(1)) execFileSync(c.argv[0], c.argv.slice(1), { stdio: 'pipe' });
     const t = interleaved(cmds, RUNS);
     row('kpt', cmds[0].label, t[0], 1, '');
     row('kpt', cmds[1].label, t[1], t[1] / t[0], '≤ 1.4×', `kpt ${kpt.stdout.trim()}`);
+    if (COMPARE) row('kpt', cmds[2].label, t[2], t[2] / t[0], '', '');
   }
 }
 
@@ -257,6 +284,7 @@ if (ONLY.has('large')) {
     { label: 'yaml parse+stringify, 10,000 + pair', argv: [node, roundtrip], input: l10 },
     { label: 'pd-disagg, 10,000 + pair', argv: [node, BUNDLE], input: l10 },
   ];
+  if (COMPARE) cmds.push({ label: '--compare build, 5,000 + pair', argv: [node, COMPARE], input: l5 });
   const t = interleaved(cmds, LARGE_RUNS);
   const mem = cmds.map(peakRss);
   const mb = (i) => (mem[i] === undefined ? '' : `peak ${mem[i].toFixed(0)} MiB`);
@@ -265,6 +293,7 @@ if (ONLY.has('large')) {
   row('large', cmds[1].label, t[1], t[1] / t[0], '≤ 2× yaml', mb(1));
   row('large', cmds[2].label, t[2], t[2] / t[0], '', `${size(l10)}, ${mb(2)}`);
   row('large', cmds[3].label, t[3], t[3] / t[1], '≤ 2.3× the 5,000 run', `${mb(3)}; ${(t[3] / t[2]).toFixed(2)}× yaml`);
+  if (COMPARE) row('large', cmds[4].label, t[4], t[4] / t[0], '', mb(4));
 }
 
 // ---- report ----
