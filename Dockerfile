@@ -1,4 +1,4 @@
-# pd-disagg container image: node and the single-file bundle, nothing else.
+# pd-disagg container image: node and the single-file bundle (plus its V8 code cache), nothing else.
 #   docker build -t ghcr.io/pd-disagg/pd-disagg:v0.1.0 .
 # Tags are immutable vX.Y.Z (no `latest`): kustomize and kpt reference the function by tag.
 # It writes nothing to disk and reads no HOME: `docker run --read-only --network none --user nobody` works

@@ -27,6 +27,8 @@ script.runInThisContext()(m.exports, require, m, bundle, path.dirname(bundle));
 
 export function writeCodeCache(bundle = 'dist/pd-disagg.js', node = process.execPath) {
   const cache = `${bundle}.cache`;
+  const example = resolve(fileURLToPath(import.meta.url), '../../examples/qwen-pd');
+  if (!existsSync(example)) throw new Error(`code cache: the warm-up input ${example} is missing (copy examples/ into the build)`);
   const input = resourceListFromDir(resolve(fileURLToPath(import.meta.url), '../../examples/qwen-pd'), {
     configFile: 'pd-disagg.yaml',
   });
