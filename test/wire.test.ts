@@ -123,3 +123,19 @@ describe('wire contract', () => {
     expect(r.stdout).toMatch(/PrefillDecode/);
   });
 });
+
+describe('reading stdin', () => {
+  it('reads input that arrives in pieces with pauses, to its end', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['dist/pd-disagg.js'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    const half = Math.floor(kptInput.length / 2);
+    child.stdin.write(kptInput.slice(0, half));
+    await new Promise((r) => setTimeout(r, 300));
+    child.stdin.end(kptInput.slice(half));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(0);
+    expect(parse(stdout).items.length).toBeGreaterThan(parse(kptInput).items.length);
+  });
+});
