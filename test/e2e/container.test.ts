@@ -3,7 +3,7 @@
 // permission model granting no filesystem write at all (any write attempt would throw). `kpt fn doc --image` goes
 // through the `docker` stand-in. The Dockerfile is checked for what the image must (not) hold.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,12 @@ describe('the function as the container runs it', () => {
   it('stream mode too (the config is the only file it reads besides itself)', () => {
     const cwd = readOnlyDir();
     const bundle = tools.env.PD_DISAGG_BUNDLE!;
-    const config = join(process.cwd(), 'examples/pd-disagg-helm-post-renderer/pd-disagg.yaml');
+    // nobody must be able to read the config: copy it out of the checkout, which may sit in a private (0700) directory
+    const configDir = scratch('config');
+    chmodSync(configDir, 0o755);
+    const config = join(configDir, 'pd-disagg.yaml');
+    copyFileSync('examples/pd-disagg-helm-post-renderer/pd-disagg.yaml', config);
+    chmodSync(config, 0o644);
     const r = spawnSync(
       'unshare',
       ['-n', '--fork', 'setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups', 'env', '-i', `PATH=${tools.env.FAKE_DOCKER_PATH}`,
