@@ -186,39 +186,25 @@ export function inferEntrypoint(
     const ep = dialect.imageEntrypoint;
     if (!ep) continue;
     const label = [ep.launcher.program, ...ep.launcher.rest].join(' ');
-    if (ep.imageRepos.includes(repo)) {
-      return {
-        dialect,
-        launcher: ep.launcher,
-        label,
-        rest: [...args],
-        launch: { via: 'image-entrypoint' },
-        issues: [],
-      };
-    }
+    const knownImage = ep.imageRepos.includes(repo);
     const others = dialects.filter((o) => o !== dialect);
-    if (
+    const byNameAndFlags =
       typeof name === 'string' &&
       ep.containerNames.includes(name) &&
       hasSignature(dialect, args) &&
-      !others.some((o) => hasSignature(o, args))
-    ) {
-      return {
-        dialect,
-        launcher: ep.launcher,
-        label,
-        rest: [...args],
-        launch: { via: 'image-entrypoint' },
-        issues: [
+      !others.some((o) => hasSignature(o, args));
+    if (!knownImage && !byNameAndFlags) continue;
+    const issues: ParseIssue[] = knownImage
+      ? []
+      : [
           {
             code: 'launch.entrypoint-assumed',
             severity: 'warning',
             path: 'image',
             message: `The container has no command and its image (${typeof image === 'string' ? image : 'unset'}) is not a known ${dialect.kind} image; assuming its entrypoint is \`${label}\` because of the container name and flags. Set command: ["${ep.launcher.program}", ${ep.launcher.rest.map((r) => `"${r}"`).join(', ')}] to make it explicit.`,
           },
-        ],
-      };
-    }
+        ];
+    return { dialect, launcher: ep.launcher, label, rest: [...args], launch: { via: 'image-entrypoint' }, issues };
   }
   return undefined;
 }
