@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YA
 import { describe, sameRef } from '../discover/workloads.js';
 import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../plan/plan.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { ResourceListInput } from '../read/resource-list.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations } from './annotations.js';

@@ -19,8 +19,6 @@ import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
 import type { Op, Plan } from './types.js';
 
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'pd-disagg';
 export const POOL_LABEL = 'pd-disagg.dev/pool';
 export const EPP_CONFIG_KEY = 'epp-config.yaml';
 /** The EPP's prefix-cache block size when neither the config nor the decode engine sets one: vLLM's default block. */

@@ -5,6 +5,8 @@ import { sha256Hex } from './sha256.js';
 import { routerTable } from './table.js';
 import type { RoutingStackInput } from './types.js';
 
+/** The label every generated object carries: how a later run tells its own objects from the user's. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'pd-disagg';
 export const CONFIG_CHECKSUM_ANNOTATION = 'pd-disagg.dev/epp-config-checksum';
 export const CONFIG_MOUNT_PATH = '/config';
@@ -29,7 +31,7 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
     throw new RangeError('RoutingStackInput.poolSelector must have at least one label');
   }
   const epp = eppName(name);
-  const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': name };
+  const labels = { [MANAGED_BY_LABEL]: MANAGED_BY, 'app.kubernetes.io/part-of': name };
   const eppSelector = { 'app.kubernetes.io/name': epp, 'app.kubernetes.io/component': 'endpoint-picker' };
   const eppLabels = { ...labels, ...eppSelector };
   const meta = (objName: string, extra: Record<string, string> = labels): KObject => ({

@@ -6,7 +6,7 @@ import type { PdConfig } from '../config/types.js';
 import { isPassThrough } from '../discover/workloads.js';
 import { enginePath } from './rules/pair.js';
 import type { Plan } from '../plan/types.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../plan/plan.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { Item } from '../read/resource-list.js';
 import { parseYamlValue } from '../read/safe-yaml.js';
 import { isPlainObject, type Result } from '../types.js';
