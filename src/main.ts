@@ -13,6 +13,7 @@ import { InputError, parseDocumentsBounded } from './read/safe-yaml.js';
 import { decodeInput, readBounded } from './read/stdin.js';
 import { run } from './run.js';
 import { runStream } from './stream/stream.js';
+import { writeOut } from './write/output.js';
 
 declare const PD_DISAGG_VERSION: string;
 const VERSION = typeof PD_DISAGG_VERSION === 'string' ? PD_DISAGG_VERSION : 'dev';
@@ -77,22 +78,22 @@ function parseArgs(argv: readonly string[]): Options | string {
 async function main(argv: string[]): Promise<void> {
   const options = parseArgs(argv);
   if (typeof options === 'string') {
-    process.stderr.write(`pd-disagg: error: ${options}; see pd-disagg --help\n`);
+    writeOut(2, `pd-disagg: error: ${options}; see pd-disagg --help\n`);
     process.exitCode = 1;
     return;
   }
   if (options.help) {
-    process.stdout.write(USAGE);
+    writeOut(1, USAGE);
     return;
   }
   if (options.version) {
-    process.stdout.write(`pd-disagg ${VERSION}\n`);
+    writeOut(1, `pd-disagg ${VERSION}\n`);
     return;
   }
   const debug = /^(1|true|yes|on)$/i.test(process.env.PD_DISAGG_DEBUG ?? '');
   const { limits, problem } = limitsFrom(process.env);
   if (problem) {
-    process.stderr.write(`pd-disagg: error: ${problem}\n`);
+    writeOut(2, `pd-disagg: error: ${problem}\n`);
     process.exitCode = 1;
     return;
   }
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
       configText = readFileSync(options.config, 'utf8');
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-      process.stderr.write(`pd-disagg: error: --config ${options.config}: ${reason}\n`);
+      writeOut(2, `pd-disagg: error: --config ${options.config}: ${reason}\n`);
       process.exitCode = 1;
       return;
     }
@@ -120,12 +121,21 @@ async function main(argv: string[]): Promise<void> {
   } else {
     out = run(await readStdinBytes(limits.maxInputBytes), { debug, env: process.env });
   }
-  if (out.stderr) process.stderr.write(out.stderr);
-  if (out.stdout) process.stdout.write(out.stdout);
+  writeOut(2, out.stderr);
+  if (writeOut(1, out.stdout) === 'closed' && out.exitCode === 0) {
+    // the reader went away before it had the whole ResourceList: whoever looks at the exit code must not take it as done
+    writeOut(2, 'pd-disagg: error: stdout was closed before the ResourceList was written\n');
+    process.exitCode = 1;
+    return;
+  }
   process.exitCode = out.exitCode;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`pd-disagg: error: ${(err as Error)?.message ?? String(err)}\n`);
   process.exitCode = 2;
+  try {
+    writeOut(2, `pd-disagg: error: ${(err as Error)?.message ?? String(err)}\n`);
+  } catch {
+    // stderr is gone too: the exit code is all that is left to say it
+  }
 });

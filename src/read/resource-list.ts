@@ -82,9 +82,14 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
   }
 
   // Bound the data as a whole (aliases, cycles, expanded size and depth) before anything walks it, then make every
-  // alias a copy so that an edit through one node can never change another item.
-  toPlainBounded(root as Node, doc, limits, 'the ResourceList');
-  expandAliases(doc);
+  // alias a copy so that an edit through one node can never change another item. Aliases are the only way YAML data
+  // can be recursive, bigger than its text or shared between items, and every alias is written with a `*`: text
+  // without one has nothing for either step to find (the nesting depth was bounded on the syntax tree, the size by
+  // the text's), and skipping both is a tenth of reading a small package (issue #7).
+  if (text.includes('*')) {
+    toPlainBounded(root as Node, doc, limits, 'the ResourceList');
+    expandAliases(doc);
+  }
 
   const items: Item[] = itemsNode.items.map((node, index) => toItem(node, index, doc, limits));
   const fcNode = root.get('functionConfig', true) as Node | undefined;
