@@ -1,7 +1,7 @@
 // Apply: carry out a plan's operations on the YAML Document. Knows nothing about P/D; edits go through the Document
 // API so everything around them (comments, key order, quoting, tool annotations) stays as it was.
 
-import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, YAMLMap, type Document, type Node, type YAMLSeq } from 'yaml';
 import { describe, sameRef } from '../discover/workloads.js';
 import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
@@ -127,7 +127,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   if (!existing) {
     const withPath = structuredClone(object);
     withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...annotationsForNew() };
-    input.itemsNode.items.push(input.doc.createNode(withPath, createNodeOptions) as Node);
+    input.itemsNode.items.push(standIn(input, withPath));
     return 'added';
   }
   if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
@@ -136,8 +136,19 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   const fresh = structuredClone(object);
   const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));
   if (kept.length) fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), ...Object.fromEntries(kept) };
-  input.itemsNode.items[existing.index] = input.doc.createNode(fresh, createNodeOptions) as Node;
+  input.itemsNode.items[existing.index] = standIn(input, fresh);
   return 'refreshed';
+}
+
+/**
+ * A generated resource enters the items as a stand-in node and stays plain data until it is written: making yaml
+ * nodes for the whole stack is most of what writing it would cost on a cold start, and the writer usually prints the
+ * object directly (src/write/write.ts).
+ */
+function standIn(input: ResourceListInput, object: KObject): Node {
+  const node = new YAMLMap(input.doc.schema);
+  input.generated.set(node, object);
+  return node;
 }
 
 function withoutToolAnnotations(object: KObject): KObject {

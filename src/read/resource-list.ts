@@ -29,6 +29,11 @@ export interface ResourceListInput {
   json: boolean;
   /** problems with the items as a whole (e.g. two items with one identity): error results, nothing is changed */
   problems: Result[];
+  /**
+   * Resources pd-disagg generated (src/apply): each stands in `itemsNode` as an empty map until it is written, and is
+   * printed from its object (src/write/plain-yaml.ts), or made into nodes where that printer declines.
+   */
+  generated: Map<Node, KObject>;
 }
 
 const ACCEPTED_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1', 'config.kubernetes.io/v1alpha1'];
@@ -100,7 +105,7 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
     functionConfig = fc;
   }
   const json = /^\s*\{/.test(text);
-  return { doc, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items) };
+  return { doc, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map() };
 }
 
 function toItem(node: unknown, index: number, doc: Document.Parsed, limits: Limits): Item {

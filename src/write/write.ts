@@ -5,25 +5,58 @@ import { isCollection, isMap, isScalar, Scalar, visit, type Document, type Node,
 import { readResourceList, type ResourceListInput } from '../read/resource-list.js';
 import { createNodeOptions, toStringOptions } from '../read/yaml-options.js';
 import type { Result } from '../types.js';
+import { printListEntry, printTopLevelField } from './plain-yaml.js';
 import { itemSourceText } from './source-items.js';
 
 /**
  * `sourceText` is the text the input was read from: items nobody changed are copied from it (src/write/source-items.ts)
- * rather than serialised again. Without it, or for JSON input, every item is serialised.
+ * and the resources pd-disagg generated are printed from their objects (src/write/plain-yaml.ts), rather than
+ * serialised through yaml nodes. Without it, or for JSON input, every item is serialised.
  */
 export function writeResourceList(input: ResourceListInput, results: readonly Result[], sourceText?: string): string {
   const { doc, itemsNode } = input;
-  const restore = sourceText !== undefined && !input.json && !itemsNode.flow ? useSourceText(itemsNode, sourceText) : undefined;
+  const asText = sourceText !== undefined && !input.json && !itemsNode.flow;
+  if (!asText) materializeAll(input);
+  const restore = asText ? useItemTexts(input, sourceText) : undefined;
   try {
     keepItemHeadComments(itemsNode);
     doc.delete('results');
-    if (results.length > 0) doc.set('results', doc.createNode(results, createNodeOptions));
     if (input.json) toBlockStyle(doc);
-    const out = doc.toString(toStringOptions);
+    // results go last: printed from the objects and appended, where nothing (a comment, `...`) ends the document
+    const resultsText = results.length > 0 && endsOpen(doc) ? printTopLevelField('results', results) : undefined;
+    if (results.length > 0 && resultsText === undefined) doc.set('results', doc.createNode(results, createNodeOptions));
+    let out = doc.toString(toStringOptions);
+    if (resultsText !== undefined) {
+      if (out.endsWith('\n\n')) {
+        // the document ends in a kept blank line (`|+`): let the yaml package place the results after it
+        doc.set('results', doc.createNode(results, createNodeOptions));
+        out = doc.toString(toStringOptions);
+      } else out += resultsText;
+    }
     return restore ? restore.fill(out) : out;
   } finally {
     restore?.undo();
   }
+}
+
+/** Nothing is printed after the root mapping's last entry: a field appended to the text lands where set() puts it. */
+function endsOpen(doc: Document): boolean {
+  const root = doc.contents;
+  return isMap(root) && !root.flow && !root.comment && !doc.comment && !doc.directives?.docEnd;
+}
+
+/** Generated resources the printer declined, and all of them when items are not written as text, become nodes. */
+function materialize(input: ResourceListInput, index: number): void {
+  const node = input.itemsNode.items[index] as Node;
+  const object = input.generated.get(node);
+  if (object === undefined) return;
+  input.itemsNode.items[index] = input.doc.createNode(object, createNodeOptions) as Node;
+  input.generated.delete(node);
+}
+
+function materializeAll(input: ResourceListInput): void {
+  if (input.generated.size === 0) return;
+  for (let i = 0; i < input.itemsNode.items.length; i++) materialize(input, i);
 }
 
 /** On failure the items go back exactly as they came, with the results: no half-applied change reaches anyone. */
@@ -32,23 +65,29 @@ export function writeUnchanged(inputText: string, results: readonly Result[]): s
 }
 
 /**
- * Stand a one-line placeholder in for every item that can be copied from the source; after printing, `fill` puts
- * the item's text where its placeholder's line is, and `undo` puts the nodes back.
+ * Stand a one-line placeholder in for every item that can be written as text — copied from the source, or printed
+ * from the object pd-disagg generated; after printing, `fill` puts the item's text where its placeholder's line is,
+ * and `undo` puts the nodes back.
  */
-function useSourceText(items: YAMLSeq, text: string): { fill(out: string): string; undo(): void } | undefined {
+function useItemTexts(input: ResourceListInput, text: string): { fill(out: string): string; undo(): void } | undefined {
+  const items = input.itemsNode;
   let nonce = Math.random().toString(36).slice(2, 10);
   while (text.includes(nonce)) nonce += Math.random().toString(36).slice(2, 4);
   const copies: string[] = [];
   const replaced: [number, Node][] = [];
   for (let i = 0; i < items.items.length; i++) {
-    const source = itemSourceText(text, items, i);
-    if (source === undefined) continue;
     const node = items.items[i] as Node;
+    const object = input.generated.get(node);
+    const itemText = object !== undefined ? printListEntry(object) : itemSourceText(text, items, i);
+    if (itemText === undefined) {
+      materialize(input, i);
+      continue;
+    }
     const placeholder = new Scalar(`pd-disagg-source-item-${nonce}-${copies.length}`);
     placeholder.spaceBefore = node.spaceBefore;
     replaced.push([i, node]);
     items.items[i] = placeholder;
-    copies.push(source);
+    copies.push(itemText);
   }
   if (copies.length === 0) return undefined;
   const line = new RegExp(`^- pd-disagg-source-item-${nonce}-(\\d+)$`, 'gm');
