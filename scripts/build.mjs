@@ -24,6 +24,11 @@ const { outputFiles } = await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  // The yaml package's ES-module build (the same code as its CommonJS one, published for browsers): bundled as ESM it is
+  // scope-hoisted and tree-shaken, with no CommonJS wrappers to run and no export getters to copy on every start. Its
+  // only differences do not reach us: warnings go to console.warn instead of process.emitWarning (we set logLevel
+  // 'error'), and the YAML 1.1 !!binary tag uses atob/btoa (we read YAML 1.2).
+  alias: { yaml: './node_modules/yaml/browser/dist/index.js' },
   define: { PD_DISAGG_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 });
 const core = outputFiles[0].text;

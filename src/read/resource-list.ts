@@ -3,7 +3,7 @@
 
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
-import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlainBounded } from './safe-yaml.js';
+import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
 import { tooLargeMessage, type Limits } from './limits.js';
 import { SourceScalar } from './yaml-options.js';
 
@@ -96,11 +96,12 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
     expandAliases(doc);
   }
 
-  const items: Item[] = itemsNode.items.map((node, index) => toItem(node, index, doc, limits));
+  // From here on the data is bounded and alias-free: items and functionConfig become plain data without the checks.
+  const items: Item[] = itemsNode.items.map((node, index) => toItem(node, index, doc));
   const fcNode = root.get('functionConfig', true) as Node | undefined;
   let functionConfig: KObject | undefined;
   if (fcNode !== undefined && fcNode !== null && !(isScalar(fcNode) && fcNode.value === null)) {
-    const fc = toPlainBounded(fcNode, doc, limits, 'ResourceList.functionConfig');
+    const fc = toPlain(fcNode, doc);
     if (!isPlainObject(fc)) throw new InputError('ResourceList.functionConfig is not a mapping: give a PrefillDecode or a ConfigMap');
     functionConfig = fc;
   }
@@ -108,12 +109,12 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
   return { doc, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map() };
 }
 
-function toItem(node: unknown, index: number, doc: Document.Parsed, limits: Limits): Item {
+function toItem(node: unknown, index: number, doc: Document.Parsed): Item {
   if (!isMap(node)) {
     const what = isSeq(node) ? 'a list' : isScalar(node) ? (node.value === null ? 'empty' : `the scalar ${JSON.stringify(short(node.value))}`) : 'not a mapping';
     throw new InputError(`items[${index}] is ${what}: every item must be a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
   }
-  const object = toPlainBounded(node, doc, limits, `items[${index}]`);
+  const object = toPlain(node, doc);
   if (!isPlainObject(object)) throw new InputError(`items[${index}] is not a mapping`);
   const { apiVersion, kind, metadata } = object;
   const name = isPlainObject(metadata) ? metadata.name : undefined;

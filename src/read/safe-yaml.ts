@@ -88,6 +88,14 @@ export function toPlainBounded(node: Node | Document, doc: Document, limits: Lim
 }
 
 /**
+ * A node as plain data, without the checks: for data already bounded as a whole and holding no aliases (what
+ * readResourceList has after its checks), where walking it again would only repeat them.
+ */
+export function toPlain(node: Node, doc: Document): unknown {
+  return unwrapScalars(node.toJS(doc));
+}
+
+/**
  * Node#toJS keeps scalar values as the schema made them, so numbers and booleans come out as SourceScalar (which keeps
  * their text for writing). The plain view is for reading: give it plain numbers and booleans. In place, iterative.
  */
