@@ -4,6 +4,7 @@
 
 import { Composer, isAlias, isMap, isSeq, LineCounter, Parser, visit, type CST, type Document, type Node } from 'yaml';
 import { DEFAULT_MAX_INPUT_BYTES, MAX_ALIAS_COUNT, MAX_DEPTH, tooLargeMessage, type Limits } from './limits.js';
+import { blockCst } from './block-cst.js';
 import { parseOptions, SourceScalar } from './yaml-options.js';
 
 /** A problem with the input itself: reported on stderr, exit 1. */
@@ -14,7 +15,13 @@ export const DEFAULT_LIMITS: Limits = { maxInputBytes: DEFAULT_MAX_INPUT_BYTES, 
 /** Parse a YAML stream into Documents (errors stay on each Document), refusing nesting deeper than limits.maxDepth. */
 export function parseDocumentsBounded(text: string, limits: Limits, what = 'stdin'): Document.Parsed[] {
   const lineCounter = new LineCounter();
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  // the common block YAML through the fast reader (the same syntax tree, src/read/block-cst.ts), the rest through yaml's
+  const fast = blockCst(text);
+  if (fast) {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  }
+  const tokens = fast ?? Array.from(new Parser(lineCounter.addNewLine).parse(text));
   for (const token of tokens) {
     const deep = firstTooDeep(token, limits.maxDepth);
     if (deep !== undefined) {
