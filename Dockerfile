@@ -1,4 +1,4 @@
-# pd-disagg container image: node and the single-file bundle (plus its V8 code cache), nothing else.
+# pd-disagg container image: node and the function (launcher, bundle and its V8 code cache), nothing else.
 #   docker build -t ghcr.io/pd-disagg/pd-disagg:v0.1.0 .
 # Tags are immutable vX.Y.Z (no `latest`): kustomize and kpt reference the function by tag.
 # It writes nothing to disk and reads no HOME: `docker run --read-only --network none --user nobody` works
@@ -19,7 +19,7 @@ RUN node scripts/build-code-cache.mjs dist/pd-disagg.js /runtime/node
 
 # distroless: node only (no shell, no npm); runs as a numeric non-root user and needs no writable filesystem.
 FROM gcr.io/distroless/nodejs20-debian12:nonroot
-COPY --from=build /src/dist/pd-disagg.js /src/dist/pd-disagg.js.cache /
+COPY --from=build /src/dist/pd-disagg.js /src/dist/pd-disagg.core.js /src/dist/pd-disagg.js.cache /
 USER 65532:65532
 WORKDIR /
 ENTRYPOINT ["/nodejs/bin/node", "/pd-disagg.js"]

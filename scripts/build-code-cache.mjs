@@ -1,28 +1,28 @@
-// Write dist/pd-disagg.js.cache for a node binary: compile the bundle's CORE the way scripts/launcher.cjs does, run it
-// once on the example package (as kpt sends it), then save V8's code cache, which now holds every function that run
-// compiled, behind the header the launcher checks. Then check that the bundle takes it.
-//   node scripts/build-code-cache.mjs [BUNDLE [NODE]]   (NODE: the node binary that will run the bundle)
+// Write dist/pd-disagg.js.cache for a node binary: compile the core (dist/pd-disagg.core.js) the way
+// scripts/launcher.cjs does, run it once on the example package (as kpt sends it), then save V8's code cache, which now
+// holds every function that run compiled, behind the header the launcher checks. Then check that the launcher takes it.
+//   node scripts/build-code-cache.mjs [LAUNCHER [NODE]]   (NODE: the node binary that will run the function)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resourceListFromDir } from './resource-list.mjs';
 
-// runs in the target node: argv = [node, bundle, cache file]
+// runs in the target node: argv = [node, launcher, cache file]
 const WRITER = `
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const [bundle, out] = process.argv.slice(1);
-const text = fs.readFileSync(bundle, 'utf8');
-const constant = (name) => JSON.parse(new RegExp('^const ' + name + ' = (".*");$', 'm').exec(text)[1]);
-const CORE = constant('CORE');
-const header = ['pd-disagg code cache v1', constant('CORE_ID'), process.version, process.arch, process.versions.v8, ''].join('\\n');
-const script = new vm.Script('(function (exports, require, module, __filename, __dirname) {' + CORE + '\\n})', { filename: bundle });
+const [launcher, out] = process.argv.slice(1);
+const coreFile = launcher.replace(/\\.js$/, '') + '.core.js';
+const core = fs.readFileSync(coreFile, 'latin1');
+const id = /^\\/\\/ pd-disagg core ([0-9a-f]+)\\n/.exec(core)[1];
+const header = ['pd-disagg code cache v2', id, String(core.length), process.version, process.arch, process.versions.v8, ''].join('\\n');
+const script = new vm.Script('(function (exports, require, module, __filename, __dirname) {' + core + '\\n})', { filename: coreFile });
 process.on('exit', () => fs.writeFileSync(out, Buffer.concat([Buffer.from(header), script.createCachedData()])));
-process.argv = [process.argv[0], bundle];
+process.argv = [process.argv[0], launcher];
 const m = { exports: {} };
-script.runInThisContext()(m.exports, require, m, bundle, path.dirname(bundle));
+script.runInThisContext()(m.exports, require, m, coreFile, path.dirname(launcher));
 `;
 
 export function writeCodeCache(bundle = 'dist/pd-disagg.js', node = process.execPath) {

@@ -1,18 +1,23 @@
-// Build dist/pd-disagg.js: one file that runs with plain node and needs no node_modules, and next to it
-// dist/pd-disagg.js.cache, a V8 code cache that lets this node skip compiling the function on every start.
+// Build the function into dist/: one bundle that runs with plain node and needs no node_modules, a launcher in front
+// of it, and the launcher's V8 code cache for this node.
 //
-//   node scripts/build.mjs                   bundle and code cache
-//   node scripts/build.mjs --no-code-cache   bundle only (the function runs the same, only its start is slower)
+//   dist/pd-disagg.js          the launcher (scripts/launcher.cjs): runs the core with its code cache
+//   dist/pd-disagg.core.js     the function: src/main.ts bundled and minified (runs on its own too, just slower)
+//   dist/pd-disagg.js.cache    V8's code cache for the core, for this node
 //
-// dist/pd-disagg.js is scripts/launcher.cjs with the bundled function (src/main.ts, minified) in a string; see the
-// launcher for when the cache is used. The cache belongs to the node that wrote it: the image build writes its own
-// with the image's node (Dockerfile), and scripts/build-code-cache.mjs rewrites it for whatever node runs it.
+//   node scripts/build.mjs                   all three
+//   node scripts/build.mjs --no-code-cache   no cache (the function runs the same, only its start is slower)
+//
+// The three travel together (package.json files, the images). The cache belongs to the node that wrote it: the image
+// build writes its own with the image's node (Dockerfile), and scripts/build-code-cache.mjs rewrites it for whatever
+// node runs it.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeCodeCache } from './build-code-cache.mjs';
 
 const outfile = 'dist/pd-disagg.js';
+const coreFile = 'dist/pd-disagg.core.js';
 const { outputFiles } = await build({
   entryPoints: ['src/main.ts'],
   write: false,
@@ -32,13 +37,13 @@ const { outputFiles } = await build({
   define: { PD_DISAGG_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 });
 const core = outputFiles[0].text;
+// the launcher reads the core as latin1: it must be ASCII, which esbuild's output is unless told otherwise
+if (!/^[\x00-\x7f]*$/.test(core)) throw new Error('build: the bundle is not ASCII; the launcher reads it as latin1');
 const coreId = createHash('sha256').update(core).digest('hex').slice(0, 32);
 const launcher = readFileSync('scripts/launcher.cjs', 'utf8');
 mkdirSync('dist', { recursive: true });
 rmSync(`${outfile}.cache`, { force: true });
-writeFileSync(
-  outfile,
-  `#!/usr/bin/env node\n'use strict';\nconst CORE_ID = ${JSON.stringify(coreId)};\nconst CORE = ${JSON.stringify(core)};\n${launcher}`,
-);
+writeFileSync(coreFile, `// pd-disagg core ${coreId}\n${core}`);
+writeFileSync(outfile, `#!/usr/bin/env node\n${launcher}`);
 chmodSync(outfile, 0o755);
 if (!process.argv.includes('--no-code-cache')) writeCodeCache(outfile);

@@ -130,7 +130,9 @@ describe('Argo CD CMP (argocd/plugin.yaml)', () => {
     const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(final).toMatch(/^\nFROM node:\d+/);
     expect(final).toMatch(/COPY --from=kustomize \S+ \/usr\/local\/bin\/kustomize/);
-    expect(final).toMatch(/COPY --from=build \S* ?\S+pd-disagg\.js \/usr\/local\/bin\/pd-disagg/);
+    expect(final).toMatch(/COPY --from=build \S* ?\S+pd-disagg\.js \/usr\/local\/bin\/pd-disagg\n/);
+    // the launcher finds its bundle by its own name: /usr/local/bin/pd-disagg → /usr/local/bin/pd-disagg.core.js
+    expect(final).toMatch(/COPY --from=build \S+pd-disagg\.core\.js \/usr\/local\/bin\/pd-disagg\.core\.js\n/);
     expect(final).toContain('COPY argocd/plugin.yaml /home/argocd/cmp-server/config/plugin.yaml');
     expect(final).toMatch(/^USER \d+:\d+$/m);
     expect(dockerfile).toMatch(/go install sigs\.k8s\.io\/kustomize\/kustomize\/v5@/);

@@ -15,13 +15,18 @@ beforeAll(() => {
   tools = toolbox();
 });
 
+/** What the function may read: itself (the launcher, its core and its code cache, as the image holds them). */
+function itsOwnFiles(bundle: string): string[] {
+  return [bundle, bundle.replace(/\.js$/, '.core.js'), `${bundle}.cache`].map((f) => `--allow-fs-read=${f}`);
+}
+
 /** Run the bundle as the image would: nobody, no network, empty env (no HOME), read-only cwd, no fs writes. */
 function runLikeTheImage(args: string[], input: string, cwd: string) {
   const bundle = tools.env.PD_DISAGG_BUNDLE!;
   const r = spawnSync(
     'unshare',
     ['-n', '--fork', 'setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups', 'env', '-i', `PATH=${tools.env.FAKE_DOCKER_PATH}`,
-      'node', '--experimental-permission', `--allow-fs-read=${bundle}`, bundle, ...args],
+      'PD_DISAGG_CODE_CACHE_DEBUG=1', 'node', '--experimental-permission', ...itsOwnFiles(bundle), bundle, ...args],
     { cwd, input, encoding: 'utf8' },
   );
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -40,6 +45,8 @@ describe('the function as the container runs it', () => {
     const input = resourceListFromDir('examples/qwen-pd', { configFile: 'pd-disagg.yaml' });
     const r = runLikeTheImage([], input, cwd);
     expect(r.stderr).not.toMatch(/ERR_ACCESS_DENIED|EACCES|EROFS/);
+    // with its code cache, as the image runs it (reading it is all the permission model lets through)
+    expect(r.stderr).toMatch(/^pd-disagg: code cache: used\n/);
     expect(r.code).toBe(0);
     expect(parse(r.stdout).items.map((i: { kind: string }) => i.kind)).toContain('InferencePool');
     expect(readdirSync(cwd)).toEqual([]);
@@ -57,7 +64,7 @@ describe('the function as the container runs it', () => {
     const r = spawnSync(
       'unshare',
       ['-n', '--fork', 'setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups', 'env', '-i', `PATH=${tools.env.FAKE_DOCKER_PATH}`,
-        'node', '--experimental-permission', `--allow-fs-read=${bundle}`, `--allow-fs-read=${config}`, bundle, '--config', config],
+        'node', '--experimental-permission', ...itsOwnFiles(bundle), `--allow-fs-read=${config}`, bundle, '--config', config],
       { cwd, input: readFileSync('examples/pd-disagg-helm-post-renderer/helm-template.yaml', 'utf8'), encoding: 'utf8' },
     );
     expect(r.stderr).not.toMatch(/ERR_ACCESS_DENIED|EACCES/);
@@ -97,8 +104,10 @@ describe('Dockerfile', () => {
 
   it('final stage: node and the bundle only, a numeric non-root user, an exec-form entrypoint', () => {
     const copies = final.split('\n').filter((l) => /^(COPY|ADD)\b/.test(l));
-    // the bundle and its V8 code cache (written by the runtime image's node in the build stage)
-    expect(copies).toEqual([expect.stringMatching(/^COPY --from=build \S*dist\/pd-disagg\.js \S*dist\/pd-disagg\.js\.cache \S+$/)]);
+    // the launcher, the bundle next to it, and its V8 code cache (written by the runtime image's node in the build stage)
+    expect(copies).toEqual([
+      expect.stringMatching(/^COPY --from=build \S*dist\/pd-disagg\.js \S*dist\/pd-disagg\.core\.js \S*dist\/pd-disagg\.js\.cache \S+$/),
+    ]);
     expect(final).not.toMatch(/^RUN\b/m);
     const user = /^USER (\d+)(?::(\d+))?$/m.exec(final);
     expect(user).not.toBeNull();

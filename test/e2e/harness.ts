@@ -6,6 +6,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 export const BUNDLE = resolve('dist/pd-disagg.js');
+/** The function proper, next to the launcher (scripts/build.mjs). */
+export const CORE = resolve('dist/pd-disagg.core.js');
+
+/**
+ * The function as installed, into `dir`: the launcher, its core and (unless `cache` is false) the code cache
+ * (test/launcher.test.ts covers the function without one). Returns the launcher's path.
+ */
+export function installFunction(dir: string, cache = true): string {
+  const bundle = join(dir, 'pd-disagg.js');
+  copyFileSync(BUNDLE, bundle);
+  copyFileSync(CORE, join(dir, 'pd-disagg.core.js'));
+  if (cache && existsSync(`${BUNDLE}.cache`)) copyFileSync(`${BUNDLE}.cache`, `${bundle}.cache`);
+  return bundle;
+}
 
 export function scratch(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `pd-disagg-${prefix}-`));
@@ -17,11 +31,8 @@ export function toolbox(): { bin: string; env: NodeJS.ProcessEnv; dockerLog: str
   chmodSync(root, 0o755);
   const bin = join(root, 'bin');
   mkdirSync(bin, { mode: 0o755 });
-  const bundle = join(root, 'pd-disagg.js');
-  copyFileSync(BUNDLE, bundle);
+  const bundle = installFunction(root);
   chmodSync(bundle, 0o755);
-  // with its code cache, as installed (test/launcher.test.ts covers the bundle without one)
-  if (existsSync(`${BUNDLE}.cache`)) copyFileSync(`${BUNDLE}.cache`, `${bundle}.cache`);
   symlinkSync(bundle, join(bin, 'pd-disagg'));
   copyFileSync(resolve('test/e2e/fake-docker.sh'), join(bin, 'docker'));
   chmodSync(join(bin, 'docker'), 0o755);
