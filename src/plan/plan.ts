@@ -77,6 +77,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     configMapName,
     configKey: EPP_CONFIG_KEY,
     configText: eppText,
+    config: eppObject,
     gateway: config.router.gateway,
   });
   const isConfigMap = (o: KObject) => o.kind === 'ConfigMap' && o.metadata.name === configMapName;

@@ -154,6 +154,8 @@ export interface RoutingStackInput {
   configMapName: string;
   configKey: string;
   configText: string;
+  /** the same config as data: the EPP's pods are rolled when it changes (not for a comment in the text) */
+  config: unknown;
   /** attach an HTTPRoute to this Gateway; requestTimeout defaults to the llm-d-router chart's 300s */
   gateway?: { name: string; namespace?: string; requestTimeout?: string };
   /** override the EPP image (defaults to the version's image) */

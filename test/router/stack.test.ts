@@ -5,6 +5,7 @@ import { ConfigMap, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import {
   ROUTER_VERSIONS,
+  buildEppConfig,
   buildRoutingStack,
   buildSidecarContainer,
   eppConfigYaml,
@@ -22,6 +23,7 @@ const input = (version: RouterVersion, extra: Partial<RoutingStackInput> = {}): 
   configMapName: 'qwen-epp',
   configKey: 'epp-config.yaml',
   configText: eppConfigYaml(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 }),
+  config: buildEppConfig(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 }),
   ...extra,
 });
 const byKind = (objs: KObject[], kind: string) => objs.filter((o) => o.kind === kind);
@@ -126,17 +128,19 @@ describe('buildRoutingStack', () => {
       expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
       expect(dep.spec.strategy).toEqual({ type: 'Recreate' });
       expect(pod.metadata.annotations['pd-disagg.dev/epp-config-checksum']).toBe(
-        createHash('sha256').update(inp.configText).digest('hex'),
+        createHash('sha256').update(JSON.stringify(inp.config)).digest('hex'),
       );
       const cm = one(buildRoutingStack(inp), 'ConfigMap');
       expect(cm.data).toEqual({ 'epp-config.yaml': inp.configText });
     }
   });
 
-  it('changes the checksum when the config changes', () => {
+  it('changes the checksum when the config changes, not when only its text does (comments)', () => {
     const a = one(buildRoutingStack(input('v0.9.0')), 'Deployment');
-    const b = one(buildRoutingStack(input('v0.9.0', { configText: 'x' })), 'Deployment');
+    const b = one(buildRoutingStack(input('v0.9.0', { config: { ...(input('v0.9.0').config as object), plugins: [] } })), 'Deployment');
+    const c = one(buildRoutingStack(input('v0.9.0', { configText: `# another comment\n${input('v0.9.0').configText}` })), 'Deployment');
     expect(a.spec.template.metadata.annotations).not.toEqual(b.spec.template.metadata.annotations);
+    expect(a.spec.template.metadata.annotations).toEqual(c.spec.template.metadata.annotations);
   });
 
   it('grants what the version watches', () => {
