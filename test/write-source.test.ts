@@ -35,6 +35,16 @@ describe('source-text write-back', () => {
     });
   }
 
+  it('copies every item of a re-render, also one whose head comment follows another copied item', () => {
+    // lists indented under their key: the yaml package would print them flush, so a re-serialised item shows
+    const item = (name: string, head = '') =>
+      `- ${head}apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: ${name}\n  data:\n    list: |\n      x\n  spec:\n    names:\n      - a\n      - b\n`;
+    const text = resourceList(`${item('one')}${item('two', '# two, from kpt\n  ')}${item('three', '# three\n  ')}`);
+    const out = writeResourceList(readResourceList(text), [], text);
+    expect(out.match(/\n {6}- a\n {6}- b\n/g)).toHaveLength(3);
+    expect(out).toContain('- # two, from kpt\n  apiVersion: v1');
+  });
+
   it('copies untouched items byte for byte, comments and quoting as written', () => {
     const input = read('testdata/kpt-package-comments/input.yaml');
     const { copied } = bothWays(input);

@@ -75,10 +75,14 @@ function useItemTexts(input: ResourceListInput, text: string): { fill(out: strin
   while (text.includes(nonce)) nonce += Math.random().toString(36).slice(2, 4);
   const copies: string[] = [];
   const replaced: [number, Node][] = [];
+  // every text first: finding an item's `-` may look at the end of the item before it, which must still be its node
+  const texts = items.items.map((node, i) => {
+    const object = input.generated.get(node as Node);
+    return object !== undefined ? printListEntry(object) : itemSourceText(text, items, i);
+  });
   for (let i = 0; i < items.items.length; i++) {
     const node = items.items[i] as Node;
-    const object = input.generated.get(node);
-    const itemText = object !== undefined ? printListEntry(object) : itemSourceText(text, items, i);
+    const itemText = texts[i];
     if (itemText === undefined) {
       materialize(input, i);
       continue;
