@@ -115,6 +115,18 @@ function seqBody(seq: readonly unknown[], indent: string): string | undefined {
   return lines.join('\n');
 }
 
+/** `key: value` for a block mapping whose keys are at `indent` (no final newline). */
+export function printPair(key: string, value: unknown, indent: string): string | undefined {
+  const k = scalar(key, true);
+  const v = k === undefined ? undefined : afterKey(value, indent);
+  return v === undefined ? undefined : `${indent}${k}:${v}`;
+}
+
+/** `- value` for a block sequence whose `-` are at `indent` (no final newline). */
+export function printEntry(value: unknown, indent: string): string | undefined {
+  return seqBody([value], indent);
+}
+
 /** A map as the entry of a list at column 0 (`- key: …`, no final newline): an item of a ResourceList's `items`. */
 export function printListEntry(map: Plain): string | undefined {
   return isPlainObject(map) ? seqBody([map], '') : undefined;

@@ -1,19 +1,27 @@
-// Untouched items go out as the text they came in as, instead of being serialised again: on a large package most
-// items are not ours, and re-printing them is most of the writing (and of the garbage). It is also the most faithful
-// answer: an item nobody changed comes back byte for byte, re-indented to the output's `items` column.
+// Items go out as the text they came in as, instead of being serialised again: on a large package most items are not
+// ours, and re-printing them is most of the writing (and of the garbage); on a small one the engines pd-disagg wires
+// are, and printing only what it added to them is most of the rest (issue #7). It is also the most faithful answer:
+// an item comes back byte for byte, re-indented to the output's `items` column, with pd-disagg's additions in place.
 //
 // An item is taken from the source only when that provably gives the same item: every edit the pipeline makes goes
 // through the Document API, which creates nodes without a source range (ensure/append/upsert, parentOf), so an item
 // is unchanged when every node in it still has its own range inside the item, no two overlap, and the text between
 // them holds nothing but whitespace, comments and indicators (a deleted pair or entry would leave its words there).
-// Anything else (aliases, anchors, tags, comments between items, CR line ends, lines left of the item's column)
-// simply falls back to serialising the item, as before.
+// The one kind of change it writes itself is what ensure and append make: new pairs at the end of an existing block
+// mapping and new entries at the end of an existing block sequence, printed by src/write/plain-yaml.ts at the
+// collection's column, right after its last line. Anything else (a changed or replaced value, flow collections,
+// comments where the addition would go, aliases, anchors, tags, comments between items, CR line ends, lines left of
+// the item's column) falls back to serialising the item, as before.
 
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Node, type Scalar, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { printEntry, printPair } from './plain-yaml.js';
 import { SourceScalar } from '../read/yaml-options.js';
 
-/** The item's text from its `-` to its end, re-indented for a sequence at column 0; undefined when not provable. */
-export function itemSourceText(text: string, items: YAMLSeq, index: number): string | undefined {
+/**
+ * The item's text from its `-` to its end, with what pd-disagg appended to it, re-indented for a sequence at column 0;
+ * undefined when not provable. Without `doc`, only an unchanged item is taken.
+ */
+export function itemSourceText(text: string, items: YAMLSeq, index: number, doc?: Document): string | undefined {
   const node = items.items[index];
   if (!isMap(node) || node.flow || !node.range) return undefined;
   const [start, , end] = node.range;
@@ -30,14 +38,22 @@ export function itemSourceText(text: string, items: YAMLSeq, index: number): str
   }
   // a comment above the `-` belongs to the item but lies outside its text: print the item the usual way
   if (node.commentBefore && !text.slice(dash, start).includes('#')) return undefined;
-  if (!unchanged(text, node, start, end)) return undefined;
+  const insertions = sourceWithAdditions(text, node, start, end, doc);
+  if (!insertions) return undefined;
 
   const lineStart = text.lastIndexOf('\n', dash) + 1;
   const column = dash - lineStart;
   for (let i = lineStart; i < dash; i++) if (text.charCodeAt(i) !== 0x20) return undefined;
-  let last = end;
-  while (last > dash && isSpace(text.charCodeAt(last - 1))) last--;
-  const slice = text.slice(dash, last);
+  let raw = '';
+  let from = dash;
+  for (const { at, text: added } of insertions) {
+    raw += text.slice(from, at) + added;
+    from = at;
+  }
+  raw += text.slice(from, end);
+  let last = raw.length;
+  while (last > 0 && isSpace(raw.charCodeAt(last - 1))) last--;
+  const slice = raw.slice(0, last);
   if (slice.includes('\r')) return undefined;
   if (column === 0) return slice;
   const lines = slice.split('\n');
@@ -51,11 +67,23 @@ export function itemSourceText(text: string, items: YAMLSeq, index: number): str
   return lines.join('\n');
 }
 
-/** Every node of the item read from the source, in order, with nothing but punctuation between them. */
-function unchanged(text: string, item: Node, start: number, end: number): boolean {
+interface Insertion {
+  /** offset in the source, at a line start */
+  at: number;
+  /** whole lines */
+  text: string;
+}
+
+/**
+ * Every node of the item read from the source, in order, with nothing but punctuation between them — and after the
+ * last child of a block collection, the children appended to it: the insertions that print them (in source order;
+ * an inner collection's before its parent's at the same offset). Undefined for any other change.
+ */
+function sourceWithAdditions(text: string, item: Node, start: number, end: number, doc: Document | undefined): Insertion[] | undefined {
   // a walk in document order: each scalar must start at or after the end of the one before, and what lies between
   // two scalars must be punctuation
   let at = start;
+  const insertions: Insertion[] = [];
   const walk = (n: unknown): boolean => {
     if (!isNode(n) || isAlias(n) || n.anchor) return false;
     const r = n.range;
@@ -65,20 +93,49 @@ function unchanged(text: string, item: Node, start: number, end: number): boolea
       at = r[1];
       return true;
     }
-    if (isMap(n)) {
-      for (const pair of n.items) {
-        // set() with a plain value stores it unwrapped: only nodes come from the parser
-        if (!isPair(pair) || !walk(pair.key) || !walk(pair.value)) return false;
-      }
-      return true;
+    if (!isMap(n) && !isSeq(n)) return false;
+    const added: unknown[] = [];
+    for (const child of n.items as unknown[]) {
+      // set() and push() add nodes without a range (set() with a plain key stores the key unwrapped)
+      const fresh = isPair(child) ? !(isNode(child.key) && child.key.range) : !(isNode(child) && child.range);
+      if (fresh) added.push(child);
+      else if (added.length > 0) return false; // something new before something old: not an addition at the end
+      else if (isPair(child) ? !walk(child.key) || !walk(child.value) : !walk(child)) return false;
     }
-    if (isSeq(n)) {
-      for (const entry of n.items) if (!walk(entry)) return false;
-      return true;
-    }
-    return false;
+    if (added.length === 0) return true;
+    const insertion = additions(text, n, added, at, doc);
+    if (!insertion) return false;
+    insertions.push(insertion);
+    return true;
   };
-  return walk(item) && onlyPunctuation(text, at, end, true);
+  if (!walk(item) || !onlyPunctuation(text, at, end, true)) return undefined;
+  return insertions.sort((a, b) => a.at - b.at);
+}
+
+/** The lines that print `added` at the end of block collection `n`, right after its last line; undefined if unsure. */
+function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastScalarEnd: number, doc: Document | undefined): Insertion | undefined {
+  if (!doc || n.flow || n.comment || !n.range) return undefined;
+  const at = n.range[2];
+  if (text.charCodeAt(at - 1) !== 0x0a) return undefined;
+  // no comment line inside the collection's tail or right after it: the yaml package might tie it to the collection
+  if (/\n[ ]*#/.test(text.slice(lastScalarEnd, at)) || /^(?:[ ]*\n)*[ ]*#/.test(text.slice(at, at + 4096))) return undefined;
+  // the collection's column: its first key or `-` may follow the `- ` of the entry holding it
+  const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
+  const before = text.slice(lineStart, n.range[0]);
+  if (!/^ *(?:- +)*$/.test(before)) return undefined;
+  const indent = ' '.repeat(before.length);
+  const plain = (v: unknown) => (isNode(v) ? v.toJS(doc) : v);
+  const lines: string[] = [];
+  for (const child of added) {
+    let line: string | undefined;
+    if (isPair(child)) {
+      const key = plain(child.key);
+      line = typeof key === 'string' ? printPair(key, plain(child.value), indent) : undefined;
+    } else line = printEntry(plain(child), indent);
+    if (line === undefined) return undefined;
+    lines.push(`${line}\n`);
+  }
+  return { at, text: lines.join('') };
 }
 
 /** The scalar still holds what the parser made of its text (set() on an existing scalar changes its value in place). */

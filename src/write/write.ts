@@ -78,7 +78,7 @@ function useItemTexts(input: ResourceListInput, text: string): { fill(out: strin
   // every text first: finding an item's `-` may look at the end of the item before it, which must still be its node
   const texts = items.items.map((node, i) => {
     const object = input.generated.get(node as Node);
-    return object !== undefined ? printListEntry(object) : itemSourceText(text, items, i);
+    return object !== undefined ? printListEntry(object) : itemSourceText(text, items, i, input.doc);
   });
   for (let i = 0; i < items.items.length; i++) {
     const node = items.items[i] as Node;
