@@ -54,7 +54,7 @@ function runText(inputText: string, limits: Limits): RunOutput {
   // so kpt can show them, and nobody ever sees a half-applied change.
   const out = failed ? readResourceList(inputText, limits) : input;
   if (!failed && !(out.itemsNode.items.length > 0)) throw new Error('refusing to write an empty items list');
-  const stdout = writeResourceList(out, results, inputText);
+  const stdout = writeResourceList(out, results, out.source);
   // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
   // prints the info results from the ResourceList anyway
   return { stdout, stderr: printable(formatResults(results.filter((r) => r.severity !== 'info'))), exitCode: failed ? 1 : 0 };

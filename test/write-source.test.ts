@@ -10,6 +10,7 @@ import { readResourceList } from '../src/read/resource-list.js';
 import { toStringOptions } from '../src/read/yaml-options.js';
 import { itemSourceText } from '../src/write/source-items.js';
 import { writeResourceList } from '../src/write/write.js';
+import { run } from '../src/run.js';
 import { read, resourceList } from './helpers.js';
 import fc from 'fast-check';
 import { goldenInputs, mutationArb } from './property/invariants.js';
@@ -63,6 +64,13 @@ describe('source-text write-back', () => {
       }),
       { seed: 20261127, numRuns: Number(process.env.PD_DISAGG_PROPERTY_RUNS ?? 300) },
     );
+  });
+
+  it('copies items from the text the ranges point into: a byte-order mark changes nothing', () => {
+    const input = read('testdata/kpt-package-comments/input.yaml');
+    const plain = run(input);
+    expect(plain.exitCode).toBe(0);
+    expect(run(`\ufeff${input}`)).toEqual(plain);
   });
 
   it('copies untouched items byte for byte, comments and quoting as written', () => {

@@ -21,6 +21,8 @@ export interface Item {
 
 export interface ResourceListInput {
   doc: Document.Parsed;
+  /** the text the Document was parsed from (the input without a byte-order mark): its node ranges point into it */
+  source: string;
   apiVersion: string;
   itemsNode: YAMLSeq;
   items: Item[];
@@ -106,7 +108,7 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
     functionConfig = fc;
   }
   const json = /^\s*\{/.test(text);
-  return { doc, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map() };
+  return { doc, source: text, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map() };
 }
 
 function toItem(node: unknown, index: number, doc: Document.Parsed): Item {

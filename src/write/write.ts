@@ -61,7 +61,8 @@ function materializeAll(input: ResourceListInput): void {
 
 /** On failure the items go back exactly as they came, with the results: no half-applied change reaches anyone. */
 export function writeUnchanged(inputText: string, results: readonly Result[]): string {
-  return writeResourceList(readResourceList(inputText), results, inputText);
+  const list = readResourceList(inputText);
+  return writeResourceList(list, results, list.source);
 }
 
 /**
