@@ -12,6 +12,7 @@ import { itemSourceText } from '../src/write/source-items.js';
 import { writeResourceList } from '../src/write/write.js';
 import { run } from '../src/run.js';
 import { read, resourceList } from './helpers.js';
+import type { Result } from '../src/types.js';
 import fc from 'fast-check';
 import { goldenInputs, mutationArb } from './property/invariants.js';
 import { mutate } from './property/mutate.js';
@@ -64,6 +65,51 @@ describe('source-text write-back', () => {
       }),
       { seed: 20261127, numRuns: Number(process.env.PD_DISAGG_PROPERTY_RUNS ?? 300) },
     );
+  });
+
+  describe('the whole ResourceList as text', () => {
+    // `{a: b}`: the yaml package would print `{ a: b }`, so text taken from the input shows
+    const list = (items: string, after = '') =>
+      `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${items}functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fc}\n${after}`;
+    const cm = (name: string, head = '') => `  - ${head}apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: ${name}}\n`;
+    const write = (text: string, results: Result[] = []) => writeResourceList(readResourceList(text), results, text);
+    const serialise = (text: string, results: Result[] = []) => writeResourceList(readResourceList(text), results);
+
+    it('is the input with its items re-indented and the results appended, when nothing else changed', () => {
+      const text = list(`${cm('a')}${cm('b', '# b\n    ')}`);
+      const results: Result[] = [{ message: 'ok', severity: 'info' }];
+      expect(write(text, results)).toBe(
+        'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n' +
+          '- # b\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n' +
+          'functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fc}\nresults:\n- message: ok\n  severity: info\n',
+      );
+      expect(normal(write(text, results))).toBe(normal(serialise(text, results)));
+    });
+
+    for (const [what, text] of [
+      ['results in the input', list(cm('a'), 'results:\n- message: old\n')],
+      ['a comment ending the document', list(cm('a'), '# the end\n')],
+      ['a blank line between items', list(`${cm('a')}\n${cm('b')}`)],
+      ['a comment line between items', list(`${cm('a')}  # about b\n${cm('b')}`)],
+      ['a comment between items: and the first item', list(`  # first\n${cm('a')}`)],
+      ['a document start marker', `---\n${list(cm('a'))}`],
+    ]) {
+      it(`is left to the yaml package with ${what}`, () => {
+        const input = readResourceList(text!);
+        const out = writeResourceList(input, [], text);
+        // the yaml package placed the rest: the functionConfig in its style
+        expect(out).toContain('metadata: { name: fc }');
+        expect(normal(out)).toBe(normal(serialise(text!)));
+      });
+    }
+
+    it('keeps a comment above the document and between root entries where it was', () => {
+      const text = `# a package\n${list(cm('a'), '# more\nextra: {}\n')}`;
+      const out = write(text);
+      expect(out.startsWith('# a package\napiVersion:')).toBe(true);
+      expect(out).toContain('  metadata: {name: fc}\n# more\nextra: {}\n');
+      expect(normal(out)).toBe(normal(serialise(text)));
+    });
   });
 
   it('copies items from the text the ranges point into: a byte-order mark changes nothing', () => {

@@ -21,7 +21,13 @@ import { SourceScalar } from '../read/yaml-options.js';
  * The item's text from its `-` to its end, with what pd-disagg appended to it, re-indented for a sequence at column 0;
  * undefined when not provable. Without `doc`, only an unchanged item is taken.
  */
-export function itemSourceText(text: string, items: YAMLSeq, index: number, doc?: Document): string | undefined {
+export function itemSourceText(
+  text: string,
+  items: YAMLSeq,
+  index: number,
+  doc?: Document,
+  span?: { start: number; end: number },
+): string | undefined {
   const node = items.items[index];
   if (!isMap(node) || node.flow || !node.range) return undefined;
   const [start, , end] = node.range;
@@ -40,6 +46,10 @@ export function itemSourceText(text: string, items: YAMLSeq, index: number, doc?
   if (node.commentBefore && !text.slice(dash, start).includes('#')) return undefined;
   const insertions = sourceWithAdditions(text, node, start, end, doc);
   if (!insertions) return undefined;
+  if (span) {
+    span.start = dash;
+    span.end = end;
+  }
 
   const lineStart = text.lastIndexOf('\n', dash) + 1;
   const column = dash - lineStart;
@@ -72,6 +82,12 @@ interface Insertion {
   at: number;
   /** whole lines */
   text: string;
+}
+
+/** The node still says exactly what its source text says (nothing added, changed or removed). */
+export function unchangedSource(text: string, node: unknown): boolean {
+  if (!isNode(node) || !node.range) return false;
+  return sourceWithAdditions(text, node, node.range[0], node.range[2], undefined)?.length === 0;
 }
 
 /**

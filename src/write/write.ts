@@ -6,7 +6,7 @@ import { readResourceList, type ResourceListInput } from '../read/resource-list.
 import { createNodeOptions, toStringOptions } from '../read/yaml-options.js';
 import type { Result } from '../types.js';
 import { printListEntry, printTopLevelField } from './plain-yaml.js';
-import { itemSourceText } from './source-items.js';
+import { itemSourceText, unchangedSource } from './source-items.js';
 
 /**
  * `sourceText` is the text the input was read from: items nobody changed are copied from it (src/write/source-items.ts)
@@ -17,7 +17,11 @@ export function writeResourceList(input: ResourceListInput, results: readonly Re
   const { doc, itemsNode } = input;
   const asText = sourceText !== undefined && !input.json && !itemsNode.flow;
   if (!asText) materializeAll(input);
-  const restore = asText ? useItemTexts(input, sourceText) : undefined;
+  const texts = asText ? itemTexts(input, sourceText) : undefined;
+  // the common case, written without the yaml package at all: the input's text with its items replaced
+  const whole = texts && documentText(input, sourceText!, texts, results);
+  if (whole !== undefined) return whole;
+  const restore = texts ? useItemTexts(input, texts.map((t) => t.text)) : undefined;
   try {
     keepItemHeadComments(itemsNode);
     doc.delete('results');
@@ -37,6 +41,87 @@ export function writeResourceList(input: ResourceListInput, results: readonly Re
   } finally {
     restore?.undo();
   }
+}
+
+interface ItemText {
+  /** the item as text for a list at column 0, or undefined when it must be serialised */
+  text: string | undefined;
+  /** where the item's source text starts (its `-`) and ends; absent for generated items */
+  span?: { start: number; end: number };
+}
+
+/**
+ * Every item's text: generated resources printed from their objects, the others taken from the source (with what
+ * pd-disagg added to them). All of them before anything is replaced: finding an item's `-` may look at the end of the
+ * item before it.
+ */
+function itemTexts(input: ResourceListInput, text: string): ItemText[] {
+  return input.itemsNode.items.map((node, i) => {
+    const object = input.generated.get(node as Node);
+    if (object !== undefined) return { text: printListEntry(object) };
+    const span = { start: 0, end: 0 };
+    const itemText = itemSourceText(text, input.itemsNode, i, input.doc, span);
+    return itemText === undefined ? { text: undefined } : { text: itemText, span };
+  });
+}
+
+/**
+ * The whole ResourceList as text: the text it came as, with `items` holding the items' texts and this run's results
+ * appended. Only where that is provably what printing the Document would mean: every item has a text; the root is a
+ * block mapping whose other entries are unchanged, with nothing but whitespace and comments between them; no
+ * `results` came in; nothing ends the document (`...`, a trailing comment); and between `items:` and its entries, and
+ * between the entries, there is nothing but line breaks and indentation (a comment or a blank line there is left to
+ * the yaml package to place).
+ */
+function documentText(input: ResourceListInput, text: string, texts: readonly ItemText[], results: readonly Result[]): string | undefined {
+  const { doc, itemsNode } = input;
+  const root = doc.contents;
+  if (!isMap(root) || root.flow || root.comment || doc.comment || doc.directives?.docStart || doc.directives?.docEnd) {
+    return undefined;
+  }
+  if (!itemsNode.range || itemsNode.comment || texts.some((t) => t.text === undefined)) return undefined;
+  let itemsKeyEnd = -1;
+  let at = 0;
+  for (const pair of root.items) {
+    const key = pair.key;
+    if (!isScalar(key) || !key.range || key.value === 'results' || key.range[0] < at || !onlyComments(text, at, key.range[0])) return undefined;
+    if (pair.value === itemsNode) {
+      itemsKeyEnd = key.range[1];
+      at = itemsNode.range[2];
+      continue;
+    }
+    if (!unchangedSource(text, key) || !unchangedSource(text, pair.value)) return undefined;
+    at = (pair.value as Node).range![2];
+  }
+  if (itemsKeyEnd < 0 || !onlyComments(text, at, text.length)) return undefined;
+  // `items:` then the first entry; entries one after the other; the last one ends the list
+  let cursor = itemsKeyEnd;
+  if (text.charCodeAt(cursor) !== 0x3a /* : */) return undefined;
+  cursor++;
+  // after `items:` its line break and the indentation; after an entry (whose text ends with its line break) only the
+  // next one's indentation: a blank line or a comment there is the yaml package's to place
+  let gap = /^ *\n *$/;
+  const lines: string[] = [];
+  for (const { text: itemText, span } of texts) {
+    if (span) {
+      if (!gap.test(text.slice(cursor, span.start))) return undefined;
+      cursor = span.end;
+      gap = /^ *$/;
+    }
+    lines.push(itemText!);
+  }
+  // generated resources come after the last item from the source
+  if (!/^[ ]*$/.test(text.slice(cursor, itemsNode.range[2])) || text.charCodeAt(itemsNode.range[2] - 1) !== 0x0a) return undefined;
+  const resultsText = results.length > 0 ? printTopLevelField('results', results) : '';
+  if (resultsText === undefined) return undefined;
+  // what follows the items, ending in exactly one line break (as the yaml package ends a document)
+  const after = text.slice(itemsNode.range[2]).replace(/\s+$/, '');
+  return `${text.slice(0, itemsKeyEnd)}:\n${lines.join('\n')}\n${after ? `${after}\n` : ''}${resultsText}`;
+}
+
+/** Whitespace and comments only, from `from` to `to`. */
+function onlyComments(text: string, from: number, to: number): boolean {
+  return /^(?:[ \n]|#[^\n]*)*$/.test(text.slice(from, to));
 }
 
 /** Nothing is printed after the root mapping's last entry: a field appended to the text lands where set() puts it. */
@@ -66,21 +151,17 @@ export function writeUnchanged(inputText: string, results: readonly Result[]): s
 }
 
 /**
- * Stand a one-line placeholder in for every item that can be written as text — copied from the source, or printed
- * from the object pd-disagg generated; after printing, `fill` puts the item's text where its placeholder's line is,
- * and `undo` puts the nodes back.
+ * Stand a one-line placeholder in for every item that has a text (see itemTexts); after printing, `fill` puts the
+ * item's text where its placeholder's line is, and `undo` puts the nodes back. Generated resources without a text
+ * become nodes.
  */
-function useItemTexts(input: ResourceListInput, text: string): { fill(out: string): string; undo(): void } | undefined {
+function useItemTexts(input: ResourceListInput, texts: readonly (string | undefined)[]): { fill(out: string): string; undo(): void } | undefined {
   const items = input.itemsNode;
+  const source = input.source;
   let nonce = Math.random().toString(36).slice(2, 10);
-  while (text.includes(nonce)) nonce += Math.random().toString(36).slice(2, 4);
+  while (source.includes(nonce)) nonce += Math.random().toString(36).slice(2, 4);
   const copies: string[] = [];
   const replaced: [number, Node][] = [];
-  // every text first: finding an item's `-` may look at the end of the item before it, which must still be its node
-  const texts = items.items.map((node, i) => {
-    const object = input.generated.get(node as Node);
-    return object !== undefined ? printListEntry(object) : itemSourceText(text, items, i, input.doc);
-  });
   for (let i = 0; i < items.items.length; i++) {
     const node = items.items[i] as Node;
     const itemText = texts[i];
