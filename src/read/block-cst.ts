@@ -188,17 +188,21 @@ class Reader {
 
   /** Does the line from `p` hold `key:` (a plain key followed by `: ` or the line end) before any comment? */
   private keyAhead(p: number): boolean {
-    const src = this.src;
-    const c = src.charCodeAt(p);
+    const c = this.src.charCodeAt(p);
     // a quoted scalar or a flow collection (a quoted or flow key is declined on the way)
     if (c === 0x27 || c === 0x22 || c === 0x7b || c === 0x5b) return false;
+    return this.keyColon(p) >= 0;
+  }
+
+  /** The offset of the `:` (followed by a space or the line end) that ends a key starting at `p`; -1 if none. */
+  private keyColon(p: number): number {
+    const src = this.src;
     for (let i = p; ; i++) {
       const ch = src.charCodeAt(i);
-      if (ch === NL) return false;
-      if (ch === HASH && src.charCodeAt(i - 1) === SPACE) return false;
+      if (ch === NL || Number.isNaN(ch) || (ch === HASH && src.charCodeAt(i - 1) === SPACE)) return -1;
       if (ch === COLON) {
         const next = src.charCodeAt(i + 1);
-        if (next === SPACE || next === NL) return true;
+        if (next === SPACE || next === NL) return i;
       }
     }
   }
@@ -208,17 +212,9 @@ class Reader {
     const src = this.src;
     const start = this.pos;
     if (/[-?:,[\]{}#&*!|>'"%@`]/.test(src[start]!)) throw DECLINE;
-    for (let i = start; ; i++) {
-      const ch = src.charCodeAt(i);
-      if (ch === NL) throw DECLINE;
-      if (ch === HASH && src.charCodeAt(i - 1) === SPACE) throw DECLINE;
-      if (ch === COLON) {
-        const next = src.charCodeAt(i + 1);
-        if (next !== SPACE && next !== NL) continue;
-        if (src.charCodeAt(i - 1) === SPACE) throw DECLINE;
-        return { key: { type: 'scalar', offset: start, indent: col, source: src.slice(start, i) }, colon: i };
-      }
-    }
+    const colon = this.keyColon(start);
+    if (colon < 0 || src.charCodeAt(colon - 1) === SPACE) throw DECLINE;
+    return { key: { type: 'scalar', offset: start, indent: col, source: src.slice(start, colon) }, colon };
   }
 
   /** Spaces at `pos` become a space token; returns where they end (and leaves `pos` there). */
