@@ -3,7 +3,7 @@
 // made through the Document API must send the item down the serialising path.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { process as processList } from '../src/process.js';
 import { readResourceList } from '../src/read/resource-list.js';
@@ -93,6 +93,7 @@ describe('source-text write-back', () => {
       ['a comment line between items', list(`${cm('a')}  # about b\n${cm('b')}`)],
       ['a comment between items: and the first item', list(`  # first\n${cm('a')}`)],
       ['a document start marker', `---\n${list(cm('a'))}`],
+      ['a keep-chomping block ending the document', list(cm('a'), 'extra:\n  x: |+\n    a\n\n\n')],
     ]) {
       it(`is left to the yaml package with ${what}`, () => {
         const input = readResourceList(text!);
@@ -112,11 +113,73 @@ describe('source-text write-back', () => {
     });
   });
 
+  it('keeps the line breaks a keep-chomping block holds at the end of an item', () => {
+    const text = resourceList(`- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    x: |+\n      a\n\n\n${item()}`);
+    const doc = readResourceList(text);
+    expect(itemSourceText(text, doc.itemsNode, 0)).toBeUndefined();
+    const out = writeResourceList(doc, [], text);
+    expect(parseDocument(out).toJS().items[0].data.x).toBe('a\n\n\n');
+    expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+  });
+
   it('copies items from the text the ranges point into: a byte-order mark changes nothing', () => {
     const input = read('testdata/kpt-package-comments/input.yaml');
     const plain = run(input);
     expect(plain.exitCode).toBe(0);
     expect(run(`\ufeff${input}`)).toEqual(plain);
+  });
+
+  it('means what serialising means on generated ResourceLists, with comments, blank lines and additions (fixed seed)', () => {
+    const scalar = fc.oneof(
+      fc.constantFrom('a', 'qwen', '8000', 'true', '', ' x', 'a: b', 'a #b', "it's", '"q"', '- x', 'x\ny\n', 'x\ny', 'x\n\n', '  lead\n'),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, scalar, tie('map'), tie('list')),
+      map: fc.dictionary(fc.constantFrom('a', 'b', 'name', 'data', 'k y'), tie('value'), { maxKeys: 4 }),
+      list: fc.array(tie('value'), { maxLength: 3 }),
+    }));
+    const item = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constant('ConfigMap'), metadata: fc.record({ name: fc.constantFrom('a', 'b', 'c') }), data: value });
+    const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom('comment', 'blank', 'trailing') });
+    const addition = fc.record({ item: fc.nat(), kind: fc.constantFrom('pair', 'entry'), value });
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 3 }), fc.option(value), fc.boolean(), fc.array(edit, { maxLength: 3 }), fc.array(addition, { maxLength: 2 }), (items, extra, indentSeq, edits, additions) => {
+        const list: Record<string, unknown> = { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items };
+        if (extra !== null) list.extra = extra;
+        const lines = new Document(list).toString({ indentSeq, lineWidth: 0 }).split('\n');
+        for (const { at, kind } of edits) {
+          const i = 3 + (at % Math.max(1, lines.length - 3));
+          const indent = /^ */.exec(lines[i] ?? '')![0];
+          if (kind === 'comment') lines.splice(i, 0, `${indent}# note`);
+          else if (kind === 'blank') lines.splice(i, 0, '');
+          else if (lines[i]) lines[i] += ' # trailing';
+        }
+        const text = lines.join('\n');
+        let doc;
+        let expected;
+        try {
+          doc = readResourceList(text);
+          expected = readResourceList(text);
+        } catch {
+          return; // not a ResourceList any more (e.g. two items with one name): nothing to write
+        }
+        for (const target of [doc, expected]) {
+          for (const { item: n, kind, value: v } of additions) {
+            const node = target.itemsNode.items[n % target.itemsNode.items.length] as YAMLMap;
+            const data = node.get('data', true);
+            if (kind === 'pair' && isMap(data)) data.set('added', target.doc.createNode(v));
+            else if (kind === 'entry' && isSeq(data)) data.items.push(target.doc.createNode(v));
+            else node.set('added', target.doc.createNode(v));
+          }
+        }
+        const copied = writeResourceList(doc, [], text);
+        const serialised = writeResourceList(expected, []);
+        expect(normal(copied)).toBe(normal(serialised));
+      }),
+      { seed: 20261128, numRuns: Number(process.env.PD_DISAGG_PROPERTY_RUNS ?? 300) },
+    );
   });
 
   it('copies untouched items byte for byte, comments and quoting as written', () => {

@@ -44,8 +44,14 @@ export function itemSourceText(
   }
   // a comment above the `-` belongs to the item but lies outside its text: print the item the usual way
   if (node.commentBefore && !text.slice(dash, start).includes('#')) return undefined;
-  const insertions = sourceWithAdditions(text, node, start, end, doc);
-  if (!insertions) return undefined;
+  const walked = sourceWithAdditions(text, node, start, end, doc);
+  if (!walked) return undefined;
+  const { insertions, valueEnd } = walked;
+  // the item's text ends at its last non-blank character: if that cuts into its last value (the line breaks a
+  // keep-chomping `|+` block holds), it cannot be copied
+  let tail = end;
+  while (tail > dash && isSpace(text.charCodeAt(tail - 1))) tail--;
+  if (tail < valueEnd) return undefined;
   if (span) {
     span.start = dash;
     span.end = end;
@@ -84,18 +90,29 @@ interface Insertion {
   text: string;
 }
 
-/** The node still says exactly what its source text says (nothing added, changed or removed). */
-export function unchangedSource(text: string, node: unknown): boolean {
-  if (!isNode(node) || !node.range) return false;
-  return sourceWithAdditions(text, node, node.range[0], node.range[2], undefined)?.length === 0;
+/**
+ * Where the text of the node's last value ends, if the node still says exactly what its source text says (nothing
+ * added, changed or removed); undefined otherwise.
+ */
+export function unchangedSource(text: string, node: unknown): number | undefined {
+  if (!isNode(node) || !node.range) return undefined;
+  const walked = sourceWithAdditions(text, node, node.range[0], node.range[2], undefined);
+  return walked && walked.insertions.length === 0 ? walked.valueEnd : undefined;
 }
 
 /**
  * Every node of the item read from the source, in order, with nothing but punctuation between them — and after the
  * last child of a block collection, the children appended to it: the insertions that print them (in source order;
- * an inner collection's before its parent's at the same offset). Undefined for any other change.
+ * an inner collection's before its parent's at the same offset), and where the last value's text ends. Undefined for
+ * any other change.
  */
-function sourceWithAdditions(text: string, item: Node, start: number, end: number, doc: Document | undefined): Insertion[] | undefined {
+function sourceWithAdditions(
+  text: string,
+  item: Node,
+  start: number,
+  end: number,
+  doc: Document | undefined,
+): { insertions: Insertion[]; valueEnd: number } | undefined {
   // a walk in document order: each scalar must start at or after the end of the one before, and what lies between
   // two scalars must be punctuation
   let at = start;
@@ -125,7 +142,7 @@ function sourceWithAdditions(text: string, item: Node, start: number, end: numbe
     return true;
   };
   if (!walk(item) || !onlyPunctuation(text, at, end, true)) return undefined;
-  return insertions.sort((a, b) => a.at - b.at);
+  return { insertions: insertions.sort((a, b) => a.at - b.at), valueEnd: at };
 }
 
 /** The lines that print `added` at the end of block collection `n`, right after its last line; undefined if unsure. */

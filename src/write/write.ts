@@ -82,6 +82,8 @@ function documentText(input: ResourceListInput, text: string, texts: readonly It
   if (!itemsNode.range || itemsNode.comment || texts.some((t) => t.text === undefined)) return undefined;
   let itemsKeyEnd = -1;
   let at = 0;
+  // where the text of the last value after the items ends: trimming the document's end must not cut into it
+  let valueEnd = 0;
   for (const pair of root.items) {
     const key = pair.key;
     if (!isScalar(key) || !key.range || key.value === 'results' || key.range[0] < at || !onlyComments(text, at, key.range[0])) return undefined;
@@ -90,8 +92,10 @@ function documentText(input: ResourceListInput, text: string, texts: readonly It
       at = itemsNode.range[2];
       continue;
     }
-    if (!unchangedSource(text, key) || !unchangedSource(text, pair.value)) return undefined;
+    const pairEnd = unchangedSource(text, key) === undefined ? undefined : unchangedSource(text, pair.value);
+    if (pairEnd === undefined) return undefined;
     at = (pair.value as Node).range![2];
+    if (itemsKeyEnd >= 0) valueEnd = pairEnd;
   }
   if (itemsKeyEnd < 0 || !onlyComments(text, at, text.length)) return undefined;
   // `items:` then the first entry; entries one after the other; the last one ends the list
@@ -114,8 +118,10 @@ function documentText(input: ResourceListInput, text: string, texts: readonly It
   if (!/^[ ]*$/.test(text.slice(cursor, itemsNode.range[2])) || text.charCodeAt(itemsNode.range[2] - 1) !== 0x0a) return undefined;
   const resultsText = results.length > 0 ? printTopLevelField('results', results) : '';
   if (resultsText === undefined) return undefined;
-  // what follows the items, ending in exactly one line break (as the yaml package ends a document)
+  // what follows the items, ending in exactly one line break (as the yaml package ends a document) — unless those
+  // line breaks belong to its last value (a keep-chomping `|+` block)
   const after = text.slice(itemsNode.range[2]).replace(/\s+$/, '');
+  if (itemsNode.range[2] + after.length < valueEnd) return undefined;
   return `${text.slice(0, itemsKeyEnd)}:\n${lines.join('\n')}\n${after ? `${after}\n` : ''}${resultsText}`;
 }
 
