@@ -122,6 +122,14 @@ describe('source-text write-back', () => {
     expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
   });
 
+  it('copies an item whose last value is a literal block (its one line break is the one the output puts back)', () => {
+    const text = resourceList(`- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    x: |\n      a\n    y: |-\n      b\n${item()}`);
+    const doc = readResourceList(text);
+    expect(itemSourceText(text, doc.itemsNode, 0)).toBeDefined();
+    const out = writeResourceList(doc, [], text);
+    expect(parseDocument(out).toJS().items[0].data).toEqual({ x: 'a\n', y: 'b' });
+  });
+
   it('copies items from the text the ranges point into: a byte-order mark changes nothing', () => {
     const input = read('testdata/kpt-package-comments/input.yaml');
     const plain = run(input);

@@ -47,11 +47,11 @@ export function itemSourceText(
   const walked = sourceWithAdditions(text, node, start, end, doc);
   if (!walked) return undefined;
   const { insertions, valueEnd } = walked;
-  // the item's text ends at its last non-blank character: if that cuts into its last value (the line breaks a
-  // keep-chomping `|+` block holds), it cannot be copied
+  // the item's text ends at its last non-blank character, and the output puts one line break after it: if that
+  // cuts more than one line break from its last value (the ones a keep-chomping `|+` block holds), it is not copied
   let tail = end;
   while (tail > dash && isSpace(text.charCodeAt(tail - 1))) tail--;
-  if (tail < valueEnd) return undefined;
+  if (valueEnd - tail > 1) return undefined;
   if (span) {
     span.start = dash;
     span.end = end;

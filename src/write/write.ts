@@ -118,10 +118,10 @@ function documentText(input: ResourceListInput, text: string, texts: readonly It
   if (!/^[ ]*$/.test(text.slice(cursor, itemsNode.range[2])) || text.charCodeAt(itemsNode.range[2] - 1) !== 0x0a) return undefined;
   const resultsText = results.length > 0 ? printTopLevelField('results', results) : '';
   if (resultsText === undefined) return undefined;
-  // what follows the items, ending in exactly one line break (as the yaml package ends a document) — unless those
-  // line breaks belong to its last value (a keep-chomping `|+` block)
+  // what follows the items, ending in exactly one line break (as the yaml package ends a document) — unless more
+  // line breaks than that belong to its last value (a keep-chomping `|+` block)
   const after = text.slice(itemsNode.range[2]).replace(/\s+$/, '');
-  if (itemsNode.range[2] + after.length < valueEnd) return undefined;
+  if (valueEnd - (itemsNode.range[2] + after.length) > 1) return undefined;
   return `${text.slice(0, itemsKeyEnd)}:\n${lines.join('\n')}\n${after ? `${after}\n` : ''}${resultsText}`;
 }
 
