@@ -47,12 +47,12 @@ export function run(input: string | Uint8Array, options: RunOptions = {}): RunOu
 }
 
 function runText(inputText: string, limits: Limits): RunOutput {
-  const input = readResourceList(inputText, limits);
+  const input = readResourceList(inputText, limits, { lazyItems: true });
   const results = input.problems.length > 0 ? input.problems : processList(input);
   const failed = results.some((r) => r.severity === 'error');
   // On failure kpt and kustomize keep nothing we print; the items still go out unchanged, with the results,
   // so kpt can show them, and nobody ever sees a half-applied change.
-  const out = failed ? readResourceList(inputText, limits) : input;
+  const out = failed ? readResourceList(inputText, limits, { lazyItems: true }) : input;
   if (!failed && !(out.itemsNode.items.length > 0)) throw new Error('refusing to write an empty items list');
   const stdout = writeResourceList(out, results, out.source);
   // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt

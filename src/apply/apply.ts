@@ -30,6 +30,8 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
   for (const op of ops) {
     switch (op.op) {
       case 'ensure': {
+        // already set in what was read: no need to compose the item's nodes to find that out (src/read/lazy-items.ts)
+        if (isSet(op.item.object, op.path)) break;
         const outcome = ensure(input.doc, op.item.node, op.path, op.value);
         if (outcome === true) note(op.item.ref, `set ${op.note}`);
         else if (typeof outcome === 'string') results.push(notEditable(op.item.ref, op.path, outcome, op.note));
@@ -56,6 +58,19 @@ export function refOf(object: KObject): ResourceRef {
   const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
   if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
   return ref;
+}
+
+/**
+ * The item as read has a value (not null) at `path`. Nodes only gain values while a plan is applied, so a value read
+ * is a value the node still has: what ensure() would find.
+ */
+function isSet(object: unknown, path: Path): boolean {
+  let cur = object;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return false;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur !== null && cur !== undefined;
 }
 
 /** Walk to the collection that holds the last path segment, creating maps on the way (replacing nulls). */

@@ -1,7 +1,8 @@
 // Read: stdin text → a ResourceList held as a YAML Document (for writing) plus a plain view of each item (for reading).
 // Everything here is bounded (src/read/limits.ts) and every refusal is an InputError naming what and where.
 
-import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, type CST, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { composeEntry, splitItems, type SplitList } from './lazy-items.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
 import { tooLargeMessage, type Limits } from './limits.js';
@@ -36,17 +37,39 @@ export interface ResourceListInput {
    * printed from its object (src/write/plain-yaml.ts), or made into nodes where that printer declines.
    */
   generated: Map<Node, KObject>;
+  /**
+   * Items read without composing them (src/read/lazy-items.ts; only with `lazyItems`): each stands in `itemsNode` as
+   * an empty scalar until Item#node composes it; unread, it is unchanged and goes out as its text (`span`).
+   */
+  unread: Map<Node, UnreadItem>;
+}
+
+export interface UnreadItem {
+  /** its `-` and the end of its text */
+  span: { start: number; end: number };
+  compose(): YAMLMap;
+}
+
+export interface ReadOptions {
+  /** read items without composing them where the text allows (run() does; code that edits itemsNode itself must not) */
+  lazyItems?: boolean;
 }
 
 const ACCEPTED_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1', 'config.kubernetes.io/v1alpha1'];
 
-export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS): ResourceListInput {
+export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, options: ReadOptions = {}): ResourceListInput {
   if (text.length > limits.maxInputBytes) throw new InputError(tooLargeMessage('stdin', limits.maxInputBytes));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') {
     throw new InputError('stdin is empty: expected a ResourceList (YAML or JSON), as kpt and kustomize send it');
   }
-  const docs = parseDocumentsBounded(text, limits);
+  // items can be read from the syntax tree without composing them when the fast reader read it and nothing is aliased
+  let split: SplitList | undefined;
+  const leaveItemsOut = (tokens: CST.Token[], fast: boolean) => {
+    split = fast ? splitItems(tokens) : undefined;
+    return split ? split.tokens : tokens;
+  };
+  const docs = parseDocumentsBounded(text, limits, 'stdin', options.lazyItems && !text.includes('*') ? leaveItemsOut : undefined);
   // `---` alone makes a document whose contents is an empty (null) scalar: not a document for our purposes
   const nonEmpty = docs.filter((d) => d.errors.length > 0 || !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
   if (nonEmpty.length !== 1) {
@@ -81,6 +104,18 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
   if (!isSeq(itemsNode)) {
     throw new InputError('ResourceList.items is missing or not a list: there is nothing to transform');
   }
+  const unread = new Map<Node, UnreadItem>();
+  const lazy = split;
+  if (lazy) {
+    for (const entry of lazy.entries) {
+      const standIn = new Scalar(null);
+      standIn.range = [entry.span.start, entry.span.end, entry.span.end];
+      itemsNode.items.push(standIn);
+      unread.set(standIn, { span: entry.span, compose: () => composeEntry(lazy.seq, entry, text.length) });
+    }
+    const end = lazy.entries[lazy.entries.length - 1]!.span.end;
+    itemsNode.range = [lazy.seq.offset, end, end];
+  }
   if (itemsNode.items.length === 0) {
     throw new InputError(
       'ResourceList.items is empty: refusing to answer with an empty list (kpt would delete the package); ' +
@@ -99,7 +134,26 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
   }
 
   // From here on the data is bounded and alias-free: items and functionConfig become plain data without the checks.
-  const items: Item[] = itemsNode.items.map((node, index) => toItem(node, index, doc));
+  const items: Item[] = itemsNode.items.map((node, index) => {
+    const pending = lazy && unread.get(node as Node);
+    if (!pending) return toItem(node, index, doc);
+    const object = lazy.entries[index]!.object as KObject;
+    return {
+      index,
+      object,
+      ref: itemRef(object, index),
+      // composed the first time something edits it
+      get node(): YAMLMap {
+        const standIn = itemsNode.items[index] as Node;
+        const waiting = unread.get(standIn);
+        if (!waiting) return standIn as YAMLMap;
+        const composed = waiting.compose();
+        itemsNode.items[index] = composed;
+        unread.delete(standIn);
+        return composed;
+      },
+    };
+  });
   const fcNode = root.get('functionConfig', true) as Node | undefined;
   let functionConfig: KObject | undefined;
   if (fcNode !== undefined && fcNode !== null && !(isScalar(fcNode) && fcNode.value === null)) {
@@ -108,7 +162,7 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS):
     functionConfig = fc;
   }
   const json = /^\s*\{/.test(text);
-  return { doc, source: text, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map() };
+  return { doc, source: text, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map(), unread };
 }
 
 function toItem(node: unknown, index: number, doc: Document.Parsed): Item {
@@ -118,6 +172,11 @@ function toItem(node: unknown, index: number, doc: Document.Parsed): Item {
   }
   const object = toPlain(node, doc);
   if (!isPlainObject(object)) throw new InputError(`items[${index}] is not a mapping`);
+  return { index, node, object, ref: itemRef(object, index) };
+}
+
+/** An item's identity; an InputError when it is not a Kubernetes object. */
+function itemRef(object: KObject, index: number): ResourceRef {
   const { apiVersion, kind, metadata } = object;
   const name = isPlainObject(metadata) ? metadata.name : undefined;
   const missing = [
@@ -136,7 +195,7 @@ function toItem(node: unknown, index: number, doc: Document.Parsed): Item {
     throw new InputError(`items[${index}] ${kind}/${name}: metadata.namespace must be a string`);
   }
   if (typeof metadata.namespace === 'string' && metadata.namespace) ref.namespace = metadata.namespace;
-  return { index, node, object, ref };
+  return ref;
 }
 
 /** Two items with one identity: pd-disagg finds and updates resources by identity, so it cannot tell which is meant. */

@@ -12,8 +12,17 @@ export class InputError extends Error {}
 
 export const DEFAULT_LIMITS: Limits = { maxInputBytes: DEFAULT_MAX_INPUT_BYTES, maxDepth: MAX_DEPTH, maxAliasCount: MAX_ALIAS_COUNT };
 
-/** Parse a YAML stream into Documents (errors stay on each Document), refusing nesting deeper than limits.maxDepth. */
-export function parseDocumentsBounded(text: string, limits: Limits, what = 'stdin'): Document.Parsed[] {
+/**
+ * Parse a YAML stream into Documents (errors stay on each Document), refusing nesting deeper than limits.maxDepth.
+ * `compose` may hand the Composer a changed tree (src/read/lazy-items.ts leaves items out); the depth is checked on
+ * the whole one.
+ */
+export function parseDocumentsBounded(
+  text: string,
+  limits: Limits,
+  what = 'stdin',
+  compose?: (tokens: CST.Token[], fast: boolean) => CST.Token[],
+): Document.Parsed[] {
   const lineCounter = new LineCounter();
   // the common block YAML through the fast reader (the same syntax tree, src/read/block-cst.ts), the rest through yaml's
   const fast = blockCst(text);
@@ -33,7 +42,7 @@ export function parseDocumentsBounded(text: string, limits: Limits, what = 'stdi
     }
   }
   const composer = new Composer(parseOptions);
-  const docs = Array.from(composer.compose(tokens, true, text.length)) as Document.Parsed[];
+  const docs = Array.from(composer.compose(compose ? compose(tokens, fast !== undefined) : tokens, true, text.length)) as Document.Parsed[];
   for (const doc of docs) for (const e of doc.errors) e.message = withPosition(e.message, e.pos?.[0], lineCounter);
   return docs;
 }

@@ -41,6 +41,18 @@ const sourceTags = [
 
 const SHADOWED = new Set(sourceTags.map((t) => t.tag));
 
+/** The core schema's null pattern (the one core pattern not shadowed by ours). */
+const NULL_PLAIN = /^(?:~|[Nn]ull|NULL)?$/;
+
+/**
+ * What a plain scalar's text reads as under parseOptions' schema, numbers and booleans as plain values (what
+ * src/read/safe-yaml.ts's toPlain gives): the same patterns, in the same order, as the Composer tries them.
+ */
+export function resolvePlain(text: string): unknown {
+  for (const tag of sourceTags) if (tag.test.test(text)) return tag.resolve(text).value;
+  return NULL_PLAIN.test(text) ? null : text;
+}
+
 function withoutShadowedTest<T extends { tag: string; test?: RegExp }>(tag: T): T {
   if (!SHADOWED.has(tag.tag) || !tag.test) return tag;
   const copy = { ...tag };

@@ -56,7 +56,14 @@ export function itemSourceText(
     span.start = dash;
     span.end = end;
   }
+  return spanText(text, dash, end, insertions);
+}
 
+/**
+ * The text of an item from its `-` to `end`, with the insertions made, its trailing blank space cut, re-indented for a
+ * sequence at column 0; undefined when its lines do not all stand right of its `-` (or use CR line ends).
+ */
+export function spanText(text: string, dash: number, end: number, insertions: readonly Insertion[] = []): string | undefined {
   const lineStart = text.lastIndexOf('\n', dash) + 1;
   const column = dash - lineStart;
   for (let i = lineStart; i < dash; i++) if (text.charCodeAt(i) !== 0x20) return undefined;

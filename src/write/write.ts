@@ -6,7 +6,7 @@ import { readResourceList, type ResourceListInput } from '../read/resource-list.
 import { createNodeOptions, toStringOptions } from '../read/yaml-options.js';
 import type { Result } from '../types.js';
 import { printListEntry, printTopLevelField } from './plain-yaml.js';
-import { itemSourceText, unchangedSource } from './source-items.js';
+import { itemSourceText, spanText, unchangedSource } from './source-items.js';
 
 /**
  * `sourceText` is the text the input was read from: items nobody changed are copied from it (src/write/source-items.ts)
@@ -59,6 +59,9 @@ function itemTexts(input: ResourceListInput, text: string): ItemText[] {
   return input.itemsNode.items.map((node, i) => {
     const object = input.generated.get(node as Node);
     if (object !== undefined) return { text: printListEntry(object) };
+    // read without composing, so never changed: its text as it came
+    const unread = input.unread.get(node as Node);
+    if (unread) return { text: spanText(text, unread.span.start, unread.span.end), span: unread.span };
     const span = { start: 0, end: 0 };
     const itemText = itemSourceText(text, input.itemsNode, i, input.doc, span);
     return itemText === undefined ? { text: undefined } : { text: itemText, span };
@@ -136,17 +139,27 @@ function endsOpen(doc: Document): boolean {
   return isMap(root) && !root.flow && !root.comment && !doc.comment && !doc.directives?.docEnd;
 }
 
-/** Generated resources the printer declined, and all of them when items are not written as text, become nodes. */
+/**
+ * Items without a text become nodes for the yaml package to print (all of them when items are not written as text):
+ * generated resources from their objects, items read without composing from their tokens.
+ */
 function materialize(input: ResourceListInput, index: number): void {
   const node = input.itemsNode.items[index] as Node;
   const object = input.generated.get(node);
-  if (object === undefined) return;
-  input.itemsNode.items[index] = input.doc.createNode(object, createNodeOptions) as Node;
-  input.generated.delete(node);
+  if (object !== undefined) {
+    input.itemsNode.items[index] = input.doc.createNode(object, createNodeOptions) as Node;
+    input.generated.delete(node);
+    return;
+  }
+  const unread = input.unread.get(node);
+  if (unread) {
+    input.itemsNode.items[index] = unread.compose();
+    input.unread.delete(node);
+  }
 }
 
 function materializeAll(input: ResourceListInput): void {
-  if (input.generated.size === 0) return;
+  if (input.generated.size === 0 && input.unread.size === 0) return;
   for (let i = 0; i < input.itemsNode.items.length; i++) materialize(input, i);
 }
 
