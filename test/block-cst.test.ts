@@ -2,8 +2,6 @@
 // send. Its promise: wherever it answers, the answer is the yaml Parser's token for token (and the line starts the
 // same); and it answers for what kpt and kustomize really send, so the fast path is taken.
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Document, LineCounter, Parser, visit } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { blockCst } from '../src/read/block-cst.js';
@@ -12,6 +10,7 @@ import { run } from '../src/run.js';
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 import { goldenInputs, mutationArb } from './property/invariants.js';
 import { mutate } from './property/mutate.js';
+import { yamlFiles } from './helpers.js';
 
 const SEED = 20261126;
 
@@ -19,26 +18,12 @@ function yamlTokens(text: string) {
   return Array.from(new Parser().parse(text));
 }
 
-/** Every YAML text in the repository's test data: inputs, expected outputs, example packages. */
-function corpus(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(entry.name) || entry.name === 'Kptfile') out.push({ name: path, text: readFileSync(path, 'utf8') });
-    }
-  };
-  for (const dir of ['testdata', 'examples', 'fn-config']) if (existsSync(dir)) walk(dir);
-  return out;
-}
-
 const exampleInput = resourceListFromDir('examples/qwen-pd', { configFile: 'pd-disagg.yaml' });
 
 describe('fast block reader', () => {
   it('gives the yaml Parser\'s tree wherever it answers: every YAML file in the repository', () => {
     let answered = 0;
-    for (const { name, text } of corpus()) {
+    for (const { name, text } of yamlFiles()) {
       const fast = blockCst(text);
       if (fast === undefined) continue;
       answered++;

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run } from '../src/run.js';
 import type { KObject, Result } from '../src/types.js';
@@ -21,4 +22,18 @@ export function item(items: KObject[], kind: string, name: string): KObject {
 /** A minimal ResourceList around the given items YAML (indented as list entries) and optional functionConfig YAML. */
 export function resourceList(itemsYaml: string, functionConfigYaml?: string): string {
   return `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${itemsYaml}${functionConfigYaml ? `functionConfig:\n${functionConfigYaml}` : ''}`;
+}
+
+/** Every YAML file in the repository's test data, examples and function configs (with the Kptfiles), as text. */
+export function yamlFiles(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(entry.name) || entry.name === 'Kptfile') out.push({ name: path, text: readFileSync(path, 'utf8') });
+    }
+  };
+  for (const dir of ['testdata', 'examples', 'fn-config']) if (existsSync(dir)) walk(dir);
+  return out;
 }

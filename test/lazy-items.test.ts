@@ -2,8 +2,6 @@
 // them, their nodes must be exactly what composing the whole list gives; and the function must write the same with
 // and without reading them so.
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isCollection, isPair, isScalar, type Node } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { process as processList } from '../src/process.js';
@@ -17,23 +15,10 @@ import { writeResourceList } from '../src/write/write.js';
 import { goldenInputs, mutationArb } from './property/invariants.js';
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 import { mutate } from './property/mutate.js';
+import { yamlFiles } from './helpers.js';
 
 /** Every ResourceList in the repository's test data and examples (inputs and expected outputs). */
-function resourceLists(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(entry.name)) {
-        const text = readFileSync(path, 'utf8');
-        if (/^kind: ResourceList$/m.test(text)) out.push({ name: path, text });
-      }
-    }
-  };
-  for (const dir of ['testdata', 'examples']) if (existsSync(dir)) walk(dir);
-  return out;
-}
+const resourceLists = () => yamlFiles().filter(({ text }) => /^kind: ResourceList$/m.test(text));
 
 /** A node as a comparable tree: types, values, ranges, comments and blank lines, all the way down. */
 function shape(n: unknown): unknown {
