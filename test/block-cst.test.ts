@@ -98,7 +98,8 @@ describe('fast block reader', () => {
       'a:\n  -   x\n  -  y: 1\n     z: 2\n', 'a:\n  - # c\n    b: 1\n', 'a: -1\nb: --x\nc: - y\n', 'a: x #c\nb: x# not\n',
       'a: b #\n', 'm: { a: 1 }\n', 'm: {a: "x", b: \'y\'} # c\n', 'm: [ a, b ]\n', "m: ['a',b]\n", 'm: {a: 1,b: 2}\n',
       'm:\n  - [a]\n', 'm: {a: }\n', 'm: [a, ]\n', 'm: { a: "x" }\n', 'm: [ "a" ]\n', 'm: [a , b]\n', 'm: {a: [b]}\n', 'm: [-1, -x, - y]\n',
-      'l:\n  - >-\n    text\n    more\n  - x\n', 'l:\n  - |\n      deep\n  - x\n', 'l:\n- |\n  x\n', 'm: {a b: c}\n', 'm: [a: b]\n', 'm: [a #b]\n', 'm: {}\n', 'm: [ ]\n', 'm: {"a": b}\n', 'm: [a]x\n', 'm: [a] # c\n', 'a: |\n  x\n b: 1\n', 'a: |\n   \n  x\n', 'a: 1 # c \n', 'a:\n  b: |\n    x\n  c: 1\n', '---\na: 1\n', 'a: ...\n',
+      'l:\n  - >-\n    text\n    more\n  - x\n', 'l:\n  - |\n      deep\n  - x\n', 'l:\n- |\n  x\n', 'm: {a b: c}\n', 'm: [a: b]\n', 'e: [{name: A, value: "1"}, {name: B}]\n', 'e: {a: [x, y], b: {c: d}}\n', 'e: [[a], [ b ] ]\n',
+      'e: [ {a: 1} ]\n', 'e: [[a] , b]\n', 'e: [{a: [b, {c: d}]}] # c\n', 'e: [{}, []]\n', 'l:\n- [{a: 1}]\n', 'm: [a #b]\n', 'm: {}\n', 'm: [ ]\n', 'm: {"a": b}\n', 'm: [a]x\n', 'm: [a] # c\n', 'a: |\n  x\n b: 1\n', 'a: |\n   \n  x\n', 'a: 1 # c \n', 'a:\n  b: |\n    x\n  c: 1\n', '---\na: 1\n', 'a: ...\n',
     ];
     let answered = 0;
     for (const text of cases) {
@@ -108,6 +109,13 @@ describe('fast block reader', () => {
       expect(fast, JSON.stringify(text)).toEqual(yamlTokens(text));
     }
     expect(answered).toBeGreaterThan(15);
+  });
+
+  it('leaves deep nesting to the yaml Parser (which builds its tree without recursion) instead of overflowing', () => {
+    const flow = (n: number) => `a: ${'['.repeat(n)}x${']'.repeat(n)}\n`;
+    const block = (n: number) => `${Array.from({ length: n }, (_, i) => `${' '.repeat(2 * i)}k${i}:`).join('\n')} 1\n`;
+    for (const text of [flow(100), block(100)]) expect(blockCst(text)).toEqual(yamlTokens(text));
+    for (const text of [flow(100_000), block(3000)]) expect(blockCst(text)).toBeUndefined();
   });
 
   it('answers for what kpt sends: the example package, as it comes and once rendered', () => {

@@ -112,6 +112,14 @@ describe('items read without composing', () => {
     );
   });
 
+  it('reads one-line flow collections, nested too, as the Composer does', () => {
+    const text =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, labels: {app: x}}\n' +
+      '  spec:\n    containers:\n    - name: e\n      env: [{name: A, value: "1"}, {name: B, value: \'it\'\'s\'}]\n      args: [ "--a", [b, {c: ~}] ]\n';
+    expect(checkSame(text, 'flow')).toBe(true);
+    expect(run(text).stdout).toBe(runComposed(text));
+  });
+
   it('leaves an item whose last key has no value to the Composer (found by npm run fuzz)', () => {
     const text = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n';
     expect(splitItems(blockCst(text)!)).toBeUndefined();

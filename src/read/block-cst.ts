@@ -48,8 +48,15 @@ export function blockCst(text: string): CST.Token[] | undefined {
   }
 }
 
+/**
+ * Collections nested deeper than this are the yaml Parser's (it builds its tree without recursion, and the depth limit
+ * then refuses them with a clear error): this reader recurses once per level.
+ */
+const MAX_NESTING = 128;
+
 class Reader {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly src: string) {}
 
   document(): CST.Token[] {
@@ -106,6 +113,15 @@ class Reader {
 
   /** A block mapping whose keys are at column `col`; `pos` is at its first key. */
   private blockMap(col: number, start: Source[]): { map: CST.BlockMap; gap: Gap } {
+    if (++this.depth > MAX_NESTING) throw DECLINE;
+    try {
+      return this.blockMapEntries(col, start);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private blockMapEntries(col: number, start: Source[]): { map: CST.BlockMap; gap: Gap } {
     const map: CST.BlockMap = { type: 'block-map', offset: this.pos, indent: col, items: [] };
     let itemStart = start;
     for (;;) {
@@ -142,6 +158,15 @@ class Reader {
 
   /** A block sequence whose `-` are at column `col`; `pos` is at the first `-`. */
   private blockSeq(col: number, start: Source[]): { seq: CST.BlockSequence; gap: Gap } {
+    if (++this.depth > MAX_NESTING) throw DECLINE;
+    try {
+      return this.blockSeqEntries(col, start);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private blockSeqEntries(col: number, start: Source[]): { seq: CST.BlockSequence; gap: Gap } {
     const src = this.src;
     const seq: CST.BlockSequence = { type: 'block-seq', offset: this.pos, indent: col, items: [] };
     let itemStart = start;
@@ -279,12 +304,28 @@ class Reader {
   }
 
   /**
-   * A one-line flow collection of scalars: `{}`, `[]`, `{a: b, c: "d"}`, `[ x, 'y' ]` (no nesting, no empty entries,
-   * no space before a comma, plain keys without spaces).
+   * A one-line flow collection: `{}`, `[]`, `{a: b, c: "d"}`, `[ x, 'y' ]`, `[{name: A}, [b]]` (no empty entries, no
+   * space before a comma after a scalar, plain keys without spaces), then the end of the line.
    */
   private flowCollection(indent: number): CST.FlowCollection {
+    const { token, end } = this.flow(this.pos, indent, false);
+    this.pos = end;
+    this.lineEnd(indent, token.end);
+    return token;
+  }
+
+  /** The flow collection opening at `open`; a nested one takes the spaces after its closing bracket. */
+  private flow(open: number, indent: number, nested: boolean): { token: CST.FlowCollection; end: number } {
+    if (++this.depth > MAX_NESTING) throw DECLINE;
+    try {
+      return this.flowEntries(open, indent, nested);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private flowEntries(open: number, indent: number, nested: boolean): { token: CST.FlowCollection; end: number } {
     const src = this.src;
-    const open = this.pos;
     const map = src.charCodeAt(open) === 0x7b;
     const close = map ? 0x7d : 0x5d;
     const items: CST.FlowCollection['items'] = [];
@@ -308,21 +349,29 @@ class Reader {
           item.sep = [{ type: 'map-value-ind', offset: p, indent, source: ':' }];
           p = this.flowSpaces(p + 1, indent, item.sep);
         }
-        const { token, end } = this.flowScalar(p, indent, close);
-        const after: Source[] = [];
-        p = this.flowSpaces(end, indent, after);
-        // a flow map's value carries `end` only for the spaces after it; a flow sequence's always does
-        if (after.length > 0 || !map) token.end = after;
-        if (after.length > 0 && src.charCodeAt(p) !== close) throw DECLINE; // a space before a comma
-        item.value = token;
+        const c = src.charCodeAt(p);
+        if (c === 0x7b || c === 0x5b) {
+          // a collection inside: the spaces after it are its own
+          const inner = this.flow(p, indent, true);
+          item.value = inner.token;
+          p = inner.end;
+        } else {
+          const { token, end } = this.flowScalar(p, indent, close);
+          const after: Source[] = [];
+          p = this.flowSpaces(end, indent, after);
+          // a flow map's scalar carries `end` only for the spaces after it; a flow sequence's always does
+          if (after.length > 0 || !map) token.end = after;
+          if (after.length > 0 && src.charCodeAt(p) !== close) throw DECLINE; // a space before a comma
+          item.value = token;
+        }
         items.push(item);
         if (src.charCodeAt(p) === close) break;
       }
     }
-    this.pos = p + 1;
     const end: Source[] = [{ type: map ? 'flow-map-end' : 'flow-seq-end', offset: p, indent, source: map ? '}' : ']' }];
-    this.lineEnd(indent, end);
-    return {
+    p++;
+    if (nested) p = this.flowSpaces(p, indent, end);
+    const token: CST.FlowCollection = {
       type: 'flow-collection',
       offset: open,
       indent,
@@ -330,6 +379,7 @@ class Reader {
       items,
       end,
     };
+    return { token, end: p };
   }
 
   private flowSpaces(p: number, indent: number, into: Source[]): number {
