@@ -1,5 +1,5 @@
 // A fast reader for the YAML that KRM tools actually send: block mappings and sequences, plain and one-line quoted
-// scalars, `|`/`>` literals, one-line flow collections of scalars, comments and blank lines. It builds the same
+// scalars, `|`/`>` literals, one-line flow collections, comments and blank lines. It builds the same
 // concrete syntax tree (CST) the yaml package's Parser builds, token for token, and hands it to the yaml Composer, so
 // the Document, its ranges, comments and errors are exactly what the yaml package alone would give.
 //
@@ -8,8 +8,8 @@
 // about a fifth of the time (issue #7).
 //
 // It declines — returns undefined, and the caller uses the yaml Parser — on anything outside that subset: tabs, CR
-// line ends, a missing final line break, anchors, aliases, tags, directives and document markers, nested or
-// multi-line flow collections, multi-line plain or quoted scalars, explicit or quoted keys, block scalars with
+// line ends, a missing final line break, anchors, aliases, tags, directives and document markers, multi-line flow
+// collections, nesting deeper than 128 levels, multi-line plain or quoted scalars, explicit or quoted keys, block scalars with
 // indentation indicators or keep chomping, a comment line indented differently from the line after it, indented
 // comment or blank lines before or after the document, and whatever else it does not recognise.
 // test/block-cst.test.ts holds it to the yaml Parser's output, token for token.
