@@ -113,9 +113,14 @@ class Reader {
 
   /** A block mapping whose keys are at column `col`; `pos` is at its first key. */
   private blockMap(col: number, start: Source[]): { map: CST.BlockMap; gap: Gap } {
+    return this.nested(() => this.blockMapEntries(col, start));
+  }
+
+  /** One level deeper, within MAX_NESTING. */
+  private nested<T>(read: () => T): T {
     if (++this.depth > MAX_NESTING) throw DECLINE;
     try {
-      return this.blockMapEntries(col, start);
+      return read();
     } finally {
       this.depth--;
     }
@@ -158,12 +163,7 @@ class Reader {
 
   /** A block sequence whose `-` are at column `col`; `pos` is at the first `-`. */
   private blockSeq(col: number, start: Source[]): { seq: CST.BlockSequence; gap: Gap } {
-    if (++this.depth > MAX_NESTING) throw DECLINE;
-    try {
-      return this.blockSeqEntries(col, start);
-    } finally {
-      this.depth--;
-    }
+    return this.nested(() => this.blockSeqEntries(col, start));
   }
 
   private blockSeqEntries(col: number, start: Source[]): { seq: CST.BlockSequence; gap: Gap } {
@@ -316,12 +316,7 @@ class Reader {
 
   /** The flow collection opening at `open`; a nested one takes the spaces after its closing bracket. */
   private flow(open: number, indent: number, nested: boolean): { token: CST.FlowCollection; end: number } {
-    if (++this.depth > MAX_NESTING) throw DECLINE;
-    try {
-      return this.flowEntries(open, indent, nested);
-    } finally {
-      this.depth--;
-    }
+    return this.nested(() => this.flowEntries(open, indent, nested));
   }
 
   private flowEntries(open: number, indent: number, nested: boolean): { token: CST.FlowCollection; end: number } {
