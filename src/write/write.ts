@@ -2,7 +2,7 @@
 // never send them in), so any `results` in the input are replaced: running the output through again stays stable.
 
 import { isCollection, isMap, isScalar, Scalar, visit, type Document, type Node, type YAMLSeq } from 'yaml';
-import { readResourceList, type ResourceListInput } from '../read/resource-list.js';
+import type { ResourceListInput } from '../read/resource-list.js';
 import { createNodeOptions, toStringOptions } from '../read/yaml-options.js';
 import type { Result } from '../types.js';
 import { printListEntry, printTopLevelField } from './plain-yaml.js';
@@ -161,12 +161,6 @@ function materialize(input: ResourceListInput, index: number): void {
 function materializeAll(input: ResourceListInput): void {
   if (input.generated.size === 0 && input.unread.size === 0) return;
   for (let i = 0; i < input.itemsNode.items.length; i++) materialize(input, i);
-}
-
-/** On failure the items go back exactly as they came, with the results: no half-applied change reaches anyone. */
-export function writeUnchanged(inputText: string, results: readonly Result[]): string {
-  const list = readResourceList(inputText);
-  return writeResourceList(list, results, list.source);
 }
 
 /**
