@@ -36,6 +36,8 @@ export const RULE_WHY: Record<string, string> = {
   'tp-ratio': 'KV heads are split between ranks by the TP ratio; without an integer ratio no rank mapping exists and the transfer asserts.',
   'pipeline-parallel': 'The pull NIXL connector asserts a remote (prefill) PP of 1; prefill PP needs NixlPushConnector (vllm PR #45880); decode PP is not planned.',
   // ---- pair: ports, sidecar, side channel
+  'sidecar-engine-port-unknown':
+    "The sidecar's engine port is a literal flag; a --port computed in the pod (`$(cat …)`, a variable from the downward API or the image) cannot be copied into it, and a guess would send every request to a closed port.",
   'decode-port-is-sidecar-port': 'The routing sidecar owns the pod\'s public port (the InferencePool\'s target); a decode engine on the same port fails to bind or shadows the sidecar, so requests skip the P/D handshake.',
   'sidecar-target-port': "The sidecar's engine port default moved from 8001 to 8200 in router v0.10.0 (llm-d-router PR #1723); a sidecar pointing elsewhere gets connection refused.",
   'sidecar-kv-connector': 'The sidecar drives the handshake in the protocol named by --kv-connector; a mismatch leaves decode waiting in WAITING_FOR_REMOTE_KVS until the gateway times out (llm-d#355). SGLang needs `sglang`; the default is nixlv2.',
@@ -126,6 +128,12 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
       '`spec.template.spec.containers`), and zero or several candidates for a role.',
   );
   out.push('');
+  out.push('**Values only known at run time.** Launch scripts are read as the shell would, as far as the manifest tells: `$((…))` on known ' +
+    'values is computed, an empty unquoted expansion disappears, the script\'s own assignments count, and LeaderWorkerSet\'s `LWS_GROUP_SIZE` is its ' +
+    '`size`. A value that only the pod knows (`$(hostname)`, `` `cmd` ``, an env from `valueFrom`/`envFrom`, a variable the manifest does not set, ' +
+    '`LWS_WORKER_INDEX`, `LWS_LEADER_ADDRESS`, a variable assigned inside `if`/`for`) is never reported as wrong: a rule that needs it (the ' +
+    '**Needs** line below) does not run and says `could not check <rule>` as a warning naming the value and where it is.');
+  out.push('');
   out.push('**Decision: the EPP block size with SGLang.** SGLang\'s default `--page-size` is 1 (a token-granular radix cache). The EPP does not get 1: ' +
     'when neither `spec.epp.blockSizeTokens` nor the decode engine\'s `--page-size` (vLLM: `--block-size`) is set, the EPP config uses 16 tokens ' +
     '(`DEFAULT_BLOCK_SIZE_TOKENS`, vLLM\'s CUDA default). Hashing every token would cost the EPP a hash and an index entry per prompt token; with a token-granular ' +
@@ -149,6 +157,7 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
       out.push(`- **Catches:** ${r.summary}`);
       out.push(`- **Field:** ${r.field}`);
       out.push(`- **Fix:** ${r.fix}`);
+      if (r.needs?.length) out.push(`- **Needs:** ${r.needs.map((n) => `\`${n}\``).join(', ')}${r.engines ? ` (${r.engines.join(', ')} only)` : ''}`);
       out.push(`- **Why:** ${RULE_WHY[r.id] ?? '(missing)'}`);
       out.push('');
     }

@@ -3,11 +3,11 @@
 // llm-d.ai/role, the kv_role of the KV transfer config, and SGLang's --disaggregation-mode.
 
 import type { PdConfig, WorkloadSelector } from '../config/types.js';
-import { parseEngine } from '../engines/index.js';
+import { parseEngine, type RuntimeEnv } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
 import { formatPath, type Path } from '../paths.js';
 import { isPlainObject, type KObject, type Result } from '../types.js';
-import { describe, findWorkloads, type Workload } from './workloads.js';
+import { describe, findWorkloads, getIn, type Workload } from './workloads.js';
 
 export type Role = 'prefill' | 'decode';
 export const ROLE_LABEL = 'llm-d.ai/role';
@@ -38,7 +38,7 @@ export function locateEngine(workload: Workload): Located {
   const at = (index: number): EngineCandidate | undefined => {
     const container = containers[index];
     if (!isPlainObject(container)) return undefined;
-    const engine = parseEngine(container);
+    const engine = parseEngine(container, runtimeEnv(workload));
     if (!engine) return undefined;
     const containerPath = [...workload.templatePath, 'spec', 'containers', index];
     return { workload, containerIndex: index, containerPath, container, engine };
@@ -59,6 +59,18 @@ export function locateEngine(workload: Workload): Located {
   if (found.length === 0) return { problem: 'none of its containers launches vLLM or SGLang' };
   return {
     problem: `several containers launch an engine (${found.map((c) => c.container.name).join(', ')}); name the serving one "engine"`,
+  };
+}
+
+/** What the workload controller injects into every container: LeaderWorkerSet sets LWS_GROUP_SIZE to its size (known
+ * from the manifest) and LWS_LEADER_ADDRESS, LWS_WORKER_INDEX per pod (kubernetes-sigs/lws, pod webhook). */
+export function runtimeEnv(workload: Workload): RuntimeEnv {
+  if (workload.kind !== 'LeaderWorkerSet') return {};
+  const size = getIn(workload.item.object, ['spec', 'leaderWorkerTemplate', 'size']);
+  return {
+    LWS_GROUP_SIZE: typeof size === 'number' && Number.isInteger(size) ? String(size) : size === undefined ? '1' : null,
+    LWS_LEADER_ADDRESS: null,
+    LWS_WORKER_INDEX: null,
   };
 }
 

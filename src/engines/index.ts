@@ -8,7 +8,7 @@ import type { Dialect, FieldRule, ValueType } from './dialects/types.js';
 import { expandKubeVars, hasUnresolvedRef } from './expand.js';
 import { canonicalFlag, readFlags, specIndex, type Token } from './flags.js';
 import { findLauncher, inferEntrypoint, type FoundLauncher, type LineToken } from './launch.js';
-import type { ShellLookup } from './shell.js';
+import { isUnknown, type ShellLookup } from './shell.js';
 import type {
   ContainerPath,
   EngineEnvVar,
@@ -16,6 +16,7 @@ import type {
   EngineModel,
   KvTransferConfig,
   ParseIssue,
+  RuntimeValue,
   Sourced,
 } from './types.js';
 import {
@@ -31,7 +32,7 @@ export * from './types.js';
 export { DIALECTS, dialectFor, vllmDialect, sglangDialect } from './dialects/index.js';
 export type { Dialect, FlagSpec, LauncherSpec, FieldRule } from './dialects/types.js';
 export { expandKubeVars } from './expand.js';
-export { splitScript } from './shell.js';
+export { splitScript, isUnknown, shown, UNKNOWN } from './shell.js';
 export { canonicalFlag } from './flags.js';
 
 /** The stable codes of ParseIssue, for rules and tests to match on. */
@@ -158,14 +159,19 @@ function readLine(container: KObject, envRead: EnvRead, issues: ParseIssue[]): {
   return { all, args, hasCommand };
 }
 
-function locate(container: KObject): Located | undefined {
+/** Variables the workload controller sets in every container unless the container sets them itself: a string when
+ * the manifest fixes the value (LeaderWorkerSet's LWS_GROUP_SIZE), null when only the pod knows it. */
+export type RuntimeEnv = Readonly<Record<string, string | null>>;
+
+function locate(container: KObject, runtimeEnv: RuntimeEnv = {}): Located | undefined {
   const issues: ParseIssue[] = [];
   const envRead = readEnv(container, issues);
   const line = readLine(container, envRead, issues);
   const lookup: ShellLookup = (name) => {
     const v = envRead.literal.get(name);
     if (v !== undefined) return v;
-    return envRead.opaque.has(name) || envRead.hasEnvFrom ? null : undefined;
+    if (envRead.opaque.has(name) || envRead.hasEnvFrom) return null;
+    return Object.hasOwn(runtimeEnv, name) ? runtimeEnv[name] : undefined;
   };
   let found = findLauncher(line.all, DIALECTS, lookup);
   if (!found && !line.hasCommand) found = inferEntrypoint(container.image, container.name, line.args, DIALECTS);
@@ -210,9 +216,15 @@ function fillFields(
   objects: Map<string, { value: Record<string, unknown>; path: ContainerPath; keyPaths?: Map<string, ContainerPath> }>,
   env: Record<string, EngineEnvVar>,
   issues: ParseIssue[],
+  unknown: Map<string, RuntimeValue>,
 ): Fields {
   const out: Fields = {};
   const fromText = (rule: FieldRule, what: string, raw: string, path: ContainerPath, code: string): Sourced<unknown> | undefined => {
+    if (isUnknown(raw)) {
+      // only known when the pod runs: never reported as wrong; the rules that need it say they could not check
+      unknown.set(rule.field, { what, path });
+      return undefined;
+    }
     const c = convert(rule.type, raw);
     if (c.ok) return { value: c.value, path, raw };
     issues.push(badValue(code, what, raw, c.reason, path, `${EXAMPLES[rule.type] ?? '...'}`));
@@ -250,7 +262,7 @@ function fillFields(
         got = fromText(rule, `env ${rule.env}`, text, `${e.path}.value`, ISSUE_CODES.envBadValue);
       }
     }
-    if (!got && rule.default !== undefined) got = { value: rule.default };
+    if (!got && rule.default !== undefined && !unknown.has(rule.field)) got = { value: rule.default };
     if (got) out[rule.field] = got;
   }
   return out;
@@ -357,8 +369,14 @@ function build(container: KObject, loc: Located): EngineModel {
     flags.set(head, { value: raw, path: piece.path, raw });
     objects.set(head, { value: piece.value, path: piece.path, raw, keyPaths: piece.keyPaths });
   }
+  const unknown = new Map<string, RuntimeValue>();
   for (const [name, s] of flags) {
     if (objects.has(name) || typeof s.value !== 'string' || !specs.get(name)?.json) continue;
+    if (isUnknown(s.value)) {
+      const rule = d.fields.find((r) => r.flag === name);
+      if (rule) unknown.set(rule.field, { what: name, path: s.path ?? '' });
+      continue;
+    }
     const c = convertJsonObject(s.value);
     if (c.ok) objects.set(name, { value: c.value, path: s.path ?? '', raw: s.value });
     else {
@@ -374,7 +392,7 @@ function build(container: KObject, loc: Located): EngineModel {
     }
   }
 
-  const fields = fillFields(d, flags, lists, objects, envRead.env, issues);
+  const fields = fillFields(d, flags, lists, objects, envRead.env, issues, unknown);
   const f = <T>(name: string): Sourced<T> | undefined => fields[name] as Sourced<T> | undefined;
 
   // The model: vLLM's `serve` takes it as the first positional; `--model` is moved in front of the positionals.
@@ -396,6 +414,8 @@ function build(container: KObject, loc: Located): EngineModel {
     }
   }
   for (const p of extra) {
+    // an unquoted run-time expansion (`$EXTRA_ARGS`) may stand for no word or several flags
+    if (isUnknown(p.value)) continue;
     issues.push({
       code: ISSUE_CODES.unexpectedPositional,
       severity: 'error',
@@ -461,6 +481,11 @@ function build(container: KObject, loc: Located): EngineModel {
     ['nixlSideChannelPort', f('nixlSideChannelPort')],
   ];
   for (const [k, v] of optional) if (v) (m as unknown as Record<string, unknown>)[k] = v;
+  if (unknown.size > 0) m.unknown = Object.fromEntries(unknown);
+  // mandatory fields whose value is only known at run time keep the engine default as a stand-in, marked unknown
+  for (const k of ['port', 'tensorParallel', 'dataParallel', 'pipelineParallel'] as const) {
+    if (unknown.has(k)) m[k] = { value: (d.fields.find((r) => r.field === k)?.default as number | undefined) ?? (k === 'port' ? 0 : 1), path: unknown.get(k)!.path };
+  }
   if (d.kind === 'sglang') {
     m.sglang = {};
     const mode = f<string>('sglang.mode');
@@ -475,12 +500,13 @@ function build(container: KObject, loc: Located): EngineModel {
   return m;
 }
 
-/** Read a container's launch line into an EngineModel; undefined when it does not launch vLLM or SGLang. */
-export function parseEngine(container: KObject): EngineModel | undefined {
+/** Read a container's launch line into an EngineModel; undefined when it does not launch vLLM or SGLang.
+ * `runtimeEnv`: variables the workload controller injects (see RuntimeEnv). */
+export function parseEngine(container: KObject, runtimeEnv: RuntimeEnv = {}): EngineModel | undefined {
   if (!isPlainObject(container)) return undefined;
   let loc: Located | undefined;
   try {
-    loc = locate(container);
+    loc = locate(container, runtimeEnv);
     if (!loc) return undefined;
     return build(container, loc);
   } catch (e) {

@@ -76,6 +76,14 @@ export interface ParseIssue {
   path: ContainerPath;
 }
 
+/** A field whose value is only known when the pod runs (`$((LWS_GROUP_SIZE * 8))`, `$(hostname)`, a variable
+ * from the downward API or the image). */
+export interface RuntimeValue {
+  /** what holds it, e.g. `--port`, `env VLLM_NIXL_SIDE_CHANNEL_PORT` */
+  what: string;
+  path: ContainerPath;
+}
+
 export interface SglangDisaggregation {
   mode?: Sourced<string>;
   transferBackend?: Sourced<string>;
@@ -128,4 +136,7 @@ export interface EngineModel {
   /** env `VLLM_NIXL_SIDE_CHANNEL_PORT` when set to a literal; undefined otherwise (the vLLM default is
    * version-dependent: 5600 since v0.11.1, 5557 before) */
   nixlSideChannelPort?: Sourced<number>;
+  /** fields (EngineModel keys, `sglang.bootstrapPort`, ...) whose value is only known at run time; a mandatory one
+   * (port, tensorParallel, ...) then holds the engine default as a stand-in. Rules that need one do not run. */
+  unknown?: Record<string, RuntimeValue>;
 }

@@ -28,6 +28,11 @@ export interface Rule<Ctx> {
   fix: string;
   /** the field the rule points at, for the docs */
   field: string;
+  /** engine fields (EngineModel keys, `sglang.mode`, ...) the rule reads: when one of them is only known at run time
+   * on either side, the rule does not run and says it could not check instead */
+  needs?: readonly string[];
+  /** the engine kinds the rule looks at (all when unset): it cannot miss a value of an engine it ignores */
+  engines?: readonly string[];
   check(ctx: Ctx): Finding[];
 }
 
@@ -39,12 +44,23 @@ export function defineRule<Ctx>(rule: Rule<Ctx>): Rule<Ctx> {
 }
 
 /** Run `rules` against `ctx`, applying the user's overrides, and return spec-shaped results tagged with the rule id. */
-export function runRules<Ctx>(rules: readonly Rule<Ctx>[], ctx: Ctx, overrides: RuleOverrides = {}): Result[] {
+/** `cannotCheck`: for a rule whose `needs` cannot be met, the finding that says so (reported as a warning). */
+export function runRules<Ctx>(
+  rules: readonly Rule<Ctx>[],
+  ctx: Ctx,
+  overrides: RuleOverrides = {},
+  cannotCheck?: (rule: Rule<Ctx>) => Finding | undefined,
+): Result[] {
   const results: Result[] = [];
   for (const rule of rules) {
     const override = overrides[rule.id];
     if (override === 'off') continue;
     const severity = override ?? rule.severity;
+    const skipped = rule.needs && cannotCheck ? cannotCheck(rule) : undefined;
+    if (skipped) {
+      results.push(toResult(rule.id, 'warning', skipped));
+      continue;
+    }
     for (const finding of rule.check(ctx)) results.push(toResult(rule.id, severity, finding));
   }
   return results;

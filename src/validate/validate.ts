@@ -4,21 +4,22 @@
 
 import type { PdConfig } from '../config/types.js';
 import { isPassThrough } from '../discover/workloads.js';
+import { shown } from '../engines/index.js';
 import { enginePath } from './rules/pair.js';
 import type { Plan } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { Item } from '../read/resource-list.js';
 import { parseYamlValue } from '../read/safe-yaml.js';
 import { isPlainObject, type Result } from '../types.js';
-import type { EngineSide, EppContext } from './context.js';
-import { runRules } from './registry.js';
+import type { EngineSide, EppContext, PairContext } from './context.js';
+import { runRules, type Finding, type Rule } from './registry.js';
 import { refOf } from '../apply/apply.js';
 import { RULES } from './rules/index.js';
 
 export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): Result[] {
   const results: Result[] = [];
   for (const side of [plan.pair.prefill, plan.pair.decode]) results.push(...parseIssues(side));
-  results.push(...runRules(RULES.pair, plan.pair, config.rules));
+  results.push(...runRules(RULES.pair, plan.pair, config.rules, (rule) => cannotCheck(rule, [plan.pair.prefill, plan.pair.decode])));
 
   const engineBlockSize = plan.pair.decode.engine.blockSize?.value;
   const eppOrigin: EppContext['origin'] = plan.epp.generated
@@ -56,10 +57,27 @@ function lint(ctx: EppContext, config: PdConfig): Result[] {
   return runRules(RULES['epp-config'], ctx, config.rules);
 }
 
+/** A rule that needs a value only known at run time: it does not run, and says so (never that the value is wrong). */
+function cannotCheck(rule: Rule<PairContext>, sides: readonly EngineSide[]): Finding | undefined {
+  for (const side of sides) {
+    if (rule.engines && !rule.engines.includes(side.engine.kind)) continue;
+    for (const field of rule.needs ?? []) {
+      const u = side.engine.unknown?.[field];
+      if (!u) continue;
+      return {
+        message: `could not check ${rule.id} (${rule.summary}): the ${side.role} engine's ${u.what} is only known when the pod runs. Write it as a literal value (or an env value of the container) to have it checked`,
+        resource: side.resource,
+        path: enginePath(side, u.path),
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Problems the engine model met while reading a launch line (bad JSON, `--port=abc`, ...). */
 function parseIssues(side: EngineSide): Result[] {
   return side.engine.issues.map((issue) => ({
-    message: `${side.role} engine: ${issue.message}`,
+    message: shown(`${side.role} engine: ${issue.message}`),
     severity: issue.severity,
     resourceRef: side.resource,
     field: { path: enginePath(side, issue.path) },

@@ -1,6 +1,6 @@
 // Finding the engine on the launch line: command + args, $(VAR), sh -c, image entrypoints.
 import { describe, expect, it } from 'vitest';
-import { detectEngineKind, expandKubeVars, parseEngine, splitScript } from '../../src/engines/index.js';
+import { detectEngineKind, expandKubeVars, parseEngine, splitScript, UNKNOWN } from '../../src/engines/index.js';
 
 describe('kubelet $(VAR) expansion', () => {
   const vars: Record<string, string> = { A: 'x', PORT: '8200', EMPTY: '' };
@@ -64,7 +64,28 @@ describe('shell scripts', () => {
   it('expands $VAR / ${VAR} / ${VAR:-default}, word-splitting unquoted values', () => {
     const look = (n: string): string | null | undefined => ({ ARGS: '--a 1 --b', Q: 'x "y"' } as Record<string, string>)[n] ?? (n === 'SECRET' ? null : undefined);
     const cmds = splitScript('run $ARGS "${Q}" ${MISSING:-dflt} $SECRET ${SECRET:-d} $NOPE', look).map((c) => c.words);
-    expect(cmds).toEqual([['run', '--a', '1', '--b', 'x "y"', 'dflt', '$SECRET', '${SECRET:-d}', '$NOPE']]);
+    // SECRET is set from valueFrom and NOPE not in the manifest at all (the image may set it): only known at run time
+    expect(cmds).toEqual([['run', '--a', '1', '--b', 'x "y"', 'dflt', UNKNOWN, UNKNOWN, UNKNOWN]]);
+  });
+  it('computes $((...)) on known values and marks the rest as run-time values', () => {
+    const look = (n: string): string | null | undefined => ({ DP: '8', N: '2', EMPTY: '' } as Record<string, string>)[n] ?? (n === 'IDX' ? null : undefined);
+    const words = (s: string) => splitScript(s, look).map((c) => c.words);
+    expect(words('x $((N * DP)) $(( ${N} + 1 )) "$((DP/3))" $((2 ** 3 % 5)) $(( (N+1)*-2 ))')).toEqual([['x', '16', '3', '2', '3', '-6']]);
+    expect(words('x $((IDX * DP)) $((DP / 0)) $((GONE + 1)) $((N > 1))')).toEqual([['x', UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]]);
+    // the script's own assignments count; inside if/for they depend on the branch taken
+    expect(words('S=$(( ${IDX:-0} * DP )); T=$((N*3)); export U=7\nx $S $T $U')).toEqual([['S=' + UNKNOWN], ['T=6'], ['export', 'U=7'], ['x', UNKNOWN, '6', '7']]);
+    expect(words('if true; then V=1; fi; x $V')).toEqual([['if', 'true'], ['then', 'V=1'], ['fi'], ['x', UNKNOWN]]);
+  });
+  it('an empty unquoted expansion disappears, a quoted one stays an empty word', () => {
+    const look = (n: string): string | undefined => ({ EMPTY: '' } as Record<string, string>)[n];
+    const words = (s: string) => splitScript(s, look).map((c) => c.words);
+    expect(words('x $EMPTY ${EMPTY} "$EMPTY" ${GONE-} ${GONE:-} ${EMPTY:+y} ${EMPTY+y} --k=${GONE-} y')).toEqual([
+      ['x', '', 'y', '--k=', 'y'],
+    ]);
+  });
+  it('command substitution and backticks are run-time values', () => {
+    const words = (s: string) => splitScript(s, () => undefined).map((c) => c.words);
+    expect(words('x --host $(hostname -i) "a-$(cat /f | tr a b)" `date`')).toEqual([['x', '--host', UNKNOWN, 'a-' + UNKNOWN, UNKNOWN]]);
   });
   it('an unclosed quote is an error on that command only', () => {
     const cmds = splitScript(`echo 'oops; vllm serve m`, none);

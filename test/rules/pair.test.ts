@@ -307,6 +307,21 @@ const cases: Case[] = [
   },
 
   // ---------------------------------------------------------------- ports and sidecar
+  { rule: 'sidecar-engine-port-unknown', name: 'llm-d: decode --port=8200', ctx: llmd, trips: false },
+  {
+    rule: 'sidecar-engine-port-unknown',
+    name: 'decode port read from a file in a sh -c script, sidecar injected',
+    ctx: () =>
+      pair(
+        llmdPrefill(),
+        edit(llmdDecode(), (s) => {
+          s.initContainers = [];
+          s.engine.command = ['sh', '-c', `vllm serve m --port $(cat /etc/port) --kv-transfer-config '${kvArg('kv_consumer')}'`];
+          s.engine.args = [];
+        }),
+      ),
+    trips: { path: `${C0}.command[2]`, message: /only known when the pod runs/ },
+  },
   { rule: 'decode-port-is-sidecar-port', name: 'llm-d: decode on 8200', ctx: llmd, trips: false },
   {
     rule: 'decode-port-is-sidecar-port',

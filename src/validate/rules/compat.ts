@@ -15,6 +15,7 @@ interface SameValueSpec {
   summary: string;
   fix: string;
   field: string;
+  needs?: readonly string[];
   /** engines the rule applies to (both sides must be one of them) */
   kinds: readonly EngineKind[];
   /** the flag to name in messages, per engine */
@@ -40,6 +41,7 @@ function sameValue(spec: SameValueSpec): Rule<PairContext> {
     summary: spec.summary,
     fix: spec.fix,
     field: spec.field,
+    needs: spec.needs,
     check(ctx) {
       const { prefill: p, decode: d } = ctx;
       if (p.engine.kind !== d.engine.kind || !spec.kinds.includes(p.engine.kind)) return [];
@@ -76,6 +78,7 @@ function effectiveServedNames(e: EngineModel): string[] | undefined {
 export const compatRules: Rule<PairContext>[] = [
   sameValue({
     id: 'model-mismatch',
+    needs: ['model'],
     severity: 'error',
     summary: 'prefill and decode serve different model strings',
     fix: 'pass the identical model string (HF id or path, exactly) to both engines',
@@ -90,6 +93,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'served-model-name-disjoint',
+    needs: ['servedModelNames', 'model'],
     scope: 'pair',
     severity: 'error',
     summary: 'prefill and decode answer to no common model name',
@@ -117,6 +121,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   sameValue({
     id: 'dtype-mismatch',
+    needs: ['dtype'],
     severity: 'error',
     summary: 'prefill and decode use different --dtype',
     fix: 'pass the same explicit --dtype to both engines (auto resolves per GPU and model)',
@@ -129,6 +134,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   sameValue({
     id: 'kv-cache-dtype-mismatch',
+    needs: ['kvCacheDtype'],
     severity: 'error',
     summary: 'prefill and decode use different --kv-cache-dtype',
     fix: 'pass the same --kv-cache-dtype to both engines',
@@ -141,6 +147,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   sameValue({
     id: 'attention-backend-mismatch',
+    needs: ['attentionBackend'],
     severity: 'error',
     summary: 'prefill and decode use different attention backends (vLLM)',
     fix: 'select the same attention backend on both engines (--attention-backend, -ac.backend or VLLM_ATTENTION_BACKEND), or none on both',
@@ -153,6 +160,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   sameValue({
     id: 'hybrid-kv-cache-mismatch',
+    needs: ['disableHybridKvCacheManager'],
     severity: 'error',
     summary: 'the hybrid KV cache manager is on for one engine and off (or left to the default) for the other',
     fix: 'pass the same --disable-hybrid-kv-cache-manager / --no-disable-hybrid-kv-cache-manager to both engines',
@@ -165,6 +173,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   sameValue({
     id: 'max-model-len-mismatch',
+    needs: ['maxModelLen'],
     severity: 'warning',
     summary: 'prefill and decode accept different context lengths',
     fix: 'pass the same --max-model-len (SGLang: --context-length) to both engines',
@@ -177,6 +186,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'block-size-mismatch',
+    needs: ['blockSize'],
     scope: 'pair',
     severity: 'error',
     summary: 'prefill and decode KV block sizes that the KV connector cannot pair',
@@ -202,6 +212,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'block-size-ratio',
+    needs: ['blockSize', 'tensorParallel'],
     scope: 'pair',
     severity: 'warning',
     summary: 'prefill block size smaller than decode, with an integer ratio (vLLM)',
@@ -224,6 +235,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'block-size-implicit',
+    needs: ['blockSize'],
     scope: 'pair',
     severity: 'info',
     summary: 'an engine leaves the KV block size to the platform default',
@@ -251,6 +263,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'tp-prefill-greater',
+    needs: ['tensorParallel'],
     scope: 'pair',
     severity: 'warning',
     summary: 'prefill tensor parallelism larger than decode',
@@ -274,6 +287,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'tp-ratio',
+    needs: ['tensorParallel'],
     scope: 'pair',
     severity: 'error',
     summary: 'prefill and decode tensor parallelism without an integer ratio',
@@ -297,6 +311,7 @@ export const compatRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'pipeline-parallel',
+    needs: ['pipelineParallel'],
     scope: 'pair',
     severity: 'warning',
     summary: 'pipeline parallelism > 1 on a P/D engine',

@@ -85,7 +85,28 @@ function expectedSidecarConnector(e: EngineModel): string | undefined {
 
 export const portRules: Rule<PairContext>[] = [
   defineRule<PairContext>({
+    id: 'sidecar-engine-port-unknown',
+    scope: 'pair',
+    severity: 'error',
+    summary: "the routing sidecar pd-disagg adds needs the decode engine's port, which is only known when the pod runs",
+    fix: 'write the decode engine\'s --port as a literal number (or an env value of the container), or add the sidecar yourself',
+    field: 'decode engine container args: --port',
+    check(ctx) {
+      const u = ctx.decode.engine.unknown?.port;
+      if (!ctx.sidecar?.injected || !u) return [];
+      return [
+        at(
+          ctx.decode,
+          u.path,
+          `the routing sidecar pd-disagg adds must forward to the decode engine's port, but ${u.what} is only known when the pod runs, so it cannot be wired; ` +
+            'write --port as a literal number (or an env value of the container), or add a routing sidecar yourself with its engine port set',
+        ),
+      ];
+    },
+  }),
+  defineRule<PairContext>({
     id: 'decode-port-is-sidecar-port',
+    needs: ['port'],
     scope: 'pair',
     severity: 'error',
     summary: "the decode engine listens on the routing sidecar's port",
@@ -108,6 +129,7 @@ export const portRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'sidecar-target-port',
+    needs: ['port'],
     scope: 'pair',
     severity: 'error',
     summary: "the decode pod's routing sidecar forwards to a port the decode engine does not listen on",
@@ -132,6 +154,7 @@ export const portRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'sidecar-kv-connector',
+    needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'error',
     summary: "an existing routing sidecar's --kv-connector does not speak the decode engine's protocol",
@@ -163,6 +186,7 @@ export const portRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'prefill-port-not-pool-port',
+    needs: ['port'],
     scope: 'pair',
     severity: 'error',
     summary: 'the prefill engine does not listen on the port the InferencePool targets',
@@ -229,6 +253,7 @@ export const portRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'nixl-side-channel-port',
+    needs: ['nixlSideChannelPort'],
     scope: 'pair',
     severity: 'warning',
     summary: 'the NIXL side-channel port cannot be read, or a container port named nixl points elsewhere',
@@ -277,6 +302,7 @@ export const portRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'nixl-side-channel-port-conflict',
+    needs: ['nixlSideChannelPort', 'port'],
     scope: 'pair',
     severity: 'error',
     summary: 'the NIXL side-channel port range [port, port + DP_local) overlaps another port in the pod',

@@ -44,6 +44,7 @@ export const roleRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'kv-transfer-config-missing',
+    needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'error',
     summary: 'a vLLM engine has no --kv-transfer-config (or one without a kv_connector)',
@@ -69,6 +70,7 @@ export const roleRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'kv-role-missing',
+    needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'error',
     summary: 'a KV connector without a kv_role',
@@ -92,6 +94,7 @@ export const roleRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'kv-role-inverted',
+    needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'error',
     summary: 'the prefill engine is a kv_consumer, or the decode engine a kv_producer',
@@ -115,6 +118,7 @@ export const roleRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'kv-role-both',
+    needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'warning',
     summary: 'kv_both with a NIXL connector',
@@ -138,6 +142,7 @@ export const roleRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'kv-role-required',
+    needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'error',
     summary: 'kv_both with a connector whose role decides the transfer (MooncakeConnector, P2pNcclConnector)',
@@ -161,6 +166,7 @@ export const roleRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'kv-connector-mismatch',
+    needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'error',
     summary: 'prefill and decode load KV connectors that cannot talk to each other (e.g. NixlConnector/NixlPullConnector vs NixlPushConnector)',

@@ -11,6 +11,8 @@ const bothSglang = (ctx: PairContext) => ctx.prefill.engine.kind === 'sglang' &&
 export const sglangRules: Rule<PairContext>[] = [
   defineRule<PairContext>({
     id: 'sglang-disaggregation-mode',
+    needs: ['sglang.mode'],
+    engines: ['sglang'],
     scope: 'pair',
     severity: 'error',
     summary: 'an SGLang engine without --disaggregation-mode, or with the other side’s mode',
@@ -31,6 +33,8 @@ export const sglangRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'sglang-transfer-backend-mismatch',
+    needs: ['sglang.transferBackend'],
+    engines: ['sglang'],
     scope: 'pair',
     severity: 'error',
     summary: 'the SGLang engines use different --disaggregation-transfer-backend values (the default is mooncake)',
@@ -61,6 +65,8 @@ export const sglangRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'sglang-host-loopback',
+    needs: ['host'],
+    engines: ['sglang'],
     scope: 'pair',
     severity: 'error',
     summary: 'an SGLang engine listens on 127.0.0.1 (its default --host)',
@@ -86,6 +92,8 @@ export const sglangRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'sglang-ib-device-with-nixl',
+    needs: ['sglang.ibDevice', 'sglang.transferBackend'],
+    engines: ['sglang'],
     scope: 'pair',
     severity: 'warning',
     summary: '--disaggregation-ib-device with the NIXL transfer backend (NIXL ignores it)',
@@ -109,6 +117,8 @@ export const sglangRules: Rule<PairContext>[] = [
   }),
   defineRule<PairContext>({
     id: 'sglang-hetero-tp-staging-buffer',
+    needs: ['tensorParallel'],
+    engines: ['sglang'],
     scope: 'pair',
     severity: 'warning',
     summary: 'SGLang engines with different TP sizes and no SGLANG_DISAGG_STAGING_BUFFER=1',
