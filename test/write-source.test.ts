@@ -302,10 +302,26 @@ describe('source-text write-back', () => {
     });
   }
 
-  const fallbacks: [string, string][] = [
+  // an anchor no alias uses and an explicit tag are the nodes' own (issue 15): the item is copied as written
+  for (const [what, items] of [
     ['an anchor', item('  extra: &x {k: v}\n')],
+    ['a tag', item('  extra: !!str   1\n')],
+  ]) {
+    it(`copies an item with ${what}, and means the same`, () => {
+      const text = resourceList(items!);
+      const doc = readResourceList(text);
+      expect(itemSourceText(text, doc.itemsNode, 0, doc.doc)).toBe(items!.replace(/\n$/, ''));
+      const out = writeResourceList(doc, [], text);
+      expect(out).toContain(items!);
+      expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+    });
+  }
+
+  const fallbacks: [string, string][] = [
+    // the alias is expanded and its anchor dropped: neither item says in its text what it now holds
     ['an alias', `${item('  extra: &x v\n')}- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: d}\n  data: {a: *x}\n`],
-    ['a tag', item('  extra: !!str 1\n')],
+    // without the Document, a tag's name cannot be resolved
+    ['a tag, without its Document', item('  extra: !!str 1\n')],
   ];
   for (const [what, items] of fallbacks) {
     it(`serialises an item with ${what}, and means the same`, () => {

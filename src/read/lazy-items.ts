@@ -146,7 +146,9 @@ function literal(token: CST.BlockScalar): string {
   lines.pop(); // the fast reader's content ends with a line break
   const first = lines.find((l) => l !== '');
   if (first === undefined) throw DECLINE;
-  const indent = first.length - first.trimStart().length;
+  // the indentation is spaces only: trimStart() would also take a leading no-break or other Unicode space (content)
+  let indent = 0;
+  while (first.charCodeAt(indent) === 0x20) indent++;
   const text = lines.map((l) => l.slice(indent)).join('\n');
   return header === '|' ? `${text}\n` : text;
 }

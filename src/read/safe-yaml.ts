@@ -208,6 +208,10 @@ export function expandAliases(doc: Document): boolean {
         referenced.add(target);
         const copy = target.clone() as Node;
         stripAnchors(copy);
+        // the copy stands where the alias stood: the comments and blank line there are the alias's, not the target's
+        copy.comment = node.comment;
+        copy.commentBefore = node.commentBefore;
+        copy.spaceBefore = node.spaceBefore;
         return copy;
       }
       if (node.anchor) anchors.set(node.anchor, node);

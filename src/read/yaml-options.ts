@@ -28,14 +28,19 @@ function keepSource(tag: string, test: RegExp, convert: (text: string) => number
   };
 }
 
-// The YAML 1.2 core schema's patterns for bool, int and float.
+// The YAML 1.2 core schema's patterns for bool, int and float: each of ours matches exactly the union of the core
+// schema's tags of its name (int: intOct, int, intHex; float: floatNaN, floatExp, float), and converts the text with
+// the same function the core tag that matches would (parseInt with its radix, parseFloat), so a scalar reads as the
+// same number whether it is plain or explicitly tagged (`!!int 0x1F`, `!!float 1.5`).
 const sourceTags = [
-  keepSource('tag:yaml.org,2002:bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s === 'true' || s === 'True' || s === 'TRUE'),
-  keepSource('tag:yaml.org,2002:int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) => Number(s)),
+  keepSource('tag:yaml.org,2002:bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
+  keepSource('tag:yaml.org,2002:int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) =>
+    s.startsWith('0o') ? parseInt(s.substring(2), 8) : s.startsWith('0x') ? parseInt(s.substring(2), 16) : parseInt(s, 10),
+  ),
   keepSource(
     'tag:yaml.org,2002:float',
-    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/,
-    (s) => (/nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : Number(s)),
+    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+)$/,
+    (s) => (/^(?:\.nan|\.NaN|\.NAN)$/.test(s) ? NaN : /inf$/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : parseFloat(s)),
   ),
 ];
 
@@ -53,11 +58,15 @@ export function resolvePlain(text: string): unknown {
   return NULL_PLAIN.test(text) ? null : text;
 }
 
-function withoutShadowedTest<T extends { tag: string; test?: RegExp }>(tag: T): T {
+/**
+ * The core schema's own bool/int/float tags stay whole (the Composer tries them, after ours, for an explicit `!!int`
+ * and the like), but are never tried on an untagged plain scalar: the Composer only tries tags whose `default` is
+ * exactly true there, and ours match the same text first. Deleting their patterns instead (as an earlier version did)
+ * made the first of them match any text given its tag explicitly: `!!int 42` read as NaN.
+ */
+function explicitOnly<T extends { tag: string; test?: RegExp; default?: unknown }>(tag: T): T {
   if (!SHADOWED.has(tag.tag) || !tag.test) return tag;
-  const copy = { ...tag };
-  delete copy.test;
-  return copy;
+  return { ...tag, default: 'explicit' };
 }
 
 export const parseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
@@ -66,10 +75,10 @@ export const parseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   prettyErrors: true,
   // the yaml package would print warnings (e.g. a mapping used as a key) through process.emitWarning, on our stderr
   logLevel: 'error',
-  // The core schema's own bool/int/float tags stay, for writing the numbers and booleans pd-disagg creates, but
-  // without their patterns: ours above match exactly the same text first, and every plain string would otherwise be
-  // tried against eleven patterns instead of four (a quarter of composing the example on a cold start, issue #7).
-  customTags: (tags) => [...sourceTags, ...(tags as { tag: string; test?: RegExp }[]).map(withoutShadowedTest)] as never[],
+  // The core schema's own bool/int/float tags stay, for writing the numbers and booleans pd-disagg creates and for
+  // explicitly tagged scalars, but untagged plain scalars are only tried against ours (four patterns instead of
+  // eleven: a quarter of composing the example on a cold start, issue #7).
+  customTags: (tags) => [...sourceTags, ...(tags as { tag: string; test?: RegExp }[]).map(explicitOnly)] as never[],
 };
 
 export const toStringOptions: ToStringOptions = {

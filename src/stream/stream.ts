@@ -99,6 +99,9 @@ export function wrap(streamText: string, config: Node): { resourceList: string; 
     if (isMap(annotations)) annotations.set(STREAM_INDEX_ANNOTATION, String(index));
     else node.setIn(['metadata', 'annotations'], list.createNode({ [STREAM_INDEX_ANNOTATION]: String(index) }));
     items.items.push(node);
+    // a tag the document's schema took on while reading it (an explicit `!!binary`, `!!set`, …) must be known to the
+    // list that prints its nodes
+    for (const tag of doc.schema.tags) if (!list.schema.tags.some((t) => t.tag === tag.tag)) list.schema.tags.push(tag);
   });
   if (items.items.length === 0) {
     throw new StreamError('stdin holds no Kubernetes object: give pd-disagg the rendered prefill and decode workloads');

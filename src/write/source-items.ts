@@ -84,7 +84,7 @@ export function spanText(text: string, dash: number, end: number, insertions: re
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.startsWith(pad)) lines[i] = line.slice(column);
-    else if (line.trim() === '') lines[i] = '';
+    else if (/^[ ]*$/.test(line)) lines[i] = '';
     else return undefined;
   }
   return lines.join('\n');
@@ -125,15 +125,19 @@ function sourceWithAdditions(
   let at = start;
   const insertions: Insertion[] = [];
   const walk = (n: unknown): boolean => {
-    if (!isNode(n) || isAlias(n) || n.anchor) return false;
+    if (!isNode(n) || isAlias(n)) return false;
     const r = n.range;
-    if (!r || r[0] < start || r[2] > end) return false;
+    if (!r || r[0] < start || r[2] > end || r[0] < at) return false;
+    // between the last node and this one: punctuation, and this node's own tag and anchor as it still holds them (an
+    // anchor whose aliases were expanded is gone from the node, and so the text no longer says what the node does)
+    if (!onlyPunctuationAndProps(text, at, r[0], n, doc)) return false;
     if (isScalar(n)) {
-      if (r[0] < at || !asParsed(n) || !onlyPunctuation(text, at, r[0], true)) return false;
+      if (!asParsed(n)) return false;
       at = r[1];
       return true;
     }
     if (!isMap(n) && !isSeq(n)) return false;
+    at = r[0];
     const added: unknown[] = [];
     for (const child of n.items as unknown[]) {
       // set() and push() add nodes without a range (set() with a plain key stores the key unwrapped)
@@ -185,6 +189,40 @@ function asParsed(n: Scalar): boolean {
   if (value instanceof SourceScalar) return value.source === source;
   if (value === null) return source === undefined || /^(?:~|null|Null|NULL)?$/.test(source);
   return false;
+}
+
+/**
+ * Punctuation (see onlyPunctuation), and exactly the properties node `n` has: its anchor (`&name`) if it has one and
+ * its tag (`!!int`, `!local`, `!<tag:…>`) if it has one and the text's tag resolves to it. Anything more or less —
+ * an anchor the node lost when its aliases were expanded, a tag it does not carry — is not the node's text.
+ */
+function onlyPunctuationAndProps(text: string, from: number, to: number, n: Node, doc: Document | undefined): boolean {
+  const gap = text.slice(from, to);
+  if (!/[!&]/.test(gap)) return !n.anchor && !n.tag && onlyPunctuation(text, from, to, true);
+  // properties are outside comments: cut the comments first (a `#` starts one after a space or at a line start)
+  const props = gap.replace(/(^|[ \n])#[^\n]*/g, '$1').match(/[!&][^ \n,[\]{}]*/g) ?? [];
+  let anchor: string | undefined;
+  let tag: string | undefined;
+  for (const p of props) {
+    if (p[0] === '&') {
+      if (anchor !== undefined) return false;
+      anchor = p.slice(1);
+    } else {
+      if (tag !== undefined) return false;
+      tag = p;
+    }
+  }
+  if (anchor !== n.anchor) return false;
+  if ((tag === undefined) !== (n.tag === undefined)) return false;
+  if (tag !== undefined) {
+    if (!doc) return false;
+    let failed = false;
+    const name = doc.directives?.tagName(tag, () => (failed = true));
+    if (failed || name !== n.tag) return false;
+  }
+  // what is left must be punctuation
+  const rest = gap.replace(/(^|[ \n])#[^\n]*/g, '$1').replace(/[!&][^ \n,[\]{}]*/g, ' ');
+  return /^[\s\-:?,[\]{}]*$/.test(rest);
 }
 
 /** Whitespace and comments only (and, inside an item, the indicators of block and flow collections). */

@@ -189,13 +189,16 @@ function useItemTexts(input: ResourceListInput, texts: readonly (string | undefi
     copies.push(itemText);
   }
   if (copies.length === 0) return undefined;
-  const line = new RegExp(`^- pd-disagg-source-item-${nonce}-(\\d+)$`, 'gm');
+  // the list is at column 0 unless the yaml package indents it (under an explicit key, `? |-` … `: - item`): the
+  // copies' lines follow its column
+  const line = new RegExp(`^((?:: +)? *)- pd-disagg-source-item-${nonce}-(\\d+)$`, 'gm');
   return {
     fill: (out) => {
       let filled = 0;
-      const result = out.replace(line, (_, n: string) => {
+      const result = out.replace(line, (_, prefix: string, n: string) => {
         filled++;
-        return copies[Number(n)]!;
+        const copy = copies[Number(n)]!;
+        return prefix === '' ? copy : prefix + copy.replace(/\n(?!\n|$)/g, `\n${' '.repeat(prefix.length)}`);
       });
       if (filled !== copies.length) throw new Error(`source-text write-back placed ${filled} of ${copies.length} items`);
       return result;

@@ -1,0 +1,131 @@
+// Issue 15: a function that rewrites users' manifests may never change their data. Each case here is a corruption
+// the differential suite (test/differential) found, pinned with the smallest input that showed it; each failed before
+// its fix. The example package is the rest of the input, as in the suite.
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments, parseDocument } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { run } from '../src/run.js';
+import { runStream } from '../src/stream/stream.js';
+import { readResourceList } from '../src/read/resource-list.js';
+import { DEFAULT_LIMITS } from '../src/read/safe-yaml.js';
+import { resourceListFromDir } from '../scripts/resource-list.mjs';
+
+const example: string = resourceListFromDir('examples/qwen-pd', { configFile: 'pd-disagg.yaml' });
+
+/** The example with `item` (a mapping at column 0) as its first item. */
+function withItem(item: string, base = example): string {
+  const col = /\nitems:\n( *)- /.exec(base)![1]!;
+  const lines = item.replace(/\n$/, '').split('\n');
+  const entry = lines.map((l, i) => (i === 0 ? `${col}- ${l}` : l === '' ? '' : `${col}  ${l}`)).join('\n');
+  return base.replace('\nitems:\n', `\nitems:\n${entry}\n`);
+}
+
+/** The first item of an output ResourceList as text at column 0 (`- ` and its lines). */
+function firstItemText(out: string): string {
+  const doc = parseDocument(out);
+  const first = (doc.get('items', true) as { items: { range: [number, number, number] }[] }).items[0]!;
+  const dash = out.lastIndexOf('- ', first.range[0]);
+  return out.slice(dash, first.range[1]).replace(/\s+$/, '');
+}
+
+const asEntry = (item: string) =>
+  item
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`))
+    .join('\n');
+
+const configMap = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n${data}`;
+
+describe('explicitly tagged core scalars', () => {
+  const tagged = configMap('  a: !!int 42\n  b: !!int   0x1F\n  c: !!float 1.5\n  d: !!bool true\n  e: !!float 1\n  f: !!int 0o17\n');
+
+  it('read as the yaml package reads them', () => {
+    const input = readResourceList(withItem(tagged), DEFAULT_LIMITS, { lazyItems: true });
+    // `!!float 1` matches none of the core schema's float patterns: the yaml package reads it as the string '1'
+    expect(input.items[0]!.object.data).toEqual({ a: 42, b: 31, c: 1.5, d: true, e: '1', f: 15 });
+    expect(input.items[0]!.object.data).toEqual(parse(tagged).data);
+  });
+
+  it('an untouched item is copied, tags and spellings as written (exit 0)', () => {
+    const out = run(withItem(tagged));
+    expect(out.exitCode).toBe(0);
+    expect(firstItemText(out.stdout)).toBe(asEntry(tagged));
+  });
+
+  it('and on exit 1 (items unchanged)', () => {
+    const failing = readFileSync('testdata/error-block-size/input.yaml', 'utf8');
+    const out = run(withItem(tagged, failing));
+    expect(out.exitCode).toBe(1);
+    expect(firstItemText(out.stdout)).toBe(asEntry(tagged));
+  });
+
+  it('in an engine pd-disagg edits: replicas: !!int 3 stays 3', () => {
+    const out = run(example.replace(/replicas: 1/, 'replicas: !!int 3'));
+    expect(out.exitCode).toBe(0);
+    const decode = (parse(out.stdout).items as { metadata: { name: string }; spec: { replicas: unknown } }[]).find(
+      (i) => i.metadata.name === 'qwen-decode',
+    )!;
+    expect(decode.spec.replicas).toBe(3);
+    expect(out.stdout).toContain('replicas: !!int 3\n');
+  });
+});
+
+describe('literal blocks whose first line starts with a Unicode space', () => {
+  for (const space of ['\u00a0', '\u2000', '\u2005', '\u200a', '\u3000']) {
+    it(`U+${space.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}: every line read whole`, () => {
+      const item = configMap(`  script: |\n    ${space}vllm serve\n    --block-size=128\n`);
+      const input = readResourceList(withItem(item), DEFAULT_LIMITS, { lazyItems: true });
+      expect(input.items[0]!.object.data).toEqual({ script: `${space}vllm serve\n--block-size=128\n` });
+      const out = run(withItem(item));
+      expect(firstItemText(out.stdout)).toBe(asEntry(item));
+    });
+  }
+});
+
+describe('the items key written as a block scalar', () => {
+  it('`? |-` items `:` is read and written (exit 0, not 2), and the output reads the same', () => {
+    const input = example.replace('\nitems:\n', '\n? |-\n  items\n:\n');
+    const out = run(input);
+    expect(out.stderr).toBe('');
+    expect(out.exitCode).toBe(0);
+    expect(parse(out.stdout).items).toEqual(parse(run(example).stdout).items);
+  });
+});
+
+describe('aliases expanded', () => {
+  it('keep the comment written on the alias', () => {
+    const out = run(withItem(configMap('  a: &x v # first\n  b: *x # note\n')));
+    expect(out.exitCode).toBe(0);
+    expect(firstItemText(out.stdout)).toBe(asEntry(configMap('  a: v # first\n  b: v # note\n')));
+  });
+});
+
+describe('untouched items with a tag or an anchor', () => {
+  for (const [name, data] of [
+    ['a tag', "  a: !!str   'v'\n  b: x\n"],
+    ['a local tag on a map', '  a: !thing\n    b: c\n'],
+    ['an anchor no alias uses', '  a: &x   "v"\n  b:  x\n'],
+    ['an anchor on a sequence', '  a: &l\n  - x\n'],
+  ] as const) {
+    it(`${name}: copied as written`, () => {
+      const item = configMap(data);
+      const out = run(withItem(item));
+      expect(out.exitCode).toBe(0);
+      expect(firstItemText(out.stdout)).toBe(asEntry(item));
+    });
+  }
+});
+
+describe('stream mode', () => {
+  const config = readFileSync('examples/qwen-pd/pd-disagg.yaml', 'utf8');
+  const engines = `${readFileSync('examples/qwen-pd/decode.yaml', 'utf8')}---\n${readFileSync('examples/qwen-pd/prefill.yaml', 'utf8')}`;
+  it('a !!binary document goes through (exit 0, not 2), read the same', () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: b\ndata:\n  key: !!binary aGVsbG8=\n';
+    const out = runStream(`${secret}---\n${engines}`, config, 'pd-disagg.yaml');
+    expect(out.stderr).toBe('');
+    expect(out.exitCode).toBe(0);
+    const docs = parseAllDocuments(out.stdout);
+    expect((docs as { toJS(): unknown }[]).map((d) => d.toJS())[0]).toEqual(parse(secret));
+  });
+});
