@@ -39,7 +39,7 @@ export function toolbox(): { bin: string; env: NodeJS.ProcessEnv; dockerLog: str
   const dockerLog = join(root, 'docker.log');
   const env = {
     ...process.env,
-    PATH: `${bin}:${process.env.PATH}`,
+    PATH: `${bin}:${TOOLS_BIN}:${process.env.PATH}`,
     FAKE_DOCKER_LOG: dockerLog,
     FAKE_DOCKER_PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
     FAKE_DOCKER_WORKDIR: root,
@@ -74,9 +74,21 @@ export function gitCommit(dir: string, message: string): void {
   sh('git', ['-c', 'user.email=e2e@pd-disagg.dev', '-c', 'user.name=e2e', 'commit', '-qm', message], { cwd: dir });
 }
 
-/** Is a command on PATH? (standalone kustomize, helm: present on some machines only) */
+/** Where .ci/tools.sh builds the pinned orchestrators (kustomize, helm3, helm4, kube-apiserver, etcd). */
+export const TOOLS_BIN = resolve('.tools/bin');
+
+/** Is a command on PATH or in .tools/bin? */
 export function hasCommand(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8', env: { ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH}` } }).status === 0;
+}
+
+/**
+ * Should a test that needs a built tool run? Yes where the tool is there, and always in CI (CI=true, set by .ci/run's
+ * callers and every CI service): there a missing tool fails the test instead of skipping it. On a laptop without
+ * `bash .ci/tools.sh`, the test skips.
+ */
+export function needs(...names: string[]): boolean {
+  return /^(1|true)$/i.test(process.env.CI ?? '') || names.every(hasCommand);
 }
 
 /** Standalone kustomize is not installed here: a `kustomize` that runs kubectl's embedded one (kustomize v5.5).

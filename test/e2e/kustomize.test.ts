@@ -5,7 +5,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasCommand, scratch, sh, toolbox } from './harness.js';
+import { needs, scratch, sh, toolbox } from './harness.js';
 
 let tools: ReturnType<typeof toolbox>;
 beforeAll(() => {
@@ -61,8 +61,9 @@ describe('kubectl kustomize --enable-alpha-plugins (container transformer)', () 
   });
 });
 
+const kinds = (text: string) => parseAllDocuments(text).map((d) => `${d.toJS().kind}/${d.toJS().metadata.name}`);
+
 describe('examples/pd-disagg-kustomize-container and -exec', () => {
-  const kinds = (text: string) => parseAllDocuments(text).map((d) => `${d.toJS().kind}/${d.toJS().metadata.name}`);
 
   it('container example: kubectl runs the image (network none, user nobody) and the engines come out wired', () => {
     writeFileSync(tools.dockerLog, '');
@@ -88,26 +89,78 @@ describe('examples/pd-disagg-kustomize-container and -exec', () => {
     expect(r.stdout).not.toContain('llm-d.ai/role');
     expect(readFileSync(tools.dockerLog, 'utf8')).toBe('');
   });
+});
 
-  it('exec example: same resources and config render once the runtime is one kubectl can run', () => {
-    // the closest honest stand-in for standalone kustomize --enable-exec here: only the function's runtime differs
-    const dir = scratch('kust-exec');
-    cpSync('examples/pd-disagg-kustomize-exec', dir, { recursive: true });
-    const fn = join(dir, 'pd-disagg.yaml');
-    const text = readFileSync(fn, 'utf8');
-    expect(text).toContain('exec:\n        path: pd-disagg\n');
-    writeFileSync(fn, text.replace('exec:\n        path: pd-disagg\n', 'container:\n        image: ghcr.io/pd-disagg/pd-disagg:v0.1.0\n'));
-    const viaContainer = build(dir);
-    expect(viaContainer.code).toBe(0);
-    expect(viaContainer.stdout).toBe(build('examples/pd-disagg-kustomize-container').stdout);
+// Standalone kustomize, built by .ci/tools.sh (sigs.k8s.io/kustomize/kustomize/v5, pinned there) into .tools/bin.
+describe.runIf(needs('kustomize'))('standalone kustomize build --enable-alpha-plugins (exec and container mode)', () => {
+  const kustomize = (...args: string[]) => sh('kustomize', ['build', '--enable-alpha-plugins', ...args], { env: tools.env });
+
+  it('is the standalone binary, not kubectl', () => {
+    const r = sh('kustomize', ['version'], { env: tools.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^v5\.\d+\.\d+/);
   });
 
-  it.runIf(hasCommand('kustomize'))(
-    'exec example under standalone kustomize --enable-alpha-plugins --enable-exec (where it is installed)',
-    () => {
-      const r = sh('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', 'examples/pd-disagg-kustomize-exec'], { env: tools.env });
-      expect(r.code).toBe(0);
-      expect(kinds(r.stdout)).toContain('ConfigMap/qwen-epp-config');
-    },
-  );
+  it('exec example: --enable-exec runs pd-disagg from PATH, and it comes out the same as the container example', () => {
+    writeFileSync(tools.dockerLog, '');
+    const exec = kustomize('--enable-exec', 'examples/pd-disagg-kustomize-exec');
+    expect(exec.stderr).toBe('');
+    expect(exec.code).toBe(0);
+    expect(kinds(exec.stdout)).toEqual(expect.arrayContaining(['ConfigMap/qwen-epp-config', 'InferencePool/qwen', 'Deployment/qwen-epp']));
+    const decode = parseAllDocuments(exec.stdout).map((d) => d.toJS()).find((o) => o.kind === 'Deployment' && o.metadata.name === 'qwen-decode');
+    expect(decode.spec.template.spec.initContainers[0].name).toBe('routing-proxy');
+    expect(exec.stdout).not.toContain('kind: PrefillDecode');
+    expect(exec.stdout).not.toContain('internal.config.kubernetes.io');
+    // exec mode never goes through docker
+    expect(readFileSync(tools.dockerLog, 'utf8')).toBe('');
+
+    const container = kustomize('examples/pd-disagg-kustomize-container');
+    expect(container.stderr).toBe('');
+    expect(container.code).toBe(0);
+    expect(container.stdout).toBe(exec.stdout);
+  });
+
+  it('exec example without --enable-exec: standalone kustomize skips the function without a word too', () => {
+    // measured with kustomize v5.8.2: exit 0, nothing on stderr, the engines unwired (the README warns about it)
+    const r = kustomize('examples/pd-disagg-kustomize-exec');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(kinds(r.stdout).sort()).toEqual(['Deployment/qwen-decode', 'Deployment/qwen-prefill']);
+    expect(r.stdout).not.toContain('llm-d.ai/role');
+  });
+
+  it('container example: kustomize runs the image through docker (network none, user nobody)', () => {
+    writeFileSync(tools.dockerLog, '');
+    const r = kustomize('examples/pd-disagg-kustomize-container');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(kinds(r.stdout)).toEqual(expect.arrayContaining(['ConfigMap/qwen-epp-config', 'InferencePool/qwen', 'Deployment/qwen-epp']));
+    const runs = readFileSync(tools.dockerLog, 'utf8').split('\n').filter((l) => l.startsWith('run '));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(/^run --rm -i .*--network none .*--user nobody .*ghcr\.io\/pd-disagg\/pd-disagg:v\d+\.\d+\.\d+$/);
+  });
+
+  it('exec mode is idempotent: the rendered output through the function again comes back the same', () => {
+    const first = kustomize('--enable-exec', 'examples/pd-disagg-kustomize-exec');
+    expect(first.code).toBe(0);
+    const dir = scratch('kust-exec-again');
+    writeFileSync(join(dir, 'rendered.yaml'), first.stdout);
+    cpSync('examples/pd-disagg-kustomize-exec/pd-disagg.yaml', join(dir, 'fn.yaml'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [rendered.yaml]\ntransformers: [fn.yaml]\n');
+    const second = kustomize('--enable-exec', dir);
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('exec mode: an inconsistent pair fails the build, with the message on stderr and nothing on stdout', () => {
+    const dir = scratch('kust-exec-bad');
+    cpSync('examples/pd-disagg-kustomize-exec', dir, { recursive: true });
+    const decode = join(dir, 'decode.yaml');
+    writeFileSync(decode, readFileSync(decode, 'utf8').replace('"kv_role":"kv_consumer"', '"kv_role":"kv_producer"'));
+    const r = kustomize('--enable-exec', dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('kv_role kv_producer');
+  });
 });

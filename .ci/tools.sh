@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the pinned orchestrators the end-to-end tests drive, from the Go module proxy, into .tools/bin (gitignored):
+#   kustomize (standalone, for exec mode). A binary is rebuilt only when its pin changes (.tools/stamps); the Go
+#   module and build caches are reused between runs. .ci/run puts .tools/bin on PATH; the tests also look there.
+# Long builds run under `nice` so they do not starve other work on the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+BIN=$TOOLS/bin
+STAMPS=$TOOLS/stamps
+mkdir -p "$BIN" "$STAMPS"
+export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -trimpath" CGO_ENABLED=0
+
+# --- pins (go 1.26.8 builds each of these; newer tags need go 1.27) ---
+KUSTOMIZE=sigs.k8s.io/kustomize/kustomize/v5@v5.8.2
+
+# build NAME PKG@VERSION: go install into a private GOBIN, then move the binary to $BIN/NAME.
+build() {
+  local name=$1 pin=$2
+  if [ -x "$BIN/$name" ] && [ "$(cat "$STAMPS/$name" 2>/dev/null)" = "$pin" ]; then
+    echo "tools: $name $pin (cached)"
+    return
+  fi
+  local start=$SECONDS gobin
+  gobin=$(mktemp -d "$TOOLS/gobin.XXXXXX")
+  echo "tools: building $name from $pin"
+  GOBIN=$gobin nice -n 10 go install "$pin"
+  mv "$gobin"/* "$BIN/$name"
+  rmdir "$gobin"
+  echo "$pin" > "$STAMPS/$name"
+  echo "tools: $name built in $((SECONDS - start))s"
+}
+
+build kustomize "$KUSTOMIZE"
