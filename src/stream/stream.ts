@@ -13,6 +13,8 @@ import { run, type RunOptions, type RunOutput } from '../run.js';
 export const STREAM_INDEX_ANNOTATION = 'internal.config.kubernetes.io/pd-disagg-stream-index';
 
 const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
+/** A Helm hook: Helm applies it at its own time, apart from the release's templates (and deletes it by its policy). */
+const HELM_HOOK = 'helm.sh/hook';
 /** functionConfig groups are never cluster objects: a PrefillDecode that sits in the stream is a config, not output. */
 const CONFIG_API_GROUP = 'pd-disagg.dev/';
 
@@ -49,14 +51,32 @@ export function readConfigFile(text: string, name: string): Node {
   return root;
 }
 
-/** Wrap a stream into a ResourceList text; returns what is needed to unwrap run()'s answer. */
-export function wrap(streamText: string, config: Node): { resourceList: string; originals: Original[] } {
+/** A Helm hook document that shares its identity with another document: it goes around run(), unchanged. */
+interface PassThrough {
+  /** how many documents went into run() before it: it comes out right before the item with this stream index */
+  before: number;
+  node: YAMLMap;
+  original: Original;
+}
+
+/**
+ * Wrap a stream into a ResourceList text; returns what is needed to unwrap run()'s answer.
+ *
+ * Helm 4 hands hooks and templates to a post-renderer in one stream, and a chart may declare one object both as a
+ * hook and as a template (e.g. the ServiceAccount a pre-install hook runs as): Helm applies the two at different
+ * times. In a ResourceList two items with one identity are an error, so a hook document whose identity another
+ * document of the stream also has does not go through run(): it is written back where it was, unchanged. Any other
+ * repeated identity is still an error.
+ */
+export function wrap(streamText: string, config: Node): { resourceList: string; originals: Original[]; passThrough: PassThrough[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(stripBom(streamText), { ...parseOptions, lineCounter });
   if (!Array.isArray(docs)) throw new StreamError('stdin holds no YAML document: expected a stream of Kubernetes objects');
   const list = skeleton();
   const items = list.get('items', true) as YAMLSeq;
   const originals: Original[] = [];
+  const passThrough: PassThrough[] = [];
+  const shared = sharedIdentities(docs);
   docs.forEach((doc, position) => {
     const where = () => {
       const offset = doc.contents?.range?.[0] ?? doc.range[0];
@@ -83,7 +103,7 @@ export function wrap(streamText: string, config: Node): { resourceList: string; 
     }
     const annotations = node.getIn(['metadata', 'annotations'], true);
     const index = originals.length;
-    originals.push({
+    const original: Original = {
       docCommentBefore: doc.commentBefore ?? null,
       commentBefore: node.commentBefore ?? null,
       spaceBefore: Boolean(node.spaceBefore),
@@ -91,11 +111,16 @@ export function wrap(streamText: string, config: Node): { resourceList: string; 
       docComment: doc.comment ?? null,
       hadAnnotations: annotations !== undefined,
       annotationKeys: new Set(isMap(annotations) ? annotations.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : []),
-    });
+    };
     // comments around a document do not survive inside a sequence; they are put back from `originals`
     node.commentBefore = null;
     node.comment = null;
     node.spaceBefore = false;
+    if (isHelmHook(node) && shared.has(identity(node))) {
+      passThrough.push({ before: index, node, original });
+      return;
+    }
+    originals.push(original);
     if (isMap(annotations)) annotations.set(STREAM_INDEX_ANNOTATION, String(index));
     else node.setIn(['metadata', 'annotations'], list.createNode({ [STREAM_INDEX_ANNOTATION]: String(index) }));
     items.items.push(node);
@@ -107,21 +132,17 @@ export function wrap(streamText: string, config: Node): { resourceList: string; 
     throw new StreamError('stdin holds no Kubernetes object: give pd-disagg the rendered prefill and decode workloads');
   }
   list.set('functionConfig', config);
-  return { resourceList: list.toString(toStringOptions), originals };
+  return { resourceList: list.toString(toStringOptions), originals, passThrough };
 }
 
 /** The items of run()'s ResourceList as a stream, with each document's comments back and our annotations gone. */
-export function unwrap(resourceListText: string, originals: readonly Original[]): string {
+export function unwrap(resourceListText: string, originals: readonly Original[], passThrough: readonly PassThrough[] = []): string {
   const list = parseDocument(resourceListText, parseOptions);
   if (list.errors.length > 0) throw new Error(`run() wrote a ResourceList that does not parse: ${list.errors[0]!.message}`);
   const items = list.get('items', true);
   if (!isSeqOfMaps(items)) throw new Error('run() wrote a ResourceList without items');
   const out: string[] = [];
-  for (const node of items.items) {
-    if (!isMap(node)) continue;
-    const original = takeIndex(node, originals);
-    cleanAnnotations(node, original);
-    if (!emittable(node)) continue;
+  const emit = (node: YAMLMap, original: Original | undefined) => {
     list.contents = node as never;
     list.commentBefore = original?.docCommentBefore ?? null;
     list.comment = original?.docComment ?? null;
@@ -129,17 +150,33 @@ export function unwrap(resourceListText: string, originals: readonly Original[])
     node.spaceBefore = original?.spaceBefore ?? false;
     node.comment = original?.comment ?? null;
     out.push(list.toString(toStringOptions));
+  };
+  let pending = 0; // passThrough[pending] is the next one to write back
+  const flush = (upTo: number) => {
+    for (; pending < passThrough.length && passThrough[pending]!.before <= upTo; pending++) emit(passThrough[pending]!.node, passThrough[pending]!.original);
+  };
+  for (const node of items.items) {
+    if (!isMap(node)) continue;
+    const index = takeIndex(node, originals);
+    // a pass-through hook goes back before the document that followed it; generated objects come after all of them
+    flush(index ?? Infinity);
+    const original = index === undefined ? undefined : originals[index];
+    cleanAnnotations(node, original);
+    if (!emittable(node)) continue;
+    emit(node, original);
   }
+  flush(Infinity);
   return out.map((doc, i) => (i === 0 ? doc : `---\n${doc}`)).join('');
 }
 
 /** Stream text + config file text → stream text, stderr and exit code. Never throws; stdout is empty on failure. */
 export function runStream(streamText: string, configText: string, configName: string, options: RunOptions = {}): RunOutput {
   let originals: Original[];
+  let passThrough: PassThrough[];
   let resourceList: string;
   try {
     const config = readConfigFile(configText, configName);
-    ({ resourceList, originals } = wrap(streamText, config));
+    ({ resourceList, originals, passThrough } = wrap(streamText, config));
   } catch (err) {
     if (err instanceof StreamError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
     return internalError(err, options);
@@ -147,7 +184,7 @@ export function runStream(streamText: string, configText: string, configName: st
   const out = run(resourceList, options);
   if (out.exitCode !== 0) return { stdout: '', stderr: out.stderr, exitCode: out.exitCode };
   try {
-    return { stdout: unwrap(out.stdout, originals), stderr: out.stderr, exitCode: 0 };
+    return { stdout: unwrap(out.stdout, originals, passThrough), stderr: out.stderr, exitCode: 0 };
   } catch (err) {
     return { stdout: '', stderr: out.stderr + internalError(err, options).stderr, exitCode: 2 };
   }
@@ -178,13 +215,44 @@ function annotationsOf(node: YAMLMap): YAMLMap | undefined {
   return isMap(a) ? a : undefined;
 }
 
-function takeIndex(node: YAMLMap, originals: readonly Original[]): Original | undefined {
+/** The stream index an item came with (undefined for objects run() generated). */
+function takeIndex(node: YAMLMap, originals: readonly Original[]): number | undefined {
   const annotations = annotationsOf(node);
   const raw = annotations?.get(STREAM_INDEX_ANNOTATION);
   if (raw === undefined) return undefined;
-  const original = originals[Number(raw)];
-  if (!original) throw new Error(`an item came back with an unknown ${STREAM_INDEX_ANNOTATION}: ${String(raw)}`);
-  return original;
+  const index = Number(raw);
+  if (!originals[index]) throw new Error(`an item came back with an unknown ${STREAM_INDEX_ANNOTATION}: ${String(raw)}`);
+  return index;
+}
+
+function isHelmHook(node: YAMLMap): boolean {
+  const hook = annotationsOf(node)?.get(HELM_HOOK);
+  return typeof hook === 'string' && hook.trim() !== '';
+}
+
+/** An object's identity as run() compares them: API group, kind, namespace, name. */
+function identity(node: YAMLMap): string {
+  const apiVersion = String(node.get('apiVersion'));
+  const namespace = node.getIn(['metadata', 'namespace']);
+  return JSON.stringify([
+    apiVersion.includes('/') ? apiVersion.split('/')[0] : '',
+    String(node.get('kind')),
+    typeof namespace === 'string' ? namespace : '',
+    String(node.getIn(['metadata', 'name'])),
+  ]);
+}
+
+/** Identities that more than one document of the stream has (documents that are not objects are left to wrap()). */
+function sharedIdentities(docs: readonly Document.Parsed[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const doc of docs) {
+    if (doc.errors.length > 0 || !isMap(doc.contents)) continue;
+    const key = identity(doc.contents);
+    if (seen.has(key)) shared.add(key);
+    seen.add(key);
+  }
+  return shared;
 }
 
 /** Drop our index and the tool annotations run() adds for kpt (path/index of new files): a stream has no files. What a

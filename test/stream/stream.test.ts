@@ -81,6 +81,54 @@ describe('pd-disagg --config FILE (stream mode)', () => {
     expect(out.stderr).toContain('kv_role kv_producer');
   });
 
+  describe('Helm 4: hooks and templates in one stream', () => {
+    // what Helm 4's default (combined) post-render strategy sends: every document annotated with its template file,
+    // hooks included; here a ServiceAccount that is both a pre-install hook and a template, as in Helm's own example
+    const sa = (hook: boolean) =>
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: qwen-setup\n  namespace: llm\n  annotations:\n' +
+      `    postrenderer.helm.sh/postrender-filename: qwen/templates/${hook ? 'hook-sa' : 'sa'}.yaml\n` +
+      (hook ? '    helm.sh/hook: pre-install\n    helm.sh/hook-weight: "-5"\n' : '');
+    const stream = `${sa(true)}---\n${prefill}---\n# the template copy\n${sa(false)}---\n${decode}`;
+
+    it('writes a hook that shares its identity with a template back unchanged, in its place, and wires the rest', () => {
+      const out = runStream(stream, config, 'pd-disagg.yaml');
+      expect(out.stderr).toBe('');
+      expect(out.exitCode).toBe(0);
+      const list = objects(out.stdout);
+      expect(list.slice(0, 4).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+        'ServiceAccount/qwen-setup',
+        'Deployment/qwen-prefill',
+        'ServiceAccount/qwen-setup',
+        'Deployment/qwen-decode',
+      ]);
+      expect(list[0].metadata.annotations).toEqual({
+        'postrenderer.helm.sh/postrender-filename': 'qwen/templates/hook-sa.yaml',
+        'helm.sh/hook': 'pre-install',
+        'helm.sh/hook-weight': '-5',
+      });
+      expect(list[2].metadata.annotations).toEqual({ 'postrenderer.helm.sh/postrender-filename': 'qwen/templates/sa.yaml' });
+      expect(out.stdout.split(/^---\n/m)[2]).toMatch(/^# the template copy\n/);
+      expect(find(list, 'Deployment', 'qwen-decode').spec.template.spec.initContainers[0].name).toBe('routing-proxy');
+      expect(find(list, 'ConfigMap', 'qwen-epp-config')).toBeDefined();
+      expect(out.stdout).not.toContain(STREAM_INDEX_ANNOTATION);
+      // and again: the output is stable
+      expect(runStream(out.stdout, config, 'pd-disagg.yaml').stdout).toBe(out.stdout);
+    });
+
+    it('still refuses two templates with one identity (no hook involved)', () => {
+      const out = runStream(`${sa(false)}---\n${prefill}---\n${sa(false)}---\n${decode}`, config, 'pd-disagg.yaml');
+      expect(out.exitCode).toBe(1);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).toContain('ServiceAccount/llm/qwen-setup appears twice');
+    });
+
+    it('sends a hook whose identity is its own through the function like any document', () => {
+      const out = runStream(`${sa(true)}---\n${prefill}---\n${decode}`, config, 'pd-disagg.yaml');
+      expect(out.exitCode).toBe(0);
+      expect(objects(out.stdout)[0].metadata.annotations['helm.sh/hook']).toBe('pre-install');
+    });
+  });
+
   it.each([
     ['an empty stream', '', config, /no Kubernetes object/],
     ['a document that is not an object', `${prefill}---\n- just\n- a list\n`, config, /document 2 \(line \d+\) is not a mapping/],
