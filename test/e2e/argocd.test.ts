@@ -1,19 +1,26 @@
-// The Argo CD plugin, simulated the way the CMP sidecar runs it: the app directory arrives as a tarball unpacked with
-// mode 0644 (Argo CD's default), the ARGOCD_* environment is set, and the generate command is run exactly as
-// argocd/plugin.yaml writes it, in the app directory. Standalone kustomize is not installed here, so `kustomize` on
-// PATH is a stand-in that runs kubectl's embedded kustomize (v5.5).
+// The Argo CD plugin, simulated the way the CMP sidecar (argocd-cmp-server) runs it: the app directory arrives as a
+// tarball unpacked with mode 0644 (Argo CD's default), the environment is what the repo-server sends (ARGOCD_APP_*,
+// ARGOCD_ENV_* from the Application's plugin env, ARGOCD_APP_PARAMETERS and PARAM_* from its plugin parameters, as
+// argo-cd v2.14 reposerver/repository.go getPluginParamEnvs and ApplicationSourcePluginParameters.Environ build
+// them), and the discover and generate commands run exactly as argocd/plugin.yaml writes them, in the app directory
+// (argo-cd cmpserver/plugin/plugin.go: a find command must exit 0, any stdout is a match). The CMP server itself is
+// not built here (README, "Argo CD"). `kustomize` is the standalone one from .ci/tools.sh; without it, a stand-in
+// that runs kubectl's embedded kustomize.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kustomizeStandIn, scratch, sh, toolbox } from './harness.js';
+import { hasCommand, kustomizeStandIn, scratch, sh, toolbox } from './harness.js';
 
 const plugin = parse(readFileSync('argocd/plugin.yaml', 'utf8'));
 let tools: ReturnType<typeof toolbox>;
 beforeAll(() => {
   tools = toolbox();
-  kustomizeStandIn(tools.bin);
+  if (!hasCommand('kustomize')) kustomizeStandIn(tools.bin);
+  // the image's /usr/local/bin/pd-disagg-argocd-config.mjs (argocd/Dockerfile)
+  copyFileSync(resolve('argocd/pd-disagg-argocd-config.mjs'), join(tools.bin, 'pd-disagg-argocd-config.mjs'));
+  chmodSync(join(tools.bin, 'pd-disagg-argocd-config.mjs'), 0o755);
 });
 
 /** Pack a directory and unpack it the way the CMP server does: regular files 0644, directories 0755. */
@@ -63,7 +70,7 @@ describe('Argo CD CMP (argocd/plugin.yaml)', () => {
     expect(plugin.metadata.name).toBeTruthy();
     const script = plugin.spec.generate.args.join('\n');
     expect(script).toMatch(/set -[a-z]*o pipefail|set -o pipefail/);
-    expect(script).toContain('kustomize build . | pd-disagg --config "${ARGOCD_ENV_PD_CONFIG:-pd-disagg.yaml}"');
+    expect(script).toContain('kustomize build . | pd-disagg --config "$config"');
   });
 
   it('renders the example app directory: wired engines and the routing stack, no local-config objects, no config', () => {
@@ -134,8 +141,126 @@ describe('Argo CD CMP (argocd/plugin.yaml)', () => {
     // the launcher finds its bundle by its own name: /usr/local/bin/pd-disagg → /usr/local/bin/pd-disagg.core.js
     expect(final).toMatch(/COPY --from=build \S+pd-disagg\.core\.js \/usr\/local\/bin\/pd-disagg\.core\.js\n/);
     expect(final).toContain('COPY argocd/plugin.yaml /home/argocd/cmp-server/config/plugin.yaml');
+    expect(final).toMatch(/COPY --chmod=0755 argocd\/pd-disagg-argocd-config\.mjs \/usr\/local\/bin\/pd-disagg-argocd-config\.mjs\n/);
     expect(final).toMatch(/^USER \d+:\d+$/m);
     expect(dockerfile).toMatch(/go install sigs\.k8s\.io\/kustomize\/kustomize\/v5@/);
     expect(dockerfile).not.toMatch(/:latest\b/);
+  });
+
+  // ---- discovery -------------------------------------------------------------------------------------------------
+
+  function discover(appDir: string) {
+    const { command, args } = plugin.spec.discover.find as { command: string[]; args: string[] };
+    const r = spawnSync(command[0]!, [...command.slice(1), ...args], { cwd: appDir, env: tools.env, encoding: 'utf8' });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it.each([
+    ['examples/pd-disagg-argocd', true],
+    // these run pd-disagg inside kustomize build (container and exec transformers): Argo CD's kustomize renders them
+    ['examples/pd-disagg-kustomize-container', false],
+    ['examples/pd-disagg-kustomize-exec', false],
+    ['examples/qwen-pd', false],
+  ])('discover: %s is claimed: %s (and the find command exits 0 either way)', (dir, mine) => {
+    const r = discover(unpackLikeArgo(dir));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim() !== '').toBe(mine);
+  });
+
+  // ---- parameters ------------------------------------------------------------------------------------------------
+
+  /** What the repo-server sends for spec.source.plugin.parameters (ApplicationSourcePluginParameters.Environ). */
+  function parameterEnv(params: Array<{ name: string; string?: string; array?: string[]; map?: Record<string, string> }>) {
+    const env: Record<string, string> = { ARGOCD_APP_PARAMETERS: JSON.stringify(params) };
+    for (const p of params) {
+      const base = `PARAM_${p.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+      if (p.string !== undefined) env[base] = p.string;
+      p.array?.forEach((v, i) => (env[`${base}_${i}`] = v));
+    }
+    return env;
+  }
+
+  /** The example app directory without its pd-disagg.yaml: an Application that sets parameters instead. */
+  function parameterApp(): string {
+    const app = unpackLikeArgo('examples/pd-disagg-argocd');
+    rmSync(join(app, 'pd-disagg.yaml'));
+    return app;
+  }
+
+  it('announces the ConfigMap form keys as string parameters', () => {
+    const names = (plugin.spec.parameters.static as Array<{ name: string; title: string }>).map((p) => p.name).sort();
+    expect(names).toEqual(
+      ['blockSizeTokens', 'decider', 'decode', 'eppVersion', 'gateway', 'name', 'nonCachedTokens', 'prefill', 'promptTokens', 'routerEnabled', 'sidecarImage', 'sidecarNative', 'sidecarPort'].sort(),
+    );
+    for (const p of plugin.spec.parameters.static) expect(p.title, p.name).toBeTruthy();
+  });
+
+  it('maps the Application\'s parameters onto the config: router version, decider, threshold, gateway, sidecar', () => {
+    const r = generate(
+      parameterApp(),
+      parameterEnv([
+        { name: 'eppVersion', string: 'v0.9.0' },
+        { name: 'nonCachedTokens', string: '64' },
+        { name: 'gateway', string: 'infra/inference-gateway' },
+        { name: 'sidecarNative', string: 'false' },
+        { name: 'name', string: 'qwen' },
+      ]),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const list = objects(r.stdout);
+    const epp = list.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'qwen-epp-config');
+    expect(epp.data['epp-config.yaml']).toContain('nonCachedTokens: 64');
+    expect(list.find((o) => o.kind === 'Deployment' && o.metadata.name === 'qwen-epp').spec.template.spec.containers[0].image).toMatch(/:v0\.9\.0$/);
+    const route = list.find((o) => o.kind === 'HTTPRoute');
+    expect(route.spec.parentRefs[0]).toMatchObject({ name: 'inference-gateway', namespace: 'infra' });
+    const decode = list.find((o) => o.kind === 'Deployment' && o.metadata.name === 'qwen-decode');
+    expect(decode.spec.template.spec.initContainers ?? []).toEqual([]);
+    expect(decode.spec.template.spec.containers.map((c: { name: string }) => c.name)).toContain('routing-proxy');
+    // the parameters' ConfigMap is the config, never output
+    expect(list.find((o) => o.metadata.name === 'pd-disagg-parameters')).toBeUndefined();
+  });
+
+  it('never evaluates a value: shell syntax in a parameter arrives as data', () => {
+    const marker = join(scratch('pwn'), 'pwned');
+    const image = `ghcr.io/x/sidecar:v1$(touch ${marker})\`;\`touch ${marker}\`"'; touch ${marker}`;
+    const r = generate(parameterApp(), parameterEnv([{ name: 'sidecarImage', string: image }]));
+    expect(existsSync(marker)).toBe(false);
+    // pd-disagg took the value as it was (an image reference it then uses verbatim)
+    if (r.code === 0) {
+      const decode = objects(r.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === 'qwen-decode');
+      expect(decode.spec.template.spec.initContainers[0].image).toBe(image);
+    } else {
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('sidecarImage');
+    }
+  });
+
+  it.each([
+    ['an unknown parameter', [{ name: 'replicas', string: '3' }], /parameter replicas is not one pd-disagg takes; use one of: name, prefill/],
+    ['an array parameter', [{ name: 'decider', array: ['always'] }], /parameter decider must be a string/],
+    ['a value pd-disagg refuses', [{ name: 'nonCachedTokens', string: '0' }], /nonCachedTokens/],
+  ])('fails the sync on %s, with nothing on stdout', (_, params, message) => {
+    const r = generate(parameterApp(), parameterEnv(params as never));
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('refuses parameters next to a pd-disagg.yaml or a PD_CONFIG: one place says what the router does', () => {
+    const params = parameterEnv([{ name: 'decider', string: 'always' }]);
+    const withFile = generate(unpackLikeArgo('examples/pd-disagg-argocd'), params);
+    expect(withFile.code).not.toBe(0);
+    expect(withFile.stdout).toBe('');
+    expect(withFile.stderr).toContain('the directory has a pd-disagg.yaml');
+    const withEnv = generate(parameterApp(), { ...params, ARGOCD_ENV_PD_CONFIG: 'other.yaml' });
+    expect(withEnv.code).not.toBe(0);
+    expect(withEnv.stderr).toContain('PD_CONFIG=other.yaml');
+  });
+
+  it('an empty parameter list is no parameters: pd-disagg.yaml is read', () => {
+    const r = generate(unpackLikeArgo('examples/pd-disagg-argocd'), { ARGOCD_APP_PARAMETERS: '[]' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(objects(r.stdout).map((o) => `${o.kind}/${o.metadata.name}`)).toContain('ConfigMap/qwen-epp-config');
   });
 });
