@@ -128,6 +128,8 @@ const CONFIGMAP_KEYS: Record<string, KeyParser> = {
   },
   prefill: (v, c) => selector(v, (s) => (c.prefill = s)),
   decode: (v, c) => selector(v, (s) => (c.decode = s)),
+  prefillContainer: (v, c) => containerName(v, 'prefill', c),
+  decodeContainer: (v, c) => containerName(v, 'decode', c),
   eppVersion: (v, c) => oneOf(v, ROUTER_VERSIONS, (x) => (c.epp.version = x as RouterVersion)),
   decider: (v, c) => oneOf(v, ['prefix-based', 'always'], (x) => (c.epp.decider = x as DeciderKind)),
   nonCachedTokens: (v, c) =>
@@ -155,7 +157,9 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
   const data = fc.data ?? {};
   if (!isPlainObject(data)) return { results: [configError('functionConfig ConfigMap data must be a mapping of string keys', ref, 'data')] };
   const results: Result[] = [];
-  for (const [key, raw] of Object.entries(data)) {
+  // the container keys refine data.prefill / data.decode, so they are read after them
+  const entries = Object.entries(data).sort(([a], [b]) => Number(a.endsWith('Container')) - Number(b.endsWith('Container')));
+  for (const [key, raw] of entries) {
     const parse = Object.hasOwn(CONFIGMAP_KEYS, key) ? CONFIGMAP_KEYS[key] : undefined;
     if (!parse) {
       results.push(configError(`functionConfig data.${key} is not a known key; accepted keys: ${Object.keys(CONFIGMAP_KEYS).join(', ')}`, ref, `data.${key}`));
@@ -177,6 +181,13 @@ function selector(v: string, set: (s: WorkloadSelector) => void): string | undef
     return `must be NAME or KIND/NAME with KIND one of ${WORKLOAD_KINDS.join(', ')}`;
   }
   set(a ? { name: b, kind: a as WorkloadKind } : { name: b });
+  return undefined;
+}
+
+function containerName(v: string, role: 'prefill' | 'decode', c: PdConfig): string | undefined {
+  if (!v) return 'must not be empty';
+  if (!c[role]) return `needs data.${role} (the workload) too`;
+  c[role] = { ...c[role]!, container: v };
   return undefined;
 }
 

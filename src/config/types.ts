@@ -8,6 +8,8 @@ export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 export interface WorkloadSelector {
   name: string;
   kind?: WorkloadKind;
+  /** the engine container's name, when it is not engine/vllm/sglang or the only one launching an engine */
+  container?: string;
 }
 
 /** The functionConfig, whichever form it came in, with every default filled in. */

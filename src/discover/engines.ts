@@ -3,11 +3,12 @@
 // llm-d.ai/role, the kv_role of the KV transfer config, and SGLang's --disaggregation-mode.
 
 import type { PdConfig, WorkloadSelector } from '../config/types.js';
-import { parseEngine, type RuntimeEnv } from '../engines/index.js';
+import { parseEngine, whyNotEngine, type RuntimeEnv } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
 import { formatPath, type Path } from '../paths.js';
 import { isPlainObject, type KObject, type Result } from '../types.js';
-import { describe, findWorkloads, getIn, type Workload } from './workloads.js';
+import type { Item } from '../read/resource-list.js';
+import { asWorkload, describe, findWorkloads, getIn, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
 
 export type Role = 'prefill' | 'decode';
 export const ROLE_LABEL = 'llm-d.ai/role';
@@ -31,34 +32,47 @@ export interface Discovery {
 
 type Located = { candidate: EngineCandidate } | { problem: string };
 
-/** The engine container of a workload: a container named engine/vllm/sglang, else the one container launching an engine. */
-export function locateEngine(workload: Workload): Located {
+/** The engine container of a workload: the one the config names; else a container named engine/vllm/sglang; else the
+ * one container launching an engine. A problem names each container and why it was not taken. */
+export function locateEngine(workload: Workload, containerName?: string, containerField = 'spec.prefill.container or spec.decode.container'): Located {
   const containers = workload.template.spec?.containers;
   if (!Array.isArray(containers) || containers.length === 0) return { problem: 'its pod template has no containers' };
-  const at = (index: number): EngineCandidate | undefined => {
+  const env = runtimeEnv(workload);
+  const at = (index: number, named = false): EngineCandidate | undefined => {
     const container = containers[index];
     if (!isPlainObject(container)) return undefined;
-    const engine = parseEngine(container, runtimeEnv(workload));
+    const engine = parseEngine(container, env, named);
     if (!engine) return undefined;
     const containerPath = [...workload.templatePath, 'spec', 'containers', index];
     return { workload, containerIndex: index, containerPath, container, engine };
   };
+  const nameOf = (c: unknown, i: number) => (isPlainObject(c) && typeof c.name === 'string' ? `"${c.name}"` : `#${i}`);
+  if (containerName !== undefined) {
+    const index = containers.findIndex((c) => isPlainObject(c) && c.name === containerName);
+    if (index < 0) {
+      return { problem: `it has no container named "${containerName}" (its containers: ${containers.map(nameOf).join(', ')}); fix the container name in the config` };
+    }
+    const candidate = at(index, true);
+    if (candidate) return { candidate };
+    return { problem: `its container "${containerName}", named as the engine container in the config, does not launch vLLM or SGLang: ${whyNotEngine(containers[index])}` };
+  }
   for (const name of ENGINE_CONTAINER_NAMES) {
     const index = containers.findIndex((c) => isPlainObject(c) && c.name === name);
     if (index < 0) continue;
     const candidate = at(index);
     if (candidate) return { candidate };
     return {
-      problem:
-        `its container "${name}" does not launch vLLM or SGLang (no vllm serve, vllm.entrypoints, sglang.launch_server or sglang serve ` +
-        'in command/args); put the launch line in command/args',
+      problem: `its container "${name}" does not launch vLLM or SGLang: ${whyNotEngine(containers[index])}; put the launch line in command/args, or name the engine container in the config (${containerField})`,
     };
   }
   const found = containers.map((_, i) => at(i)).filter((c): c is EngineCandidate => c !== undefined);
   if (found.length === 1) return { candidate: found[0]! };
-  if (found.length === 0) return { problem: 'none of its containers launches vLLM or SGLang' };
+  if (found.length === 0) {
+    const why = containers.map((c, i) => `container ${nameOf(c, i)}: ${whyNotEngine(c as KObject)}`).join('; ');
+    return { problem: `none of its containers launches vLLM or SGLang (${why}); name the engine container in the config (${containerField}) or give it a command that launches the engine` };
+  }
   return {
-    problem: `several containers launch an engine (${found.map((c) => c.container.name).join(', ')}); name the serving one "engine"`,
+    problem: `several containers launch an engine (${found.map((c) => c.container.name).join(', ')}); name the serving one in the config (${containerField})`,
   };
 }
 
@@ -94,7 +108,7 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
   for (const role of ['prefill', 'decode'] as const) {
     const selector = config[role];
     if (!selector) continue;
-    const picked = pickNamed(role, selector, workloads, config, results);
+    const picked = pickNamed(role, selector, workloads, items, config, results);
     if (picked) chosen[role] = picked;
   }
 
@@ -102,10 +116,15 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
   if (open.length > 0) {
     const taken = new Set(Object.values(chosen).map((c) => c.workload.item));
     const engines: EngineCandidate[] = [];
+    // workloads labelled with a role whose engine container was not found, and why
+    const unlocated: Array<{ workload: Workload; role: Role; problem: string }> = [];
     for (const w of workloads) {
       if (taken.has(w.item)) continue;
-      const located = locateEngine(w);
+      const label = w.template.metadata?.labels?.[ROLE_LABEL];
+      const field = label === 'prefill' || label === 'decode' ? `${configField(config, label)}.container` : undefined;
+      const located = locateEngine(w, undefined, field);
       if ('candidate' in located) engines.push(located.candidate);
+      else if (label === 'prefill' || label === 'decode') unlocated.push({ workload: w, role: label, problem: located.problem });
     }
     for (const role of open) {
       const matches = engines.map((c) => ({ c, why: impliedRole(c) })).filter((m) => m.why?.role === role);
@@ -117,6 +136,18 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
         role === 'prefill'
           ? `label its pod template ${ROLE_LABEL}: prefill, give it kv_role kv_producer, or name it in spec.prefill`
           : `label its pod template ${ROLE_LABEL}: decode, give it kv_role kv_consumer, or name it in spec.decode`;
+      const labelled = unlocated.filter((u) => u.role === role);
+      if (matches.length === 0 && labelled.length > 0) {
+        for (const u of labelled) {
+          results.push({
+            message: `${describe(u.workload.item.ref)} is labelled ${ROLE_LABEL}=${role} but ${u.problem}`,
+            severity: 'error',
+            resourceRef: u.workload.item.ref,
+            field: { path: formatPath([...u.workload.templatePath, 'spec', 'containers']) },
+          });
+        }
+        continue;
+      }
       if (matches.length === 0) {
         const seen = engines.length
           ? `engine workloads seen: ${engines.map((c) => describe(c.workload.item.ref)).join(', ')}`
@@ -145,12 +176,25 @@ function pickNamed(
   role: Role,
   selector: WorkloadSelector,
   workloads: readonly Workload[],
+  items: readonly Item[],
   config: PdConfig,
   results: Result[],
 ): EngineCandidate | undefined {
   const matches = workloads.filter((w) => w.item.ref.name === selector.name && (!selector.kind || w.kind === selector.kind));
-  const field = config.form === 'ConfigMap' ? `data.${role}` : `spec.${role}`;
+  const field = configField(config, role);
   if (matches.length === 0) {
+    const unsupported = items.filter((i) => i.ref.name === selector.name && !isPassThrough(i, config.ref) && !asWorkload(i));
+    const known = unsupported.map((i) => ({ item: i, kind: unsupportedKind(i.ref) })).find((u) => u.kind);
+    if (known || unsupported.length > 0) {
+      const item = known?.item ?? unsupported[0]!;
+      const what = known?.kind ? `${known.kind.what}; ${known.kind.instead}` : `pd-disagg reads Deployment, StatefulSet and LeaderWorkerSet workloads; name the workload that runs the engine pods`;
+      results.push({
+        message: `${field} names ${describe(item.ref)} (${item.ref.apiVersion}), an unsupported kind: ${what}`,
+        severity: 'error',
+        resourceRef: item.ref,
+      });
+      return undefined;
+    }
     const available = workloads.map((w) => describe(w.item.ref)).join(', ') || 'none';
     results.push(
       discoveryError(
@@ -172,7 +216,7 @@ function pickNamed(
     return undefined;
   }
   const workload = matches[0]!;
-  const located = locateEngine(workload);
+  const located = locateEngine(workload, selector.container, `${field}.container`);
   if ('problem' in located) {
     results.push({
       message: `${describe(workload.item.ref)} is named as ${role} but ${located.problem}`,
@@ -183,6 +227,11 @@ function pickNamed(
     return undefined;
   }
   return located.candidate;
+}
+
+/** Where the config names a role's workload: spec.prefill, or data.prefill in the ConfigMap form. */
+function configField(config: PdConfig, role: Role): string {
+  return config.form === 'ConfigMap' ? `data.${role}` : `spec.${role}`;
 }
 
 function discoveryError(message: string, config: PdConfig, field?: string): Result {

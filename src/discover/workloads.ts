@@ -89,6 +89,40 @@ export function findWorkloads(items: readonly Item[], config: PdConfig): Workloa
   return out;
 }
 
+/** Kinds users name that run engines through their own controller, which pd-disagg cannot edit: what they are and
+ * what to do instead. Matched by kind and API group. */
+const UNSUPPORTED_KINDS: ReadonlyArray<{ kind: string; group: RegExp; what: string; instead: string }> = [
+  {
+    kind: 'LLMInferenceService',
+    group: /^serving\.kserve\.io\//,
+    what: "KServe's controller creates the prefill and decode Deployments, the routing sidecar and the InferencePool from it",
+    instead: "configure P/D in the LLMInferenceService itself (spec.prefill, spec.router.scheduler), or render the Deployments its controller creates and name those here",
+  },
+  {
+    kind: 'ModelDeployment',
+    group: /modelplane/,
+    what: "modelplane's composition renders the engine Deployments (and its own PrefillDecode wiring) from it",
+    instead: 'set P/D in the ModelDeployment (its engines and phases), or run pd-disagg on the Deployments the composition renders',
+  },
+  {
+    kind: 'DynamoGraphDeployment',
+    group: /^nvidia\.com\//,
+    what: 'NVIDIA Dynamo runs its own frontend, router and KV transfer for the graph; the llm-d router does not drive it',
+    instead: "keep P/D in the Dynamo graph (its prefill and decode worker services), or deploy the engines as Deployments/LeaderWorkerSets and name those here",
+  },
+  {
+    kind: 'DynamoComponentDeployment',
+    group: /^nvidia\.com\//,
+    what: "NVIDIA Dynamo's operator runs the component with its own router and KV transfer",
+    instead: "keep P/D in the Dynamo graph, or deploy the engines as Deployments/LeaderWorkerSets and name those here",
+  },
+];
+
+export function unsupportedKind(ref: ResourceRef): { what: string; instead: string } | undefined {
+  const hit = UNSUPPORTED_KINDS.find((k) => k.kind === ref.kind && k.group.test(ref.apiVersion));
+  return hit ? { what: hit.what, instead: hit.instead } : undefined;
+}
+
 export function describe(ref: ResourceRef): string {
   return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }

@@ -163,7 +163,7 @@ function readLine(container: KObject, envRead: EnvRead, issues: ParseIssue[]): {
  * the manifest fixes the value (LeaderWorkerSet's LWS_GROUP_SIZE), null when only the pod knows it. */
 export type RuntimeEnv = Readonly<Record<string, string | null>>;
 
-function locate(container: KObject, runtimeEnv: RuntimeEnv = {}): Located | undefined {
+function locate(container: KObject, runtimeEnv: RuntimeEnv = {}, named = false): Located | undefined {
   const issues: ParseIssue[] = [];
   const envRead = readEnv(container, issues);
   const line = readLine(container, envRead, issues);
@@ -174,7 +174,7 @@ function locate(container: KObject, runtimeEnv: RuntimeEnv = {}): Located | unde
     return Object.hasOwn(runtimeEnv, name) ? runtimeEnv[name] : undefined;
   };
   let found = findLauncher(line.all, DIALECTS, lookup);
-  if (!found && !line.hasCommand) found = inferEntrypoint(container.image, container.name, line.args, DIALECTS);
+  if (!found && !line.hasCommand) found = inferEntrypoint(container.image, container.name, line.args, DIALECTS, named);
   return found ? { found, envRead, issues } : undefined;
 }
 
@@ -502,11 +502,11 @@ function build(container: KObject, loc: Located): EngineModel {
 
 /** Read a container's launch line into an EngineModel; undefined when it does not launch vLLM or SGLang.
  * `runtimeEnv`: variables the workload controller injects (see RuntimeEnv). */
-export function parseEngine(container: KObject, runtimeEnv: RuntimeEnv = {}): EngineModel | undefined {
+export function parseEngine(container: KObject, runtimeEnv: RuntimeEnv = {}, named = false): EngineModel | undefined {
   if (!isPlainObject(container)) return undefined;
   let loc: Located | undefined;
   try {
-    loc = locate(container, runtimeEnv);
+    loc = locate(container, runtimeEnv, named);
     if (!loc) return undefined;
     return build(container, loc);
   } catch (e) {
@@ -538,6 +538,28 @@ export function parseEngine(container: KObject, runtimeEnv: RuntimeEnv = {}): En
       ],
     };
   }
+}
+
+/** Why parseEngine does not take a container as an engine: one clause for messages ("its command ... does not ..."). */
+export function whyNotEngine(container: KObject): string {
+  if (!isPlainObject(container)) return 'it is not a container object';
+  const launchers = DIALECTS.flatMap((d) => d.launchers.map((l) => [l.program, ...l.rest].join(' ')));
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const command = Array.isArray(container.command) ? container.command : [];
+  const args = Array.isArray(container.args) ? container.args : [];
+  const head = (list: unknown[]) => list.slice(0, 3).map(text).join(' ') + (list.length > 3 ? ' …' : '');
+  if (command.length > 0) {
+    return `its command (\`${head(command)}\`${args.length ? ` with ${args.length} args` : ''}) runs none of ${launchers.join(', ')}`;
+  }
+  const image = typeof container.image === 'string' ? container.image : '(no image)';
+  const known = DIALECTS.flatMap((d) => [...(d.imageEntrypoint?.imageRepos ?? []), ...(d.imageEntrypoint?.otherImages ?? []).flatMap((o) => o.imageRepos)]);
+  const exclusive = DIALECTS.flatMap((d) => d.imageEntrypoint?.exclusiveFlags ?? []);
+  if (args.length === 0) return `it has no command or args, and its image ${image} is not a known engine image (${known.join(', ')})`;
+  return (
+    `it has no command, so its image's entrypoint runs, but the image ${image} is not a known engine image (${known.join(', ')}) ` +
+    `and its args (\`${head(args)}\`) carry no engine-only flag (${exclusive.join(', ')}) nor, under a container name like ` +
+    `${DIALECTS.flatMap((d) => d.imageEntrypoint?.containerNames ?? []).join('/')}, the engine's flags`
+  );
 }
 
 /** Which engine a container launches, if any (cheaper than parseEngine: flags are not read). */

@@ -4,7 +4,7 @@
 import type { Dialect, LauncherSpec } from './dialects/types.js';
 import type { ContainerPath, LaunchInfo, ParseIssue } from './types.js';
 import { splitScript, type ShellLookup } from './shell.js';
-import { canonicalFlag } from './flags.js';
+import { canonicalFlag, specIndex } from './flags.js';
 
 export interface LineToken {
   text: string;
@@ -159,52 +159,65 @@ export function imageSegments(image: string): string[] {
   return parts.filter((p) => p.length > 0);
 }
 
-function hasSignature(d: Dialect, args: readonly LineToken[]): boolean {
-  const sig = new Set(d.signatureFlags);
+function hasFlag(d: Dialect, args: readonly LineToken[], names: readonly string[]): boolean {
+  const want = new Set(names);
   for (const a of args) {
     if (!a.text.startsWith('--')) continue;
     const eq = a.text.indexOf('=');
     let name = canonicalFlag(d, eq > 0 ? a.text.slice(0, eq) : a.text);
     const dot = name.indexOf('.');
     if (dot > 0) name = name.slice(0, dot);
-    if (sig.has(name)) return true;
+    if (want.has(name)) return true;
   }
   return false;
 }
 
-/** Args only (no command): the image's ENTRYPOINT runs. Recognise the engine by image, or by container name plus
- * engine-specific flags (then with a warning, since the image's entrypoint is a guess). */
+/** Args only (no command): the image's ENTRYPOINT runs. Recognise the engine by image; else by a flag only that
+ * engine has, or by container name (or the config naming the container) plus engine-specific flags — then with a
+ * warning, since the image's entrypoint is a guess. */
 export function inferEntrypoint(
   image: unknown,
   name: unknown,
   args: readonly LineToken[],
   dialects: readonly Dialect[],
+  named = false,
 ): FoundLauncher | undefined {
   const segs = typeof image === 'string' ? imageSegments(image) : [];
   const repo = segs[segs.length - 1] ?? '';
   for (const dialect of dialects) {
     const ep = dialect.imageEntrypoint;
     if (!ep) continue;
-    const label = [ep.launcher.program, ...ep.launcher.rest].join(' ');
-    const knownImage = ep.imageRepos.includes(repo);
+    const byImage = ep.imageRepos.includes(repo) ? ep.launcher : ep.otherImages?.find((o) => o.imageRepos.includes(repo))?.launcher;
+    if (byImage) {
+      const label = [byImage.program, ...byImage.rest].join(' ');
+      return { dialect, launcher: byImage, label, rest: [...args], launch: { via: 'image-entrypoint' }, issues: [] };
+    }
+  }
+  for (const dialect of dialects) {
+    const ep = dialect.imageEntrypoint;
+    if (!ep) continue;
     const others = dialects.filter((o) => o !== dialect);
+    const exclusive = hasFlag(dialect, args, ep.exclusiveFlags);
+    // another engine's signature counts only with a spelling this engine does not have (`--model` is both's)
+    const theirs = args.filter((a) => !specIndex(dialect).has(canonicalFlag(dialect, a.text.split('=')[0]!)));
     const byNameAndFlags =
-      typeof name === 'string' &&
-      ep.containerNames.includes(name) &&
-      hasSignature(dialect, args) &&
-      !others.some((o) => hasSignature(o, args));
-    if (!knownImage && !byNameAndFlags) continue;
-    const issues: ParseIssue[] = knownImage
-      ? []
-      : [
-          {
-            code: 'launch.entrypoint-assumed',
-            severity: 'warning',
-            path: 'image',
-            message: `The container has no command and its image (${typeof image === 'string' ? image : 'unset'}) is not a known ${dialect.kind} image; assuming its entrypoint is \`${label}\` because of the container name and flags. Set command: ["${ep.launcher.program}", ${ep.launcher.rest.map((r) => `"${r}"`).join(', ')}] to make it explicit.`,
-          },
-        ];
-    return { dialect, launcher: ep.launcher, label, rest: [...args], launch: { via: 'image-entrypoint' }, issues };
+      (named || (typeof name === 'string' && ep.containerNames.includes(name))) &&
+      hasFlag(dialect, args, dialect.signatureFlags) &&
+      !others.some((o) => hasFlag(o, theirs, o.signatureFlags));
+    if (!exclusive && !byNameAndFlags) continue;
+    // `--model X` works with every entrypoint; a positional model needs `vllm serve`
+    const launcher = ep.launcher;
+    const label = [launcher.program, ...launcher.rest].join(' ');
+    const why = exclusive ? `its args carry ${ep.exclusiveFlags.filter((f) => hasFlag(dialect, args, [f])).join(', ')}, which only ${dialect.kind} has` : named ? 'the config names it as the engine container and its flags are ' + dialect.kind + "'s" : 'of the container name and flags';
+    const issues: ParseIssue[] = [
+      {
+        code: 'launch.entrypoint-assumed',
+        severity: 'warning',
+        path: 'image',
+        message: `The container has no command and its image (${typeof image === 'string' ? image : 'unset'}) is not a known ${dialect.kind} image; assuming its entrypoint is \`${label}\` because ${why}. Set command: ["${launcher.program}", ${launcher.rest.map((r) => `"${r}"`).join(', ')}] to make it explicit.`,
+      },
+    ];
+    return { dialect, launcher, label, rest: [...args], launch: { via: 'image-entrypoint' }, issues };
   }
   return undefined;
 }

@@ -41,8 +41,13 @@ export interface ImageEntrypointSpec {
   /** image repository names (the last path segment, without registry, tag or digest) whose ENTRYPOINT is
    * `launcher`; matched exactly so that e.g. a `vllm-router` image is not mistaken for the engine */
   imageRepos: readonly string[];
+  /** other images whose ENTRYPOINT is another launcher of the engine (e.g. the llm-d images run
+   * `python -m vllm.entrypoints.openai.api_server`) */
+  otherImages?: readonly { launcher: LauncherSpec; imageRepos: readonly string[] }[];
   /** container names that conventionally hold this engine (used with `signatureFlags` when the image is unknown) */
   containerNames: readonly string[];
+  /** flags no other engine has: an args-only container carrying one runs this engine whatever its name and image */
+  exclusiveFlags: readonly string[];
 }
 
 /** Converters from flag text to a typed field value. */

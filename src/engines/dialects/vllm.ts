@@ -66,7 +66,17 @@ export const vllmDialect: Dialect = {
     // vllm/vllm-openai images run `vllm serve` as their ENTRYPOINT, so `args` start with the model.
     launcher: { program: 'vllm', rest: ['serve'], positionalModel: true },
     imageRepos: ['vllm-openai', 'vllm', 'vllm-openai-rocm', 'vllm-rocm', 'vllm-tpu', 'vllm-cpu', 'vllm-xpu', 'vllm-neuron'],
+    otherImages: [
+      {
+        // llm-d/llm-d docker/Dockerfile.cuda, Dockerfile.rocm, Dockerfile.xpu: ENTRYPOINT ["python", "-m",
+        // "vllm.entrypoints.openai.api_server"] (the -dev images are built from the same files)
+        launcher: { program: 'python', rest: ['-m', 'vllm.entrypoints.openai.api_server'], positionalModel: false },
+        imageRepos: ['llm-d-cuda', 'llm-d-cuda-dev', 'llm-d-rocm', 'llm-d-rocm-dev', 'llm-d-xpu', 'llm-d-xpu-dev'],
+      },
+    ],
     containerNames: ['vllm', 'engine'],
+    // SGLang moves KV with --disaggregation-* flags and has no --kv-transfer-config
+    exclusiveFlags: ['--kv-transfer-config'],
   },
   underscoreToDash: true,
   dottedJson: true,
