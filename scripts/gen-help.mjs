@@ -64,7 +64,7 @@ export function generateHelp(readme) {
       return /^#+\s/.test(before) ? `${toText(before)}\n\n${body}` : body;
     })
     .join('\n\n');
-  return `${text}\n\nFull reference: README.md (https://github.com/pd-disagg/pd-disagg#readme).\n`;
+  return `${text}\n\nFull reference: https://github.com/pd-disagg/pd-disagg#readme\n`;
 }
 
 export function generate() {

@@ -28,6 +28,13 @@ describe('--help generated from the README', () => {
     for (const field of fields) expect(USAGE).toContain(field);
   });
 
+  it('names nothing that exists only in a checkout: repository files only as links an installed user can open', () => {
+    const withoutUrls = USAGE.replace(/https:\/\/\S+/g, 'URL');
+    expect(withoutUrls).not.toMatch(/\b(src|fn-config|examples|scripts|test|testdata|docs|argocd)\/[\w./-]+/);
+    expect(withoutUrls).not.toMatch(/\b[\w-]+\.(json|ts|mjs|md)\b/);
+    expect(USAGE).toContain('https://github.com/pd-disagg/pd-disagg#readme');
+  });
+
   it('turns markdown into plain text', () => {
     expect(toText('**bold** `code` [words](docs/x.md) [here](#anchor)')).toBe('bold code words (docs/x.md) here');
     expect(toText('| a | b |\n|---|---|\n| 1 | 22 |')).toBe('  a  b\n  -  --\n  1  22');
