@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the pinned orchestrators the end-to-end tests drive, from the Go module proxy, into .tools/bin (gitignored):
-#   kustomize (standalone, for exec mode). A binary is rebuilt only when its pin changes (.tools/stamps); the Go
+#   kustomize (standalone, for exec mode) and helm3 (post-renderer). A binary is rebuilt only when its pin changes (.tools/stamps); the Go
 #   module and build caches are reused between runs. .ci/run puts .tools/bin on PATH; the tests also look there.
 # Long builds run under `nice` so they do not starve other work on the machine.
 set -euo pipefail
@@ -14,6 +14,7 @@ export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -trimpath" CGO_ENABLED=0
 
 # --- pins (go 1.26.8 builds each of these; newer tags need go 1.27) ---
 KUSTOMIZE=sigs.k8s.io/kustomize/kustomize/v5@v5.8.2
+HELM3=helm.sh/helm/v3/cmd/helm@v3.22.0
 
 # build NAME PKG@VERSION: go install into a private GOBIN, then move the binary to $BIN/NAME.
 build() {
@@ -32,4 +33,12 @@ build() {
   echo "tools: $name built in $((SECONDS - start))s"
 }
 
-build kustomize "$KUSTOMIZE"
+# `bash .ci/tools.sh [kustomize|helm]...` builds only those groups (default: all)
+want() { [ $# -eq 0 ] || [ -z "${GROUPS_WANTED:-}" ] || [[ " $GROUPS_WANTED " == *" $1 "* ]]; }
+GROUPS_WANTED="$*"
+
+if want kustomize; then build kustomize "$KUSTOMIZE"; fi
+if want helm; then
+  build helm3 "$HELM3"
+fi
+
