@@ -4,6 +4,8 @@
 //   pd-disagg                       KRM function: ResourceList on stdin → ResourceList on stdout (kpt, kustomize)
 //   pd-disagg --config FILE         stream mode: plain multi-document YAML on stdin → the same on stdout
 //                                   (helm --post-renderer, `kustomize build . | pd-disagg --config ...`, Argo CD)
+//   pd-disagg --explain [--config FILE]  what the render does, for people, instead of the output (either mode);
+//                                   --explain=mermaid prints only the request path as a Mermaid flowchart
 //   pd-disagg --help | --version
 
 import { readFileSync, readSync } from 'node:fs';
@@ -53,6 +55,7 @@ interface Options {
   help?: boolean;
   version?: boolean;
   config?: string;
+  explain?: 'text' | 'mermaid';
 }
 
 /** Parse argv; a string is the usage error to print. */
@@ -62,6 +65,9 @@ function parseArgs(argv: readonly string[]): Options | string {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') options.help = true;
     else if (arg === '--version') options.version = true;
+    else if (arg === '--explain' || arg === '--explain=text') options.explain = 'text';
+    else if (arg === '--explain=mermaid') options.explain = 'mermaid';
+    else if (arg.startsWith('--explain=')) return `${arg}: --explain takes no value, or =mermaid for the flowchart only`;
     else if (arg === '--config' || arg === '-c') {
       const value = argv[++i];
       if (value === undefined || value === '') return `${arg} needs a file name`;
@@ -91,6 +97,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const debug = /^(1|true|yes|on)$/i.test(process.env.PD_DISAGG_DEBUG ?? '');
+  // kpt and kustomize run the function with their own arguments: the explanation is asked for through the environment
+  const explainOnStderr = /^(1|true|yes|on)$/i.test(process.env.PD_DISAGG_EXPLAIN ?? '');
   const { limits, problem } = limitsFrom(process.env);
   if (problem) {
     writeOut(2, `pd-disagg: error: ${problem}\n`);
@@ -113,13 +121,13 @@ async function main(argv: string[]): Promise<void> {
       // the stream is parsed before run() sees it: bound its nesting the same way
       parseDocumentsBounded(streamText, limits);
       parseDocumentsBounded(configText, limits, `--config ${options.config}`);
-      out = runStream(streamText, configText, options.config, { debug, env: process.env });
+      out = runStream(streamText, configText, options.config, { debug, env: process.env, explain: options.explain, explainOnStderr });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       out = { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
     }
   } else {
-    out = run(await readStdinBytes(limits.maxInputBytes), { debug, env: process.env });
+    out = run(await readStdinBytes(limits.maxInputBytes), { debug, env: process.env, explain: options.explain, explainOnStderr });
   }
   writeOut(2, out.stderr);
   if (writeOut(1, out.stdout) === 'closed' && out.exitCode === 0) {

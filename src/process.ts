@@ -1,27 +1,44 @@
 // Process: the pipeline, one step per folder under src/:
 //   read → config → discover → engines (parse flags) → plan → apply → validate → write.
-// `process` gets a parsed ResourceList and returns the results; it edits the Document in place.
+// `process` gets a parsed ResourceList and returns the results; it edits the Document in place. `processOutcome` also
+// returns what each step decided, for the explanation (src/explain), which reads it and derives nothing itself.
 
-import { applyOps } from './apply/apply.js';
+import { applyOps, type ApplyOutcome } from './apply/apply.js';
 import { generatedFilePath, itemPath } from './apply/annotations.js';
 import { readConfig } from './config/read-config.js';
+import type { PdConfig } from './config/types.js';
 import { discoverEngines } from './discover/engines.js';
+import { foldSwappedRoles } from './explain/hints.js';
 import { plan as makePlan } from './plan/plan.js';
+import type { Plan } from './plan/types.js';
 import type { ResourceListInput } from './read/resource-list.js';
 import type { Result } from './types.js';
 import { validate } from './validate/validate.js';
 
+/** What a run decided, step by step; a step that did not run leaves its field unset. */
+export interface Outcome {
+  results: Result[];
+  config?: PdConfig;
+  plan?: Plan;
+  /** what apply changed, per resource; unset when nothing was applied (an error stopped the run) */
+  changes?: ApplyOutcome['changes'];
+}
+
 export function process(input: ResourceListInput): Result[] {
+  return processOutcome(input).results;
+}
+
+export function processOutcome(input: ResourceListInput): Outcome {
   const { config, results: configResults } = readConfig(input.functionConfig);
-  if (!config) return configResults;
+  if (!config) return { results: configResults };
 
   // discover engines; their flags are parsed on the way (src/engines)
   const found = discoverEngines(input.items, config);
-  if (!found.prefill || !found.decode) return found.results;
+  if (!found.prefill || !found.decode) return { results: found.results, config };
 
   const plan = makePlan(config, found.prefill, found.decode);
   const results = validate(plan, config, input.items);
-  if (results.some((r) => r.severity === 'error')) return results;
+  if (results.some((r) => r.severity === 'error')) return { results: foldSwappedRoles(results, config, found.prefill, found.decode), config, plan };
 
   const newFile = generatedFilePath(itemPath(found.decode.workload.item.object.metadata?.annotations), plan.name);
   const applied = applyOps(input, plan.ops, newFile);
@@ -29,5 +46,5 @@ export function process(input: ResourceListInput): Result[] {
   for (const { ref, notes } of applied.changes) {
     results.push({ message: notes.join(', '), severity: 'info', resourceRef: ref });
   }
-  return results;
+  return { results, config, plan, changes: applied.changes };
 }

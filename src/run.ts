@@ -5,7 +5,8 @@
 //   exit 1 → stderr names what is wrong and where; stdout is empty or the items unchanged with the results;
 //   exit 2 → an internal error (a bug): the same, plus a request to report it. No stack trace unless debug is set.
 
-import { process as processList } from './process.js';
+import { explain, explainMermaid } from './explain/explain.js';
+import { processOutcome, type Outcome } from './process.js';
 import { limitsFrom, type Limits } from './read/limits.js';
 import { InputError, readResourceList } from './read/resource-list.js';
 import { decodeInput } from './read/stdin.js';
@@ -24,6 +25,11 @@ export interface RunOptions {
   debug?: boolean;
   /** environment to read limits from (PD_DISAGG_MAX_INPUT_BYTES); the process environment is never read here */
   env?: Record<string, string | undefined>;
+  /** print what the render does for people instead of the ResourceList (`--explain`), or only its flowchart */
+  explain?: 'text' | 'mermaid';
+  /** render as usual and also write the explanation to stderr (PD_DISAGG_EXPLAIN=1 under kpt or kustomize, which only
+   * let a function speak to people on stderr) */
+  explainOnStderr?: boolean;
 }
 
 export function run(input: string | Uint8Array, options: RunOptions = {}): RunOutput {
@@ -31,7 +37,7 @@ export function run(input: string | Uint8Array, options: RunOptions = {}): RunOu
     const { limits, problem } = limitsFrom(options.env);
     if (problem) throw new InputError(problem);
     const inputText = typeof input === 'string' ? input : decodeInput(input, limits.maxInputBytes);
-    return runText(inputText, limits);
+    return runText(inputText, limits, options);
   } catch (err) {
     if (err instanceof InputError) return { stdout: '', stderr: printable(`pd-disagg: error: ${err.message}\n`), exitCode: 1 };
     const detail = options.debug && err instanceof Error ? `\n${err.stack}` : '';
@@ -46,10 +52,16 @@ export function run(input: string | Uint8Array, options: RunOptions = {}): RunOu
   }
 }
 
-function runText(inputText: string, limits: Limits): RunOutput {
+function runText(inputText: string, limits: Limits, options: RunOptions): RunOutput {
+  const explainAs = options.explain;
   const input = readResourceList(inputText, limits, { lazyItems: true });
-  const results = input.problems.length > 0 ? input.problems : processList(input);
+  const outcome: Outcome = input.problems.length > 0 ? { results: input.problems } : processOutcome(input);
+  const results = outcome.results;
   const failed = results.some((r) => r.severity === 'error');
+  if (explainAs) {
+    // for people: the explanation holds every finding, so stderr stays empty
+    return { stdout: printable(explainAs === 'mermaid' ? explainMermaid(outcome) : explain(outcome)), stderr: '', exitCode: failed ? 1 : 0 };
+  }
   // On failure kpt and kustomize keep nothing we print; the items still go out unchanged, with the results,
   // so kpt can show them, and nobody ever sees a half-applied change.
   const out = failed ? readResourceList(inputText, limits, { lazyItems: true }) : input;
@@ -57,7 +69,8 @@ function runText(inputText: string, limits: Limits): RunOutput {
   const stdout = writeResourceList(out, results, out.source);
   // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
   // prints the info results from the ResourceList anyway
-  return { stdout, stderr: printable(formatResults(results.filter((r) => r.severity !== 'info'))), exitCode: failed ? 1 : 0 };
+  const stderr = options.explainOnStderr ? explain(outcome) : formatResults(results.filter((r) => r.severity !== 'info'));
+  return { stdout, stderr: printable(stderr), exitCode: failed ? 1 : 0 };
 }
 
 /** stderr goes to terminals and CI logs: control characters from the input (ESC, CR, ...) are shown, not obeyed. */

@@ -182,6 +182,7 @@ export function runStream(streamText: string, configText: string, configName: st
     return internalError(err, options);
   }
   const out = run(resourceList, options);
+  if (options.explain) return out; // the explanation, for people: there is no stream to give back
   if (out.exitCode !== 0) return { stdout: '', stderr: out.stderr, exitCode: out.exitCode };
   try {
     return { stdout: unwrap(out.stdout, originals, passThrough), stderr: out.stderr, exitCode: 0 };
