@@ -2,7 +2,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ES module without types
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 import { run } from '../src/run.js';
 import { runStream } from '../src/stream/stream.js';
