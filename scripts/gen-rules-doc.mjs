@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 const dir = mkdtempSync(join(tmpdir(), 'pd-disagg-rules-doc-'));
 try {
   const outfile = join(dir, 'rules-doc.mjs');
-  await build({ entryPoints: ['scripts/rules-doc.ts'], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  // the yaml package is CommonJS and requires node builtins: give the ESM bundle a require
+  const banner = { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" };
+  await build({ entryPoints: ['scripts/rules-doc.ts'], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning', banner });
   const { renderRulesDoc } = await import(pathToFileURL(outfile).href);
   writeFileSync('docs/rules.md', renderRulesDoc());
   console.log('wrote docs/rules.md');

@@ -38,6 +38,14 @@ export const RULE_WHY: Record<string, string> = {
   // ---- pair: ports, sidecar, side channel
   'sidecar-engine-port-unknown':
     "The sidecar's engine port is a literal flag; a --port computed in the pod (`$(cat …)`, a variable from the downward API or the image) cannot be copied into it, and a guess would send every request to a closed port.",
+  'sidecar-flag-unknown':
+    'pd-sidecar parses its flags with pflag, which exits on a flag it does not know: --connector was deprecated for --kv-connector and removed in router v0.10.0 with the TLS flags (llm-d-router #2054), the pool-name flags went in v0.9.0. Every llm-d-modelservice chart output up to v0.4.12 and the llm-d guides still pass --connector, so the sidecar crashloops on v0.10.0 while the engines look healthy.',
+  'sidecar-flag-deprecated': 'A deprecated alias still works but prints a warning at start and is removed in a later version (v0.10.0 removed the aliases v0.8/v0.9 deprecated).',
+  'sidecar-engine-port-default': "The sidecar's default engine port moved from 8001 to 8200 in router v0.10.0 (llm-d-router #1723): a sidecar relying on it forwards elsewhere after an upgrade.",
+  'sidecar-image-version':
+    "The sidecar's flags and defaults differ per release (pkg/sidecar/proxy/options.go at each tag); an image of another release than the EPP's may refuse flags this version accepts or accept ones it refuses. llm-d-routing-sidecar is the image up to router v0.8.0 (llm-d-inference-scheduler), llm-d-router-disagg-sidecar from v0.9.0.",
+  'epp-knob-unsupported':
+    "buildEppConfig leaves a knob out where the version's decider has no such parameter (v0.9's strict decoder would stop the EPP on it); without this warning the setting would vanish silently.",
   'decode-port-is-sidecar-port': 'The routing sidecar owns the pod\'s public port (the InferencePool\'s target); a decode engine on the same port fails to bind or shadows the sidecar, so requests skip the P/D handshake.',
   'sidecar-target-port': "The sidecar's engine port default moved from 8001 to 8200 in router v0.10.0 (llm-d-router PR #1723); a sidecar pointing elsewhere gets connection refused.",
   'sidecar-kv-connector': 'The sidecar drives the handshake in the protocol named by --kv-connector; a mismatch leaves decode waiting in WAITING_FOR_REMOTE_KVS until the gateway times out (llm-d#355). SGLang needs `sglang`; the default is nixlv2.',

@@ -105,6 +105,12 @@ const UNSUPPORTED_KINDS: ReadonlyArray<{ kind: string; group: RegExp; what: stri
     instead: 'set P/D in the ModelDeployment (its engines and phases), or run pd-disagg on the Deployments the composition renders',
   },
   {
+    kind: 'DisaggregatedSet',
+    group: /^disaggregatedset\.x-k8s\.io\//,
+    what: "its controller stamps the prefill and decode LeaderWorkerSets out of spec.roles per slice, and pd-disagg does not edit those role templates",
+    instead: 'wire the sidecar and pool as the llm-d pd-disaggregation guide does for it, or deploy prefill and decode as LeaderWorkerSets or Deployments and name those here',
+  },
+  {
     kind: 'DynamoGraphDeployment',
     group: /^nvidia\.com\//,
     what: 'NVIDIA Dynamo runs its own frontend, router and KV transfer for the graph; the llm-d router does not drive it',

@@ -98,7 +98,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     name,
     namespace,
     ops,
-    epp: { object: eppObject, text: eppText, generated: generatedConfig, configMap, key: EPP_CONFIG_KEY },
+    epp: { object: eppObject, text: eppText, generated: generatedConfig, configMap, key: EPP_CONFIG_KEY, knobs },
     pair,
     generated,
     configRef: config.ref,

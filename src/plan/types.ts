@@ -1,3 +1,4 @@
+import type { EppKnobs } from '../router/types.js';
 import type { Item } from '../read/resource-list.js';
 import type { Path } from '../paths.js';
 import type { KObject, ResourceRef } from '../types.js';
@@ -23,6 +24,8 @@ export interface EppConfigPlan {
   configMap: KObject;
   /** the ConfigMap data key */
   key: string;
+  /** the settings a generated config was built from */
+  knobs: EppKnobs;
 }
 
 export interface Plan {

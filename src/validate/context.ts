@@ -1,6 +1,6 @@
 // What each rule scope gets to look at.
 import type { EngineModel } from '../engines/types.js';
-import type { RouterVersion } from '../router/types.js';
+import type { EppKnobs, RouterVersion } from '../router/types.js';
 import type { KObject, ResourceRef } from '../types.js';
 
 /** One engine workload in its role, as discovery found it. */
@@ -40,4 +40,7 @@ export interface EppContext {
   origin: { resource?: ResourceRef; path: string; generated: boolean };
   /** the engines' KV block size, when known */
   engineBlockSize?: number;
+  /** for a generated config: the knobs it was built from, and where the pd-disagg config sets them
+   * (`spec.epp.` or `data.`) */
+  knobs?: { knobs: EppKnobs; configRef?: ResourceRef; fieldPrefix: string };
 }

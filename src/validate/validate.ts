@@ -25,7 +25,8 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
   const eppOrigin: EppContext['origin'] = plan.epp.generated
     ? { resource: refOf(plan.epp.configMap), path: `data.${plan.epp.key}`, generated: true }
     : { resource: plan.configRef, path: 'spec.epp.config', generated: false };
-  results.push(...lint({ version: plan.pair.version, config: plan.epp.object, origin: eppOrigin, engineBlockSize }, config));
+  const knobs = plan.epp.generated ? { knobs: plan.epp.knobs, configRef: config.ref, fieldPrefix: config.form === 'ConfigMap' ? 'data.' : 'spec.epp.' } : undefined;
+  results.push(...lint({ version: plan.pair.version, config: plan.epp.object, origin: eppOrigin, engineBlockSize, ...(knobs ? { knobs } : {}) }, config));
 
   for (const item of items) {
     if (item.ref.kind !== 'ConfigMap' || item.ref.apiVersion !== 'v1' || isPassThrough(item, config.ref)) continue;

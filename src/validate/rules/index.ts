@@ -3,10 +3,11 @@ import type { EppContext, PairContext } from '../context.js';
 import type { Rule } from '../registry.js';
 import { eppConfigRules } from './epp-config.js';
 import { pairRules } from './pair.js';
+import { eppKnobRules } from './sidecar.js';
 
 export const RULES: { pair: readonly Rule<PairContext>[]; 'epp-config': readonly Rule<EppContext>[] } = {
   pair: pairRules,
-  'epp-config': eppConfigRules,
+  'epp-config': [...eppConfigRules, ...eppKnobRules],
 };
 
 export const ALL_RULES: readonly Rule<never>[] = [...RULES.pair, ...RULES['epp-config']] as readonly Rule<never>[];

@@ -4,6 +4,7 @@
 //   compat.ts  — what both engines must agree on (model, dtypes, attention backend, HMA, block size, TP, PP)
 //   ports.ts   — HTTP ports, the routing sidecar, the NIXL side channel
 //   pod.ts     — namespace, role labels, /dev/shm, env, engine identity
+//   sidecar.ts — an existing routing sidecar's flags and image against the router version; EPP knobs it lacks
 //   sglang.ts  — SGLang's --disaggregation-* flags and host
 
 import type { PairContext } from '../context.js';
@@ -13,7 +14,8 @@ import { podRules } from './pod.js';
 import { portRules } from './ports.js';
 import { roleRules } from './roles.js';
 import { sglangRules } from './sglang.js';
+import { sidecarRules } from './sidecar.js';
 
 export { enginePath } from './helpers.js';
 
-export const pairRules: Rule<PairContext>[] = [...roleRules, ...compatRules, ...portRules, ...sglangRules, ...podRules];
+export const pairRules: Rule<PairContext>[] = [...roleRules, ...compatRules, ...portRules, ...sidecarRules, ...sglangRules, ...podRules];
