@@ -298,16 +298,17 @@ describe('robustness', () => {
     expect(parseEngine(c as unknown as KObject)).toBeUndefined();
   });
 
-  it('huge and pathological strings stay fast', () => {
+  // No wall-clock bound (the brief forbids timing assertions; it flaked at 2,017 ms on a loaded machine): a
+  // quadratic or backtracking reader would not finish these megabyte inputs within vitest's test timeout.
+  it('huge and pathological strings are read', () => {
     const big = '$('.repeat(100_000) + '{'.repeat(100_000) + "'".repeat(3) + ' --x'.repeat(50_000);
-    const start = performance.now();
     const m = parseEngine({
       command: ['sh', '-c', `vllm serve m --kv-transfer-config '${'{"a":'.repeat(20_000)}' ${'-'.repeat(100_000)} ${big}`],
       args: [`--served-model-name=${'a'.repeat(1_000_000)}`, '$(' + 'A'.repeat(500_000)],
       env: [{ name: 'A', value: '$(A)'.repeat(100_000) }],
     });
     expect(m).toBeDefined();
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(m!.kind).toBe('vllm');
   });
 
   it('a typical container parses in well under a millisecond on average', () => {
