@@ -5,7 +5,9 @@
 
 import { DEFAULT_ROUTER_VERSION, ROUTER_VERSIONS, type DeciderKind, type RouterVersion } from '../router/types.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import schema from './prefilldecode.schema.json';
 import validateSchema, { type SchemaError } from './schema-validator.generated.js';
+import { didYouMean } from './suggest.js';
 import { WORKLOAD_KINDS, type PdConfig, type WorkloadKind, type WorkloadSelector } from './types.js';
 
 export const CONFIG_API_VERSION = 'pd-disagg.dev/v1alpha1';
@@ -95,8 +97,10 @@ function describeSchemaError(e: SchemaError): string {
   switch (e.keyword) {
     case 'required':
       return `functionConfig ${field} is required`;
-    case 'additionalProperties':
-      return `functionConfig ${field} is not a known field; check the spelling against the PrefillDecode reference in the README`;
+    case 'additionalProperties': {
+      const known = knownFields(e.schemaPath);
+      return `functionConfig ${field} is not a known field${didYouMean(String(e.params.additionalProperty), known)}${known.length ? ` (known here: ${known.join(', ')})` : ''}`;
+    }
     case 'enum':
       return `functionConfig ${field} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
@@ -108,12 +112,31 @@ function describeSchemaError(e: SchemaError): string {
         ? `functionConfig ${field} must be at least 1: 0 makes the prefix-based decider never disaggregate (use decider: always to disaggregate every request)`
         : `functionConfig ${field} must be at least ${String(e.params.limit)}`;
     case 'pattern':
-      return field === 'metadata.name'
-        ? `functionConfig metadata.name must be a DNS label of at most 48 characters (lower-case letters, digits, '-'): it names the generated resources`
-        : `functionConfig ${field} must not be empty`;
+      if (field === 'metadata.name') {
+        return `functionConfig metadata.name must be a DNS label of at most 48 characters (lower-case letters, digits, '-'): it names the generated resources`;
+      }
+      return `functionConfig ${field} ${PATTERN_TEXT[String(e.params.pattern)] ?? 'must not be empty'}`;
     default:
       return `functionConfig ${field} ${e.message ?? 'is invalid'}`;
   }
+}
+
+/** What a schema pattern asks for, in words. */
+const PATTERN_TEXT: Record<string, string> = {
+  '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$':
+    "must be a Kubernetes object name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit)",
+  '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$': "must be a DNS label of at most 63 characters (lower-case letters, digits, '-')",
+  '^([0-9]{1,5}(h|m|s|ms)){1,4}$': 'must be a Gateway API duration such as 300s, 10m, 1h30m or 0s (no timeout)',
+  '^[a-z0-9]+(-[a-z0-9]+)*$': 'must be a rule id (see docs/rules.md)',
+};
+
+/** The fields the schema knows where an additionalProperties error was raised (its schemaPath names the object). */
+function knownFields(schemaPath: string): string[] {
+  let node: unknown = schema;
+  for (const part of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) {
+    node = isPlainObject(node) ? node[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  return isPlainObject(node) && isPlainObject(node.properties) ? Object.keys(node.properties) : [];
 }
 
 // ---- form 2: ConfigMap ----------------------------------------------------------------------------------------------
@@ -138,9 +161,26 @@ const CONFIGMAP_KEYS: Record<string, KeyParser> = {
   blockSizeTokens: (v, c) => integer(v, 1, (n) => (c.epp.blockSizeTokens = n), 'must be a positive integer'),
   routerEnabled: (v, c) => boolean(v, (b) => (c.router.enabled = b)),
   gateway: (v, c) => {
-    const [ns, name] = v.includes('/') ? v.split('/', 2) : [undefined, v];
-    if (!name || (ns !== undefined && !ns)) return 'must be NAME or NAMESPACE/NAME of a Gateway';
-    c.router.gateway = ns ? { name, namespace: ns } : { name };
+    const parts = v.split('/');
+    if (parts.length > 2 || parts.some((x) => !x)) return 'must be NAME or NAMESPACE/NAME of a Gateway (at most one /)';
+    const [ns, name] = parts.length === 2 ? parts : [undefined, parts[0]!];
+    c.router.gateway = { ...c.router.gateway, ...(ns ? { name: name!, namespace: ns } : { name: name! }) };
+    return undefined;
+  },
+  requestTimeout: (v, c) => {
+    if (!c.router.gateway) return 'needs data.gateway too: it is the timeout of the HTTPRoute from that Gateway';
+    c.router.gateway = { ...c.router.gateway, requestTimeout: v };
+    return undefined;
+  },
+  rules: (v, c) => {
+    const rules: Record<string, string> = {};
+    for (const entry of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^([^=\s]+)\s*=\s*(\S+)$/.exec(entry);
+      if (!m) return `must be a comma-separated list of RULE=SEVERITY (SEVERITY: off, error, warning or info), e.g. kv-role-both=off; "${entry}" is not`;
+      if (Object.hasOwn(rules, m[1]!)) return `sets ${m[1]} twice`;
+      rules[m[1]!] = m[2]!;
+    }
+    (c as { rules: Record<string, string> }).rules = rules;
     return undefined;
   },
   sidecarNative: (v, c) => boolean(v, (b) => (c.sidecar.native = b)),
@@ -158,11 +198,14 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
   if (!isPlainObject(data)) return { results: [configError('functionConfig ConfigMap data must be a mapping of string keys', ref, 'data')] };
   const results: Result[] = [];
   // the container keys refine data.prefill / data.decode, so they are read after them
-  const entries = Object.entries(data).sort(([a], [b]) => Number(a.endsWith('Container')) - Number(b.endsWith('Container')));
+  const later = (key: string) => Number(key.endsWith('Container') || key === 'requestTimeout');
+  const entries = Object.entries(data).sort(([a], [b]) => later(a) - later(b));
   for (const [key, raw] of entries) {
     const parse = Object.hasOwn(CONFIGMAP_KEYS, key) ? CONFIGMAP_KEYS[key] : undefined;
     if (!parse) {
-      results.push(configError(`functionConfig data.${key} is not a known key; accepted keys: ${Object.keys(CONFIGMAP_KEYS).join(', ')}`, ref, `data.${key}`));
+      results.push(
+        configError(`functionConfig data.${key} is not a known key${didYouMean(key, Object.keys(CONFIGMAP_KEYS))} (accepted keys: ${Object.keys(CONFIGMAP_KEYS).join(', ')})`, ref, `data.${key}`),
+      );
       continue;
     }
     if (raw === null || typeof raw === 'object') {
@@ -172,11 +215,66 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
     const problem = parse(String(raw).trim(), config);
     if (problem) results.push(configError(`functionConfig data.${key} ${problem}, got ${JSON.stringify(String(raw))}`, ref, `data.${key}`));
   }
-  return results.length ? { results } : { config: prune(config), results };
+  if (results.length) return { results };
+  // every value once more through the schema of the typed form, so a ConfigMap is refused wherever a PrefillDecode is
+  const typedErrors = asTyped(config);
+  if (typedErrors.length) return { results: typedErrors.map((e) => configMapSchemaError(e, data, ref)) };
+  return { config: prune(config), results };
+}
+
+/** The data key a field of the typed form comes from. */
+const DATA_KEY_OF: [RegExp, string][] = [
+  [/^metadata\.name$/, 'name'],
+  [/^spec\.(prefill|decode)\.container$/, '$1Container'],
+  [/^spec\.(prefill|decode)(\.|$)/, '$1'],
+  [/^spec\.epp\.version$/, 'eppVersion'],
+  [/^spec\.epp\.(\w+)$/, '$1'],
+  [/^spec\.router\.enabled$/, 'routerEnabled'],
+  [/^spec\.router\.gateway\.requestTimeout$/, 'requestTimeout'],
+  [/^spec\.router\.gateway(\.|$)/, 'gateway'],
+  [/^spec\.sidecar\.(\w)(\w*)$/, 'sidecar'],
+  [/^spec\.rules(\.|$)/, 'rules'],
+];
+
+function dataKeyOf(field: string): string | undefined {
+  for (const [re, key] of DATA_KEY_OF) {
+    const m = re.exec(field);
+    if (!m) continue;
+    if (key === 'sidecar') return `sidecar${m[1]!.toUpperCase()}${m[2]}`;
+    return key.replace('$1', m[1] ?? '');
+  }
+  return undefined;
+}
+
+/** The PrefillDecode a ConfigMap stands for, through the schema validator: its errors (none when it is valid). */
+function asTyped(config: PdConfig): SchemaError[] {
+  const typed = prune({
+    apiVersion: CONFIG_API_VERSION,
+    kind: CONFIG_KIND,
+    metadata: { name: config.name ?? 'configmap' },
+    spec: {
+      prefill: config.prefill,
+      decode: config.decode,
+      epp: { version: config.epp.version, decider: config.epp.decider, nonCachedTokens: config.epp.nonCachedTokens, promptTokens: config.epp.promptTokens, blockSizeTokens: config.epp.blockSizeTokens },
+      router: config.router,
+      sidecar: config.sidecar,
+      rules: config.rules,
+    },
+  });
+  return validateSchema(typed) ? [] : [...(validateSchema.errors ?? [])];
+}
+
+function configMapSchemaError(e: SchemaError, data: KObject, ref: ResourceRef | undefined): Result {
+  const field = schemaPath(e);
+  const key = dataKeyOf(field);
+  const got = key !== undefined && Object.hasOwn(data, key) ? `, got ${JSON.stringify(String(data[key]))}` : '';
+  const what = describeSchemaError(e).replace(/^functionConfig /, '');
+  return configError(`functionConfig data.${key ?? '?'}: ${what}${got}`, ref, key ? `data.${key}` : undefined);
 }
 
 function selector(v: string, set: (s: WorkloadSelector) => void): string | undefined {
-  const [a, b] = v.includes('/') ? v.split('/', 2) : [undefined, v];
+  const parts = v.split('/');
+  const [a, b] = parts.length === 2 ? parts : [undefined, parts.length === 1 ? v : ''];
   if (!b || (a !== undefined && !(WORKLOAD_KINDS as readonly string[]).includes(a))) {
     return `must be NAME or KIND/NAME with KIND one of ${WORKLOAD_KINDS.join(', ')}`;
   }

@@ -31,7 +31,7 @@ export interface PdConfig {
     /** a whole EndpointPickerConfig the user owns */
     config?: KObject;
   };
-  router: { enabled: boolean; gateway?: { name: string; namespace?: string } };
+  router: { enabled: boolean; gateway?: { name: string; namespace?: string; requestTimeout?: string } };
   sidecar: { native: boolean; image?: string; port: number };
   rules: RuleOverrides;
 }

@@ -35,6 +35,25 @@ type Located = { candidate: EngineCandidate } | { problem: string };
 /** The engine container of a workload: the one the config names; else a container named engine/vllm/sglang; else the
  * one container launching an engine. A problem names each container and why it was not taken. */
 export function locateEngine(workload: Workload, containerName?: string, containerField = 'spec.prefill.container or spec.decode.container'): Located {
+  const located = locateIn(workload, containerName, containerField);
+  if ('candidate' in located || workload.kind !== 'LeaderWorkerSet' || workload.templatePath[workload.templatePath.length - 1] !== 'leaderTemplate') {
+    return located;
+  }
+  // the leader serves the API the router talks to: an engine only in the workers is never reached
+  const workerPath = [...workload.templatePath.slice(0, -1), 'workerTemplate'];
+  const worker = getIn(workload.item.object, workerPath);
+  if (!isPlainObject(worker)) return located;
+  const inWorkers = locateIn({ ...workload, templatePath: workerPath, template: worker }, containerName, containerField);
+  if (!('candidate' in inWorkers)) return located;
+  return {
+    problem:
+      `its leaderTemplate runs no vLLM or SGLang engine while its workerTemplate does (container "${String(inWorkers.candidate.container.name)}" at ` +
+      `${formatPath(inWorkers.candidate.containerPath)}): the leader pod serves the API the routing sidecar and the EPP talk to, so start the engine ` +
+      `(the same launch line, as rank 0) in the leaderTemplate's containers, or remove leaderTemplate so every pod uses the workerTemplate`,
+  };
+}
+
+function locateIn(workload: Workload, containerName: string | undefined, containerField: string): Located {
   const containers = workload.template.spec?.containers;
   if (!Array.isArray(containers) || containers.length === 0) return { problem: 'its pod template has no containers' };
   const env = runtimeEnv(workload);

@@ -7,6 +7,7 @@ import { isPlainObject, type KObject, type ResourceRef, type Result } from '../t
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
 import { tooLargeMessage, type Limits } from './limits.js';
 import { SourceScalar } from './yaml-options.js';
+import { yamlErrorText } from './yaml-error.js';
 
 export { InputError };
 
@@ -77,13 +78,13 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, 
       nonEmpty.length === 0
         ? 'stdin holds no YAML document: expected a ResourceList'
         : `stdin holds ${nonEmpty.length} YAML documents: expected exactly one ResourceList, as kpt and kustomize send it ` +
-            '(a plain multi-document stream is not a KRM function input)',
+            '(for a plain multi-document stream, as helm template or kustomize build print it, run pd-disagg --config FILE)',
     );
   }
   const doc = nonEmpty[0]!;
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    throw new InputError(`stdin is not valid YAML: ${first.message.split('\n')[0]}`);
+    throw new InputError(`stdin is not valid YAML: ${yamlErrorText(first, text)}`);
   }
   const root = doc.contents;
   if (!isMap(root)) throw new InputError('stdin is not a ResourceList: the document is not a mapping');
@@ -93,7 +94,10 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, 
   const apiVersion = scalarString(root.get('apiVersion', true));
   if (kind !== 'ResourceList') {
     const what = kind ? `a "${kind}"` : kindNode === undefined ? 'a document without kind' : 'a document whose kind is not a string';
-    throw new InputError(`stdin is ${what}, not a ResourceList: pd-disagg runs as a KRM function under kpt or kustomize`);
+    throw new InputError(
+      `stdin is ${what}, not a ResourceList: pd-disagg runs as a KRM function under kpt or kustomize; ` +
+        'for plain manifests (helm template, kustomize build), run pd-disagg --config FILE with the config in FILE',
+    );
   }
   if (!apiVersion || !ACCEPTED_API_VERSIONS.includes(apiVersion)) {
     throw new InputError(

@@ -2,6 +2,7 @@
 // recursion) before composing (which recurses once per level), and check the plain data (alias expansion included)
 // for cycles, depth and size before anything walks it. Every check fails with an InputError that says where.
 
+import { yamlErrorText } from './yaml-error.js';
 import { Composer, isAlias, isMap, isSeq, LineCounter, Parser, visit, type CST, type Document, type Node } from 'yaml';
 import { DEFAULT_MAX_INPUT_BYTES, MAX_ALIAS_COUNT, MAX_DEPTH, tooLargeMessage, type Limits } from './limits.js';
 import { blockCst } from './block-cst.js';
@@ -188,7 +189,7 @@ export function parseYamlValue(text: string, limits: Limits = DEFAULT_LIMITS, wh
   if (docs.length === 0) return null;
   if (docs.length > 1) throw new InputError(`${what} holds ${docs.length} YAML documents, expected one`);
   const doc = docs[0]!;
-  if (doc.errors.length > 0) throw new InputError(doc.errors[0]!.message.split('\n')[0]!);
+  if (doc.errors.length > 0) throw new InputError(yamlErrorText(doc.errors[0]!, text));
   return toPlainBounded(doc.contents as Node, doc, limits, what);
 }
 

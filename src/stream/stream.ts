@@ -5,6 +5,7 @@
 
 import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isToolAnnotation } from '../apply/annotations.js';
+import { yamlErrorText } from '../read/yaml-error.js';
 import { parseOptions, toStringOptions } from '../read/yaml-options.js';
 import { run, type RunOptions, type RunOutput } from '../run.js';
 
@@ -39,7 +40,7 @@ export function readConfigFile(text: string, name: string): Node {
   if (!Array.isArray(docs)) throw new StreamError(`--config ${name}: the file holds no YAML document`);
   const nonEmpty = docs.filter((d) => d.errors.length > 0 || !isEmptyContents(d.contents));
   const errors = nonEmpty.flatMap((d) => d.errors);
-  if (errors.length > 0) throw new StreamError(`--config ${name}: not valid YAML: ${errors[0]!.message.split('\n')[0]}`);
+  if (errors.length > 0) throw new StreamError(`--config ${name}: not valid YAML: ${yamlErrorText(errors[0]!, stripBom(text))}`);
   if (nonEmpty.length !== 1) {
     throw new StreamError(
       `--config ${name}: the file holds ${nonEmpty.length} YAML documents; expected exactly one functionConfig ` +
@@ -82,7 +83,7 @@ export function wrap(streamText: string, config: Node): { resourceList: string; 
       const offset = doc.contents?.range?.[0] ?? doc.range[0];
       return `document ${position + 1} (line ${lineCounter.linePos(offset).line})`;
     };
-    if (doc.errors.length > 0) throw new StreamError(`stdin ${where()} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+    if (doc.errors.length > 0) throw new StreamError(`stdin ${where()} is not valid YAML: ${yamlErrorText(doc.errors[0]!, stripBom(streamText))}`);
     if (isEmptyContents(doc.contents)) return; // `---` with nothing (or only comments) under it, as helm prints
     const node = doc.contents;
     if (!isMap(node)) throw new StreamError(`stdin ${where()} is not a mapping: every document must be a Kubernetes object`);

@@ -14,10 +14,11 @@ import { isPlainObject, type Result } from '../types.js';
 import type { EngineSide, EppContext, PairContext } from './context.js';
 import { runRules, type Finding, type Rule } from './registry.js';
 import { refOf } from '../apply/apply.js';
-import { RULES } from './rules/index.js';
+import { ALL_RULES, RULES } from './rules/index.js';
+import { didYouMean } from '../config/suggest.js';
 
 export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): Result[] {
-  const results: Result[] = [];
+  const results: Result[] = unknownRuleIds(config);
   for (const side of [plan.pair.prefill, plan.pair.decode]) results.push(...parseIssues(side));
   results.push(...runRules(RULES.pair, plan.pair, config.rules, (rule) => cannotCheck(rule, [plan.pair.prefill, plan.pair.decode])));
 
@@ -84,4 +85,24 @@ function parseIssues(side: EngineSide): Result[] {
     field: { path: enginePath(side, issue.path) },
     tags: { rule: `parse-${issue.code}` },
   }));
+}
+
+/** An override for a rule that does not exist switches nothing: say so, with the id it was probably meant to be. */
+function unknownRuleIds(config: PdConfig): Result[] {
+  const known = ALL_RULES.map((r) => r.id);
+  const field = config.form === 'ConfigMap' ? 'data.rules' : undefined;
+  return Object.keys(config.rules)
+    .filter((id) => !known.includes(id))
+    .map((id) => {
+      const result: Result = {
+        message: `${field ?? 'spec.rules'}: ${id} is not a rule id${didYouMean(id, known)} (rules that can be overridden are listed in docs/rules.md)`,
+        severity: 'error',
+        tags: { rule: 'config-invalid' },
+      };
+      if (config.ref) {
+        result.resourceRef = config.ref;
+        result.field = { path: field ?? `spec.rules.${id}` };
+      }
+      return result;
+    });
 }

@@ -1,0 +1,139 @@
+// Mistakes that lead straight to the fix: each message names the resource, the field and what to write instead.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../src/config/read-config.js';
+import { nearest } from '../src/config/suggest.js';
+import { run } from '../src/run.js';
+import { runStream } from '../src/stream/stream.js';
+import { resourceListFromDir } from '../scripts/resource-list.mjs';
+
+const HELM = 'examples/pd-disagg-helm-post-renderer';
+const stream = readFileSync(`${HELM}/helm-template.yaml`, 'utf8');
+const configMap = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fn' }, data });
+const typed = (spec: object) => ({ apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', metadata: { name: 'qwen' }, spec });
+const errorsOf = (fc: object) => readConfig(fc as never).results.map((r) => ({ message: r.message, field: r.field?.path, kind: r.resourceRef?.kind }));
+
+describe('did you mean', () => {
+  it('suggests the nearest known name for typos, case slips, swapped letters and cut-off names, and nothing for unrelated ones', () => {
+    const keys = ['nonCachedTokens', 'promptTokens', 'gateway', 'eppVersion'];
+    expect(nearest('nonCachedToken', keys)).toBe('nonCachedTokens');
+    expect(nearest('noncachedtokens', keys)).toBe('nonCachedTokens');
+    expect(nearest('gatewya', keys)).toBe('gateway');
+    expect(nearest('nonCached', keys)).toBe('nonCachedTokens');
+    expect(nearest('replicas', keys)).toBeUndefined();
+  });
+
+  it('an unknown ConfigMap key names the key, suggests the nearest and lists the accepted ones', () => {
+    const [e] = errorsOf(configMap({ nonCachedToken: '16' }));
+    expect(e!.field).toBe('data.nonCachedToken');
+    expect(e!.message).toMatch(/^functionConfig data\.nonCachedToken is not a known key; did you mean nonCachedTokens\? \(accepted keys: name, .*requestTimeout, rules/);
+  });
+
+  it('an unknown PrefillDecode field suggests the nearest field of the same object', () => {
+    const [e] = errorsOf(typed({ epp: { nonCachedToken: 3 } }));
+    expect(e!.field).toBe('spec.epp.nonCachedToken');
+    expect(e!.message).toBe(
+      'functionConfig spec.epp.nonCachedToken is not a known field; did you mean nonCachedTokens? (known here: version, decider, nonCachedTokens, promptTokens, blockSizeTokens, scorerWeights, config)',
+    );
+    expect(errorsOf(typed({ eep: {} }))[0]!.message).toContain('spec.eep is not a known field; did you mean epp?');
+  });
+});
+
+describe('ConfigMap values are held to the typed form', () => {
+  it('refuses gateway=a/b/c instead of reading namespace a, name b', () => {
+    expect(errorsOf(configMap({ gateway: 'a/b/c' }))).toEqual([
+      { message: 'functionConfig data.gateway must be NAME or NAMESPACE/NAME of a Gateway (at most one /), got "a/b/c"', field: 'data.gateway', kind: 'ConfigMap' },
+    ]);
+    expect(errorsOf(configMap({ prefill: 'Deployment/a/b' }))[0]!.message).toContain('data.prefill must be NAME or KIND/NAME');
+  });
+
+  it('runs every value through the PrefillDecode schema: names, durations and rule overrides as strict as spec', () => {
+    const [gw] = errorsOf(configMap({ gateway: 'infra/GW' }));
+    expect(gw!.field).toBe('data.gateway');
+    expect(gw!.message).toContain('spec.router.gateway.name must be a Kubernetes object name');
+    expect(errorsOf(typed({ router: { gateway: { name: 'GW' } } }))[0]!.message).toContain('spec.router.gateway.name must be a Kubernetes object name');
+    const [timeout] = errorsOf(configMap({ gateway: 'gw', requestTimeout: '5 min' }));
+    expect(timeout).toEqual({
+      message: 'functionConfig data.requestTimeout: spec.router.gateway.requestTimeout must be a Gateway API duration such as 300s, 10m, 1h30m or 0s (no timeout), got "5 min"',
+      field: 'data.requestTimeout',
+      kind: 'ConfigMap',
+    });
+    const [rule] = errorsOf(configMap({ rules: 'kv-role-both=of' }));
+    expect(rule!.field).toBe('data.rules');
+    expect(rule!.message).toContain('spec.rules.kv-role-both must be one of "off", "error", "warning", "info"');
+    expect(errorsOf(configMap({ rules: 'kv-role-both' }))[0]!.message).toContain('must be a comma-separated list of RULE=SEVERITY');
+    expect(errorsOf(configMap({ requestTimeout: '10s' }))[0]!.message).toContain('needs data.gateway too');
+  });
+
+  it('reads rules and requestTimeout from the ConfigMap into the same config as the typed form', () => {
+    const fromMap = readConfig(configMap({ gateway: 'infra/gw', requestTimeout: '0s', rules: 'kv-role-both=off, block-size-implicit=error' }) as never).config!;
+    const fromTyped = readConfig(typed({ router: { gateway: { name: 'gw', namespace: 'infra', requestTimeout: '0s' } }, rules: { 'kv-role-both': 'off', 'block-size-implicit': 'error' } }) as never).config!;
+    expect(fromMap.router).toEqual(fromTyped.router);
+    expect(fromMap.rules).toEqual(fromTyped.rules);
+  });
+
+  it('gateway.requestTimeout (docs/router-versions.md) is accepted and lands on the HTTPRoute', () => {
+    const config = readFileSync(`${HELM}/pd-disagg.yaml`, 'utf8').replace(/(gateway:\n(\s+)name: [^\n]+\n)/, '$1$2requestTimeout: 0s\n');
+    expect(config).toContain('requestTimeout: 0s');
+    const out = runStream(stream, config, 'pd-disagg.yaml');
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toMatch(/timeouts:\n\s+request: 0s/);
+  });
+
+  it('an override for a rule id that does not exist is an error suggesting the real one', () => {
+    const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fn}\ndata:\n  rules: kv-role-bth=off\n';
+    const out = runStream(stream, config, 'c.yaml');
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toContain('ConfigMap/fn data.rules: data.rules: kv-role-bth is not a rule id; did you mean kv-role-both?');
+  });
+});
+
+describe('roles swapped in the config', () => {
+  it('one error says so, names both workloads and their evidence, and the fix', () => {
+    const swapped = (resourceListFromDir('examples/qwen-pd', { configFile: 'pd-disagg.yaml' }) as string)
+      .replace(/(prefill:\n\s+name: )qwen-prefill/g, '$1SWAP')
+      .replace(/(decode:\n\s+name: )qwen-decode/g, '$1qwen-prefill')
+      .replace(/SWAP/g, 'qwen-decode');
+    const out = run(swapped);
+    expect(out.exitCode).toBe(1);
+    const lines = out.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('PrefillDecode/qwen spec.prefill: prefill and decode are swapped in the config');
+    expect(lines[0]).toContain('spec.prefill names Deployment/llm/qwen-decode, which is a decode engine (kv_role kv_consumer)');
+    expect(lines[0]).toContain('set spec.prefill to qwen-prefill and spec.decode to qwen-decode');
+  });
+});
+
+describe('input mistakes', () => {
+  it('a plain manifest stream without --config says to pass --config', () => {
+    const one = run('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n');
+    expect(one.stderr).toContain('not a ResourceList');
+    expect(one.stderr).toContain('run pd-disagg --config FILE');
+    const many = run(stream);
+    expect(many.exitCode).toBe(1);
+    expect(many.stderr).toContain('run pd-disagg --config FILE');
+  });
+
+  it('a YAML syntax error ends with the offending line (or where the unclosed one opens), in both modes', () => {
+    const bad = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: b\n c: d\n';
+    expect(run(bad).stderr).toBe('pd-disagg: error: stdin is not valid YAML: Sequence item without - indicator at line 5, column 1:  c: d\n');
+    const unclosed = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: y\n  labels: {a: b\n';
+    const s = runStream(unclosed, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'c.yaml');
+    expect(s.stderr).toMatch(/is not valid YAML: Flow map .* the input ends before it is closed; it opens at line 5, column 11: {3}labels: \{a: b\n$/);
+    const cfg = runStream(stream, 'apiVersion: v1\nkind: ConfigMap\n\tdata: x\n', 'c.yaml');
+    expect(cfg.stderr).toMatch(/^pd-disagg: error: --config c\.yaml: not valid YAML: .* at line 3, column 1: \\tdata: x\n$/);
+  });
+
+  it('a LeaderWorkerSet whose leader runs no engine but whose workers do says so and what to change', () => {
+    const input = readFileSync('testdata/leaderworkerset/input.yaml', 'utf8');
+    const lead = `            command: ["vllm", "serve", "/mnt/models"]\n            args: ["--block-size=64", "--tensor-parallel-size=8", "--port=8200", "--kv-transfer-config", '{"kv_connector":"NixlConnector","kv_role":"kv_consumer"}']`;
+    const work = '            command: ["sh", "-c", "ray start --block --address=$(LWS_LEADER_ADDRESS):6379"]';
+    expect(input).toContain(lead);
+    const swapped = input.replace(lead, 'LEAD').replace(work, lead).replace('LEAD', '            command: ["sh", "-c", "ray start --head --block --port=6379"]');
+    const out = run(swapped);
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toContain('LeaderWorkerSet/ds-decode spec.leaderWorkerTemplate.leaderTemplate.spec.containers:');
+    expect(out.stderr).toContain('its leaderTemplate runs no vLLM or SGLang engine while its workerTemplate does (container "vllm" at spec.leaderWorkerTemplate.workerTemplate.spec.containers[0])');
+    expect(out.stderr).toContain('start the engine (the same launch line, as rank 0) in the leaderTemplate');
+  });
+});
