@@ -2,13 +2,19 @@
 //   read → config → discover → engines (parse flags) → plan → apply → validate → write.
 // `process` gets a parsed ResourceList and returns the results; it edits the Document in place. `processOutcome` also
 // returns what each step decided, for the explanation (src/explain), which reads it and derives nothing itself.
+//
+// A re-render sees pd-disagg's own earlier output: discovery and the plan run on the items without what this pair
+// injected before (src/plan/owned.ts), so they see what a fresh render sees, and reconcile (src/apply/reconcile.ts)
+// brings the items to the plan, removing what this pair owns and the config no longer asks for.
 
-import { applyOps, type ApplyOutcome } from './apply/apply.js';
+import type { ApplyOutcome } from './apply/apply.js';
 import { generatedFilePath, itemPath } from './apply/annotations.js';
+import { ownedView, reconcile } from './apply/reconcile.js';
 import { readConfig } from './config/read-config.js';
 import type { PdConfig } from './config/types.js';
 import { discoverEngines } from './discover/engines.js';
 import { foldSwappedRoles } from './explain/hints.js';
+import { pairIdOf } from './plan/owned.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { ResourceListInput } from './read/resource-list.js';
@@ -20,7 +26,7 @@ export interface Outcome {
   results: Result[];
   config?: PdConfig;
   plan?: Plan;
-  /** what apply changed, per resource; unset when nothing was applied (an error stopped the run) */
+  /** what apply changed, per resource (removals as notes starting with "removed"); unset when nothing was applied */
   changes?: ApplyOutcome['changes'];
 }
 
@@ -32,16 +38,26 @@ export function processOutcome(input: ResourceListInput): Outcome {
   const { config, results: configResults } = readConfig(input.functionConfig);
   if (!config) return { results: configResults };
 
-  // discover engines; their flags are parsed on the way (src/engines)
-  const found = discoverEngines(input.items, config);
+  // discover engines; their flags are parsed on the way (src/engines). The pair is named by its decode workload;
+  // then discovery runs again on the items without what this pair injected before.
+  const first = discoverEngines(input.items, config);
+  if (!first.prefill || !first.decode) return { results: first.results, config };
+  let pair = pairIdOf(first.decode.workload.item.ref);
+  let view = ownedView(input.items, pair, config.form);
+  let found = view.strips.size > 0 ? discoverEngines(view.items, config) : first;
+  if (found.decode && pairIdOf(found.decode.workload.item.ref) !== pair) {
+    pair = pairIdOf(found.decode.workload.item.ref);
+    view = ownedView(input.items, pair, config.form);
+    found = discoverEngines(view.items, config);
+  }
   if (!found.prefill || !found.decode) return { results: found.results, config };
 
   const plan = makePlan(config, found.prefill, found.decode);
-  const results = validate(plan, config, input.items);
+  const results = validate(plan, config, view.items);
   if (results.some((r) => r.severity === 'error')) return { results: foldSwappedRoles(results, config, found.prefill, found.decode), config, plan };
 
   const newFile = generatedFilePath(itemPath(found.decode.workload.item.object.metadata?.annotations), plan.name);
-  const applied = applyOps(input, plan.ops, newFile);
+  const applied = reconcile(input, view, plan, config.form, newFile);
   results.push(...applied.results);
   for (const { ref, notes } of applied.changes) {
     results.push({ message: notes.join(', '), severity: 'info', resourceRef: ref });

@@ -41,7 +41,11 @@ describe('wire contract', () => {
   it('keeps id, path, index and seqindent annotations and gives new resources a relative path', () => {
     const out = runText(kptInput);
     const decode = item(out.items, 'Deployment', 'qwen-decode');
-    expect(decode.metadata.annotations).toEqual(parse(kptInput).items[2].metadata.annotations);
+    // the tool annotations as they came, plus pd-disagg's ownership markers (src/plan/owned.ts)
+    const { 'pd-disagg.dev/pair': pair, 'pd-disagg.dev/injected': injected, ...rest } = decode.metadata.annotations;
+    expect(rest).toEqual(parse(kptInput).items[2].metadata.annotations);
+    expect(pair).toBe('Deployment/qwen-decode');
+    expect(injected).toContain('initContainers[routing-proxy]');
     const generated = out.items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg');
     expect(generated.length).toBeGreaterThan(0);
     const indexes = new Set<string>();

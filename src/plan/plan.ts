@@ -17,6 +17,7 @@ import { isPlainObject, type KObject } from '../types.js';
 import type { EngineSide, PairContext } from '../validate/context.js';
 import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
+import { PAIR_ANNOTATION, pairIdOf } from './owned.js';
 import type { Op, Plan } from './types.js';
 
 export const POOL_LABEL = 'pd-disagg.dev/pool';
@@ -83,6 +84,9 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   const isConfigMap = (o: KObject) => o.kind === 'ConfigMap' && o.metadata.name === configMapName;
   const configMap = stack.find(isConfigMap)!;
   const generated = config.router.enabled ? stack : [configMap];
+  // the pair marker (src/plan/owned.ts): a later render finds them by it, whatever the config is called by then
+  const pairId = pairIdOf(decode.workload.item.ref);
+  for (const object of generated) object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [PAIR_ANNOTATION]: pairId };
   for (const object of generated) ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
 
   const pair: PairContext = {

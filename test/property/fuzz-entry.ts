@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import { checkRun, goldenInputs, mutationArb } from './invariants.js';
 import { mutate } from './mutate.js';
+import { caseArb, checkConverges } from './converge.js';
+import { run } from '../../src/run.js';
 
 export function fuzz(opts: { seed: number; runs: number; verbose?: boolean }): number {
   const bases = goldenInputs();
@@ -34,6 +36,36 @@ export function replay(opts: { seed: number; path: string }): number {
     }),
     { seed: opts.seed, path: opts.path, endOnFailure: true },
   );
+  process.stdout.write(details.failed ? `${JSON.stringify(details.counterexample?.[0])}\n${(details.errorInstance as Error)?.message}\n` : 'passes\n');
+  return details.failed ? 1 : 0;
+}
+
+// `npm run fuzz -- --converge`: the convergence property (test/property/converge.ts) over random config edits.
+
+function convergeProperty() {
+  const bases = goldenInputs().filter((t) => run(t).exitCode === 0);
+  return { bases, property: fc.property(caseArb(bases.length), (c) => checkConverges(bases[c.base]!, c)) };
+}
+
+export function fuzzConverge(opts: { seed: number; runs: number; verbose?: boolean }): number {
+  const { property } = convergeProperty();
+  const details = fc.check(property, { seed: opts.seed, numRuns: opts.runs, verbose: opts.verbose ? 1 : 0 });
+  if (!details.failed) {
+    process.stdout.write(`fuzz --converge: ${details.numRuns} runs, seed ${opts.seed}: every re-render equalled a fresh render\n`);
+    return 0;
+  }
+  process.stdout.write(
+    `fuzz --converge: FAILED after ${details.numRuns} runs (seed ${opts.seed}, path ${details.counterexamplePath})\n` +
+      `counterexample: ${JSON.stringify(details.counterexample?.[0])}\n` +
+      `error: ${(details.errorInstance as Error | undefined)?.message ?? String(details.errorInstance)}\n` +
+      `replay: npm run fuzz -- --converge --seed ${opts.seed} --path ${details.counterexamplePath}\n`,
+  );
+  return 1;
+}
+
+export function replayConverge(opts: { seed: number; path: string }): number {
+  const { property } = convergeProperty();
+  const details = fc.check(property, { seed: opts.seed, path: opts.path, endOnFailure: true });
   process.stdout.write(details.failed ? `${JSON.stringify(details.counterexample?.[0])}\n${(details.errorInstance as Error)?.message}\n` : 'passes\n');
   return details.failed ? 1 : 0;
 }

@@ -42,8 +42,8 @@ describe('pd-disagg --config FILE (stream mode)', () => {
     expect(out.stdout).not.toContain('internal.config.kubernetes.io');
     expect(out.stdout).not.toContain('kind: PrefillDecode');
     expect(out.stdout).not.toContain('local-config');
-    // documents that had no annotations did not grow an empty map
-    expect(find(list, 'Deployment', 'qwen-prefill').metadata.annotations).toBeUndefined();
+    // documents that had no annotations grew only pd-disagg's ownership markers (src/plan/owned.ts)
+    expect(Object.keys(find(list, 'Deployment', 'qwen-prefill').metadata.annotations)).toEqual(['pd-disagg.dev/pair', 'pd-disagg.dev/injected']);
   });
 
   it('is idempotent: its own output comes back unchanged', () => {
@@ -60,7 +60,8 @@ describe('pd-disagg --config FILE (stream mode)', () => {
     const out = runStream(stream, config, 'pd-disagg.yaml');
     expect(out.exitCode).toBe(0);
     const list = objects(out.stdout);
-    expect(find(list, 'Deployment', 'qwen-prefill').metadata.annotations).toEqual({ team: 'inference' });
+    const { 'pd-disagg.dev/pair': _pair, 'pd-disagg.dev/injected': _injected, ...annotations } = find(list, 'Deployment', 'qwen-prefill').metadata.annotations;
+    expect(annotations).toEqual({ team: 'inference' });
     expect(find(list, 'ConfigMap', 'values')).toBeUndefined();
     expect(list.filter((o) => o.kind === 'PrefillDecode')).toEqual([]);
     expect(out.stdout).not.toContain(STREAM_INDEX_ANNOTATION);

@@ -1,0 +1,305 @@
+// Reconcile: bring the items to the plan, for one pair. The engines: what the plan injects, against what the record
+// says pd-disagg injected before (src/plan/owned.ts); the generated objects: the plan's, against the ones marked with
+// this pair. Unchanged items are not touched; changed ones are rewritten through the Document; what the config no
+// longer wants is removed, and each removal is an info result.
+
+import { describe, sameRef } from '../discover/workloads.js';
+import type { PdConfig } from '../config/types.js';
+import {
+  applyPlain,
+  carryKey,
+  formatLocator,
+  formatRecord,
+  getAt,
+  INJECTED_ANNOTATION,
+  PAIR_ANNOTATION,
+  stripOwned,
+  unitOf,
+  type Strip,
+  type Unit,
+} from '../plan/owned.js';
+import type { Op, Plan } from '../plan/types.js';
+import type { Item, ResourceListInput } from '../read/resource-list.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
+import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isToolAnnotation, newResourceAnnotations } from './annotations.js';
+import { applyOps, deepEqual, refOf } from './apply.js';
+import { YAMLMap, type Node } from 'yaml';
+
+/** The items as a fresh render would see them: this pair's injections taken out of the engines that carry them. */
+export interface OwnedView {
+  pair: string;
+  items: Item[];
+  /** view item → the item as read */
+  original: Map<Item, Item>;
+  strips: Map<Item, Strip>;
+}
+
+export function ownedView(items: readonly Item[], pair: string, form: PdConfig['form']): OwnedView {
+  const view: OwnedView = { pair, items: [], original: new Map(), strips: new Map() };
+  for (const item of items) {
+    const annotations = item.object.metadata?.annotations;
+    const mine =
+      isPlainObject(annotations) &&
+      annotations[PAIR_ANNOTATION] === pair &&
+      item.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY &&
+      (Object.hasOwn(annotations, INJECTED_ANNOTATION) || Object.hasOwn(annotations, PAIR_ANNOTATION));
+    if (!mine) {
+      view.items.push(item);
+      view.original.set(item, item);
+      continue;
+    }
+    const strip = stripOwned(item.object, form);
+    const viewItem: Item = {
+      index: item.index,
+      ref: item.ref,
+      object: strip.object,
+      get node() {
+        return item.node;
+      },
+    };
+    view.items.push(viewItem);
+    view.original.set(viewItem, item);
+    view.strips.set(item, strip);
+  }
+  return view;
+}
+
+export interface ReconcileOutcome {
+  results: Result[];
+  /** what changed, per resource, in order; each removal is a note starting with "removed" */
+  changes: { ref: ResourceRef; notes: string[] }[];
+}
+
+export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan, form: PdConfig['form'], newFile: string): ReconcileOutcome {
+  const results: Result[] = [];
+  const changes: { ref: ResourceRef; notes: string[] }[] = [];
+
+  // ---- engines ----
+  const opsByItem = new Map<Item, Extract<Op, { op: 'ensure' | 'append' }>[]>();
+  for (const op of plan.ops) {
+    if (op.op === 'upsert') continue;
+    const original = view.original.get(op.item) ?? op.item;
+    const list = opsByItem.get(original) ?? [];
+    list.push(op);
+    opsByItem.set(original, list);
+  }
+  const affected = [...new Set([...view.strips.keys(), ...opsByItem.keys()])].sort((a, b) => a.index - b.index);
+  for (const item of affected) {
+    const strip = view.strips.get(item);
+    const viewObject = strip?.object ?? item.object;
+    const ops = opsByItem.get(item) ?? [];
+    const sim = structuredClone(viewObject);
+    const units: Unit[] = [];
+    const notes: string[] = [];
+    const before = new Map((strip?.stripped ?? []).map((u) => [formatLocator(u.locator), u]));
+    const finalOps: Op[] = [];
+    for (const op of ops) {
+      // a value the user wrote wins: the ensure sets nothing, and nothing is pd-disagg's
+      if (op.op === 'ensure' && getAt(sim, op.path) !== undefined && getAt(sim, op.path) !== null) continue;
+      const unit = unitOf(sim, op);
+      let value = op.value;
+      if (unit && unit.fields && strip && isPlainObject(value)) {
+        const carried = strip.carried.get(carryKey(unit.locator));
+        if (carried) {
+          const merged: KObject = { ...value };
+          for (const [k, v] of Object.entries(carried.extra)) if (!Object.hasOwn(merged, k)) merged[k] = v;
+          for (const [k, v] of Object.entries(carried.override)) {
+            merged[k] = v;
+            delete unit.fields[k];
+          }
+          for (const k of carried.removed) {
+            delete merged[k];
+            delete unit.fields[k];
+          }
+          value = merged;
+        }
+      }
+      const finalOp = { ...op, value };
+      applyPlain(sim, finalOp);
+      finalOps.push(finalOp);
+      if (!unit) continue;
+      units.push(unit);
+      const key = formatLocator(unit.locator);
+      const old = before.get(key);
+      if (!old) notes.push(`${op.op === 'ensure' ? 'set' : 'added'} ${op.note}`);
+      else if (JSON.stringify(old.hash ?? old.fields) !== JSON.stringify(unit.hash ?? unit.fields)) notes.push(`updated ${op.note}`);
+      before.delete(key);
+    }
+    if (units.length > 0) {
+      const meta = (sim.metadata ??= {});
+      const annotations = isPlainObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
+      annotations[PAIR_ANNOTATION] = view.pair;
+      annotations[INJECTED_ANNOTATION] = formatRecord(units);
+    }
+    if (strip) {
+      for (const c of strip.conflicts) {
+        results.push({
+          message:
+            `${c.path} was edited by hand (${JSON.stringify(c.current)}); pd-disagg sets it from the config, so it is brought back: ` +
+            `set ${c.knob} in the pd-disagg config instead`,
+          severity: 'warning',
+          resourceRef: item.ref,
+          field: { path: c.path, currentValue: c.current },
+        });
+      }
+      for (const r of strip.released) {
+        results.push({
+          message: `${r.path} was edited by hand and has no knob in the pd-disagg config: your edit is kept, and pd-disagg no longer manages it`,
+          severity: 'info',
+          resourceRef: item.ref,
+          field: { path: r.path },
+        });
+      }
+    }
+    if (deepEqual(sim, item.object)) continue;
+    // rewrite: take the old injections out of the Document exactly as out of the view, then apply the plan
+    const node = item.node;
+    for (const path of strip?.deletions ?? []) node.deleteIn(path);
+    const markerOps: Op[] =
+      units.length > 0
+        ? [
+            { op: 'ensure', item: viewItemOf(view, item), path: ['metadata', 'annotations', PAIR_ANNOTATION], value: view.pair, note: 'pair marker' },
+            { op: 'ensure', item: viewItemOf(view, item), path: ['metadata', 'annotations', INJECTED_ANNOTATION], value: formatRecord(units), note: 'injection record' },
+          ]
+        : [];
+    const applied = applyOps(input, [...finalOps, ...markerOps], newFile);
+    results.push(...applied.results);
+    for (const key of before.keys()) notes.push(`removed ${key} (injected for pair ${view.pair}; the config no longer asks for it)`);
+    if (notes.length > 0) changes.push({ ref: item.ref, notes });
+  }
+
+  // ---- generated objects ----
+  const desired = plan.generated;
+  const desiredRefs = desired.map(refOf);
+  const replaced = new Map<Node, Node>();
+  const removed = new Set<Node>();
+  const added: { object: KObject; at: number }[] = [];
+  let newIndex = nextIndexInFile(input.items, newFile);
+  for (const [i, object] of desired.entries()) {
+    const ref = desiredRefs[i]!;
+    const existing = input.items.find((it) => sameRef(it.ref, ref));
+    if (!existing) {
+      const withPath = structuredClone(object);
+      withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...newResourceAnnotations(newFile, newIndex++) };
+      added.push({ object: withPath, at: i });
+      changes.push({ ref, notes: ['added by pd-disagg'] });
+      continue;
+    }
+    const labels = existing.object.metadata?.labels;
+    if (!isPlainObject(labels) || labels[MANAGED_BY_LABEL] !== MANAGED_BY) {
+      results.push(userOwned(ref));
+      continue;
+    }
+    const owner = existing.object.metadata?.annotations?.[PAIR_ANNOTATION];
+    if (typeof owner === 'string' && owner !== view.pair) {
+      results.push({
+        message:
+          `${describe(ref)} was generated by pd-disagg for the pair of ${owner}, not for ${view.pair}: two pairs cannot share a name; ` +
+          'give this pair another name (metadata.name of its PrefillDecode, or name= of its ConfigMap)',
+        severity: 'error',
+        resourceRef: ref,
+        field: { path: 'metadata.name' },
+      });
+      continue;
+    }
+    const fresh = keepUserMetadata(object, existing.object);
+    if (deepEqual(withoutToolAnnotations(existing.object), withoutToolAnnotations(fresh))) continue;
+    const standIn = new YAMLMap(input.doc.schema);
+    input.generated.set(standIn, fresh);
+    replaced.set(input.itemsNode.items[existing.index] as Node, standIn);
+    changes.push({ ref, notes: ['refreshed by pd-disagg'] });
+  }
+  for (const item of input.items) {
+    const meta = item.object.metadata;
+    if (meta?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY || meta?.annotations?.[PAIR_ANNOTATION] !== view.pair) continue;
+    if (desiredRefs.some((r) => sameRef(r, item.ref))) continue;
+    removed.add(input.itemsNode.items[item.index] as Node);
+    changes.push({ ref: item.ref, notes: [`removed by pd-disagg (generated for pair ${view.pair}; the config no longer asks for it)`] });
+  }
+  if (replaced.size > 0 || removed.size > 0 || added.length > 0) {
+    // one pass over the items: nothing above may look an item up by index once they move
+    const nodeOfDesired = (i: number): Node | undefined => {
+      const existing = input.items.find((it) => sameRef(it.ref, desiredRefs[i]!));
+      return existing ? (input.itemsNode.items[existing.index] as Node) : undefined;
+    };
+    const before = new Map<Node, Node[]>();
+    const atEnd: Node[] = [];
+    for (const { object, at } of added) {
+      const standIn = new YAMLMap(input.doc.schema);
+      input.generated.set(standIn, object);
+      let anchor: Node | undefined;
+      for (let j = at + 1; j < desired.length && !anchor; j++) anchor = nodeOfDesired(j);
+      if (anchor && !removed.has(anchor)) before.set(anchor, [...(before.get(anchor) ?? []), standIn]);
+      else atEnd.push(standIn);
+    }
+    const next: Node[] = [];
+    for (const node of input.itemsNode.items as Node[]) {
+      next.push(...(before.get(node) ?? []));
+      if (removed.has(node)) {
+        input.unread.delete(node);
+        input.generated.delete(node);
+        continue;
+      }
+      next.push(replaced.get(node) ?? node);
+    }
+    next.push(...atEnd);
+    input.itemsNode.items = next as never;
+  }
+  return { results, changes };
+}
+
+function viewItemOf(view: OwnedView, original: Item): Item {
+  for (const [v, o] of view.original) if (o === original) return v;
+  return original;
+}
+
+/** The generated object, with the labels and annotations the user added to the previous copy (and kpt's own). */
+function keepUserMetadata(object: KObject, existing: KObject): KObject {
+  const fresh = structuredClone(object);
+  const ours = (key: string) => key.startsWith('pd-disagg.dev/');
+  for (const field of ['labels', 'annotations'] as const) {
+    const old = existing.metadata?.[field];
+    if (!isPlainObject(old)) continue;
+    const mine: Record<string, unknown> = fresh.metadata[field] ?? {};
+    const kept: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(old)) {
+      if (Object.hasOwn(mine, k) || ours(k)) continue;
+      kept[k] = v;
+    }
+    if (Object.keys(kept).length > 0) fresh.metadata[field] = { ...mine, ...kept };
+  }
+  return fresh;
+}
+
+function withoutToolAnnotations(object: KObject): KObject {
+  const copy = structuredClone(object);
+  const annotations = copy.metadata?.annotations;
+  if (isPlainObject(annotations)) {
+    for (const key of Object.keys(annotations)) if (isToolAnnotation(key)) delete annotations[key];
+    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
+  }
+  return copy;
+}
+
+function nextIndexInFile(items: readonly Item[], path: string): number {
+  let next = 0;
+  for (const item of items) {
+    const a = item.object.metadata?.annotations;
+    if (!isPlainObject(a)) continue;
+    const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
+    const i = Number(a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'] ?? 0);
+    if (p === path && Number.isInteger(i) && i >= next) next = i + 1;
+  }
+  return next;
+}
+
+function userOwned(ref: ResourceRef): Result {
+  return {
+    message:
+      `${describe(ref)} already exists and is not managed by pd-disagg (no ${MANAGED_BY_LABEL}: ${MANAGED_BY} label); ` +
+      'it is left as it is: check it matches the engines, or delete it to let pd-disagg generate it',
+    severity: 'warning',
+    resourceRef: ref,
+  };
+}

@@ -1,0 +1,255 @@
+// Issue 14: re-rendering pd-disagg's own output after a config change gives what a fresh render gives, and pd-disagg
+// removes only what it owns. The named edits are the ones the issue measured; the property runs random edits of every
+// config field, in both config forms, on every golden input (test/property/converge.ts; `npm run fuzz -- --converge`
+// runs it longer).
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { INJECTED_ANNOTATION, PAIR_ANNOTATION } from '../src/plan/owned.js';
+import { goldenInputs } from './property/invariants.js';
+import { applyEdits, caseArb, checkConverges, comparable, configOf, converge, enginesOf, knobsOf, type Edit, type Form } from './property/converge.js';
+import { read, runText } from './helpers.js';
+import type { KObject } from '../src/types.js';
+import { routerTable, type RouterVersion } from '../src/router/index.js';
+
+const base = read('testdata/modelplane-demo/input.yaml');
+const e = (field: Edit['field'], value: number): Edit => ({ field, value });
+
+/** The issue's eleven single-field edits, as (name, form, edits before the render, the edit after). */
+const EDITS: { name: string; start: Edit[]; edit: Edit }[] = [
+  { name: 'router version v0.9.0 → v0.10.0', start: [e('version', 2)], edit: e('version', 3) },
+  { name: 'router version v0.10.0 → v0.9.0', start: [e('version', 3)], edit: e('version', 2) },
+  { name: 'router version v0.10.0 → v0.8.0', start: [e('version', 3)], edit: e('version', 1) },
+  { name: 'sidecar.native true → false', start: [e('sidecarNative', 1)], edit: e('sidecarNative', 2) },
+  { name: 'sidecar.native false → true', start: [e('sidecarNative', 2)], edit: e('sidecarNative', 1) },
+  { name: 'router.enabled true → false', start: [e('routerEnabled', 1)], edit: e('routerEnabled', 2) },
+  { name: 'router.enabled false → true', start: [e('routerEnabled', 2)], edit: e('routerEnabled', 1) },
+  { name: 'gateway removed', start: [e('gateway', 2)], edit: e('gateway', 0) },
+  { name: 'metadata.name changed', start: [], edit: e('name', 1) },
+  { name: 'sidecar.image set', start: [], edit: e('sidecarImage', 1) },
+  { name: 'decider changed', start: [], edit: e('decider', 2) },
+];
+
+describe('a re-render after a config edit equals a fresh render', () => {
+  for (const form of ['PrefillDecode', 'ConfigMap'] as Form[]) {
+    for (const { name, start, edit } of EDITS) {
+      it(`${name} (${form})`, () => {
+        // x = the base with the starting config; both renders must succeed for the comparison to mean anything
+        const x = withStart(base, form, start);
+        const o = converge(x, form, [edit]);
+        expect(o.skipped).toBeUndefined();
+        expect(o.fresh.exitCode).toBe(0);
+        expect(o.again.exitCode).toBe(0);
+        expect(comparable(o.again.items)).toEqual(comparable(o.fresh.items));
+      });
+    }
+  }
+
+  it('moves the sidecar to the new version: image and flags (v0.9.0 --vllm-port → v0.10.0 --model-server-port)', () => {
+    const o = converge(withStart(base, 'PrefillDecode', [e('version', 2)]), 'PrefillDecode', [e('version', 3)]);
+    const decode = o.again.items.find((i) => i.metadata.name === 'qwen-pd-decode')!;
+    const sidecars = decode.spec.template.spec.initContainers;
+    expect(sidecars).toHaveLength(1);
+    expect(sidecars[0].image).toBe(sidecarImage('v0.10.0'));
+    expect(sidecars[0].args).toContain('--model-server-port=8001');
+    expect(sidecars[0].args.join(' ')).not.toContain('--vllm-port');
+  });
+
+  it('native: false leaves exactly one sidecar, among the containers', () => {
+    const o = converge(base, 'PrefillDecode', [e('sidecarNative', 2)]);
+    const spec = o.again.items.find((i) => i.metadata.name === 'qwen-pd-decode')!.spec.template.spec;
+    expect(spec.initContainers).toBeUndefined();
+    expect(spec.containers.map((c: KObject) => c.name)).toEqual(['engine', 'routing-proxy']);
+  });
+
+  it('router.enabled false removes the stack but the EPP ConfigMap, with one info result per removal', () => {
+    const rendered = runText(withStart(base, 'PrefillDecode', []));
+    const off = runText(setConfig(rendered.stdout, (c) => ((c.spec.router = { enabled: false }), c)));
+    expect(off.exitCode).toBe(0);
+    const generated = off.items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg');
+    expect(generated.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual(['ConfigMap/qwen-pd-epp-config']);
+    const removals = off.results.filter((r) => r.severity === 'info' && r.message.startsWith('removed by pd-disagg'));
+    expect(removals.map((r) => `${r.resourceRef!.kind}/${r.resourceRef!.name}`).sort()).toEqual(
+      ['Deployment/qwen-pd-epp', 'InferencePool/qwen-pd', 'Role/qwen-pd-epp', 'RoleBinding/qwen-pd-epp', 'Service/qwen-pd-epp', 'ServiceAccount/qwen-pd-epp'].sort(),
+    );
+    expect(removals[0]!.message).toContain('pair Deployment/qwen-pd-decode');
+
+  });
+
+  it('a rename leaves one stack: the old objects are removed', () => {
+    const o = converge(base, 'PrefillDecode', [e('name', 1)]);
+    const pools = o.again.items.filter((i) => i.kind === 'InferencePool');
+    expect(pools.map((p) => p.metadata.name)).toEqual(['renamed']);
+    expect(o.again.items.some((i) => i.metadata.name.startsWith('qwen-pd') && !/-(prefill|decode)$/.test(i.metadata.name))).toBe(false);
+  });
+
+  it('holds for random edits of every config field, in both forms, on every golden input (fixed seed)', () => {
+    const bases = goldenInputs().filter((t) => runText(t).exitCode === 0);
+    expect(bases.length).toBeGreaterThan(5);
+    fc.assert(
+      fc.property(caseArb(bases.length), (c) => {
+        checkConverges(bases[c.base]!, c);
+      }),
+      { seed: 20261201, numRuns: Number(process.env.PD_DISAGG_CONVERGE_RUNS ?? 60) },
+    );
+  }, 120_000);
+});
+
+describe('ownership', () => {
+  it('marks every generated object and injected engine with the pair, and a second render changes nothing', () => {
+    const out = runText(base);
+    for (const item of out.items) {
+      if (item.kind === 'PrefillDecode') continue;
+      expect(item.metadata.annotations?.[PAIR_ANNOTATION], `${item.kind}/${item.metadata.name}`).toBe('Deployment/qwen-pd-decode');
+    }
+    const decode = out.items.find((i) => i.metadata.name === 'qwen-pd-decode')!;
+    const record: string = decode.metadata.annotations[INJECTED_ANNOTATION];
+    expect(record.split('\n').map((l) => l.split(' ')[0])).toEqual([
+      'spec.template.metadata.labels[llm-d.ai/role]',
+      'spec.template.spec.containers[engine].env[VLLM_NIXL_SIDE_CHANNEL_HOST]',
+      'spec.template.spec.containers[engine].env[VLLM_NIXL_SIDE_CHANNEL_PORT]',
+      'spec.template.spec.containers[engine].ports[5600]',
+      'spec.template.spec.volumes[dshm]',
+      'spec.template.spec.containers[engine].volumeMounts[/dev/shm]',
+      'spec.template.spec.initContainers[routing-proxy]',
+    ]);
+    const again = runText(out.stdout);
+    expect(again.items).toEqual(out.items);
+    expect(again.results.filter((r) => r.message.includes('removed'))).toEqual([]);
+  });
+
+  it('never touches another pair in the same package, nor the user\'s objects', () => {
+    const pairB = base.replace(/qwen-pd/g, 'llama-pd').replace(/^functionConfig:[\s\S]*$/m, '');
+    const itemsB = pairB.slice(pairB.indexOf('items:\n') + 'items:\n'.length);
+    const userObjects = `- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: users-own
+    labels: {app.kubernetes.io/part-of: qwen-pd}
+  data: {k: v}
+`;
+    // render pair B alone, then put its output beside pair A's input and the user's object
+    const b = runText(setConfig(`apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${itemsB}`, () => ({
+      apiVersion: 'pd-disagg.dev/v1alpha1',
+      kind: 'PrefillDecode',
+      metadata: { name: 'llama' },
+      spec: { prefill: { name: 'llama-pd-prefill' }, decode: { name: 'llama-pd-decode' } },
+    })));
+    expect(b.exitCode).toBe(0);
+    const both = parse(base);
+    both.items.push(...b.items, ...parse(`items:\n${userObjects}`).items);
+    const first = runText(stringify(both));
+    expect(first.exitCode).toBe(0);
+    // pair A renamed and its router turned off: pair B and the user's object are as they were
+    const edited = runText(setConfig(first.stdout, (c) => ((c.metadata.name = 'qwen2'), (c.spec.router = { enabled: false }), c)));
+    expect(edited.exitCode).toBe(0);
+    const bNames = b.items.map((i) => `${i.kind}/${i.metadata.name}`);
+    const after = edited.items.filter((i) => bNames.includes(`${i.kind}/${i.metadata.name}`));
+    expect(comparable(after)).toEqual(comparable(b.items));
+    expect(edited.items.find((i) => i.metadata.name === 'users-own')).toEqual(parse(`items:\n${userObjects}`).items[0]);
+    expect(edited.items.filter((i) => i.kind === 'InferencePool').map((i) => i.metadata.name)).toEqual(['llama']);
+    expect(edited.results.filter((r) => r.message.includes('removed')).every((r) => !r.resourceRef!.name.startsWith('llama'))).toBe(true);
+  });
+
+  it('refuses a second pair that takes the first one\'s name, naming the field, and changes nothing', () => {
+    const pairB = base.replace(/qwen-pd-/g, 'llama-pd-').replace(/^functionConfig:[\s\S]*$/m, '');
+    const itemsB = pairB.slice(pairB.indexOf('items:\n') + 'items:\n'.length);
+    const rendered = parse(runText(base).stdout);
+    rendered.items.push(...parse(`items:\n${itemsB}`).items);
+    rendered.functionConfig = {
+      apiVersion: 'pd-disagg.dev/v1alpha1',
+      kind: 'PrefillDecode',
+      metadata: { name: 'qwen-pd' },
+      spec: { prefill: { name: 'llama-pd-prefill' }, decode: { name: 'llama-pd-decode' } },
+    };
+    const input = stringify(rendered);
+    const out = runText(input);
+    expect(out.exitCode).toBe(1);
+    const error = out.results.find((r) => r.severity === 'error')!;
+    expect(error.message).toContain('generated by pd-disagg for the pair of Deployment/qwen-pd-decode');
+    expect(error.field?.path).toBe('metadata.name');
+    expect(out.items).toEqual(parse(input).items);
+  });
+
+  it('keeps what the user added to what pd-disagg made: fields of the sidecar, labels of generated objects, own env', () => {
+    const out = parse(runText(base).stdout);
+    const decode = out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode');
+    decode.spec.template.spec.initContainers[0].resources = { limits: { cpu: '1' } };
+    decode.spec.template.spec.containers[0].env.push({ name: 'MY_OWN', value: 'x' });
+    const pool = out.items.find((i: KObject) => i.kind === 'InferencePool');
+    pool.metadata.labels.team = 'infra';
+    const edited = runText(setConfig(stringify(out), (c) => ((c.spec.epp = { version: 'v0.9.0' }), c)));
+    expect(edited.exitCode).toBe(0);
+    const d2 = edited.items.find((i) => i.metadata.name === 'qwen-pd-decode')!;
+    const sidecar = d2.spec.template.spec.initContainers[0];
+    expect(sidecar.image).toBe(sidecarImage('v0.9.0'));
+    expect(sidecar.resources).toEqual({ limits: { cpu: '1' } });
+    expect(d2.spec.template.spec.containers[0].env.map((x: KObject) => x.name)).toContain('MY_OWN');
+    expect(edited.items.find((i) => i.kind === 'InferencePool')!.metadata.labels.team).toBe('infra');
+  });
+});
+
+describe('hand edits of what pd-disagg manages', () => {
+  it('a field with a knob (the sidecar image) is brought back, with a warning naming the field and the knob', () => {
+    const out = parse(runText(base).stdout);
+    const decode = out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode');
+    decode.spec.template.spec.initContainers[0].image = 'example.com/hand-edited:v1';
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    const image = again.items.find((i) => i.metadata.name === 'qwen-pd-decode')!.spec.template.spec.initContainers[0].image;
+    expect(image).toBe(sidecarImage('v0.8.0')); // the base's router version
+    const warning = again.results.find((r) => r.severity === 'warning' && r.field?.path.endsWith('.image'));
+    expect(warning?.message).toContain('spec.sidecar.image');
+    expect(warning?.field?.path).toBe('spec.template.spec.initContainers[0].image');
+    expect(again.stderr).toContain('spec.sidecar.image');
+  });
+
+  it('the ConfigMap form names its own key', () => {
+    const x = withStart(base, 'ConfigMap', []);
+    const out = parse(runText(x).stdout);
+    out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode').spec.template.spec.initContainers[0].image = 'example.com/x:v1';
+    const again = runText(stringify(out));
+    expect(again.results.find((r) => r.severity === 'warning')?.message).toContain('data.sidecarImage');
+  });
+
+  it('a field without a knob (the NIXL side-channel port env) is kept, and is the user\'s from then on', () => {
+    const out = parse(runText(base).stdout);
+    const decode = out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode');
+    const env = decode.spec.template.spec.containers[0].env.find((x: KObject) => x.name === 'VLLM_NIXL_SIDE_CHANNEL_PORT');
+    env.value = '5700';
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    const d2 = again.items.find((i) => i.metadata.name === 'qwen-pd-decode')!;
+    const container = d2.spec.template.spec.containers[0];
+    expect(container.env.find((x: KObject) => x.name === 'VLLM_NIXL_SIDE_CHANNEL_PORT').value).toBe('5700');
+    // the side-channel port follows the user's value, as on a fresh render of an engine that sets it
+    expect(container.ports.map((p: KObject) => p.containerPort)).toContain(5700);
+    expect(container.ports.map((p: KObject) => p.containerPort)).not.toContain(5600);
+    expect(again.results.some((r) => r.severity === 'info' && r.message.includes('edited by hand'))).toBe(true);
+    expect(d2.metadata.annotations[INJECTED_ANNOTATION]).not.toContain('env[VLLM_NIXL_SIDE_CHANNEL_PORT]');
+    // and it stays so
+    const third = runText(again.stdout);
+    expect(third.items).toEqual(again.items);
+  });
+});
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+function withStart(text: string, form: Form, start: Edit[]): string {
+  // the base rendered as-is is not wanted: only its config, set to the starting fields, in `form`
+  const o = parse(text);
+  const k = applyEdits(knobsOf(o.functionConfig), start, form, enginesOf(o));
+  o.functionConfig = configOf(k, form);
+  return stringify(o, { lineWidth: 0 });
+}
+
+function sidecarImage(version: RouterVersion): string {
+  const t = routerTable(version);
+  return `${t.images.sidecar}:${t.images.tag}`;
+}
+
+function setConfig(text: string, edit: (c: KObject) => KObject): string {
+  const o = parse(text);
+  o.functionConfig = edit(structuredClone(o.functionConfig ?? {}));
+  return stringify(o, { lineWidth: 0 });
+}

@@ -1,0 +1,150 @@
+// Issue 14 under the real kpt: `kpt fn render --allow-exec` writes pd-disagg's output back into the package and
+// feeds it to the next render. After a config edit, the package must end up as a fresh render of the original
+// package with the same edit (file by file, as data), objects the config no longer wants must leave their files
+// (a file left with none is deleted, as kpt does when a function drops every item of it), a second render must
+// change nothing, and a second pair in the same package must not move.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gitCommit, gitDiff, gitPackage, sh, toolbox } from './harness.js';
+
+let tools: ReturnType<typeof toolbox>;
+beforeAll(() => {
+  tools = toolbox();
+});
+
+function render(pkg: string) {
+  const r = sh('kpt', ['fn', 'render', pkg, '--allow-exec'], { env: tools.env });
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return r;
+}
+
+/** Edit the PrefillDecode in `file` of the package, keeping its comments. */
+function editConfig(pkg: string, file: string, edit: (doc: ReturnType<typeof parseDocument>) => void): void {
+  const path = join(pkg, file);
+  const doc = parseDocument(readFileSync(path, 'utf8'));
+  edit(doc);
+  writeFileSync(path, doc.toString());
+}
+
+/** Every YAML file of the package (but .expected) as its documents' data. */
+function files(pkg: string): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ya?ml$|^Kptfile$/.test(entry.name)) out[relative(pkg, path)] = parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS());
+    }
+  };
+  walk(pkg);
+  return out;
+}
+
+const EDITS: { name: string; edit: (doc: ReturnType<typeof parseDocument>) => void; check?: (pkg: string) => void }[] = [
+  {
+    name: 'router version v0.10.0 → v0.9.0',
+    edit: (d) => d.setIn(['spec', 'epp', 'version'], 'v0.9.0'),
+    check: (pkg) => {
+      const decode = readFileSync(join(pkg, 'decode.yaml'), 'utf8');
+      expect(decode).toContain('--vllm-port=8001');
+      expect(decode).not.toContain('--model-server-port');
+      expect(decode.match(/name: routing-proxy/g)).toHaveLength(1);
+    },
+  },
+  {
+    name: 'sidecar.native false',
+    edit: (d) => d.setIn(['spec', 'sidecar'], d.createNode({ native: false })),
+    check: (pkg) => {
+      const [decode] = parseAllDocuments(readFileSync(join(pkg, 'decode.yaml'), 'utf8')).map((x) => x.toJS());
+      expect(decode.spec.template.spec.initContainers).toBeUndefined();
+      expect(decode.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['engine', 'routing-proxy']);
+    },
+  },
+  {
+    name: 'router.enabled false',
+    edit: (d) => d.setIn(['spec', 'router'], d.createNode({ enabled: false })),
+    check: (pkg) => {
+      const kinds = parseAllDocuments(readFileSync(join(pkg, 'qwen-pd-disagg.yaml'), 'utf8')).map((x) => x.toJS().kind);
+      expect(kinds).toEqual(['ConfigMap']);
+    },
+  },
+  {
+    name: 'metadata.name changed',
+    edit: (d) => d.setIn(['metadata', 'name'], 'qwen2'),
+    check: (pkg) => {
+      // every object of the old file went: kpt deletes the file
+      expect(existsSync(join(pkg, 'qwen-pd-disagg.yaml'))).toBe(false);
+      expect(existsSync(join(pkg, 'qwen2-pd-disagg.yaml'))).toBe(true);
+    },
+  },
+];
+
+describe('kpt fn render after a config edit', () => {
+  for (const { name, edit, check } of EDITS) {
+    it(`${name}: the package becomes a fresh render of the edited package, and a second render changes nothing`, () => {
+      // re-render: render, commit, edit the config, render again
+      const pkg = gitPackage('examples/qwen-pd');
+      render(pkg);
+      gitCommit(pkg, 'rendered');
+      editConfig(pkg, 'pd-disagg.yaml', edit);
+      render(pkg);
+      check?.(pkg);
+      // fresh: the original package with the same edit, rendered once
+      const fresh = gitPackage('examples/qwen-pd');
+      editConfig(fresh, 'pd-disagg.yaml', edit);
+      render(fresh);
+      expect(files(pkg)).toEqual(files(fresh));
+      // and rendering again changes nothing
+      gitCommit(pkg, 'edited and rendered');
+      render(pkg);
+      expect(gitDiff(pkg)).toBe('');
+    });
+  }
+});
+
+describe('kpt fn render with two pairs in one package', () => {
+  /** examples/qwen-pd plus a second pair, llama, with its own config and mutator. */
+  function twoPairs(): string {
+    const pkg = gitPackage('examples/qwen-pd');
+    for (const [from, to] of [['prefill.yaml', 'llama-prefill.yaml'], ['decode.yaml', 'llama-decode.yaml'], ['pd-disagg.yaml', 'llama-config.yaml']]) {
+      writeFileSync(join(pkg, to!), readFileSync(join(pkg, from!), 'utf8').replace(/qwen/g, 'llama'));
+    }
+    const kptfile = join(pkg, 'Kptfile');
+    writeFileSync(
+      kptfile,
+      `${readFileSync(kptfile, 'utf8').trimEnd()}\n    - exec: pd-disagg\n      configPath: llama-config.yaml\n`,
+    );
+    gitCommit(pkg, 'two pairs');
+    return pkg;
+  }
+
+  it('renders both, and an edit of one pair leaves the other where it was, twice in a row', () => {
+    const pkg = twoPairs();
+    render(pkg);
+    expect(existsSync(join(pkg, 'qwen-pd-disagg.yaml'))).toBe(true);
+    expect(existsSync(join(pkg, 'llama-pd-disagg.yaml'))).toBe(true);
+    gitCommit(pkg, 'rendered');
+    const llamaBefore = Object.fromEntries(Object.entries(files(pkg)).filter(([f]) => f.startsWith('llama')));
+
+    editConfig(pkg, 'pd-disagg.yaml', (d) => {
+      d.setIn(['metadata', 'name'], 'qwen2');
+      d.setIn(['spec', 'router'], d.createNode({ enabled: false }));
+    });
+    render(pkg);
+    const diff = gitDiff(pkg);
+    expect(diff).not.toContain('llama');
+    expect(existsSync(join(pkg, 'qwen-pd-disagg.yaml'))).toBe(false);
+    const qwen2 = parseAllDocuments(readFileSync(join(pkg, 'qwen2-pd-disagg.yaml'), 'utf8')).map((x) => x.toJS());
+    expect(qwen2.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/qwen2-epp-config']);
+    const llamaAfter = Object.fromEntries(Object.entries(files(pkg)).filter(([f]) => f.startsWith('llama')));
+    expect(llamaAfter).toEqual(llamaBefore);
+
+    gitCommit(pkg, 'edited');
+    render(pkg);
+    expect(gitDiff(pkg)).toBe('');
+  });
+});
+

@@ -1,0 +1,287 @@
+// Convergence (issue 14): a re-render of pd-disagg's own output after a config edit equals a fresh render of the
+// original input with the same edit — render(edit(render(x))) == render(edit(x)) — up to kpt's path/index annotations.
+// Shared by test/converge.test.ts (fixed seed) and `npm run fuzz -- --converge` (long runs).
+
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { run } from '../../src/run.js';
+import { isPlainObject, type KObject } from '../../src/types.js';
+
+export type Form = 'PrefillDecode' | 'ConfigMap';
+
+/** The config as one neutral record: every field of both forms maps to one of these. */
+export interface Knobs {
+  name?: string;
+  prefill?: { name: string; kind?: string };
+  decode?: { name: string; kind?: string };
+  version?: string;
+  decider?: string;
+  nonCachedTokens?: number;
+  promptTokens?: number;
+  blockSizeTokens?: number;
+  scorerWeights?: { prefixCache?: number; queue?: number };
+  eppConfig?: KObject;
+  routerEnabled?: boolean;
+  gateway?: { name: string; namespace?: string };
+  sidecarNative?: boolean;
+  sidecarImage?: string;
+  sidecarPort?: number;
+  rules?: Record<string, string>;
+}
+
+/** Fields only the typed form has. */
+const TYPED_ONLY = new Set<keyof Knobs>(['scorerWeights', 'eppConfig', 'rules']);
+
+const USER_EPP_CONFIG = {
+  apiVersion: 'llm-d.ai/v1alpha1',
+  kind: 'EndpointPickerConfig',
+  plugins: [
+    { type: 'approx-prefix-cache-producer', parameters: { autoTune: false, blockSizeTokens: 64, maxPrefixTokensToMatch: 16384, lruCapacityPerServer: 31250 } },
+    { type: 'prefix-cache-scorer' },
+    { type: 'queue-scorer' },
+    { type: 'prefill-filter' },
+    { type: 'decode-filter' },
+    { type: 'max-score-picker' },
+    { type: 'always-disagg-pd-decider' },
+    { type: 'disagg-profile-handler', parameters: { deciders: { prefill: 'always-disagg-pd-decider' } } },
+  ],
+  schedulingProfiles: [
+    { name: 'prefill', plugins: [{ pluginRef: 'prefill-filter' }, { pluginRef: 'max-score-picker' }, { pluginRef: 'prefix-cache-scorer', weight: 2 }] },
+    { name: 'decode', plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'max-score-picker' }, { pluginRef: 'prefix-cache-scorer', weight: 2 }] },
+  ],
+};
+
+/** The values each field may be set to (undefined: the field removed). `engines` are the input's workload names. */
+export function fieldValues(engines: { name: string; kind: string }[]): { [K in keyof Knobs]-?: (Knobs[K] | undefined)[] } {
+  const refs = engines.map((e) => ({ name: e.name }));
+  return {
+    name: [undefined, 'renamed', 'other-pair'],
+    prefill: [undefined, ...refs],
+    decode: [undefined, ...refs],
+    version: [undefined, 'v0.8.0', 'v0.9.0', 'v0.10.0'],
+    decider: [undefined, 'prefix-based', 'always'],
+    nonCachedTokens: [undefined, 1, 16, 256],
+    promptTokens: [undefined, 0, 64],
+    blockSizeTokens: [undefined, 16, 64, 128],
+    scorerWeights: [undefined, { prefixCache: 3 }, { prefixCache: 1, queue: 2 }],
+    eppConfig: [undefined, USER_EPP_CONFIG],
+    routerEnabled: [undefined, true, false],
+    gateway: [undefined, { name: 'gw' }, { name: 'gw', namespace: 'infra' }],
+    sidecarNative: [undefined, true, false],
+    sidecarImage: [undefined, 'registry.example.com/llm-d/llm-d-routing-sidecar:v0.0.1'],
+    sidecarPort: [undefined, 8000, 8100, 9090],
+    rules: [undefined, { 'model-mismatch': 'off' }, { 'dtype-mismatch': 'warning' }],
+  };
+}
+
+export const FIELDS = Object.keys(fieldValues([])) as (keyof Knobs)[];
+
+export interface Edit {
+  field: keyof Knobs;
+  /** index into fieldValues(...)[field], modulo its length */
+  value: number;
+}
+
+export interface Case {
+  base: number;
+  form: Form;
+  edits: Edit[];
+}
+
+export const caseArb = (bases: number): fc.Arbitrary<Case> =>
+  fc.record({
+    base: fc.nat({ max: bases - 1 }),
+    form: fc.constantFrom<Form>('PrefillDecode', 'ConfigMap'),
+    edits: fc.array(fc.record({ field: fc.constantFrom(...FIELDS), value: fc.nat({ max: 7 }) }), { minLength: 1, maxLength: 3 }),
+  });
+
+// ---- the two config forms ---------------------------------------------------------------------------------------
+
+export function knobsOf(fc_: KObject | undefined): Knobs {
+  if (!fc_) return {};
+  if (fc_.kind === 'ConfigMap') {
+    const d: Record<string, string> = fc_.data ?? {};
+    const k: Knobs = {};
+    const ref = (v: string) => (v.includes('/') ? { kind: v.split('/')[0]!, name: v.split('/')[1]! } : { name: v });
+    if (d.name !== undefined) k.name = d.name;
+    if (d.prefill !== undefined) k.prefill = ref(d.prefill);
+    if (d.decode !== undefined) k.decode = ref(d.decode);
+    if (d.eppVersion !== undefined) k.version = d.eppVersion;
+    if (d.decider !== undefined) k.decider = d.decider;
+    if (d.nonCachedTokens !== undefined) k.nonCachedTokens = Number(d.nonCachedTokens);
+    if (d.promptTokens !== undefined) k.promptTokens = Number(d.promptTokens);
+    if (d.blockSizeTokens !== undefined) k.blockSizeTokens = Number(d.blockSizeTokens);
+    if (d.routerEnabled !== undefined) k.routerEnabled = d.routerEnabled === 'true';
+    if (d.gateway !== undefined) k.gateway = d.gateway.includes('/') ? { namespace: d.gateway.split('/')[0]!, name: d.gateway.split('/')[1]! } : { name: d.gateway };
+    if (d.sidecarNative !== undefined) k.sidecarNative = d.sidecarNative === 'true';
+    if (d.sidecarImage !== undefined) k.sidecarImage = d.sidecarImage;
+    if (d.sidecarPort !== undefined) k.sidecarPort = Number(d.sidecarPort);
+    return k;
+  }
+  const s: KObject = fc_.spec ?? {};
+  const k: Knobs = { name: fc_.metadata?.name };
+  if (s.prefill) k.prefill = s.prefill;
+  if (s.decode) k.decode = s.decode;
+  const e: KObject = s.epp ?? {};
+  Object.assign(k, prune({
+    version: e.version,
+    decider: e.decider,
+    nonCachedTokens: e.nonCachedTokens,
+    promptTokens: e.promptTokens,
+    blockSizeTokens: e.blockSizeTokens,
+    scorerWeights: e.scorerWeights,
+    eppConfig: e.config,
+    routerEnabled: s.router?.enabled,
+    gateway: s.router?.gateway,
+    sidecarNative: s.sidecar?.native,
+    sidecarImage: s.sidecar?.image,
+    sidecarPort: s.sidecar?.port,
+    rules: s.rules,
+  }));
+  return k;
+}
+
+export function configOf(k: Knobs, form: Form): KObject {
+  if (form === 'ConfigMap') {
+    const ref = (r: { name: string; kind?: string }) => (r.kind ? `${r.kind}/${r.name}` : r.name);
+    const data = prune({
+      name: k.name,
+      prefill: k.prefill && ref(k.prefill),
+      decode: k.decode && ref(k.decode),
+      eppVersion: k.version,
+      decider: k.decider,
+      nonCachedTokens: k.nonCachedTokens?.toString(),
+      promptTokens: k.promptTokens?.toString(),
+      blockSizeTokens: k.blockSizeTokens?.toString(),
+      routerEnabled: k.routerEnabled?.toString(),
+      gateway: k.gateway && (k.gateway.namespace ? `${k.gateway.namespace}/${k.gateway.name}` : k.gateway.name),
+      sidecarNative: k.sidecarNative?.toString(),
+      sidecarImage: k.sidecarImage,
+      sidecarPort: k.sidecarPort?.toString(),
+    });
+    return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data };
+  }
+  const spec = prune({
+    prefill: k.prefill,
+    decode: k.decode,
+    epp: orNone(prune({
+      version: k.version,
+      decider: k.decider,
+      nonCachedTokens: k.nonCachedTokens,
+      promptTokens: k.promptTokens,
+      blockSizeTokens: k.blockSizeTokens,
+      scorerWeights: k.scorerWeights,
+      config: k.eppConfig,
+    })),
+    router: orNone(prune({ enabled: k.routerEnabled, gateway: k.gateway })),
+    sidecar: orNone(prune({ native: k.sidecarNative, image: k.sidecarImage, port: k.sidecarPort })),
+    rules: k.rules,
+  });
+  return { apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', metadata: { name: k.name ?? 'pair' }, spec };
+}
+
+function prune<T extends KObject>(o: T): T {
+  for (const key of Object.keys(o)) if (o[key] === undefined) delete o[key];
+  return o;
+}
+
+function orNone(o: KObject): KObject | undefined {
+  return Object.keys(o).length ? o : undefined;
+}
+
+// ---- the property ---------------------------------------------------------------------------------------------------
+
+export function enginesOf(list: KObject): { name: string; kind: string }[] {
+  return (list.items as KObject[])
+    .filter((i) => ['Deployment', 'StatefulSet', 'LeaderWorkerSet'].includes(i.kind))
+    .map((i) => ({ name: i.metadata.name, kind: i.kind }));
+}
+
+/** The ResourceList with `config` as its functionConfig (pd-disagg configs among the items are left out). */
+function withConfig(list: KObject, config: KObject): string {
+  const items = (list.items as KObject[]).filter((i) => i.kind !== 'PrefillDecode' && !(i.kind === 'ConfigMap' && i.metadata?.name === 'function-input'));
+  return stringify({ apiVersion: list.apiVersion, kind: 'ResourceList', items, functionConfig: config }, { lineWidth: 0 });
+}
+
+export function applyEdits(k: Knobs, edits: readonly Edit[], form: Form, engines: { name: string; kind: string }[]): Knobs {
+  const values = fieldValues(engines);
+  const out: Knobs = structuredClone(k);
+  for (const e of edits) {
+    if (form === 'ConfigMap' && TYPED_ONLY.has(e.field)) continue;
+    const choices = values[e.field] as unknown[];
+    const v = choices[e.value % choices.length];
+    if (v === undefined) delete out[e.field];
+    else (out as Record<string, unknown>)[e.field] = structuredClone(v);
+  }
+  if (form === 'PrefillDecode' && out.name === undefined) out.name = 'pair';
+  return out;
+}
+
+const KPT_POSITION = ['config.kubernetes.io/path', 'config.kubernetes.io/index', 'internal.config.kubernetes.io/path', 'internal.config.kubernetes.io/index', 'config.k8s.io/id'];
+
+/** Items without kpt's path/index annotations (and without an annotations map left empty by that). */
+export function comparable(items: KObject[]): KObject[] {
+  return items.map((item) => {
+    const copy = structuredClone(item);
+    const a = copy.metadata?.annotations;
+    if (isPlainObject(a)) {
+      for (const k of KPT_POSITION) delete a[k];
+      if (Object.keys(a).length === 0) delete copy.metadata.annotations;
+    }
+    return copy;
+  });
+}
+
+export interface Outcome {
+  /** the case did not apply (the base config does not render) */
+  skipped?: string;
+  fresh: { exitCode: number; items: KObject[]; stderr: string };
+  again: { exitCode: number; items: KObject[]; stderr: string };
+}
+
+/** render(edit(render(x))) and render(edit(x)) for one case. */
+export function converge(baseText: string, form: Form, edits: readonly Edit[]): Outcome {
+  const base = parse(baseText) as KObject;
+  const engines = enginesOf(base);
+  const k0 = knobsOf(base.functionConfig && (base.functionConfig.kind === 'ConfigMap' && !base.functionConfig.data ? undefined : base.functionConfig));
+  const x = withConfig(base, configOf(form === 'ConfigMap' ? stripTyped(k0) : k0, form));
+  const first = run(x);
+  const k1 = applyEdits(form === 'ConfigMap' ? stripTyped(k0) : k0, edits, form, engines);
+  const freshOut = run(withConfig(base, configOf(k1, form)));
+  const fresh = { exitCode: freshOut.exitCode, items: freshOut.stdout ? (parse(freshOut.stdout).items as KObject[]) : [], stderr: freshOut.stderr };
+  if (first.exitCode !== 0) return { skipped: `the base does not render: ${first.stderr.split('\n')[0]}`, fresh, again: fresh };
+  const rendered = parse(first.stdout) as KObject;
+  const againOut = run(withConfig(rendered, configOf(k1, form)));
+  const again = { exitCode: againOut.exitCode, items: againOut.stdout ? (parse(againOut.stdout).items as KObject[]) : [], stderr: againOut.stderr };
+  return { fresh, again };
+}
+
+function stripTyped(k: Knobs): Knobs {
+  const out = { ...k };
+  for (const f of TYPED_ONLY) delete out[f];
+  return out;
+}
+
+/** Throws when the re-render does not give the fresh render. */
+export function checkConverges(baseText: string, c: { form: Form; edits: readonly Edit[] }): void {
+  const o = converge(baseText, c.form, c.edits);
+  if (o.skipped) return;
+  if (o.again.exitCode !== o.fresh.exitCode) {
+    throw new Error(`re-render exit ${o.again.exitCode}, fresh render exit ${o.fresh.exitCode}\nre-render stderr: ${o.again.stderr}\nfresh stderr: ${o.fresh.stderr}`);
+  }
+  if (o.fresh.exitCode !== 0) return;
+  const a = comparable(o.again.items);
+  const b = comparable(o.fresh.items);
+  const as = stringify(a, { lineWidth: 0 });
+  const bs = stringify(b, { lineWidth: 0 });
+  if (as !== bs) throw new Error(`re-render differs from a fresh render:\n${firstDifference(bs, as)}`);
+}
+
+function firstDifference(fresh: string, again: string): string {
+  const f = fresh.split('\n');
+  const a = again.split('\n');
+  let i = 0;
+  while (i < f.length && f[i] === a[i]) i++;
+  const from = Math.max(0, i - 8);
+  return `--- fresh render\n${f.slice(from, i + 12).join('\n')}\n+++ re-render\n${a.slice(from, i + 12).join('\n')}`;
+}
