@@ -14,6 +14,9 @@ export interface Knobs {
   name?: string;
   prefill?: { name: string; kind?: string };
   decode?: { name: string; kind?: string };
+  /** spec.<role>.container (ConfigMap: prefillContainer, decodeContainer): needs the role's workload named too */
+  prefillContainer?: string;
+  decodeContainer?: string;
   version?: string;
   decider?: string;
   nonCachedTokens?: number;
@@ -51,13 +54,16 @@ const USER_EPP_CONFIG = {
   ],
 };
 
-/** The values each field may be set to (undefined: the field removed). `engines` are the input's workload names. */
-export function fieldValues(engines: { name: string; kind: string }[]): { [K in keyof Knobs]-?: (Knobs[K] | undefined)[] } {
-  const refs = engines.map((e) => ({ name: e.name }));
+/** The values each field may be set to (undefined: the field removed). `engines` are the input's workloads. */
+export function fieldValues(engines: { name: string; kind: string; containers?: string[] }[]): { [K in keyof Knobs]-?: (Knobs[K] | undefined)[] } {
+  const refs: { name: string; kind?: string }[] = engines.flatMap((e) => [{ name: e.name }, { name: e.name, kind: e.kind }]);
+  const containers = [...new Set(engines.flatMap((e) => e.containers ?? []))];
   return {
     name: [undefined, 'renamed', 'other-pair'],
     prefill: [undefined, ...refs],
     decode: [undefined, ...refs],
+    prefillContainer: [undefined, ...containers],
+    decodeContainer: [undefined, ...containers],
     version: [undefined, 'v0.8.0', 'v0.9.0', 'v0.10.0'],
     decider: [undefined, 'prefix-based', 'always'],
     nonCachedTokens: [undefined, 1, 16, 256],
@@ -106,6 +112,8 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
     if (d.name !== undefined) k.name = d.name;
     if (d.prefill !== undefined) k.prefill = ref(d.prefill);
     if (d.decode !== undefined) k.decode = ref(d.decode);
+    if (d.prefillContainer !== undefined) k.prefillContainer = d.prefillContainer;
+    if (d.decodeContainer !== undefined) k.decodeContainer = d.decodeContainer;
     if (d.eppVersion !== undefined) k.version = d.eppVersion;
     if (d.decider !== undefined) k.decider = d.decider;
     if (d.nonCachedTokens !== undefined) k.nonCachedTokens = Number(d.nonCachedTokens);
@@ -120,8 +128,12 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
   }
   const s: KObject = fc_.spec ?? {};
   const k: Knobs = { name: fc_.metadata?.name };
-  if (s.prefill) k.prefill = s.prefill;
-  if (s.decode) k.decode = s.decode;
+  for (const role of ['prefill', 'decode'] as const) {
+    if (!s[role]) continue;
+    const { container, ...ref } = s[role];
+    k[role] = ref;
+    if (container !== undefined) k[`${role}Container`] = container;
+  }
   const e: KObject = s.epp ?? {};
   Object.assign(k, prune({
     version: e.version,
@@ -148,6 +160,8 @@ export function configOf(k: Knobs, form: Form): KObject {
       name: k.name,
       prefill: k.prefill && ref(k.prefill),
       decode: k.decode && ref(k.decode),
+      prefillContainer: k.prefillContainer,
+      decodeContainer: k.decodeContainer,
       eppVersion: k.version,
       decider: k.decider,
       nonCachedTokens: k.nonCachedTokens?.toString(),
@@ -161,9 +175,11 @@ export function configOf(k: Knobs, form: Form): KObject {
     });
     return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data };
   }
+  const withContainer = (r: Knobs['prefill'], container: string | undefined) =>
+    container === undefined ? r : { ...(r ?? { name: '' }), container };
   const spec = prune({
-    prefill: k.prefill,
-    decode: k.decode,
+    prefill: withContainer(k.prefill, k.prefillContainer),
+    decode: withContainer(k.decode, k.decodeContainer),
     epp: orNone(prune({
       version: k.version,
       decider: k.decider,
@@ -191,10 +207,14 @@ function orNone(o: KObject): KObject | undefined {
 
 // ---- the property ---------------------------------------------------------------------------------------------------
 
-export function enginesOf(list: KObject): { name: string; kind: string }[] {
+export function enginesOf(list: KObject): { name: string; kind: string; containers: string[] }[] {
   return (list.items as KObject[])
     .filter((i) => ['Deployment', 'StatefulSet', 'LeaderWorkerSet'].includes(i.kind))
-    .map((i) => ({ name: i.metadata.name, kind: i.kind }));
+    .map((i) => {
+      const t = i.spec?.template ?? i.spec?.leaderWorkerTemplate?.leaderTemplate ?? i.spec?.leaderWorkerTemplate?.workerTemplate;
+      const containers = Array.isArray(t?.spec?.containers) ? t.spec.containers.map((c: KObject) => c?.name).filter((n: unknown) => typeof n === 'string') : [];
+      return { name: i.metadata.name, kind: i.kind, containers };
+    });
 }
 
 /** The ResourceList with `config` as its functionConfig (pd-disagg configs among the items are left out). */
