@@ -38,6 +38,12 @@ export const RULE_WHY: Record<string, string> = {
   // ---- pair: ports, sidecar, side channel
   'sidecar-engine-port-unknown':
     "The sidecar's engine port is a literal flag; a --port computed in the pod (`$(cat …)`, a variable from the downward API or the image) cannot be copied into it, and a guess would send every request to a closed port.",
+  'dp-ports-over-pool-limit':
+    'With --data-parallel-multi-port-external-lb each local rank serves --port + rank (vllm/entrypoints/openai/dp_supervisor.py); InferencePool v1 spec.targetPorts takes at most 8 ports, so ranks beyond the eighth would never be picked.',
+  'dp-ports-mismatch':
+    'One InferencePool targets the same port list on every pod it selects; a pod that serves fewer rank ports than the list gets requests on ports nothing listens on.',
+  'sidecar-data-parallel-size':
+    'The routing sidecar listens on --port + r and forwards to the engine port + r for r below --data-parallel-size (pkg/sidecar/proxy/data_parallel.go, same flag in v0.8.0 to v0.10.0); without it only rank 0 of the decode pod gets traffic.',
   'sidecar-flag-unknown':
     'pd-sidecar parses its flags with pflag, which exits on a flag it does not know: --connector was deprecated for --kv-connector and removed in router v0.10.0 with the TLS flags (llm-d-router #2054), the pool-name flags went in v0.9.0. Every llm-d-modelservice chart output up to v0.4.12 and the llm-d guides still pass --connector, so the sidecar crashloops on v0.10.0 while the engines look healthy.',
   'sidecar-flag-deprecated': 'A deprecated alias still works but prints a warning at start and is removed in a later version (v0.10.0 removed the aliases v0.8/v0.9 deprecated).',

@@ -611,6 +611,16 @@ export function nixlConnectors(model: EngineModel): KvTransferConfig[] {
   );
 }
 
+/**
+ * How many HTTP ports one pod of the engine serves: with vLLM's --data-parallel-multi-port-external-lb each local
+ * data-parallel rank runs its own API server on --port + rank (vllm/entrypoints/openai/dp_supervisor.py), so
+ * --data-parallel-size-local of them (or --data-parallel-size when that is not given); otherwise one.
+ */
+export function httpPortCount(model: EngineModel): Sourced<number> {
+  if (model.kind !== 'vllm' || flagBool(model, '--data-parallel-multi-port-external-lb') !== true) return { value: 1 };
+  return model.dataParallelLocal ?? model.dataParallel;
+}
+
 /** The literal value of an env var (after $(VAR) expansion); undefined when unset or set via valueFrom. */
 export function envValue(model: EngineModel, name: string): string | undefined {
   const e = model.env[name];

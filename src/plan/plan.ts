@@ -3,6 +3,7 @@
 import type { PdConfig } from '../config/types.js';
 import { ROLE_LABEL, type EngineCandidate, type Role } from '../discover/engines.js';
 import { getIn } from '../discover/workloads.js';
+import { httpPortCount } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
 import { formatPath, joinPath, type Path } from '../paths.js';
 import {
@@ -51,9 +52,14 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     if (port !== undefined) sideChannelPort[role] = port;
   }
 
+  // Data-parallel HTTP ports: with vLLM's multi-port external LB every local rank serves port + rank; the pool then
+  // targets every rank's port (InferencePool v1 allows 8; more is refused by dp-ports-over-pool-limit).
+  const httpPorts = { prefill: httpPortCount(prefill.engine).value, decode: httpPortCount(decode.engine).value };
+  const poolPortCount = Math.min(8, Math.max(1, httpPorts.prefill, httpPorts.decode));
+
   // The decode pod's routing sidecar: keep the user's, or inject one for this router version.
   const sidecarPort = config.sidecar.port;
-  const sidecar = planSidecar(config, decode, ops);
+  const sidecar = planSidecar(config, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)));
 
   // EPP config.
   const blockSizeTokens = config.epp.blockSizeTokens ?? decode.engine.blockSize?.value ?? DEFAULT_BLOCK_SIZE_TOKENS;
@@ -75,6 +81,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     namespace,
     poolSelector,
     targetPort: sidecarPort,
+    targetPortCount: Math.min(poolPortCount, 65536 - sidecarPort),
     configMapName,
     configKey: EPP_CONFIG_KEY,
     configText: eppText,
@@ -94,6 +101,8 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     prefill: side('prefill', prefill),
     decode: side('decode', decode),
     poolPort: sidecarPort,
+    poolPortCount,
+    httpPorts,
     sidecar,
     eppBlockSizeTokens: blockSizeTokens,
     sideChannelPort,
@@ -202,7 +211,7 @@ function podPortNames(c: EngineCandidate): string[] {
   return names;
 }
 
-function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[]): PairContext['sidecar'] {
+function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[], dataParallelSize: number): PairContext['sidecar'] {
   const version = config.epp.version;
   const templateSpec = [...decode.workload.templatePath, 'spec'];
   for (const list of ['initContainers', 'containers'] as const) {
@@ -228,6 +237,7 @@ function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[]): Pair
     connector: engine.kind === 'sglang' ? 'sglang' : 'nixlv2',
     native: config.sidecar.native,
     image: config.sidecar.image,
+    dataParallelSize,
   });
   const list = config.sidecar.native ? 'initContainers' : 'containers';
   const existing = getIn(decode.workload.template, ['spec', list]);

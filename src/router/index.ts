@@ -24,6 +24,7 @@ export {
   isRoutingSidecar,
   readSidecarTarget,
   readSidecarListenPort,
+  readSidecarDataParallel,
   sidecarFlagProblems,
   SIDECAR_CONTAINER_NAME,
   SIDECAR_PORT_NAME,

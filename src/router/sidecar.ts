@@ -41,6 +41,13 @@ export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptio
     ],
     ports: [{ containerPort: opts.listenPort, name: SIDECAR_PORT_NAME, protocol: 'TCP' }],
   };
+  const dp = opts.dataParallelSize ?? 1;
+  if (dp > 1) {
+    (container.args as string[]).push(`--${table.sidecar.dataParallelFlag}=${dp}`);
+    for (let rank = 1; rank < dp; rank++) {
+      (container.ports as KObject[]).push({ containerPort: opts.listenPort + rank, name: `${SIDECAR_PORT_NAME}-dp${rank}`, protocol: 'TCP' });
+    }
+  }
   if (opts.native) container.restartPolicy = 'Always';
   return container;
 }
@@ -156,6 +163,12 @@ export function readSidecarTarget(version: RouterVersion, container: KObject): S
     if (flag) return { port: toPort(flag.value), path: flag.valuePath };
   }
   return { port: table.sidecar.defaultEnginePort };
+}
+
+/** The sidecar's data-parallel size (--data-parallel-size), 1 when unset; NaN when not a literal number. */
+export function readSidecarDataParallel(version: RouterVersion, container: KObject): { value: number; path?: string } {
+  const flag = lastFlag(parseFlags(container), routerTable(version).sidecar.dataParallelFlag);
+  return flag ? { value: toPort(flag.value), path: flag.valuePath } : { value: 1 };
 }
 
 /** The port the sidecar listens on: --port, else the default 8000 (the same in every table). */

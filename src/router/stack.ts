@@ -32,6 +32,10 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
   if (!Number.isInteger(input.targetPort) || input.targetPort < 1 || input.targetPort > 65535) {
     throw new RangeError(`RoutingStackInput.targetPort must be a TCP port, got ${input.targetPort}`);
   }
+  const count = input.targetPortCount ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > 8 || input.targetPort + count - 1 > 65535) {
+    throw new RangeError(`RoutingStackInput.targetPortCount must be 1 to 8 ports from targetPort, got ${count}`);
+  }
   if (Object.keys(input.poolSelector).length === 0) {
     throw new RangeError('RoutingStackInput.poolSelector must have at least one label');
   }
@@ -53,7 +57,7 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
     metadata: meta(name),
     spec: {
       selector: { matchLabels: { ...input.poolSelector } },
-      targetPorts: [{ number: input.targetPort }],
+      targetPorts: Array.from({ length: count }, (_, rank) => ({ number: input.targetPort + rank })),
       endpointPickerRef: {
         group: '',
         kind: 'Service',

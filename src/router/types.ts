@@ -28,6 +28,9 @@ export interface SidecarOptions {
   /** native sidecar (initContainer with restartPolicy: Always) or a plain container */
   native: boolean;
   image?: string;
+  /** HTTP ports the decode engine serves, one per local data-parallel rank ([enginePort, enginePort + n)); the sidecar
+   * then listens on [listenPort, listenPort + n) (pkg/sidecar/proxy/data_parallel.go) */
+  dataParallelSize?: number;
 }
 
 /** What an existing routing sidecar forwards to. */
@@ -121,6 +124,8 @@ export interface RouterTable {
     enginePortFlags: readonly string[];
     defaultEnginePort: number;
     connectorFlag: string;
+    /** the flag giving the engine's number of data-parallel HTTP ports (pkg/sidecar/proxy/options.go) */
+    dataParallelFlag: string;
     kvConnectors: readonly string[];
     /** every long flag the binary registers (without dashes) */
     flags: readonly string[];
@@ -151,6 +156,8 @@ export interface RoutingStackInput {
   namespace?: string;
   poolSelector: Record<string, string>;
   targetPort: number;
+  /** ports the pool targets on each pod: [targetPort, targetPort + n), 1 to 8 (InferencePool v1 allows 8) */
+  targetPortCount?: number;
   configMapName: string;
   configKey: string;
   configText: string;

@@ -111,3 +111,16 @@ describe('sidecarFlagProblems', () => {
     expect(sidecarFlagProblems('v0.10.0', { args: ['--port=8000'] })).toMatchObject([{ severity: 'warning', flag: 'model-server-port' }]);
   });
 });
+
+describe('data-parallel ports (issue 13, item 2)', () => {
+  it.each(['v0.8.0', 'v0.9.0', 'v0.10.0'] as const)('%s: an injected sidecar for 4 rank ports gets --data-parallel-size=4 and declares 8000-8003', (version) => {
+    const c = buildSidecarContainer(version, { enginePort: 8200, listenPort: 8000, connector: 'nixlv2', native: true, dataParallelSize: 4 });
+    expect(c.args).toContain('--data-parallel-size=4');
+    expect((c.ports as Array<{ containerPort: number }>).map((p) => p.containerPort)).toEqual([8000, 8001, 8002, 8003]);
+    expect(sidecarFlagProblems(version, c)).toEqual([]);
+  });
+  it('one rank: no --data-parallel-size', () => {
+    const c = buildSidecarContainer('v0.10.0', { enginePort: 8200, listenPort: 8000, connector: 'nixlv2', native: true, dataParallelSize: 1 });
+    expect((c.args as string[]).some((a) => a.startsWith('--data-parallel-size'))).toBe(false);
+  });
+});

@@ -189,3 +189,11 @@ describe('sidecar in a pod', () => {
     }
   });
 });
+
+describe('InferencePool targetPorts for data-parallel ranks (issue 13, item 2)', () => {
+  it('lists every rank port, at most 8', () => {
+    const pool = buildRoutingStack(input('v0.10.0', { targetPortCount: 8 })).find((o) => o.kind === 'InferencePool')!;
+    expect(pool.spec.targetPorts).toEqual([8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007].map((number) => ({ number })));
+    expect(() => buildRoutingStack(input('v0.10.0', { targetPortCount: 9 }))).toThrow(/1 to 8 ports/);
+  });
+});

@@ -323,6 +323,44 @@ const cases: Case[] = [
     trips: { path: `${C0}.command[2]`, message: /only known when the pod runs/ },
   },
   { rule: 'decode-port-is-sidecar-port', name: 'llm-d: decode on 8200', ctx: llmd, trips: false },
+  // ---------------------------------------------------------------- data-parallel HTTP ports (multi-port external LB)
+  { rule: 'dp-ports-over-pool-limit', name: 'kimi-k2: DP 8 behind one port', ctx: () => pair(kimi('prefill'), kimi('decode')), trips: false },
+  {
+    rule: 'dp-ports-over-pool-limit',
+    name: '16 local ranks with --data-parallel-multi-port-external-lb',
+    ctx: () => {
+      const mp = (role: 'prefill' | 'decode') => edit(kimi(role), (s) => (s.engine.args = s.engine.args.map((a: string) => (a === '--data-parallel-size=8' ? '--data-parallel-size=16' : a)).concat('--data-parallel-multi-port-external-lb')));
+      return pair(mp('prefill'), mp('decode'));
+    },
+    trips: { count: 2, path: 'spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0].args[1]', current: 16, proposed: 8, message: /InferencePool spec.targetPorts holds at most 8/ },
+  },
+  { rule: 'dp-ports-mismatch', name: 'kimi-k2: one port on both', ctx: () => pair(kimi('prefill'), kimi('decode')), trips: false },
+  {
+    rule: 'dp-ports-mismatch',
+    name: 'multi-port decode (8 ports), single-port prefill',
+    ctx: () => pair(kimi('prefill'), edit(kimi('decode'), (s) => s.engine.args.push('--data-parallel-multi-port-external-lb'))),
+    trips: { path: 'spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0].args', resource: 'kimi-prefill', current: 1, proposed: 8, message: /the prefill pods serve 1: the EPP would send requests to ports nothing listens on/ },
+  },
+  { rule: 'sidecar-data-parallel-size', name: 'llm-d: one port, no --data-parallel-size', ctx: llmd, trips: false },
+  {
+    rule: 'sidecar-data-parallel-size',
+    name: 'decode with 2 local ranks on their own ports, sidecar without --data-parallel-size',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => s.engine.args.push('--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args', current: 1, proposed: 2, message: /Set --data-parallel-size=2/ },
+  },
+  {
+    rule: 'sidecar-data-parallel-size',
+    name: 'sidecar with --data-parallel-size=2 for 2 ranks',
+    ctx: () =>
+      pair(
+        llmdPrefill(),
+        edit(llmdDecode(), (s) => {
+          s.engine.args.push('--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb');
+          s.initContainers![0]!.args.push('--data-parallel-size=2');
+        }),
+      ),
+    trips: false,
+  },
   // ---------------------------------------------------------------- an existing sidecar against the router version
   { rule: 'sidecar-flag-unknown', name: 'llm-d: v0.10.0 sidecar flags', ctx: llmd, trips: false },
   {
@@ -464,6 +502,12 @@ const cases: Case[] = [
   },
   { rule: 'nixl-side-channel-port-conflict', name: 'llm-d', ctx: llmd, trips: false },
   { rule: 'nixl-side-channel-port-conflict', name: 'kimi-k2 DP 8 (5600-5607)', ctx: () => pair(kimi('prefill'), kimi('decode')), trips: false },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'prefill rank HTTP ports 5597-5604 (multi-port, 8 local ranks) run into the side channel 5600-5607',
+    ctx: () => pair(edit(kimi('prefill'), (s) => s.engine.args.push('--data-parallel-multi-port-external-lb', '--port=5597')), kimi('decode')),
+    trips: { path: 'spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0].args', resource: 'kimi-prefill', message: /collides with 5600 \(the HTTP port of its data-parallel rank 3\)/ },
+  },
   {
     rule: 'nixl-side-channel-port-conflict',
     name: 'side channel on the prefill HTTP port',

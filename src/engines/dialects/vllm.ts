@@ -27,6 +27,7 @@ const NEGATABLE_BOOLS = [
   '--enable-return-routed-experts',
   '--data-parallel-hybrid-lb',
   '--data-parallel-external-lb',
+  '--data-parallel-multi-port-external-lb',
   '--enable-log-requests',
   '--enable-log-outputs',
 ];

@@ -2,9 +2,10 @@
 // the routing sidecar's connector, and vLLM's NIXL side channel (the ZMQ listener the decode engine dials to fetch the
 // prefill engine's NIXL metadata).
 
-import { flagValue, envValue, nixlConnectors } from '../../engines/index.js';
+import { flagValue, envValue, httpPortCount, nixlConnectors } from '../../engines/index.js';
 import type { EngineModel } from '../../engines/types.js';
 import { localDataParallel, sideChannelBasePort, NIXL_BY_ENGINE } from '../../plan/nixl.js';
+import { readSidecarDataParallel } from '../../router/sidecar.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
@@ -32,6 +33,8 @@ function sideChannelRange(e: EngineModel): { base: number; count: number } | und
 /** Ports the engine itself binds besides the side channel: HTTP, and a KV-events publisher bound locally. */
 function boundPorts(e: EngineModel): Array<{ port: number; what: string; path?: string }> {
   const out: Array<{ port: number; what: string; path?: string }> = [{ port: e.port.value, what: 'its HTTP --port', path: e.port.path }];
+  const ranks = httpPortCount(e).value;
+  for (let r = 1; r < ranks; r++) out.push({ port: e.port.value + r, what: `the HTTP port of its data-parallel rank ${r}`, path: e.port.path });
   const events = flagValue(e, '--kv-events-config');
   if (events && typeof events.value === 'string') {
     try {
@@ -114,7 +117,22 @@ export const portRules: Rule<PairContext>[] = [
     field: 'decode engine container args: --port',
     check(ctx) {
       const d = ctx.decode;
-      if (d.engine.port.value !== ctx.poolPort) return [];
+      const n = ctx.httpPorts?.decode ?? 1;
+      const listen = ctx.poolPortCount ?? 1;
+      if (d.engine.port.value !== ctx.poolPort) {
+        // with data-parallel ranks the two ranges must not overlap either: [port, port + n) and [pool, pool + n)
+        const overlap = d.engine.port.value < ctx.poolPort + listen && ctx.poolPort < d.engine.port.value + n;
+        if (!overlap) return [];
+        return [
+          at(
+            d,
+            d.engine.port.path,
+            `the decode engine's data-parallel HTTP ports ${d.engine.port.value}-${d.engine.port.value + n - 1} overlap the routing sidecar's ` +
+              `${ctx.poolPort}-${ctx.poolPort + listen - 1} (one per rank); move the decode engine's --port so the ranges are apart, e.g. --port=8200`,
+            { currentValue: d.engine.port.value, proposedValue: '--port=8200' },
+          ),
+        ];
+      }
       const how = d.engine.port.path ? `is set to ${ctx.poolPort}` : `defaults to ${ctx.poolPort}`;
       return [
         at(
@@ -316,7 +334,9 @@ export const portRules: Rule<PairContext>[] = [
         if (!range) return [];
         const inRange = (n: number) => n >= range.base && n < range.base + range.count;
         const taken: Array<{ port: number; what: string }> = boundPorts(e).map(({ port, what }) => ({ port, what }));
-        if (s.role === 'decode') taken.push({ port: ctx.poolPort, what: 'the routing sidecar' });
+        if (s.role === 'decode') {
+          for (let r = 0; r < (ctx.poolPortCount ?? 1); r++) taken.push({ port: ctx.poolPort + r, what: r === 0 ? 'the routing sidecar' : `the routing sidecar's data-parallel port ${r}` });
+        }
         for (const { container, path } of podContainers(s)) {
           if (path === s.containerPath || !Array.isArray(container.ports)) continue;
           for (const p of container.ports) {
@@ -338,6 +358,82 @@ export const portRules: Rule<PairContext>[] = [
           ),
         ];
       });
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'dp-ports-over-pool-limit',
+    scope: 'pair',
+    severity: 'error',
+    summary: 'more data-parallel HTTP ports per pod than an InferencePool can target (8)',
+    fix: 'run at most 8 local data-parallel ranks per pod with --data-parallel-multi-port-external-lb (e.g. 2 pods of 8 instead of 1 of 16), or drop the flag and let vLLM balance internally',
+    field: 'engine container args: --data-parallel-size-local',
+    check(ctx) {
+      return sides(ctx).flatMap((s): Finding[] => {
+        const n = httpPortCount(s.engine);
+        if (n.value <= 8) return [];
+        return [
+          at(
+            s,
+            n.path,
+            `the ${s.role} engine serves ${n.value} HTTP ports (one per local data-parallel rank, --data-parallel-multi-port-external-lb), ` +
+              'but InferencePool spec.targetPorts holds at most 8, so ranks 8 and up would never get traffic; run at most 8 local ranks per pod ' +
+              '(more pods with fewer ranks), or drop --data-parallel-multi-port-external-lb and let vLLM balance across its ranks behind one port',
+            { currentValue: n.value, proposedValue: 8 },
+          ),
+        ];
+      });
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'dp-ports-mismatch',
+    scope: 'pair',
+    severity: 'error',
+    summary: 'prefill and decode pods serve different numbers of data-parallel HTTP ports, while one InferencePool targets the same ports on both',
+    fix: 'give both engines the same --data-parallel-size-local with --data-parallel-multi-port-external-lb, or use it on neither',
+    field: 'engine container args: --data-parallel-size-local, --data-parallel-multi-port-external-lb',
+    check(ctx) {
+      const p = httpPortCount(ctx.prefill.engine);
+      const d = httpPortCount(ctx.decode.engine);
+      if (p.value === d.value) return [];
+      const [few, many] = p.value < d.value ? [ctx.prefill, ctx.decode] : [ctx.decode, ctx.prefill];
+      const fewN = Math.min(p.value, d.value);
+      const manyN = Math.max(p.value, d.value);
+      return [
+        at(
+          few,
+          (few === ctx.prefill ? p : d).path ?? few.engine.port.path,
+          `the InferencePool targets ${Math.min(8, manyN)} ports (${ctx.poolPort}-${ctx.poolPort + Math.min(8, manyN) - 1}) because the ${many.role} pods ` +
+            `serve one per data-parallel rank, but the ${few.role} pods serve ${fewN}: the EPP would send requests to ports nothing listens on there. ` +
+            'Give both engines the same --data-parallel-size-local with --data-parallel-multi-port-external-lb, or use it on neither',
+          { currentValue: fewN, proposedValue: manyN },
+        ),
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'sidecar-data-parallel-size',
+    scope: 'pair',
+    severity: 'error',
+    summary: "the decode pod's routing sidecar serves a different number of data-parallel ports than the decode engine",
+    fix: "set the sidecar's --data-parallel-size to the decode engine's number of HTTP ports (its local data-parallel ranks)",
+    field: 'routing sidecar args: --data-parallel-size',
+    check(ctx) {
+      const s = ctx.sidecar;
+      if (!s || s.injected) return [];
+      const want = httpPortCount(ctx.decode.engine).value;
+      const got = readSidecarDataParallel(ctx.version, s.container);
+      if (got.value === want || want > 8) return [];
+      return [
+        {
+          message:
+            `the routing sidecar ${String(s.container.name ?? '')} has --data-parallel-size ${Number.isNaN(got.value) ? '(not a number)' : got.value}, but the decode engine serves ${want} HTTP port(s), ` +
+            `one per local data-parallel rank; the sidecar listens on the pool's port + rank and forwards to the engine's port + rank only for ranks below its size. Set --data-parallel-size=${want}`,
+          resource: ctx.decode.resource,
+          path: got.path ?? `${s.containerPath}.args`,
+          currentValue: got.value,
+          proposedValue: want,
+        },
+      ];
     },
   }),
 ];
