@@ -311,16 +311,17 @@ describe('robustness', () => {
     expect(m!.kind).toBe('vllm');
   });
 
-  it('a typical container parses in well under a millisecond on average', () => {
+  // Was a wall-clock bound (under 1 ms on average), which failed at 1.1 ms while five test suites shared two cores;
+  // the brief forbids timing assertions. What stays checkable: repeated parses share no state.
+  it('a typical container parses the same every time (no state carried between parses)', () => {
     const c = {
       name: 'vllm',
       command: ['vllm', 'serve'],
       args: ['openai/gpt-oss-120b', '--tensor-parallel-size=4', '--block-size=128', '--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_both"}', '--port=8200'],
       env: [{ name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
     };
-    parseEngine(c);
-    const start = performance.now();
-    for (let i = 0; i < 2000; i++) parseEngine(c);
-    expect((performance.now() - start) / 2000).toBeLessThan(1);
+    const first = parseEngine(c);
+    for (let i = 0; i < 200; i++) expect(parseEngine(c)).toEqual(first);
+    expect(first?.tensorParallel.value).toBe(4);
   });
 });
