@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the pinned orchestrators the end-to-end tests drive, from the Go module proxy, into .tools/bin (gitignored):
-#   kustomize (standalone, for exec mode) and helm3 (post-renderer); and fetches the CRDs and OpenAPI schemas the
+#   kustomize (standalone, for exec mode), helm3 and helm4 (post-renderers); and fetches the CRDs and OpenAPI schemas the
 #   output is validated against. A binary is rebuilt only when its pin changes (.tools/stamps); the Go
 #   module and build caches are reused between runs. .ci/run puts .tools/bin on PATH; the tests also look there.
 # Long builds run under `nice` so they do not starve other work on the machine.
@@ -16,6 +16,7 @@ export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -trimpath" CGO_ENABLED=0
 # --- pins (go 1.26.8 builds each of these; newer tags need go 1.27) ---
 KUSTOMIZE=sigs.k8s.io/kustomize/kustomize/v5@v5.8.2
 HELM3=helm.sh/helm/v3/cmd/helm@v3.22.0
+HELM4=helm.sh/helm/v4/cmd/helm@v4.3.2
 # Kubernetes whose published OpenAPI v3 schemas the output is checked against
 KUBE_VERSION=v1.32.13
 # CRDs the output uses, read from the modules' zips (go mod download): InferencePool, HTTPRoute, LeaderWorkerSet
@@ -49,6 +50,7 @@ GROUPS_WANTED="$*"
 if want kustomize; then build kustomize "$KUSTOMIZE"; fi
 if want helm; then
   build helm3 "$HELM3"
+  build helm4 "$HELM4"
 fi
 
 
