@@ -7,9 +7,11 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { INJECTED_ANNOTATION, PAIR_ANNOTATION } from '../src/plan/owned.js';
 import { goldenInputs } from './property/invariants.js';
-import { applyEdits, caseArb, checkConverges, comparable, configOf, converge, enginesOf, knobsOf, type Edit, type Form } from './property/converge.js';
+import { FIELD_PATHS, FIELDS, applyEdits, caseArb, checkConverges, comparable, configOf, converge, enginesOf, knobsOf, type Edit, type Form } from './property/converge.js';
 import { read, runText } from './helpers.js';
 import type { KObject } from '../src/types.js';
+import { readConfig } from '../src/config/read-config.js';
+import schema from '../src/config/prefilldecode.schema.json' with { type: 'json' };
 import { routerTable, type RouterVersion } from '../src/router/index.js';
 
 const base = read('testdata/modelplane-demo/input.yaml');
@@ -81,6 +83,23 @@ describe('a re-render after a config edit equals a fresh render', () => {
     const pools = o.again.items.filter((i) => i.kind === 'InferencePool');
     expect(pools.map((p) => p.metadata.name)).toEqual(['renamed']);
     expect(o.again.items.some((i) => i.metadata.name.startsWith('qwen-pd') && !/-(prefill|decode)$/.test(i.metadata.name))).toBe(false);
+  });
+
+  it('edits every field of both config forms (the schema\'s leaves, the ConfigMap\'s keys)', () => {
+    const leaves: string[] = [];
+    const walk = (node: KObject, path: string) => {
+      const ref: KObject = typeof node.$ref === 'string' ? (schema.definitions as KObject)[node.$ref.split('/').pop()!] : node;
+      if (ref.properties && !(path === 'spec.epp.config') && !(path === 'spec.rules')) {
+        for (const [k, v] of Object.entries(ref.properties as KObject)) walk(v as KObject, path ? `${path}.${k}` : k);
+      } else leaves.push(path);
+    };
+    walk(schema, '');
+    const typed = leaves.filter((l) => l.startsWith('spec.') || l === 'metadata.name').sort();
+    expect(Object.values(FIELD_PATHS).flatMap((f) => f.typed).sort()).toEqual(typed);
+    const cm = readConfig({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { 'no-such-key': 'x' } });
+    const accepted = /accepted keys: ([^)]*)\)/.exec(cm.results[0]!.message)![1]!.split(', ').sort();
+    expect(Object.values(FIELD_PATHS).flatMap((f) => (f.configMap ? [f.configMap] : [])).sort()).toEqual(accepted);
+    expect(FIELDS.sort()).toEqual(Object.keys(FIELD_PATHS).sort());
   });
 
   it('holds for random edits of every config field, in both forms, on every golden input (fixed seed)', () => {
@@ -178,6 +197,13 @@ describe('ownership', () => {
     decode.spec.template.spec.containers[0].env.push({ name: 'MY_OWN', value: 'x' });
     const pool = out.items.find((i: KObject) => i.kind === 'InferencePool');
     pool.metadata.labels.team = 'infra';
+    // on the EPP Deployment: fields and entries pd-disagg never generates, and one it does (replicas)
+    const epp = out.items.find((i: KObject) => i.kind === 'Deployment' && i.metadata.name === 'qwen-pd-epp');
+    epp.spec.replicas = 3;
+    epp.spec.template.spec.nodeSelector = { pool: 'cpu' };
+    epp.spec.template.spec.containers[0].resources = { requests: { cpu: '500m' } };
+    epp.spec.template.spec.containers[0].env.push({ name: 'GOMAXPROCS', value: '2' });
+    epp.spec.template.metadata.labels['team'] = 'infra';
     const edited = runText(setConfig(stringify(out), (c) => ((c.spec.epp = { version: 'v0.9.0' }), c)));
     expect(edited.exitCode).toBe(0);
     const d2 = edited.items.find((i) => i.metadata.name === 'qwen-pd-decode')!;
@@ -186,6 +212,16 @@ describe('ownership', () => {
     expect(sidecar.resources).toEqual({ limits: { cpu: '1' } });
     expect(d2.spec.template.spec.containers[0].env.map((x: KObject) => x.name)).toContain('MY_OWN');
     expect(edited.items.find((i) => i.kind === 'InferencePool')!.metadata.labels.team).toBe('infra');
+    const epp2 = edited.items.find((i) => i.kind === 'Deployment' && i.metadata.name === 'qwen-pd-epp')!;
+    expect(epp2.spec.replicas).toBe(1); // generated: brought back
+    expect(epp2.spec.template.spec.nodeSelector).toEqual({ pool: 'cpu' });
+    expect(epp2.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '500m' } });
+    expect(epp2.spec.template.spec.containers[0].env.map((x: KObject) => x.name)).toContain('GOMAXPROCS');
+    expect(epp2.spec.template.metadata.labels.team).toBe('infra');
+    expect(epp2.spec.template.spec.containers[0].image).toBe(`${routerTable('v0.9.0').images.epp}:v0.9.0`);
+    // and they stay on the next render, which changes nothing
+    const third = runText(edited.stdout);
+    expect(third.items).toEqual(edited.items);
   });
 });
 

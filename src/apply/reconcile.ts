@@ -24,6 +24,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations } from './annotations.js';
 import { applyOps, deepEqual, refOf } from './apply.js';
+import { mergeGenerated } from './generated-merge.js';
 import { YAMLMap, type Node } from 'yaml';
 
 /** The items as a fresh render would see them: this pair's injections taken out of the engines that carry them. */
@@ -203,7 +204,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
       });
       continue;
     }
-    const fresh = keepUserMetadata(object, existing.object);
+    const fresh = mergeGenerated(object, existing.object);
     if (deepEqual(withoutToolAnnotations(existing.object), withoutToolAnnotations(fresh))) continue;
     const standIn = new YAMLMap(input.doc.schema);
     input.generated.set(standIn, fresh);
@@ -252,24 +253,6 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
 function viewItemOf(view: OwnedView, original: Item): Item {
   for (const [v, o] of view.original) if (o === original) return v;
   return original;
-}
-
-/** The generated object, with the labels and annotations the user added to the previous copy (and kpt's own). */
-function keepUserMetadata(object: KObject, existing: KObject): KObject {
-  const fresh = structuredClone(object);
-  const ours = (key: string) => key.startsWith('pd-disagg.dev/');
-  for (const field of ['labels', 'annotations'] as const) {
-    const old = existing.metadata?.[field];
-    if (!isPlainObject(old)) continue;
-    const mine: Record<string, unknown> = fresh.metadata[field] ?? {};
-    const kept: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(old)) {
-      if (Object.hasOwn(mine, k) || ours(k)) continue;
-      kept[k] = v;
-    }
-    if (Object.keys(kept).length > 0) fresh.metadata[field] = { ...mine, ...kept };
-  }
-  return fresh;
 }
 
 function withoutToolAnnotations(object: KObject): KObject {

@@ -26,6 +26,8 @@ export interface Knobs {
   eppConfig?: KObject;
   routerEnabled?: boolean;
   gateway?: { name: string; namespace?: string };
+  /** spec.router.gateway.requestTimeout (ConfigMap: requestTimeout): needs the gateway too */
+  requestTimeout?: string;
   sidecarNative?: boolean;
   sidecarImage?: string;
   sidecarPort?: number;
@@ -33,7 +35,7 @@ export interface Knobs {
 }
 
 /** Fields only the typed form has. */
-const TYPED_ONLY = new Set<keyof Knobs>(['scorerWeights', 'eppConfig', 'rules']);
+const TYPED_ONLY = new Set<keyof Knobs>(['scorerWeights', 'eppConfig']);
 
 const USER_EPP_CONFIG = {
   apiVersion: 'llm-d.ai/v1alpha1',
@@ -73,6 +75,7 @@ export function fieldValues(engines: { name: string; kind: string; containers?: 
     eppConfig: [undefined, USER_EPP_CONFIG],
     routerEnabled: [undefined, true, false],
     gateway: [undefined, { name: 'gw' }, { name: 'gw', namespace: 'infra' }],
+    requestTimeout: [undefined, '30s', '1h'],
     sidecarNative: [undefined, true, false],
     sidecarImage: [undefined, 'registry.example.com/llm-d/llm-d-routing-sidecar:v0.0.1'],
     sidecarPort: [undefined, 8000, 8100, 9090],
@@ -81,6 +84,29 @@ export function fieldValues(engines: { name: string; kind: string; containers?: 
 }
 
 export const FIELDS = Object.keys(fieldValues([])) as (keyof Knobs)[];
+
+/** Where each field lives in the two forms (test/converge.test.ts checks this covers both forms' every field). */
+export const FIELD_PATHS: { [K in keyof Knobs]-?: { typed: string[]; configMap?: string } } = {
+  name: { typed: ['metadata.name'], configMap: 'name' },
+  prefill: { typed: ['spec.prefill.name', 'spec.prefill.kind'], configMap: 'prefill' },
+  decode: { typed: ['spec.decode.name', 'spec.decode.kind'], configMap: 'decode' },
+  prefillContainer: { typed: ['spec.prefill.container'], configMap: 'prefillContainer' },
+  decodeContainer: { typed: ['spec.decode.container'], configMap: 'decodeContainer' },
+  version: { typed: ['spec.epp.version'], configMap: 'eppVersion' },
+  decider: { typed: ['spec.epp.decider'], configMap: 'decider' },
+  nonCachedTokens: { typed: ['spec.epp.nonCachedTokens'], configMap: 'nonCachedTokens' },
+  promptTokens: { typed: ['spec.epp.promptTokens'], configMap: 'promptTokens' },
+  blockSizeTokens: { typed: ['spec.epp.blockSizeTokens'], configMap: 'blockSizeTokens' },
+  scorerWeights: { typed: ['spec.epp.scorerWeights.prefixCache', 'spec.epp.scorerWeights.queue'] },
+  eppConfig: { typed: ['spec.epp.config'] },
+  routerEnabled: { typed: ['spec.router.enabled'], configMap: 'routerEnabled' },
+  gateway: { typed: ['spec.router.gateway.name', 'spec.router.gateway.namespace'], configMap: 'gateway' },
+  requestTimeout: { typed: ['spec.router.gateway.requestTimeout'], configMap: 'requestTimeout' },
+  sidecarNative: { typed: ['spec.sidecar.native'], configMap: 'sidecarNative' },
+  sidecarImage: { typed: ['spec.sidecar.image'], configMap: 'sidecarImage' },
+  sidecarPort: { typed: ['spec.sidecar.port'], configMap: 'sidecarPort' },
+  rules: { typed: ['spec.rules'], configMap: 'rules' },
+};
 
 export interface Edit {
   field: keyof Knobs;
@@ -121,6 +147,8 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
     if (d.blockSizeTokens !== undefined) k.blockSizeTokens = Number(d.blockSizeTokens);
     if (d.routerEnabled !== undefined) k.routerEnabled = d.routerEnabled === 'true';
     if (d.gateway !== undefined) k.gateway = d.gateway.includes('/') ? { namespace: d.gateway.split('/')[0]!, name: d.gateway.split('/')[1]! } : { name: d.gateway };
+    if (d.requestTimeout !== undefined) k.requestTimeout = d.requestTimeout;
+    if (d.rules !== undefined) k.rules = Object.fromEntries(d.rules.split(',').filter(Boolean).map((x) => x.split('=') as [string, string]));
     if (d.sidecarNative !== undefined) k.sidecarNative = d.sidecarNative === 'true';
     if (d.sidecarImage !== undefined) k.sidecarImage = d.sidecarImage;
     if (d.sidecarPort !== undefined) k.sidecarPort = Number(d.sidecarPort);
@@ -144,7 +172,8 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
     scorerWeights: e.scorerWeights,
     eppConfig: e.config,
     routerEnabled: s.router?.enabled,
-    gateway: s.router?.gateway,
+    gateway: s.router?.gateway && (({ requestTimeout: _t, ...g }) => g)(s.router.gateway),
+    requestTimeout: s.router?.gateway?.requestTimeout,
     sidecarNative: s.sidecar?.native,
     sidecarImage: s.sidecar?.image,
     sidecarPort: s.sidecar?.port,
@@ -169,6 +198,8 @@ export function configOf(k: Knobs, form: Form): KObject {
       blockSizeTokens: k.blockSizeTokens?.toString(),
       routerEnabled: k.routerEnabled?.toString(),
       gateway: k.gateway && (k.gateway.namespace ? `${k.gateway.namespace}/${k.gateway.name}` : k.gateway.name),
+      requestTimeout: k.requestTimeout,
+      rules: k.rules && Object.entries(k.rules).map(([r, v]) => `${r}=${v}`).join(','),
       sidecarNative: k.sidecarNative?.toString(),
       sidecarImage: k.sidecarImage,
       sidecarPort: k.sidecarPort?.toString(),
@@ -189,7 +220,10 @@ export function configOf(k: Knobs, form: Form): KObject {
       scorerWeights: k.scorerWeights,
       config: k.eppConfig,
     })),
-    router: orNone(prune({ enabled: k.routerEnabled, gateway: k.gateway })),
+    router: orNone(prune({
+      enabled: k.routerEnabled,
+      gateway: k.requestTimeout === undefined ? k.gateway : { ...(k.gateway ?? { name: '' }), requestTimeout: k.requestTimeout },
+    })),
     sidecar: orNone(prune({ native: k.sidecarNative, image: k.sidecarImage, port: k.sidecarPort })),
     rules: k.rules,
   });
