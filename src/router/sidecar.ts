@@ -113,6 +113,8 @@ interface ParsedFlag {
   valuePath: string;
   /** path of the flag word */
   path: string;
+  /** written with one dash (-name): pflag reads that as a run of one-letter shorthand flags */
+  singleDash: boolean;
 }
 
 /** Go flag / pflag spellings: --name=v, --name v, -name=v, -name v. A bare --name followed by a flag has no value. */
@@ -124,16 +126,17 @@ function parseFlags(container: KObject): ParsedFlag[] {
     const m = /^--?([A-Za-z0-9][\w.-]*)(?:=(.*))?$/s.exec(w.text);
     if (!m) continue;
     const name = m[1]!;
+    const singleDash = !w.text.startsWith('--');
     if (m[2] !== undefined) {
-      flags.push({ name, value: m[2], path: w.path, valuePath: w.path });
+      flags.push({ name, value: m[2], path: w.path, valuePath: w.path, singleDash });
       continue;
     }
     const next = words[i + 1];
     if (next && !next.text.startsWith('-')) {
-      flags.push({ name, value: next.text, path: w.path, valuePath: next.path });
+      flags.push({ name, value: next.text, path: w.path, valuePath: next.path, singleDash });
       i++;
     } else {
-      flags.push({ name, path: w.path, valuePath: w.path });
+      flags.push({ name, path: w.path, valuePath: w.path, singleDash });
     }
   }
   return flags;
@@ -193,6 +196,16 @@ export function sidecarFlagProblems(version: RouterVersion, container: KObject):
   const problems: SidecarFlagProblem[] = [];
   const flags = parseFlags(container).filter((f) => f.name !== SIDECAR_BINARY);
   for (const f of flags) {
+    if (f.singleDash && f.name.length > 1) {
+      problems.push({
+        severity: 'error',
+        flag: f.name,
+        path: f.path,
+        currentValue: `-${f.name}`,
+        message: `routing sidecar ${version} parses flags with pflag, which reads -${f.name} as one-letter shorthand flags and exits with "unknown shorthand flag"; write --${f.name}`,
+      });
+      continue;
+    }
     const removed = table.sidecar.removedFlags[f.name];
     if (removed !== undefined) {
       problems.push({

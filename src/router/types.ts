@@ -77,6 +77,8 @@ export interface RouterTable {
     kind: 'EndpointPickerConfig';
     /** other apiVersions the loader still decodes (with a deprecation log) */
     deprecatedApiVersions: readonly string[];
+    /** top-level fields the config decoder knows; any other field stops the EPP (strict decoding) */
+    fields: readonly string[];
   };
   /** plugin parameters are decoded with DisallowUnknownFields (v0.9+, llm-d-router #1134) */
   strictParams: boolean;

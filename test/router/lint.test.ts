@@ -69,6 +69,18 @@ const cases: Case[] = [
   { rule: 'epp-prefill-profile-name', version: 'v0.10.0', bad: (c) => { c.schedulingProfiles[0].name = 'p'; plugin(c, 'disagg-profile-handler').parameters.profiles = { prefill: 'p' }; }, says: /prefill profile "p".*#2080/ },
   { rule: 'epp-headers-handler-missing', version: 'v0.8.0', bad: (c) => (c.plugins = c.plugins.filter((p: KObject) => p.type !== 'disagg-headers-handler')), says: /x-prefiller-host-port.*disagg-headers-handler/, good: (c) => (plugin(c, 'disagg-headers-handler').type = 'prefill-header-handler') },
   { rule: 'epp-plugin-order', version: 'v0.8.0', bad: (c) => c.plugins.reverse(), says: /comes before its decider prefix-based-pd-decider/ },
+  { rule: 'epp-plugin-order', version: 'v0.9.0', bad: (c) => c.plugins.reverse(), says: /builds plugins in list order/ },
+  { rule: 'epp-unknown-field', version: 'v0.10.0', bad: (c) => (c.schedulingProfile = []), says: /unknown field "schedulingProfile"/, good: (c) => (c.requestHandler = {}) },
+  { rule: 'epp-unknown-field', version: 'v0.8.0', bad: (c) => (c.requestHandler = {}), says: /requestHandler is unknown to router v0\.8\.0/, good: (c) => (c.parser = {}) },
+  { rule: 'epp-param-type', version: 'v0.10.0', bad: (c) => (plugin(c, 'approx-prefix-cache-producer').parameters.blockSizeTokens = '64'), says: /blockSizeTokens is a string.*decodes an integer/, good: (c) => (plugin(c, 'approx-prefix-cache-producer').parameters.blockSizeTokens = 64) },
+  { rule: 'epp-param-type', version: 'v0.9.0', bad: (c) => (c.schedulingProfiles[0].plugins[2].weight = '2'), says: /weight "2", which is not a number/ },
+  { rule: 'epp-param-type', version: 'v0.8.0', bad: (c) => (plugin(c, 'prefix-based-pd-decider').parameters = [{ nonCachedTokens: 16 }]), says: /parameters is a array, not a mapping/ },
+  { rule: 'epp-profile-handlers', version: 'v0.10.0', bad: (c) => c.plugins.push({ type: 'single-profile-handler' }), says: /2 profile handlers.*only one is allowed/ },
+  { rule: 'epp-stage-order', version: 'v0.10.0', bad: (c) => (plugin(c, 'disagg-profile-handler').parameters.stageOrder = 'prefill-first'), says: /prefill decider is not supported in prefill-first/, good: (c) => (plugin(c, 'disagg-profile-handler').parameters = { stageOrder: 'prefill-first' }) },
+  { rule: 'epp-stage-order', version: 'v0.10.0', bad: (c) => (plugin(c, 'disagg-profile-handler').parameters.stageOrder = 'first'), says: /must be "decode-first"/, good: (c) => (plugin(c, 'disagg-profile-handler').parameters.stageOrder = 'decode-first') },
+  { rule: 'epp-prefill-profile-filter', version: 'v0.9.0', bad: (c) => (c.schedulingProfiles[0].plugins = c.schedulingProfiles[0].plugins.slice(1)), says: /profile prefill \(the prefill stage\) has no prefill filter/, good: (c) => (c.schedulingProfiles[1].plugins[0].pluginRef = "decode-filter") },
+  { rule: 'epp-missing-plugin-ref', version: 'v0.10.0', bad: (c) => (plugin(c, 'prefix-cache-scorer').parameters = { prefixMatchInfoProducerName: 'nope' }), says: /prefixMatchInfoProducerName names "nope"/, good: (c) => (c.plugins = c.plugins.filter((p: KObject) => p.type !== 'max-score-picker')) },
+  { rule: 'epp-headers-handler-missing', version: 'v0.10.0', bad: (c) => { const h = plugin(c, 'disagg-profile-handler'); h.type = 'pd-profile-handler'; h.parameters = { deciderPluginName: 'prefix-based-pd-decider' }; }, says: /pd-profile-handler picks a prefill pod but does not set x-prefiller-host-port/ },
   { rule: 'epp-duplicate-plugin-name', version: 'v0.9.0', bad: (c) => c.plugins.push({ type: 'queue-scorer' }), says: /both named "queue-scorer"/, good: (c) => c.plugins.push({ type: 'queue-scorer', name: 'queue-2' }) },
 ];
 

@@ -25,6 +25,9 @@ export const v0_10_0: RouterTable = {
   version: 'v0.10.0',
   upstream: { ...v0_9_0.upstream, tag: 'v0.10.0' },
   sample: { ...v0_9_0.sample, tag: 'v0.10.0' },
+  // pkg/epp/config/loader: plugins are built in dependency order (a handler may precede its decider; the conformance
+  // harness loads such a config)
+  declarationOrderMatters: false,
   // cmd/epp/runner/runner.go registerInTreePlugins at v0.10.0, against v0.9.0
   plugins: nextPlugins(prev, {
     add: unchecked(NEW_PLUGINS, { alpha: true }),

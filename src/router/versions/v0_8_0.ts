@@ -93,6 +93,8 @@ export const v0_8_0: RouterTable = {
     apiVersion: 'inference.networking.x-k8s.io/v1alpha1',
     kind: 'EndpointPickerConfig',
     deprecatedApiVersions: [],
+    // GIE v1.5.0 apix/config/v1alpha1 EndpointPickerConfig (TypeMeta inline), decoded strictly by the loader
+    fields: ['apiVersion', 'kind', 'featureGates', 'plugins', 'schedulingProfiles', 'saturationDetector', 'dataLayer', 'flowControl', 'parser'],
   },
   // GIE v1.5.0 factories call json.Unmarshal: unknown parameter names are silently dropped.
   strictParams: false,

@@ -30,11 +30,14 @@ export const v0_9_0: RouterTable = {
     apiVersion: 'llm-d.ai/v1alpha1',
     // pkg/epp/config/loader/configloader.go deprecatedSchemeGroupVersion
     deprecatedApiVersions: ['inference.networking.x-k8s.io/v1alpha1'],
+    // apix/config/v1alpha1/endpointpickerconfig_types.go: requestHandler is new
+    fields: [...v0_8_0.config.fields, 'requestHandler'],
   },
   // fwkplugin.StrictDecoder (DisallowUnknownFields), llm-d-router #1134 / #1068
   strictParams: true,
-  // plugins with pluginRef-tagged parameters are built after their dependencies
-  declarationOrderMatters: false,
+  // pkg/epp/config/loader instantiatePlugins still builds plugins in list order at this tag (the conformance
+  // harness confirms: a handler declared before its decider fails to load); dependency order came in v0.10.0
+  declarationOrderMatters: true,
   // cmd/epp/runner/runner.go registerInTreePlugins at v0.9.0, against v0.8.0 (in-tree + GIE v1.5.0)
   plugins: nextPlugins(v0_8_0.plugins, {
     remove: ['model-server-protocol-models', 'predicted-latency-scorer'],

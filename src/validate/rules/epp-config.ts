@@ -176,6 +176,35 @@ function decidersInUse(plugins: PluginEntry[], handler: HandlerView | undefined)
   return [];
 }
 
+/** Every profile handler type any supported tag registers; the scheduler config accepts exactly one. */
+const PROFILE_HANDLER_TYPES = ['single-profile-handler', DISAGG_HANDLER, PD_HANDLER, 'data-parallel-profile-handler', 'header-profile-handler'];
+/** Picker types: with none declared the loader adds a max-score-picker named "max-score-picker" to every profile. */
+const PICKER_TYPES = ['max-score-picker', 'random-picker', 'weighted-random-picker'];
+/** Filters that keep only the prefill pods in the prefill profile (the role filters, or a label filter). */
+const ROLE_FILTER_TYPES = { prefill: ['prefill-filter', 'by-label', 'by-label-selector', 'label-selector-filter'], decode: ['decode-filter', 'by-label', 'by-label-selector', 'label-selector-filter'] };
+const STAGE_ORDERS = ['decode-first', 'prefill-first'];
+
+/** Go types of the parameters the P/D plugins decode: a value of another JSON type fails to unmarshal. */
+const PARAM_TYPES: Readonly<Record<string, Readonly<Record<string, 'integer' | 'boolean' | 'string' | 'object'>>>> = {
+  'approx-prefix-cache-producer': { autoTune: 'boolean', blockSizeTokens: 'integer', maxPrefixBlocksToMatch: 'integer', maxPrefixTokensToMatch: 'integer', lruCapacityPerServer: 'integer' },
+  [PREFIX_DECIDER]: { nonCachedTokens: 'integer', promptTokens: 'integer' },
+  [DISAGG_HANDLER]: { profiles: 'object', deciders: 'object', stageOrder: 'string', prefillProfile: 'string', decodeProfile: 'string', deciderPluginName: 'string', prefillDeciderPluginName: 'string' },
+  [PD_HANDLER]: { prefillProfile: 'string', decodeProfile: 'string', deciderPluginName: 'string' },
+  'prefix-cache-scorer': { prefixMatchInfoProducerName: 'string' },
+};
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** The stage order the handler runs (v0.10+: stageOrder; before that the decode-first order is the only one). */
+function stageOrderOf(handler: HandlerView | undefined): unknown {
+  return handler?.plugin.params?.stageOrder;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The rules
 
@@ -193,7 +222,8 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const t = routerTable(ctx.version);
       const { apiVersion, kind } = ctx.config;
       const out: Finding[] = [];
-      if (apiVersion !== t.config.apiVersion && !t.config.deprecatedApiVersions.includes(apiVersion)) {
+      // a config without apiVersion/kind still decodes (the loader does not check TypeMeta when it is absent)
+      if (apiVersion !== undefined && apiVersion !== t.config.apiVersion && !t.config.deprecatedApiVersions.includes(apiVersion)) {
         out.push(
           finding(ctx, `EndpointPickerConfig apiVersion ${JSON.stringify(apiVersion ?? null)} is not decoded by router ${ctx.version}, so the EPP fails to load its config; set apiVersion: ${t.config.apiVersion}`, {
             currentValue: apiVersion,
@@ -201,7 +231,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
           }),
         );
       }
-      if (kind !== t.config.kind) {
+      if (kind !== undefined && kind !== t.config.kind) {
         out.push(finding(ctx, `EPP config kind ${JSON.stringify(kind ?? null)} is not EndpointPickerConfig; set kind: EndpointPickerConfig`));
       }
       return out;
@@ -274,7 +304,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
   defineRule<EppContext>({
     id: 'epp-experimental-plugin',
     scope,
-    severity: 'warning',
+    severity: 'error',
     summary: 'An alpha plugin: the EPP refuses it unless started with --allow-experimental-plugins.',
     fix: 'Remove the plugin or add --allow-experimental-plugins to the EPP arguments.',
     field: 'plugins[].type',
@@ -283,7 +313,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       return pluginsOf(ctx.config)
         .filter((p) => t.plugins[p.type]?.alpha)
         .map((p) =>
-          finding(ctx, `${label(p)} is alpha in router ${ctx.version}: the EPP refuses it unless it runs with --allow-experimental-plugins; remove the plugin or add that flag`),
+          finding(ctx, `${label(p)} is alpha in router ${ctx.version}: the EPP stops at start ("has Alpha stability level, but command line flag --allow-experimental-plugins is not set"), and pd-disagg does not pass that flag; remove the plugin`),
         );
     },
   }),
@@ -402,6 +432,8 @@ export const eppConfigRules: Rule<EppContext>[] = [
     check(ctx) {
       const plugins = pluginsOf(ctx.config);
       const names = new Set(plugins.map((p) => p.name));
+      // with no picker declared the loader registers one named max-score-picker (system defaults)
+      if (!plugins.some((p) => PICKER_TYPES.includes(p.type))) names.add('max-score-picker');
       const out: Finding[] = [];
       for (const profile of profilesOf(ctx.config)) {
         for (const ref of profile.refs) {
@@ -413,6 +445,12 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const handler = handlerOf(plugins);
       if (handler?.prefillDecider && !names.has(handler.prefillDecider)) {
         out.push(finding(ctx, `${label(handler.plugin)} ${handler.deciderField} names "${handler.prefillDecider}", which is not declared under plugins; the handler fails to build. Declare a plugin of type prefix-based-pd-decider or always-disagg-pd-decider with that name`, { currentValue: handler.prefillDecider }));
+      }
+      const t = routerTable(ctx.version);
+      for (const p of plugins.filter((x) => x.type === 'prefix-cache-scorer')) {
+        const producer = p.params?.prefixMatchInfoProducerName;
+        if (typeof producer !== 'string' || !reads(t.plugins[p.type], 'prefixMatchInfoProducerName') || names.has(producer)) continue;
+        out.push(finding(ctx, `${label(p)} prefixMatchInfoProducerName names "${producer}", which is not declared under plugins; the EPP stops with "no default producer found for missing data key". Name the declared ${t.producer.type} or remove the parameter`, { currentValue: producer }));
       }
       return out;
     },
@@ -452,6 +490,8 @@ export const eppConfigRules: Rule<EppContext>[] = [
         return [finding(ctx, 'no disagg-profile-handler plugin: every request runs decode only and the prefill pods get no traffic; add disagg-profile-handler with deciders.prefill: prefix-based-pd-decider (or always-disagg-pd-decider)')];
       }
       if (handler.prefillDecider) return [];
+      // v0.10+: stageOrder prefill-first runs the prefill stage for every request, without a decider
+      if (stageOrderOf(handler) === 'prefill-first' && reads(routerTable(ctx.version).plugins[handler.plugin.type], 'stageOrder')) return [];
       return [
         finding(ctx, `${label(handler.plugin)} has no deciders.prefill, so P/D disaggregation is disabled (the EPP logs "No deciders.prefill configured"); set deciders.prefill to a declared prefix-based-pd-decider or always-disagg-pd-decider`, {
           proposedValue: PREFIX_DECIDER,
@@ -651,9 +691,10 @@ export const eppConfigRules: Rule<EppContext>[] = [
     field: 'plugins[disagg-headers-handler]',
     check(ctx) {
       const t = routerTable(ctx.version);
-      if (t.disagg.headersHandler !== 'required') return [];
       const plugins = pluginsOf(ctx.config);
       const handler = handlerOf(plugins);
+      // the deprecated pd-profile-handler never sets the header, on any version
+      if (t.disagg.headersHandler !== 'required' && handler?.plugin.type !== PD_HANDLER) return [];
       if (!handler?.prefillDecider) return [];
       if (plugins.some((p) => t.disagg.headersHandlerTypes.includes(p.type))) return [];
       return [
@@ -699,6 +740,120 @@ export const eppConfigRules: Rule<EppContext>[] = [
         if (first !== undefined) {
           out.push(finding(ctx, `plugins[${p.index}] and plugins[${first}] are both named "${p.name}" (an unnamed plugin takes its type as name); the EPP rejects duplicate plugin names. Set a distinct name on one of them`, { currentValue: p.name }));
         } else seen.set(p.name, p.index);
+      }
+      return out;
+    },
+  }),
+  defineRule<EppContext>({
+    id: 'epp-unknown-field',
+    scope,
+    severity: 'error',
+    summary: 'A top-level field the router version\'s config decoder does not know: it refuses the config (strict decoding).',
+    fix: 'Remove the field or fix its spelling (plugins, schedulingProfiles, featureGates, ...).',
+    field: '<top level>',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      return Object.keys(ctx.config)
+        .filter((k) => !t.config.fields.includes(k))
+        .map((k) =>
+          finding(ctx, `EndpointPickerConfig field ${k} is unknown to router ${ctx.version}; the EPP stops with "strict decoding error: unknown field \"${k}\"". Remove it; known fields: ${t.config.fields.join(', ')}`, { currentValue: k }),
+        );
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-param-type',
+    scope,
+    severity: 'error',
+    summary: 'A plugin parameter or profile weight of the wrong JSON type: the value fails to unmarshal and the EPP does not start.',
+    fix: 'Write the value as the type the plugin decodes (numbers unquoted, true/false unquoted).',
+    field: 'plugins[].parameters',
+    check(ctx) {
+      const out: Finding[] = [];
+      for (const p of pluginsOf(ctx.config)) {
+        if (p.badParams) {
+          out.push(finding(ctx, `${label(p)} parameters is a ${jsonType(ctx.config.plugins[p.index].parameters)}, not a mapping; the plugin fails to decode it. Write parameters as key: value pairs`));
+          continue;
+        }
+        const types = PARAM_TYPES[p.type];
+        if (!types || !p.params) continue;
+        for (const [k, v] of Object.entries(p.params)) {
+          const want = types[k];
+          if (!want || v === null) continue;
+          const got = jsonType(v);
+          if (got === want || (want === 'object' && got === 'object')) continue;
+          out.push(finding(ctx, `${label(p)} parameter ${k} is a ${got} (${JSON.stringify(v)}) but the plugin decodes an ${want}; the EPP stops with "cannot unmarshal ${got === 'integer' || got === 'number' ? 'number' : got} into ... ${k}". Write it as ${want === 'integer' ? 'a plain number' : want === 'boolean' ? 'true or false, unquoted' : `a${want === 'object' ? ' mapping' : ' string'}`}`, { currentValue: v }));
+        }
+      }
+      const profiles = Array.isArray(ctx.config.schedulingProfiles) ? ctx.config.schedulingProfiles : [];
+      for (const prof of profiles.filter(isPlainObject)) {
+        for (const ref of (Array.isArray(prof.plugins) ? prof.plugins : []).filter(isPlainObject)) {
+          if (ref.weight !== undefined && ref.weight !== null && typeof ref.weight !== 'number') {
+            out.push(finding(ctx, `scheduling profile ${String(prof.name)} gives ${String(ref.pluginRef)} weight ${JSON.stringify(ref.weight)}, which is not a number; the EPP fails to decode its config. Write the weight as a plain number`, { currentValue: ref.weight }));
+          }
+        }
+      }
+      return out;
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-profile-handlers',
+    scope,
+    severity: 'error',
+    summary: 'More than one profile handler: the scheduler config accepts exactly one.',
+    fix: 'Keep only disagg-profile-handler.',
+    field: 'plugins[].type',
+    check(ctx) {
+      const handlers = pluginsOf(ctx.config).filter((p) => PROFILE_HANDLER_TYPES.includes(p.type));
+      if (handlers.length < 2) return [];
+      return [
+        finding(ctx, `${handlers.length} profile handlers are declared (${handlers.map((h) => h.name).join(', ')}); the EPP stops with "multiple profile handlers found; only one is allowed". Keep only ${DISAGG_HANDLER}`),
+      ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-stage-order',
+    scope,
+    severity: 'error',
+    summary: 'disagg-profile-handler stageOrder is not decode-first or prefill-first, or prefill-first is combined with deciders.prefill.',
+    fix: 'Use stageOrder decode-first with deciders.prefill, or prefill-first without any decider.',
+    field: 'plugins[disagg-profile-handler].parameters.stageOrder',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      const handler = handlerOf(pluginsOf(ctx.config));
+      const order = stageOrderOf(handler);
+      if (!handler || order === undefined || !reads(t.plugins[handler.plugin.type], 'stageOrder')) return [];
+      if (typeof order !== 'string' || !STAGE_ORDERS.includes(order)) {
+        return [finding(ctx, `${label(handler.plugin)} stageOrder ${JSON.stringify(order)} is invalid; the EPP stops with "must be \"decode-first\" or \"prefill-first\"". Use decode-first (or remove stageOrder)`, { currentValue: order, proposedValue: 'decode-first' })];
+      }
+      if (order === 'prefill-first' && handler.prefillDecider) {
+        return [finding(ctx, `${label(handler.plugin)} combines stageOrder prefill-first with ${handler.deciderField}; router ${ctx.version} stops with "prefill decider is not supported in prefill-first stage order". Remove the decider (prefill-first sends every request through prefill) or use decode-first`, { currentValue: order })];
+      }
+      return [];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-prefill-profile-filter',
+    scope,
+    severity: 'error',
+    summary: 'The prefill or decode profile has no role filter, so the scheduler picks between prefill and decode pods at random.',
+    fix: 'Reference prefill-filter in the prefill profile and decode-filter in the decode profile (or a label filter on llm-d.ai/role).',
+    field: 'schedulingProfiles[].plugins',
+    check(ctx) {
+      const plugins = pluginsOf(ctx.config);
+      const handler = handlerOf(plugins);
+      if (!handler) return [];
+      const byName = new Map(plugins.map((p) => [p.name, p]));
+      const out: Finding[] = [];
+      for (const [role, name] of [['prefill', handler.prefillProfile], ['decode', handler.decodeProfile]] as const) {
+        const profile = profilesOf(ctx.config).find((p) => p.name === name);
+        if (!profile || profile.refs.some((r) => ROLE_FILTER_TYPES[role].includes(byName.get(r)?.type ?? ''))) continue;
+        out.push(
+          finding(ctx, `scheduling profile ${profile.name} (the ${role} stage) has no ${role} filter, so the scheduler picks between prefill and decode pods by score and tie-break, and requests are not reliably disaggregated; add - pluginRef: ${role}-filter to it`),
+        );
       }
       return out;
     },

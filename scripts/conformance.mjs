@@ -1,0 +1,392 @@
+#!/usr/bin/env node
+// npm run conformance: the llm-d router's own Go code judges every EPP config in testdata/conformance/.
+//
+// For each router version in test/conformance/<version>/ it obtains the pinned module versions (go.mod's require
+// lines) from the Go module proxy, or from local checkouts (--router-src <version>=DIR, --src <module>@<v>=DIR),
+// copies them to a scratch dir under .tmp/conformance/, adds the harness files, builds cmd/pdconf with the router's
+// own go.mod/go.sum (CGO_ENABLED=0), runs every corpus config through it (JSON lines in/out, one process per
+// version), compares the live verdicts with the recorded ones (testdata/conformance/<version>/verdicts.json) and
+// prints pd-disagg's linter's confusion table against them. --update rewrites the recorded verdicts.
+//
+// Exit codes: 0 all green; 1 a failure (build error, harness crash, drift, linter disagreement not listed as kept);
+// 3 the module proxy refused a pinned module version (nothing could be proven live; the message names the module,
+// the go command and its error). .ci/run treats 3 as "not proven live in this run".
+import { spawnSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const HARNESS = join(ROOT, 'test/conformance');
+const DATA = join(ROOT, 'testdata/conformance');
+const CACHE = resolve(process.env.PDCONF_CACHE ?? join(ROOT, '.tmp/conformance'));
+export const EXIT_PROXY_REFUSED = 3;
+
+function parseArgs(argv) {
+  const opts = { routerSrc: {}, src: {}, update: false, versions: undefined, buildOnly: false, verbose: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const eq = a.indexOf('=');
+      if (eq > 0 && a.startsWith('--') && a.slice(0, eq).match(/^--[a-z-]+$/)) return a.slice(eq + 1);
+      return argv[++i];
+    };
+    if (a === '--update') opts.update = true;
+    else if (a === '--build-only') opts.buildOnly = true;
+    else if (a === '--verbose') opts.verbose = true;
+    else if (a.startsWith('--versions')) opts.versions = val().split(',');
+    else if (a.startsWith('--router-src')) {
+      const [v, dir] = splitPair(val(), a);
+      opts.routerSrc[v] = resolve(dir);
+    } else if (a.startsWith('--src')) {
+      const [mv, dir] = splitPair(val(), a);
+      opts.src[mv] = resolve(dir);
+    } else if (a === '--help' || a === '-h') {
+      console.log(`usage: npm run conformance -- [--router-src VERSION=DIR]... [--src MODULE@VERSION=DIR]... [--versions v0.9.0,...] [--update] [--build-only]
+  default: the pinned modules come from the Go module proxy (go mod download)
+  --router-src v0.9.0=/path/llm-d-router  use a local checkout of that tag instead (e.g. git archive v0.9.0)
+  --src github.com/llm-d/llm-d-kv-cache@v0.7.1=/path  same for any other pinned module
+  env PDCONF_SRC_ROOT=DIR: look for DIR/<repo>@<version> checkouts (e.g. DIR/llm-d-router@v0.9.0) for every pin`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (see --help)`);
+  }
+  return opts;
+}
+
+function splitPair(s, flag) {
+  const eq = s?.indexOf('=') ?? -1;
+  if (eq <= 0) throw new Error(`${flag} wants KEY=DIR, got ${s}`);
+  return [s.slice(0, eq), s.slice(eq + 1)];
+}
+
+function sh(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 << 20, ...options });
+  return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
+}
+
+export function versionsOnDisk() {
+  return readdirSync(HARNESS)
+    .filter((d) => /^v\d+\.\d+\.\d+$/.test(d) && existsSync(join(HARNESS, d, 'go.mod')))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+/** require lines of the harness go.mod: module -> version */
+export function pins(version) {
+  const text = readFileSync(join(HARNESS, version, 'go.mod'), 'utf8');
+  const out = {};
+  const body = text.replace(/\/\/.*$/gm, '');
+  for (const m of body.matchAll(/^\s*(?:require\s+)?([a-z0-9.\-/]+\.[a-z]+\/[^\s]+)\s+(v[^\s]+)\s*$/gm)) out[m[1]] = m[2];
+  return out;
+}
+
+class ProxyRefused extends Error {}
+
+/** Where the source of module@ver is: a local dir given by the user, or the module cache after go mod download. */
+function sourceOf(mod, ver, version, opts, primary) {
+  if (primary && opts.routerSrc[version]) return opts.routerSrc[version];
+  const key = `${mod}@${ver}`;
+  if (opts.src[key]) return opts.src[key];
+  if (process.env.PDCONF_SRC_ROOT) {
+    const guess = join(process.env.PDCONF_SRC_ROOT, `${mod.split('/').pop()}@${ver}`);
+    if (existsSync(join(guess, 'go.mod'))) return guess;
+  }
+  const args = ['mod', 'download', '-json', key];
+  const r = sh('go', args, { cwd: CACHE });
+  let info = {};
+  try {
+    info = JSON.parse(r.stdout);
+  } catch {
+    /* no JSON */
+  }
+  if (r.code === 0 && info.Dir) return info.Dir;
+  const err = (info.Error || r.stderr || r.stdout).trim();
+  const refused = /403 Forbidden|not available|410 Gone|404 Not Found/.test(err);
+  const msg = `go ${args.join(' ')}\n  -> ${err}`;
+  if (refused) throw new ProxyRefused(`${key}: the Go module proxy does not serve it\n  ${msg}`);
+  throw new Error(`${key}: go mod download failed\n  ${msg}`);
+}
+
+function copyTree(from, to) {
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(dirname(to), { recursive: true });
+  cpSync(from, to, { recursive: true, filter: (src) => !/\/\.git(\/|$)/.test(src) });
+  // module cache copies are read-only
+  const walk = (d) => {
+    chmodSync(d, 0o755);
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else chmodSync(p, 0o644);
+    }
+  };
+  walk(to);
+}
+
+function hashOf(parts) {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Build the harness binary for one version; returns { bin, sidecar, source } */
+function build(version, opts) {
+  const spec = JSON.parse(readFileSync(join(HARNESS, version, 'harness.json'), 'utf8'));
+  const pinned = pins(version);
+  const mainVer = pinned[spec.module];
+  if (!mainVer) throw new Error(`test/conformance/${version}/go.mod does not require ${spec.module}`);
+  const dirs = {};
+  for (const [mod, ver] of Object.entries(pinned)) dirs[mod] = sourceOf(mod, ver, version, opts, mod === spec.module);
+  const harnessFiles = [join(HARNESS, 'main.go.in'), ...readdirSync(join(HARNESS, version)).map((f) => join(HARNESS, version, f))];
+  const stamp = hashOf([
+    process.version,
+    sh('go', ['version']).stdout,
+    ...Object.entries(dirs).map(([m, d]) => `${m}=${d}:${pinned[m]}`),
+    ...harnessFiles.map((f) => readFileSync(f, 'utf8')),
+  ]);
+  const work = join(CACHE, version);
+  const bin = join(work, 'pdconf');
+  const sidecar = join(work, 'pd-sidecar');
+  const stampFile = join(work, 'stamp');
+  const source = Object.fromEntries(Object.entries(dirs).map(([m, d]) => [m, { version: pinned[m], from: d.startsWith(sh('go', ['env', 'GOMODCACHE']).stdout.trim()) ? 'module proxy' : d }]));
+  if (existsSync(bin) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    return { bin, sidecar: existsSync(sidecar) ? sidecar : undefined, source, cached: true };
+  }
+  const t0 = Date.now();
+  const mainDir = join(work, 'src', 'main');
+  copyTree(dirs[spec.module], mainDir);
+  // the runner package that gets the harness file: the main module's, or a dependency copied next to it
+  let runnerRoot = mainDir;
+  const edits = [];
+  if (spec.runner.module !== spec.module) {
+    runnerRoot = join(work, 'src', 'runner');
+    copyTree(dirs[spec.runner.module], runnerRoot);
+    edits.push(`-replace=${spec.runner.module}=${runnerRoot}`);
+  }
+  for (const mod of spec.replaceFromSource ?? []) {
+    const d = join(work, 'src', mod.split('/').pop());
+    copyTree(dirs[mod], d);
+    edits.push(`-replace=${mod}=${d}`);
+  }
+  for (const f of readdirSync(join(HARNESS, version)).filter((f) => f.endsWith('.go'))) {
+    const text = readFileSync(join(HARNESS, version, f), 'utf8');
+    const target = /^package main\b/m.test(text) ? join(mainDir, 'cmd/pdconf', f) : join(runnerRoot, spec.runner.dir, f);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  }
+  mkdirSync(join(mainDir, 'cmd/pdconf'), { recursive: true });
+  writeFileSync(join(mainDir, 'cmd/pdconf/main.go'), readFileSync(join(HARNESS, 'main.go.in'), 'utf8').replace('"PDCONF_RUNNER_PKG"', JSON.stringify(spec.runner.pkg)));
+  const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() };
+  if (edits.length) {
+    const r = sh('go', ['mod', 'edit', ...edits], { cwd: mainDir, env });
+    if (r.code !== 0) throw new Error(`go mod edit failed in ${mainDir}:\n${r.stderr}`);
+  }
+  log(`building the ${version} harness (${Object.entries(source).map(([m, s]) => `${m}@${s.version} from ${s.from}`).join(', ')})`);
+  const r = sh('go', ['build', '-o', bin, './cmd/pdconf'], { cwd: mainDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.code !== 0) {
+    const refused = r.stderr.match(/^.*(403 Forbidden|not available).*$/m);
+    if (refused) throw new ProxyRefused(`${version}: a dependency is not served by the module proxy\n  go build ./cmd/pdconf (in ${mainDir})\n  -> ${refused[0]}`);
+    throw new Error(`the ${version} harness does not build (go build ./cmd/pdconf in ${mainDir}):\n${r.stderr}`);
+  }
+  if (spec.sidecar) {
+    const s = sh('go', ['build', '-o', sidecar, `./${spec.sidecar}`], { cwd: mainDir, env });
+    if (s.code !== 0) throw new Error(`the ${version} sidecar does not build (go build ./${spec.sidecar} in ${mainDir}):\n${s.stderr}`);
+  }
+  writeFileSync(stampFile, stamp);
+  log(`built ${version} in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+  return { bin, sidecar: spec.sidecar ? sidecar : undefined, source, cached: false };
+}
+
+function log(s) {
+  process.stderr.write(`conformance: ${s}\n`);
+}
+
+/** The corpus of one version: id -> { file, text } */
+export function corpus(version) {
+  const dir = join(DATA, version);
+  if (!existsSync(dir)) return {};
+  const out = {};
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    out[f.replace(/\.yaml$/, '')] = { file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') };
+  }
+  return out;
+}
+
+/** Run configs through a built harness: [{id, config}] -> {id: verdict} */
+export function runHarness(bin, cases) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`harness ${bin} exited ${code}:\n${err.slice(-4000)}`));
+      const results = {};
+      for (const line of out.split('\n').filter(Boolean)) {
+        const r = JSON.parse(line);
+        results[r.id] = r;
+      }
+      const missing = cases.filter((c) => !results[c.id]).map((c) => c.id);
+      if (missing.length) return reject(new Error(`harness gave no verdict for ${missing.join(', ')}:\n${err.slice(-4000)}`));
+      resolvePromise(results);
+    });
+    for (const c of cases) child.stdin.write(JSON.stringify({ id: c.id, config: c.text, allowExperimental: !!c.allowExperimental }) + '\n');
+    child.stdin.end();
+  });
+}
+
+/** A free TCP port on 127.0.0.1. */
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return import('node:net').then(
+    ({ connect }) =>
+      new Promise((res) => {
+        const s = connect({ host: '127.0.0.1', port });
+        s.once('connect', () => {
+          s.destroy();
+          res(true);
+        });
+        s.once('error', () => res(false));
+      }),
+  );
+}
+
+/**
+ * Start the real sidecar with `args` (its listen port moved to a free loopback port) and see whether it serves or
+ * exits. Bounded: at most 20 s, and the process is always killed.
+ */
+export async function runSidecar(bin, args, listenFlag, defaultPort) {
+  const port = await freePort();
+  let moved = false;
+  const argv = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const m = new RegExp(`^--${listenFlag}(=.*)?$`).exec(a);
+    if (m && m[1] !== undefined) {
+      argv.push(`--${listenFlag}=${port}`);
+      moved = true;
+    } else if (m && i + 1 < args.length) {
+      argv.push(a, String(port));
+      i++;
+      moved = true;
+    } else argv.push(a);
+  }
+  const listen = moved ? port : defaultPort;
+  if (!moved && (await canConnect(listen))) return { starts: false, exitCode: -1, said: `harness: default port ${listen} is busy` };
+  const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  let exited;
+  const done = new Promise((res) => child.on('exit', (code, signal) => res((exited = { code, signal }))));
+  const deadline = Date.now() + 20_000;
+  let starts = false;
+  while (Date.now() < deadline && !exited) {
+    if (await canConnect(listen)) {
+      starts = true;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!exited) child.kill('SIGKILL');
+  await done;
+  if (starts) return { starts: true };
+  if (exited && !exited.signal) {
+    const lines = log.trim().split('\n').filter(Boolean);
+    const last = (lines.find((l) => /unknown (shorthand )?flag|invalid argument|Invalid configuration|error/i.test(l)) ?? lines.at(-1) ?? '').slice(0, 300);
+    return { starts: false, exitCode: exited.code, said: last.replace(/\s+/g, ' ') };
+  }
+  throw new Error(`sidecar ${argv.join(' ')} neither listened on 127.0.0.1:${listen} nor exited within 20 s`);
+}
+
+/** The part of a harness result that is recorded and compared. */
+export function verdictOf(r) {
+  const v = { loaded: r.loaded, stage: r.stage };
+  if (r.error) v.error = r.error;
+  if (r.loaded) {
+    for (const [name, p] of Object.entries(r.prompts ?? {})) {
+      // header: set at all; headerToPrefill: it names the prefill pod (the harness's prefill pod is 10.0.0.1:8000)
+      v[name] = { prefill: p.prefill, decode: p.decode, header: p.header !== '', headerToPrefill: p.header === '10.0.0.1:8000' };
+      if (p.error) v[name].error = p.error;
+    }
+  }
+  return v;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  mkdirSync(CACHE, { recursive: true });
+  if (!existsSync(join(CACHE, 'go.mod'))) writeFileSync(join(CACHE, 'go.mod'), 'module pdconf.scratch\n\ngo 1.25\n');
+  const versions = opts.versions ?? versionsOnDisk();
+  const { compare } = await import('./conformance-compare.mjs');
+  let failed = false;
+  const refused = [];
+  for (const version of versions) {
+    let built;
+    const t0 = Date.now();
+    try {
+      built = build(version, opts);
+    } catch (e) {
+      if (e instanceof ProxyRefused) {
+        refused.push(`${version}: ${e.message}`);
+        continue;
+      }
+      console.error(`\nconformance ${version}: FAILED\n${e.message}`);
+      failed = true;
+      continue;
+    }
+    if (opts.buildOnly) {
+      log(`${version}: harness ${built.bin}${built.cached ? ' (cached)' : ''}`);
+      continue;
+    }
+    const cases = Object.entries(corpus(version)).map(([id, c]) => ({ id, text: c.text, allowExperimental: /^# pdconf: allow-experimental-plugins$/m.test(c.text) }));
+    let live;
+    try {
+      live = await runHarness(built.bin, cases);
+    } catch (e) {
+      console.error(`\nconformance ${version}: the harness crashed\n${e.message}`);
+      failed = true;
+      continue;
+    }
+    const ok = await compare({ version, live, cases, source: built.source, update: opts.update, verbose: opts.verbose, seconds: (Date.now() - t0) / 1000 });
+    if (!ok) failed = true;
+    if (built.sidecar) {
+      try {
+        const { compareSidecar } = await import('./conformance-compare.mjs');
+        if (!(await compareSidecar({ version, bin: built.sidecar, source: built.source, update: opts.update, runSidecar }))) failed = true;
+      } catch (e) {
+        console.error(`\nconformance ${version}: the sidecar check crashed\n${e.message}`);
+        failed = true;
+      }
+    }
+  }
+  if (refused.length) {
+    const bar = '!'.repeat(100);
+    console.error(`\n${bar}\nconformance: NOT PROVEN LIVE for ${refused.length} router version(s): the Go module proxy refused a pinned module.\n` +
+      `The recorded verdicts (testdata/conformance/*/verdicts.json) are still checked by npm test (replay).\n` +
+      `To prove it live from local checkouts: npm run conformance -- --router-src VERSION=DIR [--src MODULE@VERSION=DIR]\n\n` +
+      refused.join('\n\n') + `\n${bar}\n`);
+  }
+  if (failed) process.exitCode = 1;
+  else if (refused.length) process.exitCode = EXIT_PROXY_REFUSED;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(`conformance: ${e.message}`);
+    process.exitCode = 1;
+  });
+}

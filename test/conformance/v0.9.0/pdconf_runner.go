@@ -1,0 +1,138 @@
+// pd-disagg conformance harness, router v0.9.0 (github.com/llm-d/llm-d-router).
+//
+// This file is copied into package runner (cmd/epp/runner) of a scratch copy of the router module at build time
+// (scripts/conformance.mjs), because (*Runner).registerInTreePlugins and the setup steps are unexported. It only
+// calls the router's own functions, in the order (*Runner).setup calls them; it implements no router logic.
+package runner
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/llm-d/llm-d-router/pkg/epp/flowcontrol/contracts"
+	"github.com/llm-d/llm-d-router/pkg/epp/handlers"
+	"github.com/llm-d/llm-d-router/pkg/epp/requestcontrol"
+	"github.com/llm-d/llm-d-router/pkg/epp/scheduling"
+	runserver "github.com/llm-d/llm-d-router/pkg/epp/server"
+)
+
+// PDConfPod is a fake endpoint the harness puts into the datastore.
+type PDConfPod struct {
+	Name   string
+	IP     string
+	Labels map[string]string
+}
+
+// PDConfOutcome is what one request did.
+type PDConfOutcome struct {
+	Error   string            `json:"error,omitempty"`
+	Target  string            `json:"target,omitempty"`
+	Headers map[string]string `json:"headers,omitempty"`
+	// profile name -> picked endpoint names
+	Profiles map[string][]string `json:"profiles,omitempty"`
+}
+
+// PDConfSession is one config, loaded and set up the way the EPP does at start.
+type PDConfSession struct {
+	Stage    string
+	Err      error
+	director *requestcontrol.Director
+	runner   *Runner
+}
+
+// PDConfSetup runs the EPP's start-up steps for a config text: phase one (feature gates, in-tree plugins, strict
+// raw load), datastore, phase two (instantiate, missing producers, DAG), scheduler, plugin stability, admission.
+func PDConfSetup(ctx context.Context, configText string, allowExperimental bool, namespace, pool string, selector map[string]string, targetPort int, pods []PDConfPod) *PDConfSession {
+	r := NewRunner()
+	opts := runserver.NewOptions()
+	opts.ConfigText = configText
+	opts.PoolName = pool
+	opts.PoolNamespace = namespace
+	rawConfig, err := r.parseConfigurationPhaseOne(ctx, opts)
+	if err != nil {
+		return &PDConfSession{Stage: "load", Err: err}
+	}
+	epf := r.setupMetricsCollection(opts)
+	ds, err := setupDatastore(ctx, epf, int32(opts.ModelServerMetricsPort), false, namespace, pool, labels.SelectorFromSet(selector).String(), []int{targetPort})
+	if err != nil {
+		return &PDConfSession{Stage: "harness", Err: err}
+	}
+	eppConfig, err := r.parseConfigurationPhaseTwo(ctx, rawConfig, ds)
+	if err != nil {
+		return &PDConfSession{Stage: "instantiate", Err: err}
+	}
+	if r.schedulerConfig == nil {
+		return &PDConfSession{Stage: "scheduler", Err: fmt.Errorf("scheduler config must be set either by config api or through code")}
+	}
+	scheduler := scheduling.NewSchedulerWithConfig(r.schedulerConfig)
+	// v0.9.0's setup has no plugin stability check (it arrived in v0.10.0); allowExperimental is unused here.
+	_ = allowExperimental
+	if err := r.dlRuntime.Configure(eppConfig.DataConfig, setupLog); err != nil {
+		return &PDConfSession{Stage: "datalayer", Err: err}
+	}
+	for _, p := range pods {
+		pod := &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: namespace, Labels: p.Labels},
+			Status: corev1.PodStatus{
+				Phase: corev1.PodRunning,
+				PodIP: p.IP,
+				Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}},
+			},
+		}
+		if err := ds.PodUpdateOrAddIfNotExist(ctx, pod); err != nil {
+			return &PDConfSession{Stage: "harness", Err: err}
+		}
+	}
+	endpointCandidates := contracts.EndpointCandidates(requestcontrol.NewDatastoreEndpointCandidates(ds,
+		requestcontrol.WithDisableEndpointSubsetFilter(opts.DisableEndpointSubsetFilter)))
+	endpointCandidates, admissionController, _ := r.initAdmissionControl(ctx, opts, eppConfig, endpointCandidates)
+	director := requestcontrol.NewDirectorWithConfig(ds, scheduler, admissionController, endpointCandidates, r.requestControlConfig)
+	return &PDConfSession{Stage: "ready", director: director, runner: r}
+}
+
+// PDConfRequest sends one request body through the path the ext_proc server takes: resolve the parser for the
+// path, parse, then Director.HandleRequest (header processors, admission, candidates, screeners, data producers,
+// scheduler, PreRequest plugins).
+func (s *PDConfSession) PDConfRequest(ctx context.Context, path string, body []byte, requestID string) PDConfOutcome {
+	headers := map[string]string{":path": path, "x-request-id": requestID, "content-type": "application/json"}
+	reqCtx := &handlers.RequestContext{
+		Request:     &handlers.Request{Headers: headers, RawBody: body, Metadata: map[string]any{}},
+		RequestSize: len(body),
+	}
+	parser, err := s.runner.parserRegistry.Resolve(path)
+	if err != nil {
+		return PDConfOutcome{Error: "parser: " + err.Error()}
+	}
+	parsed, err := parser.ParseRequest(ctx, body, headers)
+	if err != nil {
+		return PDConfOutcome{Error: "parse: " + err.Error()}
+	}
+	reqCtx.Parser = parser
+	out, err := s.director.HandleRequest(ctx, reqCtx, parsed.Body)
+	res := PDConfOutcome{Headers: map[string]string{}, Profiles: map[string][]string{}}
+	if err != nil {
+		res.Error = err.Error()
+	}
+	if out != nil {
+		res.Target = out.TargetEndpoint
+		for k, v := range out.Request.Headers {
+			res.Headers[k] = v
+		}
+		if out.SchedulingRequest != nil && out.SchedulingRequest.SchedulingResult != nil {
+			for name, pr := range out.SchedulingRequest.SchedulingResult.ProfileResults {
+				names := []string{}
+				if pr != nil {
+					for _, ep := range pr.TargetEndpoints {
+						names = append(names, ep.GetMetadata().ID.Name)
+					}
+				}
+				res.Profiles[name] = names
+			}
+		}
+	}
+	return res
+}

@@ -1,0 +1,182 @@
+// Recorded verdicts of the real router harness (test/conformance/<version>/) and pd-disagg's linter against them.
+// Shared by the replay test (verdicts.test.ts) and npm run conformance (scripts/conformance-compare.mjs, through an
+// esbuild bundle), so both judge agreement the same way.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { lintEppConfig, routerTable, sidecarFlagProblems } from '../../src/router/index.js';
+import type { RouterVersion } from '../../src/router/types.js';
+import { isPlainObject } from '../../src/types.js';
+
+export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../testdata/conformance');
+
+export interface PromptVerdict {
+  /** the scheduler picked the prefill pod in a profile other than the one giving the destination */
+  prefill: boolean;
+  /** the request's destination is the decode pod */
+  decode: boolean;
+  /** x-prefiller-host-port was set after the PreRequest plugins ran */
+  header: boolean;
+  /** and it names the prefill pod */
+  headerToPrefill: boolean;
+  error?: string;
+}
+
+export interface Verdict {
+  loaded: boolean;
+  /** where the EPP start-up stopped (load, instantiate, stability, panic ...) or "ready" */
+  stage: string;
+  /** the router's exact error */
+  error?: string;
+  long?: PromptVerdict;
+  hi?: PromptVerdict;
+}
+
+export interface VerdictFile {
+  version: string;
+  /** module@version of every pinned module the harness was built from, and where its source came from */
+  source: Record<string, { version: string; from: string }>;
+  producedBy: string;
+  date: string;
+  verdicts: Record<string, Verdict>;
+}
+
+/** A request disaggregated: sent to the decode pod with x-prefiller-host-port naming the prefill pod the scheduler picked. */
+export function disaggregated(p: PromptVerdict | undefined): boolean {
+  return !!p && p.prefill && p.decode && p.header && p.headerToPrefill;
+}
+
+/** What the router says about a config: it loads and the long uncached prompt disaggregates. */
+export function routerAccepts(v: Verdict): boolean {
+  return v.loaded && disaggregated(v.long);
+}
+
+export function versionsWithData(): string[] {
+  if (!existsSync(DATA_DIR)) return [];
+  return readdirSync(DATA_DIR).filter((d) => /^v\d/.test(d) && existsSync(join(DATA_DIR, d, 'verdicts.json')));
+}
+
+export function readVerdicts(version: string): VerdictFile {
+  return JSON.parse(readFileSync(join(DATA_DIR, version, 'verdicts.json'), 'utf8')) as VerdictFile;
+}
+
+export function readCase(version: string, id: string): string {
+  return readFileSync(join(DATA_DIR, version, `${id}.yaml`), 'utf8');
+}
+
+export function caseIds(version: string): string[] {
+  return readdirSync(join(DATA_DIR, version))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+}
+
+/** Disagreements kept on purpose: version -> id -> reason (also listed in docs/router-versions.md). */
+export function keptDisagreements(): Record<string, Record<string, string>> {
+  const f = join(DATA_DIR, 'kept-disagreements.json');
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, Record<string, string>>) : {};
+}
+
+export interface LintView {
+  /** the linter reports at least one error */
+  refuses: boolean;
+  errors: string[];
+}
+
+/** pd-disagg's linter on a corpus config, as a hand-written config (no engine block size known). */
+export function lint(version: string, text: string): LintView {
+  let config: unknown;
+  try {
+    config = parse(text);
+  } catch (e) {
+    return { refuses: true, errors: [`yaml: ${(e as Error).message}`] };
+  }
+  if (!isPlainObject(config)) return { refuses: true, errors: ['not a mapping'] };
+  const results = lintEppConfig({
+    version: version as RouterVersion,
+    config,
+    origin: { path: 'data.epp-config.yaml', generated: false },
+  });
+  const errors = results.filter((r) => r.severity === 'error').map((r) => `${String(r.tags?.rule)}: ${r.message}`);
+  return { refuses: errors.length > 0, errors };
+}
+
+export interface Confusion {
+  /** router accepts, linter silent */
+  agreeAccept: string[];
+  /** router refuses or never disaggregates, linter errors */
+  agreeRefuse: string[];
+  /** router refuses or never disaggregates, linter silent: the dangerous kind */
+  missed: string[];
+  /** router accepts, linter errors */
+  falseAlarm: string[];
+}
+
+export function confusion(version: string, verdicts: Record<string, Verdict>, text: (id: string) => string): Confusion {
+  const c: Confusion = { agreeAccept: [], agreeRefuse: [], missed: [], falseAlarm: [] };
+  for (const [id, v] of Object.entries(verdicts).sort(([a], [b]) => a.localeCompare(b))) {
+    const router = routerAccepts(v);
+    const linter = !lint(version, text(id)).refuses;
+    if (router && linter) c.agreeAccept.push(id);
+    else if (!router && !linter) c.agreeRefuse.push(id);
+    else if (!router) c.missed.push(id);
+    else c.falseAlarm.push(id);
+  }
+  return c;
+}
+
+export function formatConfusion(version: string, c: Confusion): string {
+  const total = c.agreeAccept.length + c.agreeRefuse.length + c.missed.length + c.falseAlarm.length;
+  const agree = c.agreeAccept.length + c.agreeRefuse.length;
+  const pct = total ? ((100 * agree) / total).toFixed(1) : '-';
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  return [
+    `router ${version}: ${total} configs, agreement ${agree}/${total} (${pct}%)`,
+    `                         router: loads+disaggregates   router: refuses/never disaggregates`,
+    `  linter: no error       ${pad(c.agreeAccept.length, 28)}   ${pad(c.missed.length, 36)}`,
+    `  linter: error          ${pad(c.falseAlarm.length, 28)}   ${pad(c.agreeRefuse.length, 36)}`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Routing sidecar: argument lists started with the real sidecar binary of each tag.
+
+export interface SidecarCase {
+  id: string;
+  what: string;
+  args: string[];
+}
+
+export interface SidecarVerdict {
+  /** the sidecar listened on its port */
+  starts: boolean;
+  /** when it did not: its exit code and last log line */
+  exitCode?: number;
+  said?: string;
+}
+
+export function readSidecarCases(version: string): SidecarCase[] {
+  return (JSON.parse(readFileSync(join(DATA_DIR, 'sidecar', `${version}.json`), 'utf8')) as { cases: SidecarCase[] }).cases;
+}
+
+export function sidecarVerdictsFile(version: string): string {
+  return join(DATA_DIR, 'sidecar', `${version}.verdicts.json`);
+}
+
+export function readSidecarVerdicts(version: string): { source: VerdictFile['source']; date: string; producedBy: string; verdicts: Record<string, SidecarVerdict> } | undefined {
+  const f = sidecarVerdictsFile(version);
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
+}
+
+/** pd-disagg's view of an existing sidecar's args: errors are fatal (it refuses the pair). */
+export function sidecarLint(version: string, args: string[]): { refuses: boolean; errors: string[] } {
+  const problems = sidecarFlagProblems(version as RouterVersion, { name: 'routing-proxy', args });
+  const errors = problems.filter((p) => p.severity === 'error').map((p) => p.message);
+  return { refuses: errors.length > 0, errors };
+}
+
+export function sidecarListenFlag(version: string): { flag: string; port: number } {
+  const t = routerTable(version as RouterVersion);
+  return { flag: t.sidecar.listenFlag, port: t.sidecar.defaultListenPort };
+}
