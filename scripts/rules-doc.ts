@@ -99,6 +99,11 @@ export const RULE_WHY: Record<string, string> = {
   'epp-headers-handler-missing': 'Up to v0.8.0 only disagg-headers-handler tells the sidecar which prefill pod to use.',
   'epp-plugin-order': 'v0.8.0 builds plugins in declaration order; a handler that refers to a later decider fails.',
   'epp-duplicate-plugin-name': 'Plugins are looked up by name (the type when unnamed); a duplicate shadows the other or fails loading.',
+  'epp-unknown-field': 'The loader decodes the config strictly: the llm-d router (npm run conformance) stops with "strict decoding error: unknown field".',
+  'epp-param-type': 'Parameters and weights are unmarshalled into Go ints, bools and strings; another JSON type fails the plugin or the config (seen live by npm run conformance).',
+  'epp-profile-handlers': 'The scheduler config takes exactly one profile handler: "multiple profile handlers found; only one is allowed".',
+  'epp-stage-order': 'v0.10.0 validates stageOrder and refuses prefill-first together with a prefill decider; prefill-first without a decider sends every request through prefill.',
+  'epp-prefill-profile-filter': 'Without its role filter a profile scores both pods and the picker breaks ties at random, so the prefill hop or the destination lands on the wrong pod (seen live by npm run conformance).',
 };
 
 const SCOPES = [
