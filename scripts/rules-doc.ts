@@ -124,8 +124,8 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
   out.push('# Rules');
   out.push('');
   out.push(
-    'Every check pd-disagg makes is an entry in the rule registry (`src/validate/rules/index.ts`). Each result carries the rule id in `tags.rule`, ' +
-      'the resource, the field path (kpt style, e.g. `spec.template.spec.containers[0].args[4]`) and, where one exists, the current and proposed value.',
+    'Every check pd-disagg makes is an entry in the rule registry (`src/validate/rules/index.ts`). Each result carries the rule id in `tags.rule` and at the end of its message (`… [rule kv-role-inverted]`, so kpt\'s printout, ' +
+      'stderr, kustomize and Argo CD all show it), the resource, the field path (kpt style, e.g. `spec.template.spec.containers[0].args[4]`) and, where one exists, the current and proposed value.',
   );
   out.push('');
   out.push('**Severities.** `error`: the pair would not disaggregate (or not start); the function exits 1 and writes the items back unchanged. ' +
@@ -140,12 +140,21 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
   out.push('    tp-prefill-greater: error   # refuse P TP > D TP outright');
   out.push('```');
   out.push('');
+  out.push('The ConfigMap form (`kpt fn eval -- key=value`, Argo CD parameters) takes the same overrides in its `rules` key: ' +
+    '`rules=kv-role-both=off,tp-prefill-greater=error`. An override naming a rule id that does not exist is an error that names the nearest one.');
+  out.push('');
   out.push(
     'Problems met while reading an engine launch line (bad JSON, `--port=abc`, a repeated `serve`, …) are reported too, tagged `parse-<code>` ' +
       '(see `ISSUE_CODES` in `src/engines/index.ts`); they are not registry rules and cannot be overridden. Neither are discovery errors, reported ' +
       'before any rule runs: a named workload that is missing or whose engine container cannot be found (results point at its ' +
       '`spec.template.spec.containers`), and zero or several candidates for a role.',
   );
+  out.push('');
+  out.push('Ids of results that are not registry rules (they cannot be switched off): `config-invalid` (the functionConfig: an unknown key ' +
+    'or field, with the nearest known one, or a value its schema refuses), `discovery` (the engines could not be found or told apart), ' +
+    '`roles-swapped` (the config names the prefill workload as decode and the other way round: one error instead of every rule that follows ' +
+    'from it), `duplicate-resource` (two items with one identity), `apply-not-editable` (a field pd-disagg must add to has the wrong type), ' +
+    '`generated-user-owned` (a resource pd-disagg would generate exists without its managed-by label and is left alone), `parse-<code>`.');
   out.push('');
   out.push('**Values only known at run time.** Launch scripts are read as the shell would, as far as the manifest tells: `$((…))` on known ' +
     'values is computed, an empty unquoted expansion disappears, the script\'s own assignments count, and LeaderWorkerSet\'s `LWS_GROUP_SIZE` is its ' +

@@ -20,6 +20,7 @@ import type { Plan } from './plan/types.js';
 import type { ResourceListInput } from './read/resource-list.js';
 import type { Result } from './types.js';
 import { validate } from './validate/validate.js';
+import { withRuleId } from './write/stderr.js';
 
 /** What a run decided, step by step; a step that did not run leaves its field unset. */
 export interface Outcome {
@@ -34,7 +35,15 @@ export function process(input: ResourceListInput): Result[] {
   return processOutcome(input).results;
 }
 
+/** Every step's outcome; each result's message ends with its rule id (kpt prints messages, kustomize and Argo CD show
+ * stderr lines made from them; neither shows tags). */
 export function processOutcome(input: ResourceListInput): Outcome {
+  const outcome = steps(input);
+  outcome.results = outcome.results.map(withRuleId);
+  return outcome;
+}
+
+function steps(input: ResourceListInput): Outcome {
   const { config, results: configResults } = readConfig(input.functionConfig);
   if (!config) return { results: configResults };
 

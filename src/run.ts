@@ -11,7 +11,7 @@ import { limitsFrom, type Limits } from './read/limits.js';
 import { InputError, readResourceList } from './read/resource-list.js';
 import { decodeInput } from './read/stdin.js';
 import type { Result } from './types.js';
-import { formatResults } from './write/stderr.js';
+import { formatResults, withRuleId } from './write/stderr.js';
 import { writeResourceList } from './write/write.js';
 
 export interface RunOutput {
@@ -56,7 +56,8 @@ function runText(inputText: string, limits: Limits, options: RunOptions): RunOut
   const explainAs = options.explain;
   const input = readResourceList(inputText, limits, { lazyItems: true });
   const outcome: Outcome = input.problems.length > 0 ? { results: input.problems } : processOutcome(input);
-  const results = outcome.results;
+  // the rule id at the end of every message: kpt prints messages, kustomize and Argo CD show stderr, neither shows tags
+  const results = (outcome.results = outcome.results.map(withRuleId));
   const failed = results.some((r) => r.severity === 'error');
   if (explainAs) {
     // for people: the explanation holds every finding, so stderr stays empty

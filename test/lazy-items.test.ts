@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { isCollection, isPair, isScalar, type Node } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { process as processList } from '../src/process.js';
+import { withRuleId } from '../src/write/stderr.js';
 import { blockCst } from '../src/read/block-cst.js';
 import { composeEntry, splitItems } from '../src/read/lazy-items.js';
 import { readResourceList } from '../src/read/resource-list.js';
@@ -68,7 +69,7 @@ function checkSame(text: string, name: string): boolean {
 /** run() reads items lazily; this is the same run reading them all composed. */
 function runComposed(text: string) {
   let input = readResourceList(text);
-  const results = input.problems.length > 0 ? input.problems : processList(input);
+  const results = input.problems.length > 0 ? input.problems.map(withRuleId) : processList(input);
   const failed = results.some((r) => r.severity === 'error');
   if (failed) input = readResourceList(text);
   return writeResourceList(input, results, input.source);

@@ -1,10 +1,13 @@
 // Mistakes that lead straight to the fix: each message names the resource, the field and what to write instead.
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config/read-config.js';
 import { nearest } from '../src/config/suggest.js';
 import { run } from '../src/run.js';
 import { runStream } from '../src/stream/stream.js';
+import type { Result } from '../src/types.js';
+import { formatResult, withRuleId } from '../src/write/stderr.js';
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 
 const HELM = 'examples/pd-disagg-helm-post-renderer';
@@ -135,5 +138,54 @@ describe('input mistakes', () => {
     expect(out.stderr).toContain('LeaderWorkerSet/ds-decode spec.leaderWorkerTemplate.leaderTemplate.spec.containers:');
     expect(out.stderr).toContain('its leaderTemplate runs no vLLM or SGLang engine while its workerTemplate does (container "vllm" at spec.leaderWorkerTemplate.workerTemplate.spec.containers[0])');
     expect(out.stderr).toContain('start the engine (the same launch line, as rank 0) in the leaderTemplate');
+  });
+});
+
+describe('rule ids where users look', () => {
+  const input = readFileSync('testdata/error-inverted-roles/input.yaml', 'utf8');
+
+  it('every stderr line and every result message ends with its rule id, the one in tags.rule', () => {
+    const out = run(input);
+    expect(out.exitCode).toBe(1);
+    const lines = out.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/ \[rule [a-z0-9-]+\]$/);
+    expect(lines[0]).toBe(
+      'pd-disagg: error: Deployment/m-prefill spec.template.spec.containers[0].args[1]: the prefill engine\'s NixlConnector has kv_role kv_consumer, ' +
+        'the other side\'s role: KV would never flow prefill→decode; set "kv_role":"kv_producer" in --kv-transfer-config [rule kv-role-inverted]',
+    );
+    const results = (parse(out.stdout) as { results: Result[] }).results;
+    for (const r of results) expect(r.message.endsWith(` [rule ${r.tags!.rule}]`), r.message).toBe(true);
+  });
+
+  it('config and discovery errors carry ids too (config-invalid, discovery), documented in docs/rules.md', () => {
+    const bad = run(readFileSync('testdata/error-config-field/input.yaml', 'utf8'));
+    for (const line of bad.stderr.trim().split('\n')) expect(line).toMatch(/ \[rule config-invalid\]$/);
+    const missing = runStream(stream, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  prefill: nope\n', 'c.yaml');
+    expect(missing.stderr).toMatch(/^pd-disagg: error: ConfigMap\/c data\.prefill: data\.prefill names workload "nope", which is not among the items .* \[rule discovery\]\n$/);
+    const doc = readFileSync('docs/rules.md', 'utf8');
+    for (const id of ['config-invalid', 'discovery', 'roles-swapped', 'duplicate-resource', 'kv-role-inverted']) expect(doc).toContain(`\`${id}\``);
+  });
+
+  it('a long message is shortened on stderr but keeps its rule id at the end', () => {
+    const line = formatResult(withRuleId({ message: 'x'.repeat(5000), severity: 'error', tags: { rule: 'block-size-mismatch' } }));
+    expect(line.length).toBeLessThan(2200);
+    expect(line).toMatch(/… \(3000 more characters\) \[rule block-size-mismatch\]$/);
+  });
+
+  it('the ConfigMap key rules switches a rule the way spec.rules does', () => {
+    const base = readFileSync('testdata/configmap-config/input.yaml', 'utf8');
+    const before = run(base);
+    expect(before.stdout).toContain('[rule block-size-implicit]');
+    const off = run(base.replace(/(\n(\s+)decider: always\n)/, '$1$2rules: block-size-implicit=off\n'));
+    expect(off.stderr).toBe('');
+    expect(off.exitCode).toBe(0);
+    const rulesOf = (stdout: string) => (parse(stdout) as { results: Result[] }).results.map((r) => r.tags?.rule);
+    expect(rulesOf(before.stdout)).toContain('block-size-implicit');
+    expect(rulesOf(off.stdout)).not.toContain('block-size-implicit');
+    expect(off.stdout).not.toContain('[rule block-size-implicit]');
+    const error = run(base.replace(/(\n(\s+)decider: always\n)/, '$1$2rules: block-size-implicit=error\n'));
+    expect(error.exitCode).toBe(1);
+    expect(error.stderr).toMatch(/^pd-disagg: error: Deployment\/llama-p .* \[rule block-size-implicit\]$/m);
   });
 });

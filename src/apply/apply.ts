@@ -131,6 +131,7 @@ function notEditable(ref: ResourceRef, path: Path, why: string, what: string): R
     severity: 'error',
     resourceRef: ref,
     field: { path: formatPath(path) },
+    tags: { rule: 'apply-not-editable' },
   };
 }
 
@@ -206,5 +207,6 @@ function userOwned(object: KObject): Result {
       'it is left as it is: check it matches the engines, or delete it to let pd-disagg generate it',
     severity: 'warning',
     resourceRef: ref,
+    tags: { rule: 'generated-user-owned' },
   };
 }

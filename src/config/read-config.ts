@@ -318,8 +318,11 @@ function refOf(fc: KObject): ResourceRef | undefined {
   return ref;
 }
 
+/** The id config errors carry (not a registry rule: it cannot be switched off). */
+export const CONFIG_RULE = 'config-invalid';
+
 function configError(message: string, ref: ResourceRef | undefined, path?: string): Result {
-  const result: Result = { message, severity: 'error' };
+  const result: Result = { message, severity: 'error', tags: { rule: CONFIG_RULE } };
   if (ref) {
     result.resourceRef = ref;
     if (path && path !== '.') result.field = { path };

@@ -11,6 +11,8 @@ import type { Item } from '../read/resource-list.js';
 import { asWorkload, describe, findWorkloads, getIn, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
 
 export type Role = 'prefill' | 'decode';
+/** The id discovery errors carry (not a registry rule: they stop the run before any rule runs). */
+export const DISCOVERY_RULE = 'discovery';
 export const ROLE_LABEL = 'llm-d.ai/role';
 
 /** Container names that mark the engine, in order of preference. */
@@ -163,6 +165,7 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
             severity: 'error',
             resourceRef: u.workload.item.ref,
             field: { path: formatPath([...u.workload.templatePath, 'spec', 'containers']) },
+            tags: { rule: DISCOVERY_RULE },
           });
         }
         continue;
@@ -211,6 +214,7 @@ function pickNamed(
         message: `${field} names ${describe(item.ref)} (${item.ref.apiVersion}), an unsupported kind: ${what}`,
         severity: 'error',
         resourceRef: item.ref,
+        tags: { rule: DISCOVERY_RULE },
       });
       return undefined;
     }
@@ -242,6 +246,7 @@ function pickNamed(
       severity: 'error',
       resourceRef: workload.item.ref,
       field: { path: formatPath([...workload.templatePath, 'spec', 'containers']) },
+      tags: { rule: DISCOVERY_RULE },
     });
     return undefined;
   }
@@ -254,7 +259,7 @@ function configField(config: PdConfig, role: Role): string {
 }
 
 function discoveryError(message: string, config: PdConfig, field?: string): Result {
-  const result: Result = { message, severity: 'error' };
+  const result: Result = { message, severity: 'error', tags: { rule: DISCOVERY_RULE } };
   if (config.ref) {
     result.resourceRef = config.ref;
     if (field) result.field = { path: field };

@@ -222,6 +222,7 @@ function duplicates(items: readonly Item[]): Result[] {
       severity: 'error',
       resourceRef: item.ref,
       field: { path: 'metadata.name' },
+      tags: { rule: 'duplicate-resource' },
     });
   }
   return results;
