@@ -129,3 +129,52 @@ describe('stream mode', () => {
     expect((docs as { toJS(): unknown }[]).map((d) => d.toJS())[0]).toEqual(parse(secret));
   });
 });
+
+describe('a second run on the first run\'s output is byte-identical (results aside)', () => {
+  const withoutResults = (text: string) => text.replace(/^results:\n[\s\S]*$/m, '');
+  const twice = (input: string) => {
+    const first = run(input);
+    expect(first.exitCode).toBe(0);
+    const second = run(first.stdout);
+    expect(second.exitCode).toBe(0);
+    return { first: first.stdout, second: second.stdout };
+  };
+  const fcAt = example.indexOf('\nfunctionConfig:\n') + 1;
+  const cases: [string, string][] = [
+    ['a functionConfig indented by 4', example.slice(0, fcAt) + example.slice(fcAt).replace(/^( +)/gm, '$1$1')],
+    ['a spaces-only line before functionConfig', `${example.slice(0, fcAt)}   \n${example.slice(fcAt)}`],
+    ['a comment at the items\' column after the last item', `${example.slice(0, fcAt)}  # the last item ends here\n${example.slice(fcAt)}`],
+    ['a comment at column 0 after the last item', `${example.slice(0, fcAt)}# the last item ends here\n${example.slice(fcAt)}`],
+  ];
+  for (const [what, input] of cases) {
+    it(what, () => {
+      const { first, second } = twice(input);
+      expect(withoutResults(second)).toBe(withoutResults(first));
+      // and what the first run kept of the input around the items is still there
+      if (what.includes('comment')) expect(second).toContain('# the last item ends here');
+    });
+  }
+
+  it('input that already carries results (a re-run) goes out as text: what is around the items stays as written', () => {
+    const fc = example.slice(fcAt).replace(/^( +)/gm, '$1$1');
+    const input = `${example.slice(0, fcAt)}${fc}results:\n- message: from an earlier run\n  severity: info\n`;
+    const out = run(input);
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain(fc);
+    expect(out.stdout).not.toContain('from an earlier run');
+  });
+
+  // the comment after the last item, with the items at column 0 (pd-disagg's own output, re-rendered)
+  const wired = run(example).stdout.replace(/^results:\n[\s\S]*$/m, '');
+  const wiredFc = wired.indexOf('\nfunctionConfig:\n') + 1;
+  for (const [what, input] of [
+    ['a comment at the items\' column after the last item (items at column 0)', `${wired.slice(0, wiredFc)}# the last item ends here\n${wired.slice(wiredFc)}`],
+    ['an indented comment after the last item (items at column 0)', `${wired.slice(0, wiredFc)}  # the last item ends here\n${wired.slice(wiredFc)}`],
+  ] as const) {
+    it(what, () => {
+      const { first, second } = twice(input);
+      expect(withoutResults(second)).toBe(withoutResults(first));
+      expect(second).toContain('# the last item ends here');
+    });
+  }
+});

@@ -8,7 +8,7 @@
 // about a fifth of the time (issue #7).
 //
 // It declines — returns undefined, and the caller uses the yaml Parser — on anything outside that subset: tabs, CR
-// line ends, a missing final line break, anchors, aliases, tags, directives and document markers, multi-line flow
+// line ends, a missing final line break, keys without a value, anchors, aliases, tags, directives and document markers, multi-line flow
 // collections, nesting deeper than 128 levels, multi-line plain or quoted scalars, explicit or quoted keys, block scalars with
 // indentation indicators or keep chomping, a comment line indented differently from the line after it, indented
 // comment or blank lines before or after the document, and whatever else it does not recognise.
@@ -146,6 +146,10 @@ class Reader {
           const nested = gap.dash ? this.blockSeq(gap.col, []) : this.blockMap(gap.col, []);
           item.value = 'map' in nested ? nested.map : nested.seq;
           gap = nested.gap;
+        } else {
+          // a key without a value: the yaml Parser gives the spaces, blank and comment lines after it to the empty
+          // value (its range ends after them) by rules of its own, not to what follows (issue 15)
+          throw DECLINE;
         }
       } else {
         item.value = this.value(col);

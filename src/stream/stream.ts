@@ -182,14 +182,163 @@ export function runStream(streamText: string, configText: string, configName: st
     if (err instanceof StreamError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
     return internalError(err, options);
   }
-  const out = run(resourceList, options);
+  // the documents as text wherever that is possible, so that what pd-disagg did not change goes out as it came (not
+  // for --explain, and not with hooks written back around run())
+  let asText: TextList | undefined;
+  try {
+    asText = options.explain || passThrough.length > 0 ? undefined : wrapText(stripBom(streamText), readConfigFile(configText, configName));
+  } catch (err) {
+    return internalError(err, options);
+  }
+  const out = run(asText?.resourceList ?? resourceList, options);
   if (options.explain) return out; // the explanation, for people: there is no stream to give back
   if (out.exitCode !== 0) return { stdout: '', stderr: out.stderr, exitCode: out.exitCode };
   try {
-    return { stdout: unwrap(out.stdout, originals, passThrough), stderr: out.stderr, exitCode: 0 };
+    return { stdout: asText ? unwrapText(out.stdout, asText.docs) : unwrap(out.stdout, originals, passThrough), stderr: out.stderr, exitCode: 0 };
   } catch (err) {
     return { stdout: '', stderr: out.stderr + internalError(err, options).stderr, exitCode: 2 };
   }
+}
+
+// ---- the documents as text ---------------------------------------------------------------------------------------
+//
+// Each document's object goes into the ResourceList as the text it was written in (re-indented as an entry of
+// `items`), and comes back out the same way: run() copies the items it does not change byte for byte and prints only
+// its additions into the ones it edits (src/write/source-items.ts), so a document pd-disagg did not change goes out
+// exactly as it came, and an edited one keeps the user's spelling of everything it had. Documents are matched by
+// their identity (run() refuses two items with one). Where the text cannot be used as an entry — CR line ends, a
+// document whose object is not a block mapping at column 0, properties on it, `---` with content on its line,
+// directives — the whole stream takes the node path above, which keeps the data and the comments around documents.
+
+interface TextDoc {
+  identity: string;
+  /** the document's text without its `---` line: comments, the object, comments after it */
+  text: string;
+  /** where the object starts and ends in `text` */
+  content: { start: number; end: number };
+  annotationKeys: Set<string>;
+}
+
+interface TextList {
+  resourceList: string;
+  docs: TextDoc[];
+}
+
+
+/** The stream as a ResourceList text whose items are the documents' own text, or undefined where that cannot be. */
+function wrapText(text: string, config: Node): TextList | undefined {
+  if (text.includes('\r') || /^%/m.test(text)) return undefined;
+  const docs = parseAllDocuments(text, parseOptions);
+  if (!Array.isArray(docs)) return undefined;
+  const out: TextDoc[] = [];
+  const entries: string[] = [];
+  let from = 0;
+  for (const doc of docs) {
+    const regionStart = from;
+    from = doc.range[2];
+    if (doc.errors.length > 0) return undefined;
+    if (isEmptyContents(doc.contents)) continue;
+    const node = doc.contents;
+    if (!isMap(node) || node.flow || node.anchor || node.tag || !node.range) return undefined;
+    let region = text.slice(regionStart, doc.range[2]);
+    let offset = regionStart;
+    const marker = /^---[ \t]*\n/.exec(region);
+    if (marker) {
+      region = region.slice(marker[0].length);
+      offset += marker[0].length;
+    } else if (region.startsWith('---')) return undefined;
+    const start = node.range[0] - offset;
+    let end = node.range[1] - offset;
+    // the object's last line, to its line break
+    const eol = region.indexOf('\n', Math.max(start, end - 1));
+    if (eol < 0) return undefined;
+    end = eol + 1;
+    // at column 0, and nothing between the comments above it and its first key but blank space
+    if (start > 0 && region[start - 1] !== '\n') return undefined;
+    const content = region.slice(start, end).replace(/\n$/, '');
+    const metadata = node.get('metadata', true);
+    const annotations = isMap(metadata) ? metadata.get('annotations', true) : undefined;
+    out.push({
+      identity: identity(node),
+      // without a document end marker (documents are joined by `---`), ending in a line break
+      text: region.replace(/(^|\n)\.\.\.[ \t]*\n?$/, '$1').replace(/([^\n])$/, '$1\n'),
+      content: { start, end },
+      annotationKeys: new Set(isMap(annotations) ? annotations.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : []),
+    });
+    entries.push(asEntry(content));
+  }
+  if (out.length === 0 || new Set(out.map((d) => d.identity)).size !== out.length) return undefined;
+  // the config is never written back: its text does not matter
+  const configDoc = parseDocument('{}', parseOptions);
+  configDoc.contents = config as never;
+  const configText = configDoc.toString(toStringOptions).replace(/\n$/, '').replace(/^(?!$)/gm, '  ');
+  return {
+    resourceList: `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${entries.join('\n')}\nfunctionConfig:\n${configText}\n`,
+    docs: out,
+  };
+}
+
+/** A mapping written at column 0 as an entry of a list at column 0. */
+function asEntry(content: string): string {
+  return `- ${content.replace(/\n(?!\n|$)/g, '\n  ')}`;
+}
+
+/** An entry's text (from its `- `) as the mapping at column 0 it holds; undefined if a line is left of it. */
+function fromEntry(entry: string): string | undefined {
+  const lines = entry.slice(2).split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('  ')) lines[i] = line.slice(2);
+    else if (/^ *$/.test(line)) lines[i] = '';
+    else return undefined;
+  }
+  return lines.join('\n');
+}
+
+/** run()'s ResourceList back into a stream: documents as they came where unchanged, edited ones as run() wrote them. */
+function unwrapText(resourceListText: string, docs: readonly TextDoc[]): string {
+  const list = parseDocument(resourceListText, parseOptions);
+  if (list.errors.length > 0) throw new Error(`run() wrote a ResourceList that does not parse: ${list.errors[0]!.message}`);
+  const items = list.get('items', true);
+  if (!isSeqOfMaps(items)) throw new Error('run() wrote a ResourceList without items');
+  const byIdentity = new Map(docs.map((d) => [d.identity, d]));
+  const out: string[] = [];
+  for (const node of items.items) {
+    if (!isMap(node) || !emittable(node)) continue;
+    const original = byIdentity.get(identity(node));
+    const text = original && documentFromItem(resourceListText, node, original);
+    if (text !== undefined) {
+      out.push(text);
+      continue;
+    }
+    // generated by pd-disagg (or not writable as text): printed, without the annotations run() adds for kpt
+    cleanAnnotations(node, undefined);
+    list.contents = node as never;
+    list.commentBefore = null;
+    list.comment = null;
+    node.commentBefore = null;
+    out.push(list.toString(toStringOptions));
+  }
+  return out.map((doc, i) => (i === 0 ? doc : `---\n${doc}`)).join('');
+}
+
+/** The document an item came from, with the item's text in place of its object; undefined where unsure. */
+function documentFromItem(listText: string, node: YAMLMap, original: TextDoc): string | undefined {
+  if (node.flow || !node.range) return undefined;
+  // the tool annotations run() adds for kpt must not reach the stream (it only adds them to what it generates)
+  const annotations = annotationsOf(node);
+  if (annotations?.items.some((p) => {
+    const key = String(isScalar(p.key) ? p.key.value : p.key);
+    return (isToolAnnotation(key) || key === STREAM_INDEX_ANNOTATION) && !original.annotationKeys.has(key);
+  })) return undefined;
+  const dash = listText.lastIndexOf('\n', node.range[0]) + 1;
+  if (!listText.startsWith('- ', dash) || dash + 2 !== node.range[0]) return undefined;
+  const eol = listText.indexOf('\n', Math.max(node.range[0], node.range[1] - 1));
+  const content = fromEntry(listText.slice(dash, eol < 0 ? listText.length : eol));
+  if (content === undefined) return undefined;
+  const { text, content: at } = original;
+  if (content === text.slice(at.start, at.end).replace(/\n$/, '')) return text;
+  return `${text.slice(0, at.start)}${content}\n${text.slice(at.end)}`;
 }
 
 // ---- helpers ------------------------------------------------------------------------------------------------------

@@ -51,7 +51,16 @@ export function itemSourceText(
   // cuts more than one line break from its last value (the ones a keep-chomping `|+` block holds), it is not copied
   let tail = end;
   while (tail > dash && isSpace(text.charCodeAt(tail - 1))) tail--;
-  if (valueEnd - tail > 1) return undefined;
+  if (valueEnd - tail > 1) {
+    // a keep-chomping block's line breaks end the item: its text runs to the last of them, less the one the output
+    // puts after every item (with something added after the block, the yaml package is left to place it)
+    if (insertions.length > 0) return undefined;
+    if (span) {
+      span.start = dash;
+      span.end = end;
+    }
+    return spanText(text, dash, valueEnd - 1, [], false);
+  }
   if (span) {
     span.start = dash;
     span.end = end;
@@ -63,7 +72,7 @@ export function itemSourceText(
  * The text of an item from its `-` to `end`, with the insertions made, its trailing blank space cut, re-indented for a
  * sequence at column 0; undefined when its lines do not all stand right of its `-` (or use CR line ends).
  */
-export function spanText(text: string, dash: number, end: number, insertions: readonly Insertion[] = []): string | undefined {
+export function spanText(text: string, dash: number, end: number, insertions: readonly Insertion[] = [], trim = true): string | undefined {
   const lineStart = text.lastIndexOf('\n', dash) + 1;
   const column = dash - lineStart;
   for (let i = lineStart; i < dash; i++) if (text.charCodeAt(i) !== 0x20) return undefined;
@@ -75,7 +84,7 @@ export function spanText(text: string, dash: number, end: number, insertions: re
   }
   raw += text.slice(from, end);
   let last = raw.length;
-  while (last > 0 && isSpace(raw.charCodeAt(last - 1))) last--;
+  while (trim && last > 0 && isSpace(raw.charCodeAt(last - 1))) last--;
   const slice = raw.slice(0, last);
   if (slice.includes('\r')) return undefined;
   if (column === 0) return slice;
@@ -121,31 +130,55 @@ function sourceWithAdditions(
   doc: Document | undefined,
 ): { insertions: Insertion[]; valueEnd: number } | undefined {
   // a walk in document order: each scalar must start at or after the end of the one before, and what lies between
-  // two scalars must be punctuation
+  // two scalars must be punctuation and the properties (tag, anchor) of the nodes that start there: a collection's
+  // may stand before its range (`&a [`, `!!map` on the line above) or before its first key's (`!!str a: b`), so they
+  // are checked together with the next scalar's
   let at = start;
   const insertions: Insertion[] = [];
+  let pending: Node[] = [];
+  const startsHere = (n: Node, r: readonly number[]): boolean => {
+    pending.push(n);
+    const ok = onlyPunctuationAndProps(text, at, r[0]!, pending, doc);
+    pending = [];
+    return ok;
+  };
   const walk = (n: unknown): boolean => {
     if (!isNode(n) || isAlias(n)) return false;
     const r = n.range;
     if (!r || r[0] < start || r[2] > end || r[0] < at) return false;
-    // between the last node and this one: punctuation, and this node's own tag and anchor as it still holds them (an
-    // anchor whose aliases were expanded is gone from the node, and so the text no longer says what the node does)
-    if (!onlyPunctuationAndProps(text, at, r[0], n, doc)) return false;
     if (isScalar(n)) {
-      if (!asParsed(n)) return false;
+      if (!asParsed(n) || !startsHere(n, r)) return false;
       at = r[1];
       return true;
     }
     if (!isMap(n) && !isSeq(n)) return false;
-    at = r[0];
+    if (n.items.length === 0) {
+      // `{}` or `[]`
+      if (!startsHere(n, r)) return false;
+      at = r[1];
+      return true;
+    }
+    pending.push(n);
     const added: unknown[] = [];
     for (const child of n.items as unknown[]) {
       // set() and push() add nodes without a range (set() with a plain key stores the key unwrapped)
       const fresh = isPair(child) ? !(isNode(child.key) && child.key.range) : !(isNode(child) && child.range);
       if (fresh) added.push(child);
       else if (added.length > 0) return false; // something new before something old: not an addition at the end
-      else if (isPair(child) ? !walk(child.key) || !walk(child.value) : !walk(child)) return false;
+      else if (isPair(child)) {
+        if (!walk(child.key)) return false;
+        // an entry written without a value indicator (`{ key, other: x }`, `? key` alone) has no value node at all:
+        // its text up to the next entry or the collection's end holds no `:`
+        if (child.value === null) {
+          const next = n.items[n.items.indexOf(child) + 1] as { key?: unknown } | undefined;
+          const until = isNode(next?.key) && next.key.range ? next.key.range[0] : r[1];
+          if (/:/.test(text.slice(at, until).replace(/(^|[ \n])#[^\n]*/g, '$1').replace(PROPS, ''))) return false;
+          continue;
+        }
+        if (!walk(child.value)) return false;
+      } else if (!walk(child)) return false;
     }
+    if (pending.length > 0) return false; // a collection with no node inside
     if (added.length === 0) return true;
     const insertion = additions(text, n, added, at, doc);
     if (!insertion) return false;
@@ -185,6 +218,8 @@ function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastSca
 /** The scalar still holds what the parser made of its text (set() on an existing scalar changes its value in place). */
 function asParsed(n: Scalar): boolean {
   const { value, source } = n;
+  // `!!binary`: nothing pd-disagg does makes bytes (an edit in place would leave a string or a number here)
+  if (value instanceof Uint8Array) return n.tag === 'tag:yaml.org,2002:binary';
   if (typeof value === 'string') return value === source;
   if (value instanceof SourceScalar) return value.source === source;
   if (value === null) return source === undefined || /^(?:~|null|Null|NULL)?$/.test(source);
@@ -192,37 +227,33 @@ function asParsed(n: Scalar): boolean {
 }
 
 /**
- * Punctuation (see onlyPunctuation), and exactly the properties node `n` has: its anchor (`&name`) if it has one and
- * its tag (`!!int`, `!local`, `!<tag:…>`) if it has one and the text's tag resolves to it. Anything more or less —
- * an anchor the node lost when its aliases were expanded, a tag it does not carry — is not the node's text.
+ * Punctuation (see onlyPunctuation), and exactly the properties the nodes starting there have: their anchors
+ * (`&name`) and tags (`!!int`, `!local`, `!<tag:…>`, resolved by the Document's directives). Anything more or less —
+ * an anchor a node lost when its aliases were expanded, a tag it does not carry — is not the nodes' text.
  */
-function onlyPunctuationAndProps(text: string, from: number, to: number, n: Node, doc: Document | undefined): boolean {
+/** An anchor or a tag: verbatim (`!<tag:yaml.org,2002:str>`, which may hold `,`) or shorthand. */
+const PROPS = /!<[^>\n]*>|[!&][^ \n,[\]{}]*/g;
+
+function onlyPunctuationAndProps(text: string, from: number, to: number, nodes: readonly Node[], doc: Document | undefined): boolean {
   const gap = text.slice(from, to);
-  if (!/[!&]/.test(gap)) return !n.anchor && !n.tag && onlyPunctuation(text, from, to, true);
+  const anchors = nodes.flatMap((n) => (n.anchor ? [n.anchor] : [])).sort();
+  const tags = nodes.flatMap((n) => (n.tag ? [n.tag] : [])).sort();
+  if (!/[!&]/.test(gap)) return anchors.length === 0 && tags.length === 0 && onlyPunctuation(text, from, to, true);
   // properties are outside comments: cut the comments first (a `#` starts one after a space or at a line start)
-  const props = gap.replace(/(^|[ \n])#[^\n]*/g, '$1').match(/[!&][^ \n,[\]{}]*/g) ?? [];
-  let anchor: string | undefined;
-  let tag: string | undefined;
-  for (const p of props) {
-    if (p[0] === '&') {
-      if (anchor !== undefined) return false;
-      anchor = p.slice(1);
-    } else {
-      if (tag !== undefined) return false;
-      tag = p;
-    }
-  }
-  if (anchor !== n.anchor) return false;
-  if ((tag === undefined) !== (n.tag === undefined)) return false;
-  if (tag !== undefined) {
+  const bare = gap.replace(/(^|[ \n])#[^\n]*/g, '$1');
+  const props = bare.match(PROPS) ?? [];
+  const written = props.filter((p) => p[0] === '&').map((p) => p.slice(1)).sort();
+  if (written.join('\n') !== anchors.join('\n')) return false;
+  const tagTexts = props.filter((p) => p[0] === '!');
+  if (tagTexts.length !== tags.length) return false;
+  if (tagTexts.length > 0) {
     if (!doc) return false;
     let failed = false;
-    const name = doc.directives?.tagName(tag, () => (failed = true));
-    if (failed || name !== n.tag) return false;
+    const names = tagTexts.map((t) => doc.directives?.tagName(t, () => (failed = true))).sort();
+    if (failed || names.join('\n') !== tags.join('\n')) return false;
   }
   // what is left must be punctuation
-  const rest = gap.replace(/(^|[ \n])#[^\n]*/g, '$1').replace(/[!&][^ \n,[\]{}]*/g, ' ');
-  return /^[\s\-:?,[\]{}]*$/.test(rest);
+  return /^[\s\-:?,[\]{}]*$/.test(bare.replace(PROPS, ' '));
 }
 
 /** Whitespace and comments only (and, inside an item, the indicators of block and flow collections). */

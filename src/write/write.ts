@@ -87,9 +87,26 @@ function documentText(input: ResourceListInput, text: string, texts: readonly It
   let at = 0;
   // where the text of the last value after the items ends: trimming the document's end must not cut into it
   let valueEnd = 0;
+  // results that came in (a re-run of pd-disagg's own output) are replaced: the text ends where they start, when they
+  // are the last entry, after the items, at column 0, with nothing but blank space after them
+  let limit = text.length;
+  const last = root.items[root.items.length - 1];
+  if (isScalar(last?.key) && last.key.value === 'results') {
+    const key = last.key;
+    const value = last.value as Node | null;
+    const lineStart = text.lastIndexOf('\n', (key.range?.[0] ?? 0) - 1) + 1;
+    const valueEnd = value?.range?.[2] ?? key.range?.[1];
+    if (!key.range || key.range[0] !== lineStart || valueEnd === undefined || !/^\s*$/.test(text.slice(valueEnd))) return undefined;
+    limit = lineStart;
+  }
   for (const pair of root.items) {
     const key = pair.key;
-    if (!isScalar(key) || !key.range || key.value === 'results' || key.range[0] < at || !onlyComments(text, at, key.range[0])) return undefined;
+    if (!isScalar(key) || !key.range || key.range[0] < at || !onlyComments(text, at, key.range[0])) return undefined;
+    if (key.value === 'results') {
+      if (pair !== last || itemsKeyEnd < 0) return undefined;
+      at = limit;
+      continue;
+    }
     if (pair.value === itemsNode) {
       itemsKeyEnd = key.range[1];
       at = itemsNode.range[2];
@@ -100,7 +117,7 @@ function documentText(input: ResourceListInput, text: string, texts: readonly It
     at = (pair.value as Node).range![2];
     if (itemsKeyEnd >= 0) valueEnd = pairEnd;
   }
-  if (itemsKeyEnd < 0 || !onlyComments(text, at, text.length)) return undefined;
+  if (itemsKeyEnd < 0 || !onlyComments(text, at, limit)) return undefined;
   // `items:` then the first entry; entries one after the other; the last one ends the list
   let cursor = itemsKeyEnd;
   if (text.charCodeAt(cursor) !== 0x3a /* : */) return undefined;
@@ -123,7 +140,7 @@ function documentText(input: ResourceListInput, text: string, texts: readonly It
   if (resultsText === undefined) return undefined;
   // what follows the items, ending in exactly one line break (as the yaml package ends a document) — unless more
   // line breaks than that belong to its last value (a keep-chomping `|+` block)
-  const after = text.slice(itemsNode.range[2]).replace(/\s+$/, '');
+  const after = text.slice(itemsNode.range[2], limit).replace(/\s+$/, '');
   if (valueEnd - (itemsNode.range[2] + after.length) > 1) return undefined;
   return `${text.slice(0, itemsKeyEnd)}:\n${lines.join('\n')}\n${after ? `${after}\n` : ''}${resultsText}`;
 }
