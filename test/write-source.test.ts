@@ -87,7 +87,6 @@ describe('source-text write-back', () => {
     });
 
     for (const [what, text] of [
-      ['results in the input', list(cm('a'), 'results:\n- message: old\n')],
       ['a comment ending the document', list(cm('a'), '# the end\n')],
       ['a blank line between items', list(`${cm('a')}\n${cm('b')}`)],
       ['a comment line between items', list(`${cm('a')}  # about b\n${cm('b')}`)],
@@ -104,6 +103,14 @@ describe('source-text write-back', () => {
       });
     }
 
+    it('replaces results that came in (a re-run of its own output) and keeps the rest as written (issue 15)', () => {
+      const text = list(cm('a'), 'results:\n- message: old\n');
+      const out = write(text, [{ message: 'new', severity: 'info' }]);
+      expect(out).toContain('  metadata: {name: fc}\nresults:\n- message: new\n  severity: info\n');
+      expect(out).not.toContain('old');
+      expect(normal(out)).toBe(normal(serialise(text, [{ message: 'new', severity: 'info' }])));
+    });
+
     it('keeps a comment above the document and between root entries where it was', () => {
       const text = `# a package\n${list(cm('a'), '# more\nextra: {}\n')}`;
       const out = write(text);
@@ -116,7 +123,8 @@ describe('source-text write-back', () => {
   it('keeps the line breaks a keep-chomping block holds at the end of an item', () => {
     const text = resourceList(`- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    x: |+\n      a\n\n\n${item()}`);
     const doc = readResourceList(text);
-    expect(itemSourceText(text, doc.itemsNode, 0)).toBeUndefined();
+    // copied to its last line break but one (the output puts one after every item)
+    expect(itemSourceText(text, doc.itemsNode, 0)).toBe('- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    x: |+\n      a\n\n');
     const out = writeResourceList(doc, [], text);
     expect(parseDocument(out).toJS().items[0].data.x).toBe('a\n\n\n');
     expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
@@ -285,9 +293,23 @@ describe('source-text write-back', () => {
     );
   });
 
+  // comment lines are not data: they stay where they were, the additions go after the collection's last line
+  for (const [what, items, edit, expected] of [
+    ['a comment line at the end of the list', item('    # about y\n'), (m: YAMLMap) => (m.getIn(['data', 'list']) as YAMLSeq).add('z'), '    - y\n    # about y\n    - z'],
+    ['a comment line after the map', `${item()}  # about the next key\n  extra: 1\n`, (m: YAMLMap) => m.setIn(['data', 'b'], '2'), '    - y\n    b: "2"\n  # about the next key\n  extra: 1'],
+  ] as [string, string, (m: YAMLMap) => void, string][]) {
+    it(`copies an item with an addition next to ${what}, and means the same`, () => {
+      const text = resourceList(items);
+      const doc = readResourceList(text);
+      edit(doc.itemsNode.items[0] as YAMLMap);
+      expect(itemSourceText(text, doc.itemsNode, 0, doc.doc)).toContain(expected);
+      const expectedDoc = readResourceList(text);
+      edit(expectedDoc.itemsNode.items[0] as YAMLMap);
+      expect(parseDocument(writeResourceList(doc, [], text)).toJS()).toEqual(parseDocument(writeResourceList(expectedDoc, [])).toJS());
+    });
+  }
+
   for (const [what, items, edit] of [
-    ['a comment line at the end of the list', item('    # about y\n'), (m: YAMLMap) => (m.getIn(['data', 'list']) as YAMLSeq).add('z')],
-    ['a comment line after the map', `${item()}  # about the next key\n  extra: 1\n`, (m: YAMLMap) => m.setIn(['data', 'b'], '2')],
     ['a flow collection', item().replace('    list:\n    - x\n    - y\n', '    list: [x, y]\n'), (m: YAMLMap) => (m.getIn(['data', 'list']) as YAMLSeq).add('z')],
     ['a value the printer declines', item(), (m: YAMLMap) => m.setIn(['data', 'b'], 'tab\there')],
   ] as [string, string, (m: YAMLMap) => void][]) {

@@ -25,7 +25,7 @@ function firstItemText(out: string): string {
   const doc = parseDocument(out);
   const first = (doc.get('items', true) as { items: { range: [number, number, number] }[] }).items[0]!;
   const dash = out.lastIndexOf('- ', first.range[0]);
-  return out.slice(dash, first.range[1]).replace(/\s+$/, '');
+  return out.slice(dash, first.range[1]).replace(/\n+$/, '');
 }
 
 const asEntry = (item: string) =>
@@ -175,6 +175,20 @@ describe('a second run on the first run\'s output is byte-identical (results asi
       const { first, second } = twice(input);
       expect(withoutResults(second)).toBe(withoutResults(first));
       expect(second).toContain('# the last item ends here');
+    });
+  }
+});
+
+describe('trailing spaces that are data', () => {
+  // the last line of a literal block ending an item: the item read without composing was copied with its trailing
+  // blank space cut, spaces of the value included
+  for (const block of ['|', '|-']) {
+    it(`the last line of a ${block} block at the end of an item keeps its spaces`, () => {
+      const item = configMap(`  a: ${block}\n    x  \n`);
+      const out = run(withItem(item));
+      expect(out.exitCode).toBe(0);
+      expect(parse(out.stdout).items[0].data).toEqual(parse(item).data);
+      expect(firstItemText(out.stdout)).toBe(asEntry(item));
     });
   }
 });

@@ -235,12 +235,18 @@ function wrapText(text: string, config: Node): TextList | undefined {
   let from = 0;
   for (const doc of docs) {
     const regionStart = from;
-    from = doc.range[2];
+    // a document ends with its last line's line break (its range may stop short of it, after an empty value)
+    let regionEnd = Math.max(doc.range[2], from);
+    if (regionEnd > 0 && text[regionEnd - 1] !== '\n') {
+      const eol = text.indexOf('\n', regionEnd);
+      regionEnd = eol < 0 ? text.length : eol + 1;
+    }
+    from = regionEnd;
     if (doc.errors.length > 0) return undefined;
     if (isEmptyContents(doc.contents)) continue;
     const node = doc.contents;
     if (!isMap(node) || node.flow || node.anchor || node.tag || !node.range) return undefined;
-    let region = text.slice(regionStart, doc.range[2]);
+    let region = text.slice(regionStart, regionEnd);
     let offset = regionStart;
     const marker = /^---[ \t]*\n/.exec(region);
     if (marker) {
@@ -337,7 +343,10 @@ function documentFromItem(listText: string, node: YAMLMap, original: TextDoc): s
   const content = fromEntry(listText.slice(dash, eol < 0 ? listText.length : eol));
   if (content === undefined) return undefined;
   const { text, content: at } = original;
-  if (content === text.slice(at.start, at.end).replace(/\n$/, '')) return text;
+  // unchanged: the document as it came (spaces at the end of its last line are not data: a block scalar's would have
+  // been kept by run())
+  const before = text.slice(at.start, at.end).replace(/\n$/, '');
+  if (content === before || content === before.replace(/[ \t]+$/, '')) return text;
   return `${text.slice(0, at.start)}${content}\n${text.slice(at.end)}`;
 }
 

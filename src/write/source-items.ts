@@ -9,9 +9,9 @@
 // them holds nothing but whitespace, comments and indicators (a deleted pair or entry would leave its words there).
 // The one kind of change it writes itself is what ensure and append make: new pairs at the end of an existing block
 // mapping and new entries at the end of an existing block sequence, printed by src/write/plain-yaml.ts at the
-// collection's column, right after its last line. Anything else (a changed or replaced value, flow collections,
-// comments where the addition would go, aliases, anchors, tags, comments between items, CR line ends, lines left of
-// the item's column) falls back to serialising the item, as before.
+// collection's column, right after its last line (comment lines there stay where they are). Anything else (a changed
+// or replaced value, flow collections, aliases expanded, comments above an item's `-`, CR line ends, lines left of the
+// item's column) falls back to serialising the item, as before.
 
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { printEntry, printPair } from './plain-yaml.js';
@@ -51,9 +51,10 @@ export function itemSourceText(
   // cuts more than one line break from its last value (the ones a keep-chomping `|+` block holds), it is not copied
   let tail = end;
   while (tail > dash && isSpace(text.charCodeAt(tail - 1))) tail--;
-  if (valueEnd - tail > 1) {
+  // (what pd-disagg adds after that last value ends the item instead, and the block keeps its line breaks)
+  if (valueEnd - tail > 1 && !insertions.some((i) => i.at >= valueEnd)) {
     // a keep-chomping block's line breaks end the item: its text runs to the last of them, less the one the output
-    // puts after every item (with something added after the block, the yaml package is left to place it)
+    // puts after every item (with something added inside the item before it, the yaml package is left to place it)
     if (insertions.length > 0) return undefined;
     if (span) {
       span.start = dash;
@@ -191,14 +192,25 @@ function sourceWithAdditions(
 
 /** The lines that print `added` at the end of block collection `n`, right after its last line; undefined if unsure. */
 function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastScalarEnd: number, doc: Document | undefined): Insertion | undefined {
-  if (!doc || n.flow || n.comment || !n.range) return undefined;
-  const at = n.range[2];
-  if (text.charCodeAt(at - 1) !== 0x0a) return undefined;
-  // no comment line inside the collection's tail or right after it: the yaml package might tie it to the collection
-  if (/\n[ ]*#/.test(text.slice(lastScalarEnd, at)) || /^(?:[ ]*\n)*[ ]*#/.test(text.slice(at, at + 4096))) return undefined;
+  if (!doc || n.flow || !n.range) return undefined;
+  let at = n.range[2];
+  // the range may end after the next line's indentation (a collection ending in an empty value or a comment)
+  let lineStart = at;
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) === 0x20) lineStart--;
+  if (text.charCodeAt(lineStart - 1) === 0x0a) at = lineStart;
+  if (text.charCodeAt(at - 1) !== 0x0a) {
+    // the collection ends inside its last line (after an empty value, before a comment): the additions go after it
+    const eol = text.indexOf('\n', at);
+    if (eol < 0 || !/^[ ]*(?:#.*)?$/.test(text.slice(at, eol))) return undefined;
+    at = eol + 1;
+  }
+  // after the last value's text (a keep-chomping block's line breaks are its own), at a line start; comment lines
+  // around are not data: they stay where they are, the additions go after the collection's last line (issue 15: the
+  // yaml printer this used to fall back to would have rewritten the user's scalars)
+  if (at < lastScalarEnd || text.charCodeAt(at - 1) !== 0x0a) return undefined;
   // the collection's column: its first key or `-` may follow the `- ` of the entry holding it
-  const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
-  const before = text.slice(lineStart, n.range[0]);
+  const columnStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
+  const before = text.slice(columnStart, n.range[0]);
   if (!/^ *(?:- +)*$/.test(before)) return undefined;
   const indent = ' '.repeat(before.length);
   const plain = (v: unknown) => (isNode(v) ? v.toJS(doc) : v);

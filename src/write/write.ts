@@ -61,7 +61,12 @@ function itemTexts(input: ResourceListInput, text: string): ItemText[] {
     if (object !== undefined) return { text: printListEntry(object) };
     // read without composing, so never changed: its text as it came
     const unread = input.unread.get(node as Node);
-    if (unread) return { text: spanText(text, unread.span.start, unread.span.end), span: unread.span };
+    if (unread) {
+      // its text ends with its last value's: only the line break after it goes (trailing spaces there may be data,
+      // e.g. the last line of a literal block)
+      const { start, end } = unread.span;
+      return { text: spanText(text, start, text.charCodeAt(end - 1) === 0x0a ? end - 1 : end, [], false), span: unread.span };
+    }
     const span = { start: 0, end: 0 };
     const itemText = itemSourceText(text, input.itemsNode, i, input.doc, span);
     return itemText === undefined ? { text: undefined } : { text: itemText, span };
