@@ -123,7 +123,9 @@ describe('items read without composing', () => {
 
   it('leaves an item whose last key has no value to the Composer (found by npm run fuzz)', () => {
     const text = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n';
-    expect(splitItems(blockCst(text)!)).toBeUndefined();
+    // the fast reader declines a key without a value since issue 15; where it answers, splitItems must decline
+    const tokens = blockCst(text);
+    expect(tokens === undefined || splitItems(tokens) === undefined).toBe(true);
     expect(run(text).stdout).toBe(runComposed(text));
     expect(run(text).stdout).toContain('  data:\n');
   });

@@ -4,6 +4,7 @@ import { checkRun, goldenInputs, mutationArb } from './invariants.js';
 import { mutate } from './mutate.js';
 import { caseArb, checkConverges } from './converge.js';
 import { run } from '../../src/run.js';
+import { checkCase, manifestCases, testSuiteCases, type Case, type Outcome } from '../differential/differential.js';
 
 export function fuzz(opts: { seed: number; runs: number; verbose?: boolean }): number {
   const bases = goldenInputs();
@@ -68,4 +69,58 @@ export function replayConverge(opts: { seed: number; path: string }): number {
   const details = fc.check(property, { seed: opts.seed, path: opts.path, endOnFailure: true });
   process.stdout.write(details.failed ? `${JSON.stringify(details.counterexample?.[0])}\n${(details.errorInstance as Error)?.message}\n` : 'passes\n');
   return details.failed ? 1 : 0;
+/**
+ * The differential suite long (test/differential): every case of the YAML test suite and every vendored manifest
+ * document, then `runs` variants of them with blank space and comments added where YAML allows them (trailing spaces,
+ * comment lines, blank and spaces-only lines, comments after values).
+ */
+export function differential(opts: { seed: number; runs: number }): number {
+  const cases = [...testSuiteCases(), ...manifestCases()];
+  const outcome: Outcome = { skipped: [], ran: { item: 0, stream: 0, engine: 0 }, exit1: 0 };
+  const broken: string[] = [];
+  for (const c of cases) {
+    try {
+      checkCase(c, outcome);
+    } catch (err) {
+      broken.push((err as Error).message);
+    }
+  }
+  process.stdout.write(
+    `differential: ${cases.length} cases, ${outcome.ran.item} as items, ${outcome.ran.stream} as stream documents, ` +
+      `${outcome.ran.engine} inside the engine, ${outcome.exit1} clear exit 1 (invalid YAML), ${outcome.skipped.length} embeddings not legal; ${broken.length} broken\n`,
+  );
+  for (const b of broken) process.stdout.write(`  ${b}\n`);
+  const variant = fc.record({ at: fc.nat({ max: cases.length - 1 }), edits: fc.array(fc.record({ line: fc.nat(), how: fc.nat({ max: 4 }) }), { minLength: 1, maxLength: 3 }) });
+  const details = fc.check(
+    fc.property(variant, (v) => {
+      checkCase(mutateCase(cases[v.at]!, v.edits));
+    }),
+    { seed: opts.seed, numRuns: opts.runs },
+  );
+  if (details.failed) {
+    const v = details.counterexample?.[0];
+    process.stdout.write(
+      `differential: FAILED after ${details.numRuns} variants (seed ${opts.seed}): ${(details.errorInstance as Error)?.message}\n` +
+        (v ? `case ${cases[v.at]!.name}, edits ${JSON.stringify(v.edits)}:\n${mutateCase(cases[v.at]!, v.edits).text}\n` : ''),
+    );
+    return 1;
+  }
+  process.stdout.write(`differential: ${details.numRuns} variants, seed ${opts.seed}: every invariant held\n`);
+  return broken.length > 0 ? 1 : 0;
+}
+
+/** A case with blank space or comments added at some lines (the result may be invalid YAML: such cases are skipped). */
+export function mutateCase(c: Case, edits: readonly { line: number; how: number }[]): Case {
+  const lines = c.text.replace(/\n$/, '').split('\n');
+  for (const { line, how } of edits) {
+    const i = line % lines.length;
+    const l = lines[i]!;
+    const indent = /^ */.exec(l)![0];
+    if (how === 0) lines[i] = `${l}  `;
+    else if (how === 1) lines.splice(i + 1, 0, `${indent}# added`);
+    else if (how === 2) lines.splice(i + 1, 0, '');
+    else if (how === 3) lines.splice(i + 1, 0, `${indent}   `);
+    else lines[i] = `${l} # added`;
+  }
+  return { name: `${c.name} (edited)`, text: `${lines.join('\n')}\n` };
 }
