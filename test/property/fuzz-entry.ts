@@ -69,6 +69,8 @@ export function replayConverge(opts: { seed: number; path: string }): number {
   const details = fc.check(property, { seed: opts.seed, path: opts.path, endOnFailure: true });
   process.stdout.write(details.failed ? `${JSON.stringify(details.counterexample?.[0])}\n${(details.errorInstance as Error)?.message}\n` : 'passes\n');
   return details.failed ? 1 : 0;
+}
+
 /**
  * The differential suite long (test/differential): every case of the YAML test suite and every vendored manifest
  * document, then `runs` variants of them with blank space and comments added where YAML allows them (trailing spaces,
