@@ -44,6 +44,10 @@ export const RULE_WHY: Record<string, string> = {
     'One InferencePool targets the same port list on every pod it selects; a pod that serves fewer rank ports than the list gets requests on ports nothing listens on.',
   'sidecar-data-parallel-size':
     'The routing sidecar listens on --port + r and forwards to the engine port + r for r below --data-parallel-size (pkg/sidecar/proxy/data_parallel.go, same flag in v0.8.0 to v0.10.0); without it only rank 0 of the decode pod gets traffic.',
+  'engine-image-mismatch':
+    'KV transfer compatibility depends on both ends running the same engine and NIXL versions: vLLM hashes its version, the model and the KV layout into the NIXL handshake (vllm PR #29503), and connector protocols change between releases.',
+  'sglang-bootstrap-port-sidecar':
+    'The routing sidecar reads SGLANG_BOOTSTRAP_PORT (default 8998) to tell decode where the prefill bootstrap server is (pkg/sidecar/proxy/connector_sglang.go in inference-scheduler v0.8.0 and router v0.9.0/v0.10.0); an injected sidecar gets it from pd-disagg.',
   'sidecar-flag-unknown':
     'pd-sidecar parses its flags with pflag, which exits on a flag it does not know: --connector was deprecated for --kv-connector and removed in router v0.10.0 with the TLS flags (llm-d-router #2054), the pool-name flags went in v0.9.0. Every llm-d-modelservice chart output up to v0.4.12 and the llm-d guides still pass --connector, so the sidecar crashloops on v0.10.0 while the engines look healthy.',
   'sidecar-flag-deprecated': 'A deprecated alias still works but prints a warning at start and is removed in a later version (v0.10.0 removed the aliases v0.8/v0.9 deprecated).',

@@ -13,6 +13,7 @@ import {
   eppConfigYaml,
   isRoutingSidecar,
   readSidecarTarget,
+  routerTable,
 } from '../router/index.js';
 import { isPlainObject, type KObject } from '../types.js';
 import type { EngineSide, PairContext } from '../validate/context.js';
@@ -37,12 +38,17 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   for (const [role, c] of [['prefill', prefill], ['decode', decode]] as const) {
     ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', ROLE_LABEL], value: role, note: `label ${ROLE_LABEL}=${role}` });
   }
-  const poolSelector = sharedLabels(prefill, decode);
-  if (Object.keys(poolSelector).length === 0) {
-    poolSelector[POOL_LABEL] = name;
-    for (const c of [prefill, decode]) {
-      ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', POOL_LABEL], value: name, note: `pool label ${POOL_LABEL}=${name}` });
-    }
+  // The pool selects by a label of pd-disagg's own, set on both templates: labels the two happen to share (an LWS
+  // pair's role: leader, a model label) may select other workloads.
+  const poolSelector: Record<string, string> = { [POOL_LABEL]: name };
+  for (const c of [prefill, decode]) {
+    ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', POOL_LABEL], value: name, note: `pool label ${POOL_LABEL}=${name}` });
+  }
+  // SGLang pods carry the engine-type label the EPP's metrics extractor reads; unlabelled pods get vLLM's metric names.
+  const engineTypeLabel = routerTable(version).engineTypeLabel;
+  for (const c of [prefill, decode]) {
+    if (c.engine.kind !== 'sglang') continue;
+    ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', engineTypeLabel], value: 'sglang', note: `label ${engineTypeLabel}=sglang` });
   }
 
   // NIXL plumbing on both engines.
@@ -59,7 +65,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
 
   // The decode pod's routing sidecar: keep the user's, or inject one for this router version.
   const sidecarPort = config.sidecar.port;
-  const sidecar = planSidecar(config, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)));
+  const sidecar = planSidecar(config, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)), sidecarEnv(prefill.engine));
 
   // EPP config.
   const blockSizeTokens = config.epp.blockSizeTokens ?? decode.engine.blockSize?.value ?? DEFAULT_BLOCK_SIZE_TOKENS;
@@ -131,18 +137,6 @@ function side(role: Role, c: EngineCandidate): EngineSide {
   };
 }
 
-/** Labels both pod templates carry with the same value (the role label aside): the InferencePool selects on them. */
-function sharedLabels(a: EngineCandidate, b: EngineCandidate): Record<string, string> {
-  const la = a.workload.template.metadata?.labels ?? {};
-  const lb = b.workload.template.metadata?.labels ?? {};
-  const out: Record<string, string> = {};
-  if (!isPlainObject(la) || !isPlainObject(lb)) return out;
-  for (const [k, v] of Object.entries(la)) {
-    if (k !== ROLE_LABEL && typeof v === 'string' && lb[k] === v) out[k] = v;
-  }
-  return out;
-}
-
 /** `qwen-prefill` + `qwen-decode` → `qwen` (the leading dash-separated words they share); nothing shared → the decode name. */
 export function baseName(prefillName: string, decodeName: string): string {
   const a = prefillName.split('-');
@@ -211,7 +205,16 @@ function podPortNames(c: EngineCandidate): string[] {
   return names;
 }
 
-function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[], dataParallelSize: number): PairContext['sidecar'] {
+/** SGLang: the sidecar dials the prefill's bootstrap server on SGLANG_BOOTSTRAP_PORT (default 8998; connector_sglang.go
+ * in inference-scheduler v0.8.0 and router v0.9.0/v0.10.0); a prefill on another port needs it passed. */
+export function sidecarEnv(prefill: EngineModel): Array<{ name: string; value: string }> {
+  const port = prefill.sglang?.bootstrapPort;
+  if (prefill.kind !== 'sglang' || !port?.path || port.value === SGLANG_DEFAULT_BOOTSTRAP_PORT) return [];
+  return [{ name: 'SGLANG_BOOTSTRAP_PORT', value: String(port.value) }];
+}
+export const SGLANG_DEFAULT_BOOTSTRAP_PORT = 8998;
+
+function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[], dataParallelSize: number, env: Array<{ name: string; value: string }>): PairContext['sidecar'] {
   const version = config.epp.version;
   const templateSpec = [...decode.workload.templatePath, 'spec'];
   for (const list of ['initContainers', 'containers'] as const) {
@@ -238,6 +241,7 @@ function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[], dataP
     native: config.sidecar.native,
     image: config.sidecar.image,
     dataParallelSize,
+    env,
   });
   const list = config.sidecar.native ? 'initContainers' : 'containers';
   const existing = getIn(decode.workload.template, ['spec', list]);

@@ -41,6 +41,7 @@ export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptio
     ],
     ports: [{ containerPort: opts.listenPort, name: SIDECAR_PORT_NAME, protocol: 'TCP' }],
   };
+  if (opts.env && opts.env.length > 0) container.env = opts.env.map((e) => ({ ...e }));
   const dp = opts.dataParallelSize ?? 1;
   if (dp > 1) {
     (container.args as string[]).push(`--${table.sidecar.dataParallelFlag}=${dp}`);

@@ -31,6 +31,8 @@ export interface SidecarOptions {
   /** HTTP ports the decode engine serves, one per local data-parallel rank ([enginePort, enginePort + n)); the sidecar
    * then listens on [listenPort, listenPort + n) (pkg/sidecar/proxy/data_parallel.go) */
   dataParallelSize?: number;
+  /** env of the sidecar (e.g. SGLANG_BOOTSTRAP_PORT when the prefill's bootstrap port is not 8998) */
+  env?: Array<{ name: string; value: string }>;
 }
 
 /** What an existing routing sidecar forwards to. */
@@ -118,6 +120,8 @@ export interface RouterTable {
     capParam: 'maxPrefixBlocksToMatch' | 'maxPrefixTokensToMatch';
   };
   images: { epp: string; sidecar: string; tag: string };
+  /** the pod label the EPP's metrics extractor reads to pick an engine's metric names (unlabelled pods count as vLLM) */
+  engineTypeLabel: string;
   sidecar: {
     /** the flag the sidecar listens on, and its default */
     listenFlag: string;

@@ -323,6 +323,28 @@ const cases: Case[] = [
     trips: { path: `${C0}.command[2]`, message: /only known when the pod runs/ },
   },
   { rule: 'decode-port-is-sidecar-port', name: 'llm-d: decode on 8200', ctx: llmd, trips: false },
+  // ---------------------------------------------------------------- images of the pair, SGLang bootstrap port
+  { rule: 'engine-image-mismatch', name: 'llm-d: the same vLLM image', ctx: llmd, trips: false },
+  {
+    rule: 'engine-image-mismatch',
+    name: 'the wide-ep-lws guide: llm-d-cuda:v0.4.0 prefill, llm-d-cuda-dev:pr-429 decode',
+    ctx: () => pair(edit(llmdPrefill(), (s) => (s.engine.image = 'ghcr.io/llm-d/llm-d-cuda:v0.4.0')), edit(llmdDecode(), (s) => (s.engine.image = 'ghcr.io/llm-d/llm-d-cuda-dev:pr-429'))),
+    trips: { path: `${C0}.image`, current: 'ghcr.io/llm-d/llm-d-cuda-dev:pr-429', proposed: 'ghcr.io/llm-d/llm-d-cuda:v0.4.0' },
+  },
+  { rule: 'engine-image-mismatch', name: 'docker.io/ prefix and library/ do not count', ctx: () => pair(edit(llmdPrefill(), (s) => (s.engine.image = 'vllm/vllm-openai:v0.19.1')), llmdDecode()), trips: false },
+  { rule: 'sglang-bootstrap-port-sidecar', name: 'SGLang guide: default bootstrap port', ctx: sgl, trips: false },
+  {
+    rule: 'sglang-bootstrap-port-sidecar',
+    name: 'prefill bootstrap on 9000, sidecar without SGLANG_BOOTSTRAP_PORT',
+    ctx: () => pair(edit(sglangPrefill(), (s) => s.engine.args.push('--disaggregation-bootstrap-port=9000')), sglangDecode()),
+    trips: { path: 'spec.template.spec.initContainers[0].env', proposed: '9000', message: /dials the default 8998/ },
+  },
+  {
+    rule: 'sglang-bootstrap-port-sidecar',
+    name: 'prefill bootstrap on 9000, sidecar told',
+    ctx: () => pair(edit(sglangPrefill(), (s) => s.engine.args.push('--disaggregation-bootstrap-port=9000')), edit(sglangDecode(), (s) => (s.initContainers![0]!.env = [{ name: 'SGLANG_BOOTSTRAP_PORT', value: '9000' }]))),
+    trips: false,
+  },
   // ---------------------------------------------------------------- data-parallel HTTP ports (multi-port external LB)
   { rule: 'dp-ports-over-pool-limit', name: 'kimi-k2: DP 8 behind one port', ctx: () => pair(kimi('prefill'), kimi('decode')), trips: false },
   {

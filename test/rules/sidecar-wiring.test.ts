@@ -79,3 +79,36 @@ describe('EPP knobs the version does not have', () => {
     expect(out.items.find((i) => i.kind === 'ConfigMap')!.data['epp-config.yaml']).toContain('promptTokens: 256');
   });
 });
+
+describe('SGLang behind llm-d (issue 13, item 6) and the pool selector (item 7)', () => {
+  const sglang = (name: string, role: string, extra: string) => `- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: ${name}}
+  spec:
+    template:
+      metadata: {labels: {llm-d.ai/role: ${role}, app: shared}}
+      spec:
+        containers:
+        - name: sglang
+          image: lmsysorg/sglang:v0.5.6
+          command: [python3, -m, sglang.launch_server, --model-path, m, --host, 0.0.0.0, --page-size, "64", --disaggregation-mode, ${role}, --disaggregation-transfer-backend, nixl${extra}]
+`;
+  const items = sglang('s-prefill', 'prefill', ', --port, "8000", --disaggregation-bootstrap-port, "9000"') + sglang('s-decode', 'decode', ', --port, "8200"');
+  it.each([
+    ['v0.8.0', 'inference.networking.k8s.io/engine-type'],
+    ['v0.9.0', 'llm-d.ai/engine-type'],
+    ['v0.10.0', 'llm-d.ai/engine-type'],
+  ])('%s: both templates get %s=sglang, the injected sidecar SGLANG_BOOTSTRAP_PORT=9000, the pool selects pd-disagg.dev/pool', (version, label) => {
+    const out = runText(resourceList(items, config(`    epp: {version: ${version}}\n`)));
+    expect(out.exitCode).toBe(0);
+    for (const name of ['s-prefill', 's-decode']) {
+      const labels = out.items.find((i) => i.metadata.name === name)!.spec.template.metadata.labels;
+      expect(labels[label]).toBe('sglang');
+      expect(labels['pd-disagg.dev/pool']).toBe('m');
+    }
+    const decode = out.items.find((i) => i.metadata.name === 's-decode')!;
+    expect(decode.spec.template.spec.initContainers[0].env).toEqual([{ name: 'SGLANG_BOOTSTRAP_PORT', value: '9000' }]);
+    // not the label the two templates happen to share (app: shared)
+    expect(out.items.find((i) => i.kind === 'InferencePool')!.spec.selector.matchLabels).toEqual({ 'pd-disagg.dev/pool': 'm' });
+  });
+});

@@ -148,6 +148,8 @@ export const v0_8_0: RouterTable = {
     inheritsScorerParams: true,
     capParam: 'maxPrefixBlocksToMatch',
   },
+  // GIE v1.5.0 pkg/epp/framework/plugins/datalayer/extractor/metrics/mapping_registry.go DefaultEngineTypeLabelKey
+  engineTypeLabel: 'inference.networking.k8s.io/engine-type',
   images: {
     epp: 'ghcr.io/llm-d/llm-d-inference-scheduler',
     sidecar: 'ghcr.io/llm-d/llm-d-routing-sidecar',

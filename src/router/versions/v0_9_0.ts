@@ -88,6 +88,8 @@ export const v0_9_0: RouterTable = {
     inheritsScorerParams: false,
     capParam: 'maxPrefixTokensToMatch',
   },
+  // pkg/epp/framework/plugins/datalayer/extractor/metrics/mapping_registry.go DefaultEngineTypeLabelKey (v0.9.0, v0.10.0)
+  engineTypeLabel: 'llm-d.ai/engine-type',
   // Makefile: images renamed with the repository
   images: {
     epp: 'ghcr.io/llm-d/llm-d-router-endpoint-picker',

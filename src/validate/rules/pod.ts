@@ -205,4 +205,29 @@ export const podRules: Rule<PairContext>[] = [
       return out;
     },
   }),
+  defineRule<PairContext>({
+    id: 'engine-image-mismatch',
+    scope: 'pair',
+    severity: 'warning',
+    summary: 'prefill and decode run different engine images or tags',
+    fix: 'run the same engine image (repository and tag or digest) on both sides',
+    field: 'engine container image',
+    check(ctx) {
+      const norm = (image: unknown) =>
+        typeof image === 'string' ? image.trim().replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '') : undefined;
+      const p = norm(ctx.prefill.container.image);
+      const d = norm(ctx.decode.container.image);
+      if (p === undefined || d === undefined || p === d) return [];
+      return [
+        at(
+          ctx.decode,
+          'image',
+          `prefill runs ${String(ctx.prefill.container.image)} and decode ${String(ctx.decode.container.image)}: KV transfer works only when both ends ` +
+            'run compatible engine and NIXL versions (vLLM hashes its version and the KV layout into the NIXL handshake), so a different image or tag ' +
+            'may fail the first transfer or silently fall back; run the same image on both',
+          { currentValue: ctx.decode.container.image, proposedValue: ctx.prefill.container.image },
+        ),
+      ];
+    },
+  }),
 ];

@@ -3,6 +3,8 @@
 
 import { envValue } from '../../engines/index.js';
 import type { PairContext } from '../context.js';
+import { sidecarEnv } from '../../plan/plan.js';
+import { isPlainObject, type KObject } from '../../types.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { at, sides } from './helpers.js';
 
@@ -138,6 +140,37 @@ export const sglangRules: Rule<PairContext>[] = [
             { proposedValue: { name: 'SGLANG_DISAGG_STAGING_BUFFER', value: '1' } },
           ),
         );
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'sglang-bootstrap-port-sidecar',
+    needs: ['sglang.bootstrapPort'],
+    engines: ['sglang'],
+    scope: 'pair',
+    severity: 'error',
+    summary: "the prefill's --disaggregation-bootstrap-port is not 8998 and the decode pod's routing sidecar is not told (SGLANG_BOOTSTRAP_PORT)",
+    fix: 'set env SGLANG_BOOTSTRAP_PORT=<prefill bootstrap port> on the routing sidecar',
+    field: 'routing sidecar env: SGLANG_BOOTSTRAP_PORT',
+    check(ctx) {
+      const want = sidecarEnv(ctx.prefill.engine)[0];
+      const s = ctx.sidecar;
+      if (!want || !s || s.injected) return [];
+      const env = Array.isArray(s.container.env) ? s.container.env : [];
+      const i = env.findIndex((e: unknown) => isPlainObject(e) && e.name === 'SGLANG_BOOTSTRAP_PORT');
+      const have = i >= 0 ? (env[i] as KObject).value : undefined;
+      if (have === want.value) return [];
+      return [
+        {
+          message:
+            `the prefill SGLang engine's bootstrap server listens on --disaggregation-bootstrap-port ${want.value}, but the routing sidecar ${String(s.container.name ?? '')} ` +
+            `${have === undefined ? 'has no SGLANG_BOOTSTRAP_PORT and dials the default 8998' : `has SGLANG_BOOTSTRAP_PORT=${String(have)}`}, so every KV handoff fails; ` +
+            `set env SGLANG_BOOTSTRAP_PORT="${want.value}" on the sidecar`,
+          resource: ctx.decode.resource,
+          path: i >= 0 ? `${s.containerPath}.env[${i}].value` : `${s.containerPath}.env`,
+          ...(have !== undefined ? { currentValue: have } : {}),
+          proposedValue: want.value,
+        },
+      ];
     },
   }),
 ];
