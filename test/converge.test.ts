@@ -125,6 +125,8 @@ describe('ownership', () => {
     const record: string = decode.metadata.annotations[INJECTED_ANNOTATION];
     expect(record.split('\n').map((l) => l.split(' ')[0])).toEqual([
       'spec.template.metadata.labels[llm-d.ai/role]',
+      // issue 13 item 7: the pool label is set on both templates always
+      'spec.template.metadata.labels[pd-disagg.dev/pool]',
       'spec.template.spec.containers[engine].env[VLLM_NIXL_SIDE_CHANNEL_HOST]',
       'spec.template.spec.containers[engine].env[VLLM_NIXL_SIDE_CHANNEL_PORT]',
       'spec.template.spec.containers[engine].ports[5600]',

@@ -37,7 +37,7 @@ describe('pd-disagg --explain (function mode)', () => {
     expect(path).toContain('listens on 8000; sends the prefill hop to the prefill pod the EPP picked, then forwards to the decode engine on 8001');
     expect(path).toContain('kv_role kv_producer → kv_consumer');
     expect(path).toContain('NIXL side channel on port 5600 (prefill) and 5600 (decode)');
-    expect(path).toContain('selects pods with app.kubernetes.io/name=qwen (both engines) and sends them traffic on port 8000');
+    expect(path).toContain('selects pods with pd-disagg.dev/pool=qwen (both engines) and sends them traffic on port 8000');
   });
 
   it('says what was injected where, and why', () => {

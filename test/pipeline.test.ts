@@ -227,10 +227,12 @@ describe('the decode side', () => {
     });
   });
 
-  it('labels both pod templates with their role and adds a shared pool label only when they share none', () => {
+  // issue 13 item 7: the pool selects by pd-disagg's own label on both templates, never by labels they happen to share
+  it('labels both pod templates with their role and the pool label the InferencePool selects on', () => {
     const out = runText(resourceList(prefill({ role: undefined }) + decode({ role: undefined })));
-    expect(item(out.items, 'Deployment', 'm-prefill').spec.template.metadata.labels).toEqual({ app: 'm', 'llm-d.ai/role': 'prefill' });
-    expect(item(out.items, 'InferencePool', 'm').spec.selector.matchLabels).toEqual({ app: 'm' });
+    expect(item(out.items, 'Deployment', 'm-prefill').spec.template.metadata.labels).toEqual({ app: 'm', 'llm-d.ai/role': 'prefill', 'pd-disagg.dev/pool': 'm' });
+    expect(item(out.items, 'Deployment', 'm-decode').spec.template.metadata.labels['pd-disagg.dev/pool']).toBe('m');
+    expect(item(out.items, 'InferencePool', 'm').spec.selector.matchLabels).toEqual({ 'pd-disagg.dev/pool': 'm' });
     // the selectors of the workloads are never touched
     expect(item(out.items, 'Deployment', 'm-prefill').spec.selector).toEqual({ matchLabels: { app: 'm', w: 'm-prefill' } });
   });
