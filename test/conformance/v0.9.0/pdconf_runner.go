@@ -83,9 +83,7 @@ func PDConfSetup(ctx context.Context, configText string, allowExperimental bool,
 				Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}},
 			},
 		}
-		if err := ds.PodUpdateOrAddIfNotExist(ctx, pod); err != nil {
-			return &PDConfSession{Stage: "harness", Err: err}
-		}
+		ds.PodUpdateOrAddIfNotExist(ctx, pod)
 	}
 	endpointCandidates := contracts.EndpointCandidates(requestcontrol.NewDatastoreEndpointCandidates(ds,
 		requestcontrol.WithDisableEndpointSubsetFilter(opts.DisableEndpointSubsetFilter)))
@@ -127,7 +125,7 @@ func (s *PDConfSession) PDConfRequest(ctx context.Context, path string, body []b
 				names := []string{}
 				if pr != nil {
 					for _, ep := range pr.TargetEndpoints {
-						names = append(names, ep.GetMetadata().ID.Name)
+						names = append(names, ep.GetMetadata().NamespacedName.Name)
 					}
 				}
 				res.Profiles[name] = names
