@@ -122,10 +122,15 @@ describe('fast block reader', () => {
     expect(blockCst(exampleInput)).toBeDefined();
     const rendered = run(exampleInput).stdout;
     expect(blockCst(rendered)).toBeDefined();
-    // the golden inputs too, but for flow collections written over several lines (which only the yaml Parser reads)
+    // the golden inputs too, but for what the fast reader declines by design: flow collections written over several
+    // lines, and keys without a value followed by a sibling at the same column (only the yaml Parser places the
+    // empty value's range and the comments after it)
     const multiLineFlow = /[[{][^\]}\n]*\n/;
+    const keyWithoutValue = /^( *)[^\s#][^\n]*:[ \t]*\n\1[^\s-]/m;
     for (const input of goldenInputs()) {
-      if (blockCst(input) === undefined) expect(input, input.slice(0, 120)).toMatch(multiLineFlow);
+      if (blockCst(input) === undefined) {
+        expect(multiLineFlow.test(input) || keyWithoutValue.test(input), input.slice(0, 120)).toBe(true);
+      }
     }
     expect(goldenInputs().filter((i) => blockCst(i) !== undefined).length).toBeGreaterThan(goldenInputs().length / 2);
   });
