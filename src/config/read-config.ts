@@ -192,6 +192,9 @@ const CONFIGMAP_KEYS: Record<string, KeyParser> = {
   sidecarPort: (v, c) => integer(v, 1, (n) => (c.sidecar.port = n), 'must be a port number (1-65535)', 65535),
 };
 
+/** The keys of the ConfigMap form, in the order they are documented (Argo CD's plugin parameters are checked against it). */
+export const CONFIGMAP_KEY_NAMES: readonly string[] = Object.keys(CONFIGMAP_KEYS);
+
 function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome {
   const config = defaults(fc.metadata?.name === 'function-input' && !fc.data ? 'none' : 'ConfigMap', ref);
   const data = fc.data ?? {};

@@ -12,6 +12,9 @@ import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasCommand, kustomizeStandIn, scratch, sh, toolbox } from './harness.js';
+import { CONFIGMAP_KEY_NAMES } from '../../src/config/read-config.js';
+// @ts-expect-error: a plain ES module of the Argo CD plugin, without types
+import { KEYS as ARGOCD_KEYS } from '../../argocd/pd-disagg-argocd-config.mjs';
 
 const plugin = parse(readFileSync('argocd/plugin.yaml', 'utf8'));
 let tools: ReturnType<typeof toolbox>;
@@ -189,9 +192,9 @@ describe('Argo CD CMP (argocd/plugin.yaml)', () => {
 
   it('announces the ConfigMap form keys as string parameters', () => {
     const names = (plugin.spec.parameters.static as Array<{ name: string; title: string }>).map((p) => p.name).sort();
-    expect(names).toEqual(
-      ['blockSizeTokens', 'decider', 'decode', 'eppVersion', 'gateway', 'name', 'nonCachedTokens', 'prefill', 'promptTokens', 'routerEnabled', 'sidecarImage', 'sidecarNative', 'sidecarPort'].sort(),
-    );
+    // every key the ConfigMap form takes, no more: a key added to the reader must be announced here too
+    expect(names).toEqual([...CONFIGMAP_KEY_NAMES].sort());
+    expect([...ARGOCD_KEYS].sort()).toEqual([...CONFIGMAP_KEY_NAMES].sort());
     for (const p of plugin.spec.parameters.static) expect(p.title, p.name).toBeTruthy();
   });
 
