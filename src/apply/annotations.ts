@@ -1,6 +1,8 @@
 // Annotations that belong to kpt, kustomize and kyaml. pd-disagg keeps them on every item it touches and sets the
 // path/index pair on the resources it creates (relative to the package, never with ../).
 
+import { isPlainObject, type KObject } from '../types.js';
+
 const TOOL_PREFIXES = ['internal.config.kubernetes.io/', 'kustomize.config.k8s.io/'];
 const TOOL_KEYS = new Set(['config.kubernetes.io/path', 'config.kubernetes.io/index', 'config.k8s.io/id']);
 
@@ -34,4 +36,15 @@ export function generatedFilePath(decodePath: string | undefined, baseName: stri
   const dir = slash > 0 ? decodePath.slice(0, slash) : '';
   const safe = dir.split('/').filter((s) => s && s !== '.' && s !== '..').join('/');
   return safe ? `${safe}/${file}` : file;
+}
+
+/** A copy of the object without the tools' annotations (what a generated object is compared on). */
+export function withoutToolAnnotations(object: KObject): KObject {
+  const copy = structuredClone(object);
+  const annotations = copy.metadata?.annotations;
+  if (isPlainObject(annotations)) {
+    for (const key of Object.keys(annotations)) if (isToolAnnotation(key)) delete annotations[key];
+    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
+  }
+  return copy;
 }

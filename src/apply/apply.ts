@@ -8,7 +8,7 @@ import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { ResourceListInput } from '../read/resource-list.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
-import { isToolAnnotation, newResourceAnnotations } from './annotations.js';
+import { isToolAnnotation, newResourceAnnotations, withoutToolAnnotations } from './annotations.js';
 import { createNodeOptions } from '../read/yaml-options.js';
 
 export interface ApplyOutcome {
@@ -165,16 +165,6 @@ function standIn(input: ResourceListInput, object: KObject): Node {
   const node = new YAMLMap(input.doc.schema);
   input.generated.set(node, object);
   return node;
-}
-
-function withoutToolAnnotations(object: KObject): KObject {
-  const copy = structuredClone(object);
-  const annotations = copy.metadata?.annotations;
-  if (isPlainObject(annotations)) {
-    for (const key of Object.keys(annotations)) if (isToolAnnotation(key)) delete annotations[key];
-    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
-  }
-  return copy;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -22,7 +22,7 @@ import type { Op, Plan } from '../plan/types.js';
 import type { Item, ResourceListInput } from '../read/resource-list.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
-import { isToolAnnotation, newResourceAnnotations } from './annotations.js';
+import { newResourceAnnotations, withoutToolAnnotations } from './annotations.js';
 import { applyOps, deepEqual, refOf } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
 import { YAMLMap, type Node } from 'yaml';
@@ -253,16 +253,6 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
 function viewItemOf(view: OwnedView, original: Item): Item {
   for (const [v, o] of view.original) if (o === original) return v;
   return original;
-}
-
-function withoutToolAnnotations(object: KObject): KObject {
-  const copy = structuredClone(object);
-  const annotations = copy.metadata?.annotations;
-  if (isPlainObject(annotations)) {
-    for (const key of Object.keys(annotations)) if (isToolAnnotation(key)) delete annotations[key];
-    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
-  }
-  return copy;
 }
 
 function nextIndexInFile(items: readonly Item[], path: string): number {
