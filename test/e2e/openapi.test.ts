@@ -57,6 +57,12 @@ describe.runIf(ci || (existsSync(CRDS) && hasCommand('go')))('OpenAPI schema val
     }
   });
 
+  function withoutNulls(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withoutNulls);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  }
+
   function validate(label: string, objects: Obj[]): void {
     expect(objects.length, label).toBeGreaterThan(0);
     const problems: string[] = [];
@@ -66,7 +72,10 @@ describe.runIf(ci || (existsSync(CRDS) && hasCommand('go')))('OpenAPI schema val
         problems.push(`${o.apiVersion} ${o.kind}: no published schema loaded`);
         continue;
       }
-      const valid: boolean = v(o as unknown);
+      // The API server decodes JSON the way Go does: a null field is the field left out (a nil slice, map or
+      // pointer), so `env:` with no value (as the llm-d-modelservice chart renders it) is valid there although the
+      // published schemas, which have no nullable marks, say "must be array". Validate what the server would see.
+      const valid: boolean = v(withoutNulls(o) as unknown);
       if (!valid) for (const e of v.errors ?? []) problems.push(`${o.kind}/${o.metadata.name}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
     }
     expect(problems, `${label}: the schemas reject pd-disagg's output`).toEqual([]);
