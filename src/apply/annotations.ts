@@ -48,3 +48,16 @@ export function withoutToolAnnotations(object: KObject): KObject {
   }
   return copy;
 }
+
+/** The kpt index after the last item already in the file at path: where a resource added to that file goes. */
+export function nextIndexInFile(items: readonly { object: KObject }[], path: string): number {
+  let next = 0;
+  for (const item of items) {
+    const a = item.object.metadata?.annotations;
+    if (!isPlainObject(a)) continue;
+    const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
+    const i = Number(a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'] ?? 0);
+    if (p === path && Number.isInteger(i) && i >= next) next = i + 1;
+  }
+  return next;
+}

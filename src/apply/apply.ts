@@ -8,7 +8,7 @@ import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { ResourceListInput } from '../read/resource-list.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
-import { isToolAnnotation, newResourceAnnotations, withoutToolAnnotations } from './annotations.js';
+import { isToolAnnotation, newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
 import { createNodeOptions } from '../read/yaml-options.js';
 
 export interface ApplyOutcome {
@@ -26,7 +26,7 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
     entry.notes.push(text);
     byResource.set(key, entry);
   };
-  let newIndex = nextIndexInFile(input, newFilePath);
+  let newIndex = nextIndexInFile(input.items, newFilePath);
   for (const op of ops) {
     switch (op.op) {
       case 'ensure': {
@@ -175,18 +175,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
-}
-
-function nextIndexInFile(input: ResourceListInput, path: string): number {
-  let next = 0;
-  for (const item of input.items) {
-    const a = item.object.metadata?.annotations;
-    if (!isPlainObject(a)) continue;
-    const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
-    const i = Number(a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'] ?? 0);
-    if (p === path && Number.isInteger(i) && i >= next) next = i + 1;
-  }
-  return next;
 }
 
 function userOwned(object: KObject): Result {

@@ -22,7 +22,7 @@ import type { Op, Plan } from '../plan/types.js';
 import type { Item, ResourceListInput } from '../read/resource-list.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
-import { newResourceAnnotations, withoutToolAnnotations } from './annotations.js';
+import { newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
 import { applyOps, deepEqual, refOf } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
 import { YAMLMap, type Node } from 'yaml';
@@ -253,18 +253,6 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
 function viewItemOf(view: OwnedView, original: Item): Item {
   for (const [v, o] of view.original) if (o === original) return v;
   return original;
-}
-
-function nextIndexInFile(items: readonly Item[], path: string): number {
-  let next = 0;
-  for (const item of items) {
-    const a = item.object.metadata?.annotations;
-    if (!isPlainObject(a)) continue;
-    const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
-    const i = Number(a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'] ?? 0);
-    if (p === path && Number.isInteger(i) && i >= next) next = i + 1;
-  }
-  return next;
 }
 
 function userOwned(ref: ResourceRef): Result {
