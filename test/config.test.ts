@@ -96,6 +96,41 @@ describe('functionConfig', () => {
     expect(results.find((r) => r.field?.path === 'data.prefil')?.message).toMatch(/accepted keys: name, prefill, decode/);
   });
 
+  it('reads spec.encode and role in both forms', () => {
+    const t = readConfig(typed({ encode: { name: 'e', kind: 'Deployment', container: 'vllm' } }));
+    expect(t.results).toEqual([]);
+    expect(t.config?.encode).toEqual({ name: 'e', kind: 'Deployment', container: 'vllm' });
+    const cm = readConfig({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'function-input' },
+      data: { encodeContainer: 'vllm', encode: 'e', prefill: 'p', decode: 'd', prefillRole: 'ctx', decodeRole: 'gen', encodeRole: 'enc' },
+    });
+    expect(cm.results).toEqual([]);
+    expect(cm.config).toMatchObject({
+      encode: { name: 'e', container: 'vllm', role: 'enc' },
+      prefill: { name: 'p', role: 'ctx' },
+      decode: { name: 'd', role: 'gen' },
+    });
+  });
+
+  it('refuses a role on a kind that plays one role, and a role key without its workload', () => {
+    const t = readConfig(typed({ prefill: { name: 'p', kind: 'Deployment', role: 'prefill' } }));
+    expect(t.config).toBeUndefined();
+    expect(t.results).toHaveLength(1);
+    expect(t.results[0]).toMatchObject({ severity: 'error', field: { path: 'spec.prefill.role' } });
+    expect(t.results[0]!.message).toMatch(/spec\.prefill\.role "prefill" names a role inside a multi-role object.*Deployment, which plays one role: remove the role/);
+    const bad = readConfig(typed({ encode: { name: 'e', role: 'Not_A_Label' } }));
+    expect(bad.results.map((r) => r.field?.path)).toEqual(['spec.encode.role']);
+    const cm = (data: Record<string, string>) => readConfig({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data });
+    expect(cm({ decodeRole: 'gen' }).results[0]?.message).toMatch(/data\.decodeRole needs data\.decode \(the multi-role object\) too/);
+    expect(cm({ encodeContainer: 'c' }).results[0]?.message).toMatch(/data\.encodeContainer needs data\.encode \(the workload\) too/);
+    const kinded = cm({ encode: 'StatefulSet/e', encodeRole: 'enc' }).results;
+    expect(kinded.map((r) => r.field?.path)).toEqual(['data.encodeRole']);
+    expect(kinded[0]!.message).toMatch(/StatefulSet, which plays one role/);
+    expect(cm({ encode: 'e', encodeRole: 'Bad_Role' }).results.map((r) => r.field?.path)).toEqual(['data.encodeRole']);
+  });
+
   it('names the accepted kinds for any other functionConfig', () => {
     const { results } = readConfig({ apiVersion: 'fn.kpt.dev/v1alpha1', kind: 'SetNamespace', metadata: { name: 'x' } });
     expect(results).toHaveLength(1);

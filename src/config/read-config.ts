@@ -8,7 +8,7 @@ import { isPlainObject, type KObject, type ResourceRef, type Result } from '../t
 import schema from './prefilldecode.schema.json';
 import validateSchema, { type SchemaError } from './schema-validator.generated.js';
 import { didYouMean } from './suggest.js';
-import { WORKLOAD_KINDS, type PdConfig, type WorkloadKind, type WorkloadSelector } from './types.js';
+import { isMultiRoleKind, MULTI_ROLE_KINDS, STAGES, WORKLOAD_KINDS, type PdConfig, type Stage, type WorkloadKind, type WorkloadSelector } from './types.js';
 
 export const CONFIG_API_VERSION = 'pd-disagg.dev/v1alpha1';
 export const CONFIG_KIND = 'PrefillDecode';
@@ -62,6 +62,9 @@ function fromTyped(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome {
   config.name = fc.metadata.name;
   config.prefill = spec.prefill;
   config.decode = spec.decode;
+  config.encode = spec.encode;
+  const roleErrors = STAGES.flatMap((stage) => roleOnSingleRoleKind(config[stage], `spec.${stage}.role`, ref));
+  if (roleErrors.length) return { results: roleErrors };
   const epp: KObject = spec.epp ?? {};
   config.epp = {
     version: epp.version ?? config.epp.version,
@@ -151,8 +154,13 @@ const CONFIGMAP_KEYS: Record<string, KeyParser> = {
   },
   prefill: (v, c) => selector(v, (s) => (c.prefill = s)),
   decode: (v, c) => selector(v, (s) => (c.decode = s)),
+  encode: (v, c) => selector(v, (s) => (c.encode = s)),
   prefillContainer: (v, c) => containerName(v, 'prefill', c),
   decodeContainer: (v, c) => containerName(v, 'decode', c),
+  encodeContainer: (v, c) => containerName(v, 'encode', c),
+  prefillRole: (v, c) => roleName(v, 'prefill', c),
+  decodeRole: (v, c) => roleName(v, 'decode', c),
+  encodeRole: (v, c) => roleName(v, 'encode', c),
   eppVersion: (v, c) => oneOf(v, ROUTER_VERSIONS, (x) => (c.epp.version = x as RouterVersion)),
   decider: (v, c) => oneOf(v, ['prefix-based', 'always'], (x) => (c.epp.decider = x as DeciderKind)),
   nonCachedTokens: (v, c) =>
@@ -200,8 +208,8 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
   const data = fc.data ?? {};
   if (!isPlainObject(data)) return { results: [configError('functionConfig ConfigMap data must be a mapping of string keys', ref, 'data')] };
   const results: Result[] = [];
-  // the container keys refine data.prefill / data.decode, so they are read after them
-  const later = (key: string) => Number(key.endsWith('Container') || key === 'requestTimeout');
+  // the container and role keys refine data.prefill / data.decode / data.encode, so they are read after them
+  const later = (key: string) => Number(key.endsWith('Container') || key.endsWith('Role') || key === 'requestTimeout');
   const entries = Object.entries(data).sort(([a], [b]) => later(a) - later(b));
   for (const [key, raw] of entries) {
     const parse = Object.hasOwn(CONFIGMAP_KEYS, key) ? CONFIGMAP_KEYS[key] : undefined;
@@ -219,6 +227,8 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
     if (problem) results.push(configError(`functionConfig data.${key} ${problem}, got ${JSON.stringify(String(raw))}`, ref, `data.${key}`));
   }
   if (results.length) return { results };
+  for (const stage of STAGES) results.push(...roleOnSingleRoleKind(config[stage], `data.${stage}Role`, ref));
+  if (results.length) return { results };
   // every value once more through the schema of the typed form, so a ConfigMap is refused wherever a PrefillDecode is
   const typedErrors = asTyped(config);
   if (typedErrors.length) return { results: typedErrors.map((e) => configMapSchemaError(e, data, ref)) };
@@ -228,8 +238,9 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
 /** The data key a field of the typed form comes from. */
 const DATA_KEY_OF: [RegExp, string][] = [
   [/^metadata\.name$/, 'name'],
-  [/^spec\.(prefill|decode)\.container$/, '$1Container'],
-  [/^spec\.(prefill|decode)(\.|$)/, '$1'],
+  [/^spec\.(prefill|decode|encode)\.container$/, '$1Container'],
+  [/^spec\.(prefill|decode|encode)\.role$/, '$1Role'],
+  [/^spec\.(prefill|decode|encode)(\.|$)/, '$1'],
   [/^spec\.epp\.version$/, 'eppVersion'],
   [/^spec\.epp\.(\w+)$/, '$1'],
   [/^spec\.router\.enabled$/, 'routerEnabled'],
@@ -258,6 +269,7 @@ function asTyped(config: PdConfig): SchemaError[] {
     spec: {
       prefill: config.prefill,
       decode: config.decode,
+      encode: config.encode,
       epp: { version: config.epp.version, decider: config.epp.decider, nonCachedTokens: config.epp.nonCachedTokens, promptTokens: config.epp.promptTokens, blockSizeTokens: config.epp.blockSizeTokens },
       router: config.router,
       sidecar: config.sidecar,
@@ -285,11 +297,31 @@ function selector(v: string, set: (s: WorkloadSelector) => void): string | undef
   return undefined;
 }
 
-function containerName(v: string, role: 'prefill' | 'decode', c: PdConfig): string | undefined {
+function containerName(v: string, role: Stage, c: PdConfig): string | undefined {
   if (!v) return 'must not be empty';
   if (!c[role]) return `needs data.${role} (the workload) too`;
   c[role] = { ...c[role]!, container: v };
   return undefined;
+}
+
+function roleName(v: string, stage: Stage, c: PdConfig): string | undefined {
+  if (!v) return 'must not be empty';
+  if (!c[stage]) return `needs data.${stage} (the multi-role object) too`;
+  c[stage] = { ...c[stage]!, role: v };
+  return undefined;
+}
+
+/** `role` picks a stage inside a multi-role object; on a kind that holds one workload it would be silently meaningless. */
+function roleOnSingleRoleKind(s: WorkloadSelector | undefined, field: string, ref: ResourceRef | undefined): Result[] {
+  if (s?.role === undefined || s.kind === undefined || isMultiRoleKind(s.kind)) return [];
+  const kinds = MULTI_ROLE_KINDS.length ? ` (${MULTI_ROLE_KINDS.join(', ')})` : '';
+  return [
+    configError(
+      `functionConfig ${field} "${s.role}" names a role inside a multi-role object${kinds}, but the workload is a ${s.kind}, which plays one role: remove the role`,
+      ref,
+      field,
+    ),
+  ];
 }
 
 function oneOf(v: string, allowed: readonly string[], set: (x: string) => void): string | undefined {

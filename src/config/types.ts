@@ -4,12 +4,23 @@ import type { KObject, ResourceRef } from '../types.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'LeaderWorkerSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+/** Kinds holding several stages in one object, a stage picked by `role` (none yet: DisaggregatedSet comes with #16). */
+export const MULTI_ROLE_KINDS: readonly string[] = [];
+export function isMultiRoleKind(kind: string | undefined): boolean {
+  return kind !== undefined && MULTI_ROLE_KINDS.includes(kind);
+}
+
+/** The stages pd-disagg wires: prefill and decode always, encode (E/P/D) when the config or discovery finds one. */
+export const STAGES = ['encode', 'prefill', 'decode'] as const;
+export type Stage = (typeof STAGES)[number];
 
 export interface WorkloadSelector {
   name: string;
   kind?: WorkloadKind;
   /** the engine container's name, when it is not engine/vllm/sglang or the only one launching an engine */
   container?: string;
+  /** the stage's role name inside a multi-role object (MULTI_ROLE_KINDS); an error on any other kind */
+  role?: string;
 }
 
 /** The functionConfig, whichever form it came in, with every default filled in. */
@@ -21,6 +32,8 @@ export interface PdConfig {
   name?: string;
   prefill?: WorkloadSelector;
   decode?: WorkloadSelector;
+  /** E/P/D: the workload running the multimodal encoder (vLLM ec_producer) */
+  encode?: WorkloadSelector;
   epp: {
     version: RouterVersion;
     decider: DeciderKind;

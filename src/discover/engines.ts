@@ -2,7 +2,7 @@
 // Roles come from the config when it names the workloads; otherwise from, in order, the pod template label
 // llm-d.ai/role, the kv_role of the KV transfer config, and SGLang's --disaggregation-mode.
 
-import type { PdConfig, WorkloadSelector } from '../config/types.js';
+import { isMultiRoleKind, type PdConfig, type WorkloadSelector } from '../config/types.js';
 import { parseEngine, whyNotEngine, type RuntimeEnv } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
 import { formatPath, type Path } from '../paths.js';
@@ -125,6 +125,11 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
   const workloads = findWorkloads(items, config);
   const results: Result[] = [];
   const chosen: Partial<Record<Role, EngineCandidate>> = {};
+  if (config.encode) {
+    // interim, until the E/P/D wiring lands: refuse rather than render a trio as a pair
+    results.push(discoveryError(`${configField(config, 'encode')} names an encode stage (E/P/D), which this build of pd-disagg does not wire yet; remove it`, config, configField(config, 'encode')));
+    return { results };
+  }
 
   for (const role of ['prefill', 'decode'] as const) {
     const selector = config[role];
@@ -239,6 +244,16 @@ function pickNamed(
     return undefined;
   }
   const workload = matches[0]!;
+  if (selector.role !== undefined && !isMultiRoleKind(workload.kind)) {
+    results.push(
+      discoveryError(
+        `${field}.role "${selector.role}" names a role inside a multi-role object, but ${describe(workload.item.ref)} is a ${workload.kind}, which plays one role: remove the role`,
+        config,
+        config.form === 'ConfigMap' ? `data.${role}Role` : `${field}.role`,
+      ),
+    );
+    return undefined;
+  }
   const located = locateEngine(workload, selector.container, `${field}.container`);
   if ('problem' in located) {
     results.push({
@@ -254,7 +269,7 @@ function pickNamed(
 }
 
 /** Where the config names a role's workload: spec.prefill, or data.prefill in the ConfigMap form. */
-function configField(config: PdConfig, role: Role): string {
+function configField(config: PdConfig, role: Role | 'encode'): string {
   return config.form === 'ConfigMap' ? `data.${role}` : `spec.${role}`;
 }
 

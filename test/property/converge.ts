@@ -14,9 +14,15 @@ export interface Knobs {
   name?: string;
   prefill?: { name: string; kind?: string };
   decode?: { name: string; kind?: string };
-  /** spec.<role>.container (ConfigMap: prefillContainer, decodeContainer): needs the role's workload named too */
+  encode?: { name: string; kind?: string };
+  /** spec.<stage>.container (ConfigMap: prefillContainer, …): needs the stage's workload named too */
   prefillContainer?: string;
   decodeContainer?: string;
+  encodeContainer?: string;
+  /** spec.<stage>.role (ConfigMap: prefillRole, …): needs the stage's workload named too */
+  prefillRole?: string;
+  decodeRole?: string;
+  encodeRole?: string;
   version?: string;
   decider?: string;
   nonCachedTokens?: number;
@@ -64,8 +70,13 @@ export function fieldValues(engines: { name: string; kind: string; containers?: 
     name: [undefined, 'renamed', 'other-pair'],
     prefill: [undefined, ...refs],
     decode: [undefined, ...refs],
+    encode: [undefined, ...refs],
     prefillContainer: [undefined, ...containers],
     decodeContainer: [undefined, ...containers],
+    encodeContainer: [undefined, ...containers],
+    prefillRole: [undefined, 'prefill', 'ctx'],
+    decodeRole: [undefined, 'decode', 'gen'],
+    encodeRole: [undefined, 'encode'],
     version: [undefined, 'v0.8.0', 'v0.9.0', 'v0.10.0'],
     decider: [undefined, 'prefix-based', 'always'],
     nonCachedTokens: [undefined, 1, 16, 256],
@@ -90,8 +101,13 @@ export const FIELD_PATHS: { [K in keyof Knobs]-?: { typed: string[]; configMap?:
   name: { typed: ['metadata.name'], configMap: 'name' },
   prefill: { typed: ['spec.prefill.name', 'spec.prefill.kind'], configMap: 'prefill' },
   decode: { typed: ['spec.decode.name', 'spec.decode.kind'], configMap: 'decode' },
+  encode: { typed: ['spec.encode.name', 'spec.encode.kind'], configMap: 'encode' },
   prefillContainer: { typed: ['spec.prefill.container'], configMap: 'prefillContainer' },
   decodeContainer: { typed: ['spec.decode.container'], configMap: 'decodeContainer' },
+  encodeContainer: { typed: ['spec.encode.container'], configMap: 'encodeContainer' },
+  prefillRole: { typed: ['spec.prefill.role'], configMap: 'prefillRole' },
+  decodeRole: { typed: ['spec.decode.role'], configMap: 'decodeRole' },
+  encodeRole: { typed: ['spec.encode.role'], configMap: 'encodeRole' },
   version: { typed: ['spec.epp.version'], configMap: 'eppVersion' },
   decider: { typed: ['spec.epp.decider'], configMap: 'decider' },
   nonCachedTokens: { typed: ['spec.epp.nonCachedTokens'], configMap: 'nonCachedTokens' },
@@ -138,8 +154,11 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
     if (d.name !== undefined) k.name = d.name;
     if (d.prefill !== undefined) k.prefill = ref(d.prefill);
     if (d.decode !== undefined) k.decode = ref(d.decode);
-    if (d.prefillContainer !== undefined) k.prefillContainer = d.prefillContainer;
-    if (d.decodeContainer !== undefined) k.decodeContainer = d.decodeContainer;
+    if (d.encode !== undefined) k.encode = ref(d.encode);
+    for (const stage of ['prefill', 'decode', 'encode'] as const) {
+      if (d[`${stage}Container`] !== undefined) k[`${stage}Container`] = d[`${stage}Container`];
+      if (d[`${stage}Role`] !== undefined) k[`${stage}Role`] = d[`${stage}Role`];
+    }
     if (d.eppVersion !== undefined) k.version = d.eppVersion;
     if (d.decider !== undefined) k.decider = d.decider;
     if (d.nonCachedTokens !== undefined) k.nonCachedTokens = Number(d.nonCachedTokens);
@@ -156,11 +175,12 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
   }
   const s: KObject = fc_.spec ?? {};
   const k: Knobs = { name: fc_.metadata?.name };
-  for (const role of ['prefill', 'decode'] as const) {
+  for (const role of ['prefill', 'decode', 'encode'] as const) {
     if (!s[role]) continue;
-    const { container, ...ref } = s[role];
+    const { container, role: roleName, ...ref } = s[role];
     k[role] = ref;
     if (container !== undefined) k[`${role}Container`] = container;
+    if (roleName !== undefined) k[`${role}Role`] = roleName;
   }
   const e: KObject = s.epp ?? {};
   Object.assign(k, prune({
@@ -189,8 +209,13 @@ export function configOf(k: Knobs, form: Form): KObject {
       name: k.name,
       prefill: k.prefill && ref(k.prefill),
       decode: k.decode && ref(k.decode),
+      encode: k.encode && ref(k.encode),
       prefillContainer: k.prefillContainer,
       decodeContainer: k.decodeContainer,
+      encodeContainer: k.encodeContainer,
+      prefillRole: k.prefillRole,
+      decodeRole: k.decodeRole,
+      encodeRole: k.encodeRole,
       eppVersion: k.version,
       decider: k.decider,
       nonCachedTokens: k.nonCachedTokens?.toString(),
@@ -206,11 +231,12 @@ export function configOf(k: Knobs, form: Form): KObject {
     });
     return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data };
   }
-  const withContainer = (r: Knobs['prefill'], container: string | undefined) =>
-    container === undefined ? r : { ...(r ?? { name: '' }), container };
+  const stage = (r: Knobs['prefill'], container: string | undefined, role: string | undefined) =>
+    container === undefined && role === undefined ? r : prune({ ...(r ?? { name: '' }), container, role });
   const spec = prune({
-    prefill: withContainer(k.prefill, k.prefillContainer),
-    decode: withContainer(k.decode, k.decodeContainer),
+    prefill: stage(k.prefill, k.prefillContainer, k.prefillRole),
+    decode: stage(k.decode, k.decodeContainer, k.decodeRole),
+    encode: stage(k.encode, k.encodeContainer, k.encodeRole),
     epp: orNone(prune({
       version: k.version,
       decider: k.decider,
