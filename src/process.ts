@@ -1,5 +1,9 @@
 // Process: the pipeline, one step per folder under src/:
-//   read → config → discover → engines (parse flags) → plan → apply → validate → write.
+//   read → config → discover → engines (parse flags) → plan → validate → apply → write.
+// The plan holds the pair as it will be written (its operations applied to a plain copy of each engine workload), so
+// validate checks the planned result without touching the Document; only a pair without errors is applied. When apply
+// itself refuses something (a field of the wrong type, a name another pair owns), run() writes the items as they were
+// read, so no half-applied change ever goes out.
 // `process` gets a parsed ResourceList and returns the results; it edits the Document in place. `processOutcome` also
 // returns what each step decided, for the explanation (src/explain), which reads it and derives nothing itself.
 //
@@ -61,6 +65,7 @@ function steps(input: ResourceListInput): Outcome {
   }
   if (!found.prefill || !found.decode) return { results: found.results, config };
 
+  // plan, then validate what it will write (plan.pair is the planned pair); the Document is edited only after that
   const plan = makePlan(config, found.prefill, found.decode);
   const results = validate(plan, config, view.items);
   if (results.some((r) => r.severity === 'error')) return { results: foldSwappedRoles(results, config, found.prefill, found.decode), config, plan };

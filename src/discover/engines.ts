@@ -24,6 +24,8 @@ export interface EngineCandidate {
   containerPath: Path;
   container: KObject;
   engine: EngineModel;
+  /** the config named this container as the engine (parseEngine then also infers an image's entrypoint) */
+  named: boolean;
 }
 
 export interface Discovery {
@@ -65,7 +67,7 @@ function locateIn(workload: Workload, containerName: string | undefined, contain
     const engine = parseEngine(container, env, named);
     if (!engine) return undefined;
     const containerPath = [...workload.templatePath, 'spec', 'containers', index];
-    return { workload, containerIndex: index, containerPath, container, engine };
+    return { workload, containerIndex: index, containerPath, container, engine, named };
   };
   const nameOf = (c: unknown, i: number) => (isPlainObject(c) && typeof c.name === 'string' ? `"${c.name}"` : `#${i}`);
   if (containerName !== undefined) {

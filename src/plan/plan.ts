@@ -1,9 +1,12 @@
 // Plan: decide every change before touching the YAML. Reads the discovered engines and the config; writes nothing.
+// Its pair context is the planned result: each engine workload with the plan's operations applied to a plain copy
+// (applyPlain, the same step reconcile runs before it edits the Document) and its engine container read again, so the
+// rules (src/validate) check what will be written: the injected env, ports, /dev/shm volume and routing sidecar.
 
 import type { PdConfig } from '../config/types.js';
-import { ROLE_LABEL, type EngineCandidate, type Role } from '../discover/engines.js';
+import { ROLE_LABEL, runtimeEnv, type EngineCandidate, type Role } from '../discover/engines.js';
 import { getIn } from '../discover/workloads.js';
-import { httpPortCount } from '../engines/index.js';
+import { httpPortCount, parseEngine } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
 import { formatPath, joinPath, type Path } from '../paths.js';
 import {
@@ -19,7 +22,7 @@ import { isPlainObject, type KObject } from '../types.js';
 import type { EngineSide, PairContext } from '../validate/context.js';
 import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
-import { PAIR_ANNOTATION, pairIdOf } from './owned.js';
+import { applyPlain, PAIR_ANNOTATION, pairIdOf } from './owned.js';
 import type { Op, Plan } from './types.js';
 
 export const POOL_LABEL = 'pd-disagg.dev/pool';
@@ -102,14 +105,15 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   for (const object of generated) object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [PAIR_ANNOTATION]: pairId };
   for (const object of generated) ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
 
+  const plannedDecode = plannedSide('decode', decode, ops);
   const pair: PairContext = {
     version,
-    prefill: side('prefill', prefill),
-    decode: side('decode', decode),
+    prefill: plannedSide('prefill', prefill, ops),
+    decode: plannedDecode,
     poolPort: sidecarPort,
     poolPortCount,
     httpPorts,
-    sidecar,
+    sidecar: sidecar && { ...sidecar.context, container: getIn(plannedDecode.object, sidecar.path) as KObject },
     eppBlockSizeTokens: blockSizeTokens,
     sideChannelPort,
   };
@@ -124,16 +128,33 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   };
 }
 
-function side(role: Role, c: EngineCandidate): EngineSide {
+/** The engine workload as it will be written: the plan's edits of its item applied to a copy, and its engine container
+ * read again from that copy (its env then holds what the plan injects). */
+function plannedSide(role: Role, c: EngineCandidate, ops: readonly Op[]): EngineSide {
+  const object = structuredClone(c.workload.item.object);
+  const planned = new Set<string>();
+  for (const op of ops) {
+    if (op.op === 'upsert' || op.item !== c.workload.item) continue;
+    const current = getIn(object, op.path);
+    if (op.op === 'append') planned.add(formatPath([...op.path, Array.isArray(current) ? current.length : 0]));
+    else if (current === undefined || current === null) planned.add(formatPath(op.path));
+    applyPlain(object, op);
+  }
+  const container = getIn(object, c.containerPath) as KObject;
+  // what the workload controller injects (LeaderWorkerSet's size) is read from the workload: the plan never edits it
+  const engine = parseEngine(container, runtimeEnv(c.workload), c.named);
+  // the plan only adds env, ports and mounts to a container that launches an engine: it still does
+  if (!engine) throw new Error(`${role} engine container no longer launches an engine once planned`);
   return {
     role,
     resource: c.workload.item.ref,
-    object: c.workload.item.object,
+    object,
     templatePath: formatPath(c.workload.templatePath),
     containerPath: formatPath(c.containerPath),
-    container: c.container,
-    engine: c.engine,
+    container,
+    engine,
     replicas: c.workload.replicas,
+    planned,
   };
 }
 
@@ -214,7 +235,14 @@ export function sidecarEnv(prefill: EngineModel): Array<{ name: string; value: s
 }
 export const SGLANG_DEFAULT_BOOTSTRAP_PORT = 8998;
 
-function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[], dataParallelSize: number, env: Array<{ name: string; value: string }>): PairContext['sidecar'] {
+/** The decode pod's routing sidecar and its path in the pod (its container is read from the planned workload). */
+function planSidecar(
+  config: PdConfig,
+  decode: EngineCandidate,
+  ops: Op[],
+  dataParallelSize: number,
+  env: Array<{ name: string; value: string }>,
+): { context: NonNullable<PairContext['sidecar']>; path: Path } {
   const version = config.epp.version;
   const templateSpec = [...decode.workload.templatePath, 'spec'];
   for (const list of ['initContainers', 'containers'] as const) {
@@ -225,13 +253,14 @@ function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[], dataP
     const container = containers[index] as KObject;
     const containerPath: Path = [...templateSpec, list, index];
     const target = readSidecarTarget(version, container);
-    return {
+    const context = {
       containerPath: formatPath(containerPath),
       container,
       targetPort: target.port,
       targetPath: target.path ? joinPath(containerPath, target.path) : undefined,
       injected: false,
     };
+    return { context, path: containerPath };
   }
   const engine: EngineModel = decode.engine;
   const container = buildSidecarContainer(version, {
@@ -247,5 +276,6 @@ function planSidecar(config: PdConfig, decode: EngineCandidate, ops: Op[], dataP
   const existing = getIn(decode.workload.template, ['spec', list]);
   const index = Array.isArray(existing) ? existing.length : 0;
   ops.push({ op: 'append', item: decode.workload.item, path: [...templateSpec, list], value: container, note: `routing sidecar ${container.name} (${version})` });
-  return { containerPath: formatPath([...templateSpec, list, index]), container, targetPort: engine.port.value, injected: true };
+  const path: Path = [...templateSpec, list, index];
+  return { context: { containerPath: formatPath(path), container, targetPort: engine.port.value, injected: true }, path };
 }

@@ -1,4 +1,6 @@
-// What each rule scope gets to look at.
+// What each rule scope gets to look at. A pair rule sees the pair as it will be written: plan() applies its operations
+// to a copy of each engine workload (src/plan/plan.ts), so the injected env, ports, /dev/shm volume, labels and routing
+// sidecar are there, and `planned` says which fields are the plan's rather than the user's.
 import type { EngineModel } from '../engines/types.js';
 import type { EppKnobs, RouterVersion } from '../router/types.js';
 import type { KObject, ResourceRef } from '../types.js';
@@ -7,15 +9,19 @@ import type { KObject, ResourceRef } from '../types.js';
 export interface EngineSide {
   role: 'prefill' | 'decode';
   resource: ResourceRef;
-  /** the workload object (plain view, after apply) */
+  /** the workload object as it will be written: the plan's edits applied to a copy of what was read */
   object: KObject;
   /** kpt-style path of the serving pod template, e.g. spec.template or spec.leaderWorkerTemplate.leaderTemplate */
   templatePath: string;
   /** path of the engine container, e.g. spec.template.spec.containers[0] */
   containerPath: string;
   container: KObject;
+  /** the engine container's launch line and env, read from the planned container */
   engine: EngineModel;
   replicas: number;
+  /** kpt-style paths of what the plan adds to this workload (list entries appended, fields set): a finding about
+   * one of them points at the user's input instead, which does not have it */
+  planned: ReadonlySet<string>;
 }
 
 export interface PairContext {
@@ -28,7 +34,7 @@ export interface PairContext {
   poolPortCount?: number;
   /** HTTP ports each engine's pod serves (vLLM multi-port external LB: one per local DP rank), before the limit of 8 */
   httpPorts?: { prefill: number; decode: number };
-  /** the decode pod's routing sidecar, whether it was there or injected */
+  /** the decode pod's routing sidecar, whether it was there or the plan injects it (the container as planned) */
   sidecar?: { containerPath: string; container: KObject; targetPort: number; targetPath?: string; injected: boolean };
   /** block size the EPP config uses (override, or derived from the decode engine) */
   eppBlockSizeTokens: number;

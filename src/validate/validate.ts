@@ -1,6 +1,7 @@
-// Validate: run the registry over the planned pair and over every EndpointPickerConfig in sight — the generated one,
-// spec.epp.config, and any EndpointPickerConfig held in a ConfigMap among the items — and turn engine parse problems
-// into results.
+// Validate: run the registry over the planned pair (plan.pair: each engine workload as it will be written, see
+// src/plan/plan.ts) and over every EndpointPickerConfig in sight — the generated one, spec.epp.config, and any
+// EndpointPickerConfig held in a ConfigMap among the items — and turn engine parse problems into results. It runs
+// before anything is applied to the Document: a run with an error writes the items unchanged.
 
 import type { PdConfig } from '../config/types.js';
 import { isPassThrough } from '../discover/workloads.js';

@@ -408,7 +408,7 @@ const cases: Case[] = [
   {
     rule: 'sidecar-flag-deprecated',
     name: '--connector under v0.9.0 (deprecated there)',
-    ctx: () => ({ ...pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args = ['--port=8000', '--vllm-port=8200', '--connector=nixlv2']))), version: 'v0.9.0' }),
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args = ['--port=8000', '--vllm-port=8200', '--connector=nixlv2'])), { version: 'v0.9.0' }),
     trips: { path: 'spec.template.spec.initContainers[0].args[2]', message: /v0.9.0 accepts --connector only as a deprecated alias; use --kv-connector/ },
   },
   { rule: 'sidecar-engine-port-default', name: 'llm-d: --model-server-port given', ctx: llmd, trips: false },

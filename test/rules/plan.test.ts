@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../src/types.js';
 import { item, read, runText } from '../helpers.js';
+import { edit, findings, llmdDecode, llmdPrefill, pair, setEnv, type PodShape } from './shapes.js';
 
 const engineOf = (items: KObject[], kind: string, name: string) => item(items, kind, name).spec.template.spec.containers[0];
 
@@ -92,5 +93,58 @@ describe('workload-level checks end to end', () => {
     expect(out.results).toMatchObject([
       { severity: 'error', resourceRef: { kind: 'Deployment', name: 'oss-prefill' }, field: { path: 'spec.template.spec.containers' }, message: expect.stringMatching(/does not launch vLLM or SGLang/) },
     ]);
+  });
+});
+
+describe('the pair the rules see is the planned one', () => {
+  // the llm-d guide's pods without what pd-disagg adds: no NIXL env, no /dev/shm, no routing sidecar
+  const bare = (shape: PodShape): PodShape =>
+    edit(shape, (s) => {
+      delete s.engine.env;
+      delete s.engine.volumeMounts;
+      delete s.volumes;
+      delete s.initContainers;
+    });
+  const C0 = 'spec.template.spec.containers[0]';
+
+  it('holds the injected env, ports, /dev/shm and routing sidecar, and marks them as the plan’s', () => {
+    const ctx = pair(bare(llmdPrefill()), bare(llmdDecode()));
+    for (const side of [ctx.prefill, ctx.decode]) {
+      const container = side.object.spec.template.spec.containers[0];
+      expect(side.container).toBe(container);
+      expect(container.env).toEqual([
+        { name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: '5600' },
+      ]);
+      // the engine is read again from the planned container: its env is what will run
+      expect(side.engine.env.VLLM_NIXL_SIDE_CHANNEL_HOST?.path).toBe('env[0]');
+      expect(container.ports).toEqual([{ name: 'nixl', containerPort: 5600, protocol: 'TCP' }]);
+      expect(container.volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+      expect(side.object.spec.template.spec.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
+      expect(side.object.spec.template.metadata.labels['llm-d.ai/role']).toBe(side.role);
+      expect([...side.planned]).toEqual(
+        expect.arrayContaining([`${C0}.env[0]`, `${C0}.env[1]`, `${C0}.ports[0]`, `${C0}.volumeMounts[0]`, 'spec.template.spec.volumes[0]']),
+      );
+    }
+    // the sidecar the plan injects is in the planned decode pod, where the context says
+    expect(ctx.sidecar).toMatchObject({ injected: true, containerPath: 'spec.template.spec.initContainers[0]' });
+    expect(ctx.decode.object.spec.template.spec.initContainers[0]).toBe(ctx.sidecar!.container);
+    expect(ctx.prefill.object.spec.template.spec.initContainers).toBeUndefined();
+  });
+
+  it('leaves the user’s own fields unmarked, and the rules judge those', () => {
+    const ctx = pair(llmdPrefill(), llmdDecode());
+    expect(ctx.prefill.planned.has(`${C0}.env[0]`)).toBe(false);
+    // the guide sets the host from the pod IP; the plan adds only the port after it
+    expect(ctx.prefill.planned.has(`${C0}.env[1]`)).toBe(true);
+    const localhost = pair(setEnv(bare(llmdPrefill()), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: 'localhost' }), bare(llmdDecode()));
+    expect(findings('nixl-side-channel-host', localhost).map((f) => f.path)).toEqual([`${C0}.env[0].value`]);
+    // a bare pod gets the host from the plan: nothing to find, and nothing pointing at a field the user did not write
+    expect(findings('nixl-side-channel-host', pair(bare(llmdPrefill()), bare(llmdDecode())))).toEqual([]);
+    // the side-channel port the plan writes is the default: a conflict points at the launch line, not at the planned env
+    const clash = pair(edit(bare(llmdPrefill()), (s) => s.engine.args.push('--port=5600')), bare(llmdDecode()));
+    const conflict = findings('nixl-side-channel-port-conflict', clash);
+    expect(conflict).toHaveLength(1);
+    expect(conflict[0]!.path).toBe(`${C0}.args`);
   });
 });

@@ -1,9 +1,14 @@
 // Real-world engine pod shapes (argv from the llm-d vLLM and SGLang guides, the llm-d-modelservice render, the KServe
 // sample, the modelplane demo and the kimi-k2 example) and a builder that turns them into a PairContext the way the
-// planner does, with parseEngine reading the containers.
-import { parseEngine } from '../../src/engines/index.js';
-import type { KObject } from '../../src/types.js';
-import type { EngineSide, PairContext } from '../../src/validate/context.js';
+// planner does: locateEngine finds the engine container and plan() builds the context from the planned workloads.
+import { readConfig } from '../../src/config/read-config.js';
+import { locateEngine, type EngineCandidate } from '../../src/discover/engines.js';
+import { asWorkload } from '../../src/discover/workloads.js';
+import { plan } from '../../src/plan/plan.js';
+import type { Item } from '../../src/read/resource-list.js';
+import type { RouterVersion } from '../../src/router/types.js';
+import type { KObject, ResourceRef } from '../../src/types.js';
+import type { PairContext } from '../../src/validate/context.js';
 import type { Finding } from '../../src/validate/registry.js';
 import { pairRules } from '../../src/validate/rules/pair.js';
 
@@ -272,7 +277,8 @@ export function setEnv(shape: PodShape, name: string, entry: KObject | undefined
   });
 }
 
-export function engineSide(role: 'prefill' | 'decode', shape: PodShape): EngineSide {
+/** The workload object a shape describes: a Deployment, StatefulSet or LeaderWorkerSet around the engine pod. */
+export function workloadObject(role: 'prefill' | 'decode', shape: PodShape): KObject {
   const kind = shape.kind ?? 'Deployment';
   const podSpec: KObject = { containers: [shape.engine, ...(shape.containers ?? [])] };
   if (shape.initContainers) podSpec.initContainers = shape.initContainers;
@@ -285,51 +291,36 @@ export function engineSide(role: 'prefill' | 'decode', shape: PodShape): EngineS
       : { replicas: shape.replicas ?? 1, template };
   const apiVersion = kind === 'LeaderWorkerSet' ? 'leaderworkerset.x-k8s.io/v1' : 'apps/v1';
   const name = shape.name ?? role;
-  const object = { apiVersion, kind, metadata: { name, ...(shape.namespace ? { namespace: shape.namespace } : {}) }, spec };
-  const templatePath = kind === 'LeaderWorkerSet' ? 'spec.leaderWorkerTemplate.leaderTemplate' : 'spec.template';
-  const engine = parseEngine(shape.engine);
-  if (!engine) throw new Error(`${name}: the engine container does not launch an engine`);
-  return {
-    role,
-    resource: { apiVersion, kind, name, ...(shape.namespace ? { namespace: shape.namespace } : {}) },
-    object,
-    templatePath,
-    containerPath: `${templatePath}.spec.containers[0]`,
-    container: shape.engine,
-    engine,
-    replicas: shape.replicas ?? 1,
-  };
+  return structuredClone({ apiVersion, kind, metadata: { name, ...(shape.namespace ? { namespace: shape.namespace } : {}) }, spec });
 }
 
-/** A PairContext as plan() builds it: pool port 8000, the decode pod's existing sidecar (if any) or an injected one. */
-export function pair(prefill: PodShape, decode: PodShape, extra: Partial<PairContext> = {}): PairContext {
-  const d = engineSide('decode', decode);
-  const sidecarIndex = (decode.initContainers ?? []).findIndex((c) => c.name === 'routing-proxy');
-  let sidecar: PairContext['sidecar'];
-  if (sidecarIndex >= 0) {
-    const container = decode.initContainers![sidecarIndex]!;
-    const args: string[] = container.args ?? [];
-    const i = args.findIndex((a) => /^--(model-server|vllm)-port=/.test(a));
-    sidecar = {
-      containerPath: `${d.templatePath}.spec.initContainers[${sidecarIndex}]`,
-      container,
-      targetPort: i >= 0 ? Number(args[i]!.split('=')[1]) : 8200,
-      targetPath: i >= 0 ? `${d.templatePath}.spec.initContainers[${sidecarIndex}].args[${i}]` : undefined,
-      injected: false,
-    };
-  } else {
-    sidecar = { containerPath: `${d.templatePath}.spec.initContainers[0]`, container: { name: 'routing-proxy' }, targetPort: d.engine.port.value, injected: true };
-  }
-  return {
-    version: 'v0.10.0',
-    prefill: engineSide('prefill', prefill),
-    decode: d,
-    poolPort: 8000,
-    sidecar,
-    eppBlockSizeTokens: d.engine.blockSize?.value ?? 16,
-    sideChannelPort: {},
-    ...extra,
+function candidate(role: 'prefill' | 'decode', shape: PodShape, index: number): EngineCandidate {
+  const object = workloadObject(role, shape);
+  const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
+  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+  const item: Item = {
+    index,
+    ref,
+    object,
+    get node(): never {
+      throw new Error('rule tests plan; they never edit a Document');
+    },
   };
+  const workload = asWorkload(item);
+  if (!workload) throw new Error(`${ref.name}: not a workload`);
+  const located = locateEngine(workload);
+  if ('problem' in located) throw new Error(`${ref.name}: ${located.problem}`);
+  return located.candidate;
+}
+
+/** The PairContext the rules see in a render: the shapes' engines found as discovery finds them (locateEngine) and
+ * planned by plan() with the default config for router `version` (pool port 8000), i.e. with what the plan injects
+ * (NIXL env and ports, /dev/shm, role and pool labels, the routing sidecar unless the decode pod has one). */
+export function pair(prefill: PodShape, decode: PodShape, options: { version?: RouterVersion } = {}): PairContext {
+  const fc = { apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', metadata: { name: 'rules' }, spec: { epp: { version: options.version ?? 'v0.10.0' } } };
+  const { config, results } = readConfig(fc);
+  if (!config) throw new Error(`test config refused: ${JSON.stringify(results)}`);
+  return plan(config, candidate('prefill', prefill, 0), candidate('decode', decode, 1)).pair;
 }
 
 export function rule(id: string) {

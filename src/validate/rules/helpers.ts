@@ -13,6 +13,11 @@ export function enginePath(side: EngineSide, relative: string | undefined): stri
   return rel.startsWith('[') ? side.containerPath + rel : `${side.containerPath}.${rel}`;
 }
 
+/** The field of the engine container at `relative` is one the plan adds, not one the user wrote. */
+export function fromPlan(side: EngineSide, relative: string): boolean {
+  return side.planned.has(enginePath(side, relative));
+}
+
 /** A finding on one side's engine container. */
 export function at(side: EngineSide, relative: string | undefined, message: string, extra: Partial<Finding> = {}): Finding {
   return { message, resource: side.resource, path: enginePath(side, relative), ...extra };

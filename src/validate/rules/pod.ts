@@ -86,7 +86,7 @@ export const podRules: Rule<PairContext>[] = [
         const ranks = s.engine.tensorParallel.value * s.engine.pipelineParallel.value;
         if (ranks <= 1) return [];
         const shm = shmMount(s);
-        if (!shm) return []; // pd-disagg injects a Memory emptyDir
+        if (!shm) return []; // none planned: the plan adds a Memory emptyDir to every engine pod without one
         const v = shm.volume;
         if (isPlainObject(v?.emptyDir) && v.emptyDir.medium === 'Memory') return [];
         if (isPlainObject(v?.hostPath) && v.hostPath.path === SHM_MOUNT_PATH) return [];

@@ -9,7 +9,7 @@ import { readSidecarDataParallel } from '../../router/sidecar.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
-import { at, connectorsOf, podContainers, podTemplate, sides } from './helpers.js';
+import { at, connectorsOf, fromPlan, podContainers, podTemplate, sides } from './helpers.js';
 
 const HOST_ENV = 'VLLM_NIXL_SIDE_CHANNEL_HOST';
 const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
@@ -235,7 +235,8 @@ export const portRules: Rule<PairContext>[] = [
       return sides(ctx).flatMap((s): Finding[] => {
         if (s.engine.kind !== 'vllm') return [];
         const env = s.engine.env[HOST_ENV];
-        if (!env) return []; // injected from status.podIP
+        // the plan injects it from status.podIP when the user sets none: only the user's own setting can be wrong
+        if (!env || fromPlan(s, env.path)) return [];
         const proposed = { valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
         const literal = envValue(s.engine, HOST_ENV);
         if (literal !== undefined && !env.valueFrom) {
@@ -281,7 +282,9 @@ export const portRules: Rule<PairContext>[] = [
       return sides(ctx).flatMap((s): Finding[] => {
         const e = s.engine;
         if (e.kind !== 'vllm' || !NIXL_BY_ENGINE.vllm.portEnv) return [];
-        const env = e.env[PORT_ENV];
+        const planned = e.env[PORT_ENV];
+        // the plan writes the default port when the user sets none
+        const env = planned && !fromPlan(s, planned.path) ? planned : undefined;
         const range = sideChannelRange(e);
         if (!range) {
           if (!env || e.issues.some((i) => i.path.startsWith(env.path))) return []; // a bad literal is a parse issue
@@ -345,7 +348,8 @@ export const portRules: Rule<PairContext>[] = [
         }
         const hits = taken.filter((t) => inRange(t.port));
         if (hits.length === 0) return [];
-        const env = e.env[PORT_ENV];
+        const planned = e.env[PORT_ENV];
+        const env = planned && !fromPlan(s, planned.path) ? planned : undefined;
         const dp = range.count > 1 ? `, one per local DP rank: ${range.base}-${range.base + range.count - 1}` : '';
         const list = [...new Set(hits.map((h) => `${h.port} (${h.what})`))].join(', ');
         return [
