@@ -32,6 +32,7 @@ export const KEYS = [
   'routerEnabled',
   'gateway',
   'requestTimeout',
+  'metricsAuth',
   'rules',
   'sidecarNative',
   'sidecarImage',

@@ -30,6 +30,9 @@ const EDITS: { name: string; start: Edit[]; edit: Edit }[] = [
   { name: 'metadata.name changed', start: [], edit: e('name', 1) },
   { name: 'sidecar.image set', start: [], edit: e('sidecarImage', 1) },
   { name: 'decider changed', start: [], edit: e('decider', 2) },
+  // issue 13 item 8: the cluster-scoped objects of the EPP's /metrics auth come and go with the knob
+  { name: 'router.metricsAuth true → false', start: [], edit: e('metricsAuth', 2) },
+  { name: 'router.metricsAuth false → true', start: [e('metricsAuth', 2)], edit: e('metricsAuth', 1) },
 ];
 
 describe('a re-render after a config edit equals a fresh render', () => {
@@ -72,10 +75,22 @@ describe('a re-render after a config edit equals a fresh render', () => {
     expect(generated.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual(['ConfigMap/qwen-pd-epp-config']);
     const removals = off.results.filter((r) => r.severity === 'info' && r.message.startsWith('removed by pd-disagg'));
     expect(removals.map((r) => `${r.resourceRef!.kind}/${r.resourceRef!.name}`).sort()).toEqual(
-      ['Deployment/qwen-pd-epp', 'InferencePool/qwen-pd', 'Role/qwen-pd-epp', 'RoleBinding/qwen-pd-epp', 'Service/qwen-pd-epp', 'ServiceAccount/qwen-pd-epp'].sort(),
+      ['ClusterRole/pd-disagg:qwen-pd-epp', 'ClusterRoleBinding/pd-disagg:qwen-pd-epp', 'Deployment/qwen-pd-epp', 'InferencePool/qwen-pd', 'Role/qwen-pd-epp', 'RoleBinding/qwen-pd-epp', 'Service/qwen-pd-epp', 'ServiceAccount/qwen-pd-epp'].sort(),
     );
     expect(removals[0]!.message).toContain('pair Deployment/qwen-pd-decode');
 
+  });
+
+  it('router.metricsAuth false removes the ClusterRole and ClusterRoleBinding, one info result each, and turns the EPP flag off', () => {
+    const rendered = runText(withStart(base, 'PrefillDecode', []));
+    expect(rendered.items.filter((i) => i.kind.startsWith('Cluster')).map((i) => i.kind)).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+    const off = runText(setConfig(rendered.stdout, (c) => ((c.spec.router = { metricsAuth: false }), c)));
+    expect(off.exitCode).toBe(0);
+    expect(off.items.filter((i) => i.kind.startsWith('Cluster'))).toEqual([]);
+    const removals = off.results.filter((r) => r.severity === 'info' && r.message.startsWith('removed by pd-disagg'));
+    expect(removals.map((r) => r.resourceRef!.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+    const epp = off.items.find((i) => i.kind === 'Deployment' && i.metadata.name.endsWith('-epp'))!;
+    expect(epp.spec.template.spec.containers[0].args).toContain('--metrics-endpoint-auth=false');
   });
 
   it('a rename leaves one stack: the old objects are removed', () => {

@@ -49,7 +49,8 @@ describe('pd-disagg --explain (function mode)', () => {
     expect(decode).toMatch(/\+ added volume dshm \(Memory\): .*64Mi default/);
     const generated = out.stdout.slice(out.stdout.indexOf('Generated resources'), out.stdout.indexOf('Removed'));
     expect(generated).toContain('  added ConfigMap/llm/qwen-epp-config: the EPP config (key epp-config.yaml), written for router v0.10.0');
-    expect(generated.match(/^ {2}added /gm)).toHaveLength(7);
+    expect(generated.match(/^ {2}added /gm)).toHaveLength(9);
+    expect(generated).toMatch(/^ {2}added ClusterRoleBinding\/pd-disagg:llm:qwen-epp: /m);
     expect(out.stdout).toContain('Removed\n  nothing');
     expect(out.stdout).toContain('Findings (none)');
   });
@@ -59,7 +60,7 @@ describe('pd-disagg --explain (function mode)', () => {
     const again = run(once.stdout, { explain: 'text' });
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('Changes to your workloads\n  none (everything pd-disagg adds is already there)');
-    expect(again.stdout.match(/^ {2}unchanged /gm)).toHaveLength(7);
+    expect(again.stdout.match(/^ {2}unchanged /gm)).toHaveLength(9);
   });
 
   it('offers the path as a Mermaid flowchart, the one the README shows', () => {

@@ -29,7 +29,7 @@ describe('did you mean', () => {
   it('an unknown ConfigMap key names the key, suggests the nearest and lists the accepted ones', () => {
     const [e] = errorsOf(configMap({ nonCachedToken: '16' }));
     expect(e!.field).toBe('data.nonCachedToken');
-    expect(e!.message).toMatch(/^functionConfig data\.nonCachedToken is not a known key; did you mean nonCachedTokens\? \(accepted keys: name, .*requestTimeout, rules/);
+    expect(e!.message).toMatch(/^functionConfig data\.nonCachedToken is not a known key; did you mean nonCachedTokens\? \(accepted keys: name, .*requestTimeout, metricsAuth, rules/);
   });
 
   it('an unknown PrefillDecode field suggests the nearest field of the same object', () => {

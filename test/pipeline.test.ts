@@ -134,7 +134,7 @@ describe('the EPP config', () => {
     const generated = (items: Record<string, any>[]) => items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg').map((i) => i.kind).sort();
     expect(generated(off.items)).toEqual(['ConfigMap']);
     const on = runText(resourceList(prefill() + decode()));
-    expect(generated(on.items)).toEqual(['ConfigMap', 'Deployment', 'InferencePool', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+    expect(generated(on.items)).toEqual(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'InferencePool', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
   });
 });
 

@@ -4,7 +4,7 @@
 // brought to the plan; a field it generated before and no longer does goes with the refresh.
 //
 // "Never generates" is measured, not listed: the routing stack is built for every router version, with and without
-// a gateway namespace, and the union of its field paths is what pd-disagg manages (plus whatever the plan generates
+// a gateway namespace, with and without metrics auth, and the union of its field paths is what pd-disagg manages (plus whatever the plan generates
 // now). Selectors are closed: a label added to a selector would change what it selects, so they are the plan's alone.
 
 import { EPP_CONFIG_KEY } from '../plan/plan.js';
@@ -25,7 +25,7 @@ function shape(): Shape {
   if (generatedShape) return generatedShape;
   const s: Shape = { keys: new Set(), entries: new Map() };
   for (const version of ROUTER_VERSIONS) {
-    for (const gateway of [{ name: 'g' }, { name: 'g', namespace: 'n' }]) {
+    for (const [gateway, metricsAuth] of [[{ name: 'g' }, true], [{ name: 'g', namespace: 'n' }, false]] as const) {
       const stack = buildRoutingStack({
         version,
         name: 'x',
@@ -37,6 +37,7 @@ function shape(): Shape {
         configText: '',
         config: {},
         gateway,
+        metricsAuth,
       });
       for (const object of stack) record(s, object.kind, object, '');
     }

@@ -20,7 +20,7 @@ import {
 } from '../plan/owned.js';
 import type { Op, Plan } from '../plan/types.js';
 import type { Item, ResourceListInput } from '../read/resource-list.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
+import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
 import { applyOps, deepEqual, refOf } from './apply.js';
@@ -210,6 +210,18 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
     input.generated.set(standIn, fresh);
     replaced.set(input.itemsNode.items[existing.index] as Node, standIn);
     changes.push({ ref, notes: ['refreshed by pd-disagg'] });
+  }
+  const binding = desired.find((o) => o.kind === 'ClusterRoleBinding');
+  if (binding && plan.namespace === undefined) {
+    results.push({
+      message:
+        `${describe(refOf(binding))} (the EPP's /metrics auth) is cluster-scoped, and the engines carry no namespace: its name holds none ` +
+        `and its subject is the ServiceAccount in namespace ${UNKNOWN_NAMESPACE_SUBJECT}, which kpt set-namespace and a kustomize namespace ` +
+        'rewrite; one package rendered into two namespaces would share the name, so set the namespace before pd-disagg runs ' +
+        '(metadata.namespace of the workloads), or turn the auth off with metricsAuth: false in the pd-disagg config',
+      severity: 'info',
+      resourceRef: refOf(binding),
+    });
   }
   for (const item of input.items) {
     const meta = item.object.metadata;

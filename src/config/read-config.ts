@@ -45,7 +45,7 @@ function defaults(form: PdConfig['form'], ref?: ResourceRef): PdConfig {
     form,
     ref,
     epp: { version: DEFAULT_ROUTER_VERSION, decider: DEFAULTS.decider, nonCachedTokens: DEFAULTS.nonCachedTokens },
-    router: { enabled: true },
+    router: { enabled: true, metricsAuth: true },
     sidecar: { native: true, port: DEFAULTS.sidecarPort },
     rules: {},
   };
@@ -75,7 +75,7 @@ function fromTyped(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome {
     scorerWeights: epp.scorerWeights,
     config: epp.config,
   };
-  config.router = { enabled: spec.router?.enabled ?? true, gateway: spec.router?.gateway };
+  config.router = { enabled: spec.router?.enabled ?? true, gateway: spec.router?.gateway, metricsAuth: spec.router?.metricsAuth ?? true };
   config.sidecar = {
     native: spec.sidecar?.native ?? true,
     image: spec.sidecar?.image,
@@ -180,6 +180,7 @@ const CONFIGMAP_KEYS: Record<string, KeyParser> = {
     c.router.gateway = { ...c.router.gateway, requestTimeout: v };
     return undefined;
   },
+  metricsAuth: (v, c) => boolean(v, (b) => (c.router.metricsAuth = b)),
   rules: (v, c) => {
     const rules: Record<string, string> = {};
     for (const entry of v.split(',').map((x) => x.trim()).filter(Boolean)) {
@@ -244,6 +245,7 @@ const DATA_KEY_OF: [RegExp, string][] = [
   [/^spec\.epp\.version$/, 'eppVersion'],
   [/^spec\.epp\.(\w+)$/, '$1'],
   [/^spec\.router\.enabled$/, 'routerEnabled'],
+  [/^spec\.router\.metricsAuth$/, 'metricsAuth'],
   [/^spec\.router\.gateway\.requestTimeout$/, 'requestTimeout'],
   [/^spec\.router\.gateway(\.|$)/, 'gateway'],
   [/^spec\.sidecar\.(\w)(\w*)$/, 'sidecar'],

@@ -44,7 +44,12 @@ export interface PdConfig {
     /** a whole EndpointPickerConfig the user owns */
     config?: KObject;
   };
-  router: { enabled: boolean; gateway?: { name: string; namespace?: string; requestTimeout?: string } };
+  router: {
+    enabled: boolean;
+    gateway?: { name: string; namespace?: string; requestTimeout?: string };
+    /** keep the EPP's /metrics auth and generate its ClusterRole and binding (true), or turn the auth off (false) */
+    metricsAuth: boolean;
+  };
   sidecar: { native: boolean; image?: string; port: number };
   rules: RuleOverrides;
 }

@@ -96,6 +96,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     configText: eppText,
     config: eppObject,
     gateway: config.router.gateway,
+    metricsAuth: config.router.metricsAuth,
   });
   const isConfigMap = (o: KObject) => o.kind === 'ConfigMap' && o.metadata.name === configMapName;
   const configMap = stack.find(isConfigMap)!;

@@ -18,6 +18,25 @@ export function eppName(name: string): string {
 }
 
 /**
+ * The name of the EPP's ClusterRole and ClusterRoleBinding (metrics auth). Cluster-scoped, so it carries the namespace
+ * when the items have one: `pd-disagg:<namespace>:<name>-epp`. RBAC names may hold ':' (as `system:` roles do) and
+ * namespaces and pd-disagg names may not, so two pairs, or one pair in two namespaces, never share it. Without a
+ * namespace it is `pd-disagg:<name>-epp` (see metricsAuthSubjectNamespace).
+ */
+export function clusterRbacName(name: string, namespace: string | undefined): string {
+  return namespace !== undefined ? `pd-disagg:${namespace}:${eppName(name)}` : `pd-disagg:${eppName(name)}`;
+}
+
+/**
+ * The ClusterRoleBinding's subject namespace when the items carry none: `default`, where a namespace-less manifest
+ * lands, and a value both namespace tools move: kpt's set-namespace rewrites a subject's namespace only when it is
+ * there (kpt-functions-catalog set-namespace/v0.4.1 transformer/namespace.go), and kustomize's name-reference pass
+ * sets it from the ServiceAccount's namespace (kustomize api v0.21 filters/nameref setMapping); a ClusterRoleBinding
+ * subject of kind ServiceAccount without one is refused by the API server.
+ */
+export const UNKNOWN_NAMESPACE_SUBJECT = 'default';
+
+/**
  * The checksum that rolls the EPP's pods when their config changes: of the config as data (its JSON), which is what
  * the EPP acts on. The text's explanatory comments do not count, and hashing the data alone is a third of the work on
  * a cold start (issue #7).
@@ -112,6 +131,7 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
                 `--grpc-port=${grpc}`,
                 `--grpc-health-port=${grpcHealth}`,
                 `--metrics-port=${metrics}`,
+                ...(table.epp.metricsAuth && input.metricsAuth === false ? [`--${table.epp.metricsAuth.flag}=false`] : []),
               ],
               env: [
                 { name: nsEnv, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
@@ -175,6 +195,27 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
   };
 
   const objects = [pool, configMap, serviceAccount, role, roleBinding, deployment, service];
+  const auth = table.epp.metricsAuth;
+  if (auth && (input.metricsAuth ?? auth.defaultOn)) {
+    // cluster-scoped: no namespace, and a name that carries it (clusterRbacName)
+    const clusterName = clusterRbacName(name, namespace);
+    const clusterMeta: KObject = { name: clusterName, labels: { ...eppLabels } };
+    objects.push(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: clusterMeta,
+        rules: auth.clusterRules.map((r) => structuredClone({ ...r })),
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: structuredClone(clusterMeta),
+        subjects: [{ kind: 'ServiceAccount', name: epp, namespace: namespace ?? UNKNOWN_NAMESPACE_SUBJECT }],
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
+      },
+    );
+  }
   if (input.gateway) {
     const parentRef: KObject = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: input.gateway.name };
     if (input.gateway.namespace !== undefined) parentRef.namespace = input.gateway.namespace;

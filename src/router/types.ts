@@ -151,9 +151,29 @@ export interface RouterTable {
     namespaceEnv: string;
     /** what the EPP lists and watches, for its Role */
     watches: readonly { apiGroup: string; resources: readonly string[] }[];
+    /**
+     * How the EPP guards /metrics, or undefined when this version does not. While on, every scrape costs the EPP a
+     * TokenReview and a SubjectAccessReview (controller-runtime filters.WithAuthenticationAndAuthorization), which only
+     * a ClusterRole can grant: `clusterRules` are that ClusterRole's rules, as upstream's chart ships them.
+     */
+    metricsAuth?: {
+      /** the boolean flag that turns it off (`--<flag>=false`) */
+      flag: string;
+      /** its default */
+      defaultOn: boolean;
+      clusterRules: readonly ClusterRule[];
+    };
   };
   /** header comment lines for the generated config, explaining why it is armed the way it is */
   configNotes: readonly string[];
+}
+
+/** A ClusterRole rule: resources of API groups, or non-resource URLs. */
+export interface ClusterRule {
+  apiGroups?: readonly string[];
+  resources?: readonly string[];
+  nonResourceURLs?: readonly string[];
+  verbs: readonly string[];
 }
 
 export interface RoutingStackInput {
@@ -173,4 +193,9 @@ export interface RoutingStackInput {
   gateway?: { name: string; namespace?: string; requestTimeout?: string };
   /** override the EPP image (defaults to the version's image) */
   eppImage?: string;
+  /**
+   * keep the EPP's /metrics auth on (default) and generate the ClusterRole and ClusterRoleBinding it needs, or pass
+   * the flag that turns it off and generate neither; ignored by a version without such auth
+   */
+  metricsAuth?: boolean;
 }

@@ -2,7 +2,7 @@
 // pd-disagg as a container transformer through the `docker` stand-in, which runs the bundle as nobody without
 // network and records the argv kustomize passed.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { needs, scratch, sh, toolbox } from './harness.js';
@@ -151,6 +151,50 @@ describe.runIf(needs('kustomize'))('standalone kustomize build --enable-alpha-pl
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  // Issue 13 item 8: the ClusterRoleBinding of the EPP's /metrics auth, rendered from workloads without a namespace,
+  // put into a namespace by kustomize afterwards: its subject must follow the ServiceAccount (kustomize's
+  // name-reference pass does, from the subject pd-disagg writes: namespace default).
+  const namespaceless = (tag: string) => {
+    const base = scratch(`kust-ns-${tag}`);
+    for (const f of ['prefill.yaml', 'decode.yaml', 'pd-disagg.yaml']) cpSync(`examples/pd-disagg-kustomize-exec/${f}`, join(base, f));
+    for (const f of ['prefill.yaml', 'decode.yaml']) writeFileSync(join(base, f), readFileSync(join(base, f), 'utf8').replace(/^ {2}namespace: .*\n/m, ''));
+    return base;
+  };
+  const objectsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
+
+  it('metrics auth: an overlay namespace moves the ClusterRoleBinding subject with the ServiceAccount', () => {
+    const base = namespaceless('base');
+    expect(readFileSync(join(base, 'decode.yaml'), 'utf8')).not.toMatch(/^ {2}namespace:/m);
+    writeFileSync(join(base, 'kustomization.yaml'), 'resources: [prefill.yaml, decode.yaml]\ntransformers: [pd-disagg.yaml]\n');
+    const alone = objectsOf(kustomize('--enable-exec', base).stdout);
+    expect(alone.find((o) => o.kind === 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'qwen-epp', namespace: 'default' }]);
+    const overlay = scratch('kust-ns-overlay');
+    writeFileSync(join(overlay, 'kustomization.yaml'), `namespace: team-a\nresources: [${relative(overlay, base)}]\n`);
+    const r = kustomize('--enable-exec', overlay);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const objects = objectsOf(r.stdout);
+    const sa = objects.find((o) => o.kind === 'ServiceAccount');
+    expect(sa.metadata).toMatchObject({ name: 'qwen-epp', namespace: 'team-a' });
+    const binding = objects.find((o) => o.kind === 'ClusterRoleBinding');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'qwen-epp', namespace: 'team-a' }]);
+    expect(binding.metadata.namespace).toBeUndefined();
+    expect(objects.find((o) => o.kind === 'ClusterRole').metadata.namespace).toBeUndefined();
+  });
+
+  it('metrics auth: a namespace in the same kustomization runs before pd-disagg, so the names carry it', () => {
+    const dir = namespaceless('same');
+    writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: team-b\nresources: [prefill.yaml, decode.yaml]\ntransformers: [pd-disagg.yaml]\n');
+    const r = kustomize('--enable-exec', dir);
+    expect(r.code).toBe(0);
+    const objects = objectsOf(r.stdout);
+    const binding = objects.find((o) => o.kind === 'ClusterRoleBinding');
+    expect(binding.metadata.name).toBe('pd-disagg:team-b:qwen-epp');
+    expect(binding.roleRef.name).toBe('pd-disagg:team-b:qwen-epp');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'qwen-epp', namespace: 'team-b' }]);
+    expect(objects.find((o) => o.kind === 'ClusterRole').metadata.name).toBe('pd-disagg:team-b:qwen-epp');
   });
 
   it('exec mode: an inconsistent pair fails the build, with the message on stderr and nothing on stdout', () => {

@@ -34,6 +34,8 @@ export interface Knobs {
   gateway?: { name: string; namespace?: string };
   /** spec.router.gateway.requestTimeout (ConfigMap: requestTimeout): needs the gateway too */
   requestTimeout?: string;
+  /** spec.router.metricsAuth (ConfigMap: metricsAuth) */
+  metricsAuth?: boolean;
   sidecarNative?: boolean;
   sidecarImage?: string;
   sidecarPort?: number;
@@ -87,6 +89,7 @@ export function fieldValues(engines: { name: string; kind: string; containers?: 
     routerEnabled: [undefined, true, false],
     gateway: [undefined, { name: 'gw' }, { name: 'gw', namespace: 'infra' }],
     requestTimeout: [undefined, '30s', '1h'],
+    metricsAuth: [undefined, true, false],
     sidecarNative: [undefined, true, false],
     sidecarImage: [undefined, 'registry.example.com/llm-d/llm-d-routing-sidecar:v0.0.1'],
     sidecarPort: [undefined, 8000, 8100, 9090],
@@ -118,6 +121,7 @@ export const FIELD_PATHS: { [K in keyof Knobs]-?: { typed: string[]; configMap?:
   routerEnabled: { typed: ['spec.router.enabled'], configMap: 'routerEnabled' },
   gateway: { typed: ['spec.router.gateway.name', 'spec.router.gateway.namespace'], configMap: 'gateway' },
   requestTimeout: { typed: ['spec.router.gateway.requestTimeout'], configMap: 'requestTimeout' },
+  metricsAuth: { typed: ['spec.router.metricsAuth'], configMap: 'metricsAuth' },
   sidecarNative: { typed: ['spec.sidecar.native'], configMap: 'sidecarNative' },
   sidecarImage: { typed: ['spec.sidecar.image'], configMap: 'sidecarImage' },
   sidecarPort: { typed: ['spec.sidecar.port'], configMap: 'sidecarPort' },
@@ -167,6 +171,7 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
     if (d.routerEnabled !== undefined) k.routerEnabled = d.routerEnabled === 'true';
     if (d.gateway !== undefined) k.gateway = d.gateway.includes('/') ? { namespace: d.gateway.split('/')[0]!, name: d.gateway.split('/')[1]! } : { name: d.gateway };
     if (d.requestTimeout !== undefined) k.requestTimeout = d.requestTimeout;
+    if (d.metricsAuth !== undefined) k.metricsAuth = d.metricsAuth === 'true';
     if (d.rules !== undefined) k.rules = Object.fromEntries(d.rules.split(',').filter(Boolean).map((x) => x.split('=') as [string, string]));
     if (d.sidecarNative !== undefined) k.sidecarNative = d.sidecarNative === 'true';
     if (d.sidecarImage !== undefined) k.sidecarImage = d.sidecarImage;
@@ -194,6 +199,7 @@ export function knobsOf(fc_: KObject | undefined): Knobs {
     routerEnabled: s.router?.enabled,
     gateway: s.router?.gateway && (({ requestTimeout: _t, ...g }) => g)(s.router.gateway),
     requestTimeout: s.router?.gateway?.requestTimeout,
+    metricsAuth: s.router?.metricsAuth,
     sidecarNative: s.sidecar?.native,
     sidecarImage: s.sidecar?.image,
     sidecarPort: s.sidecar?.port,
@@ -224,6 +230,7 @@ export function configOf(k: Knobs, form: Form): KObject {
       routerEnabled: k.routerEnabled?.toString(),
       gateway: k.gateway && (k.gateway.namespace ? `${k.gateway.namespace}/${k.gateway.name}` : k.gateway.name),
       requestTimeout: k.requestTimeout,
+      metricsAuth: k.metricsAuth?.toString(),
       rules: k.rules && Object.entries(k.rules).map(([r, v]) => `${r}=${v}`).join(','),
       sidecarNative: k.sidecarNative?.toString(),
       sidecarImage: k.sidecarImage,
@@ -249,6 +256,7 @@ export function configOf(k: Knobs, form: Form): KObject {
     router: orNone(prune({
       enabled: k.routerEnabled,
       gateway: k.requestTimeout === undefined ? k.gateway : { ...(k.gateway ?? { name: '' }), requestTimeout: k.requestTimeout },
+      metricsAuth: k.metricsAuth,
     })),
     sidecar: orNone(prune({ native: k.sidecarNative, image: k.sidecarImage, port: k.sidecarPort })),
     rules: k.rules,

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import {
   ROUTER_VERSIONS,
   buildEppConfig,
@@ -40,7 +42,10 @@ const MODELS: Record<string, (o: KObject) => { validate(): void }> = {
   ServiceAccount: (o) => new ServiceAccount(o as never),
   Role: (o) => new Role(o as never),
   RoleBinding: (o) => new RoleBinding(o as never),
+  ClusterRole: (o) => new ClusterRole(o as never),
+  ClusterRoleBinding: (o) => new ClusterRoleBinding(o as never),
 };
+const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding']);
 
 function checkInferencePool(pool: KObject): void {
   expect(pool.apiVersion).toBe('inference.networking.k8s.io/v1');
@@ -65,13 +70,14 @@ describe('buildRoutingStack', () => {
     it(`${version}: every object passes schema validation and is labelled`, () => {
       const objs = buildRoutingStack(input(version, { gateway: { name: 'inference-gateway', namespace: 'gw' } }));
       expect(objs.map((o) => o.kind)).toEqual([
-        'InferencePool', 'ConfigMap', 'ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'HTTPRoute',
+        'InferencePool', 'ConfigMap', 'ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'ClusterRole', 'ClusterRoleBinding', 'HTTPRoute',
       ]);
       for (const o of objs) {
         expect(o.metadata.labels['app.kubernetes.io/managed-by']).toBe('pd-disagg');
         expect(o.metadata.labels['app.kubernetes.io/part-of']).toBe('qwen');
-        expect(o.metadata.namespace).toBe('ml');
+        expect(o.metadata.namespace).toBe(CLUSTER_SCOPED.has(o.kind) ? undefined : 'ml');
         expect(Object.keys(o.metadata.annotations ?? {})).toEqual([]);
+        expect(MODELS[o.kind] !== undefined || ['InferencePool', 'HTTPRoute'].includes(o.kind)).toBe(true);
         MODELS[o.kind]?.(o).validate();
       }
       checkInferencePool(one(objs, 'InferencePool'));
@@ -171,6 +177,49 @@ describe('buildRoutingStack', () => {
     const objs = buildRoutingStack(input('v0.10.0', { namespace: undefined }));
     for (const o of objs) expect(o.metadata.namespace).toBeUndefined();
     expect(one(objs, 'RoleBinding').subjects[0].namespace).toBeUndefined();
+  });
+});
+
+describe("the EPP's /metrics auth (issue 13, item 8)", () => {
+  // testdata/upstream/metrics-auth-clusterrole-rules.yaml: the charts' ClusterRole rules (GIE v1.5.0, llm-d-router
+  // v0.9.0 and v0.10.0), the same at every supported version
+  const upstreamRules = parse(readFileSync('testdata/upstream/metrics-auth-clusterrole-rules.yaml', 'utf8')).rules;
+
+  for (const version of ROUTER_VERSIONS) {
+    it(`${version}: auth on (the EPP's default) gets the charts' ClusterRole, bound to the EPP's ServiceAccount`, () => {
+      const objs = buildRoutingStack(input(version));
+      const role = one(objs, 'ClusterRole');
+      const binding = one(objs, 'ClusterRoleBinding');
+      expect(role.rules).toEqual(upstreamRules);
+      expect(role.metadata.name).toBe('pd-disagg:ml:qwen-epp');
+      expect(binding.metadata.name).toBe('pd-disagg:ml:qwen-epp');
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pd-disagg:ml:qwen-epp' });
+      const sa = one(objs, 'ServiceAccount');
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: 'ml' }]);
+      expect(one(objs, 'Deployment').spec.template.spec.serviceAccountName).toBe(sa.metadata.name);
+      // auth stays on: the flag is not passed (its default is true)
+      expect(one(objs, 'Deployment').spec.template.spec.containers[0].args.some((a: string) => a.startsWith('--metrics-endpoint-auth'))).toBe(false);
+    });
+
+    it(`${version}: auth off passes --metrics-endpoint-auth=false and generates nothing cluster-scoped`, () => {
+      const objs = buildRoutingStack(input(version, { metricsAuth: false }));
+      expect(objs.filter((o) => CLUSTER_SCOPED.has(o.kind))).toEqual([]);
+      expect(one(objs, 'Deployment').spec.template.spec.containers[0].args).toContain('--metrics-endpoint-auth=false');
+    });
+  }
+
+  it('names differ per namespace and per pair, and cannot be forged by names with dashes', () => {
+    const name = (n: string, ns: string | undefined) => one(buildRoutingStack(input('v0.10.0', { name: n, namespace: ns })), 'ClusterRole').metadata.name;
+    const names = [name('qwen', 'ml'), name('qwen', 'prod'), name('llama', 'ml'), name('qwen-a', 'b'), name('qwen', 'a-b'), name('qwen', undefined)];
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('without a namespace: the subject names namespace default, which set-namespace and kustomize rewrite', () => {
+    const objs = buildRoutingStack(input('v0.10.0', { namespace: undefined }));
+    const binding = one(objs, 'ClusterRoleBinding');
+    expect(binding.metadata.name).toBe('pd-disagg:qwen-epp');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'qwen-epp', namespace: 'default' }]);
+    new ClusterRoleBinding(binding as never).validate();
   });
 
   it('rejects an empty selector', () => {

@@ -24,6 +24,11 @@ describe('router tables', () => {
     for (const t of [v8, v9, v10]) {
       expect(t!.featureGates.registered).not.toContain('prepareDataPlugins');
       expect(t!.epp.ports).toEqual({ grpc: 9002, grpcHealth: 9003, metrics: 9090 });
+      // every version guards /metrics with --metrics-endpoint-auth, default true (GIE v1.5.0 and llm-d-router
+      // v0.9.0/v0.10.0 pkg/epp/server/options.go), a flag of the version's EPP
+      expect(t!.epp.metricsAuth?.flag).toBe('metrics-endpoint-auth');
+      expect(t!.epp.metricsAuth?.defaultOn).toBe(true);
+      expect(t!.epp.flags).toContain(t!.epp.metricsAuth!.flag);
       for (const type of ['approx-prefix-cache-producer', 'prefix-cache-scorer', 'prefix-based-pd-decider', 'always-disagg-pd-decider', 'disagg-profile-handler', 'disagg-headers-handler', 'prefill-filter', 'decode-filter', 'max-score-picker', 'queue-scorer']) {
         expect(t!.plugins[type], `${t!.version} ${type}`).toBeDefined();
       }

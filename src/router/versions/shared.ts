@@ -202,3 +202,20 @@ export const POOL_NAME_FLAG_REPLACEMENTS = {
 } as const;
 
 export const EPP_PORTS = { grpc: 9002, grpcHealth: 9003, metrics: 9090 } as const;
+
+/**
+ * /metrics auth of the EPP, the same at every supported tag: `--metrics-endpoint-auth`, default true (GIE v1.5.0
+ * pkg/epp/server/options.go for v0.8.0; llm-d-router v0.9.0 and v0.10.0 pkg/epp/server/options.go), and the
+ * ClusterRole's rules as the charts ship them (GIE v1.5.0 config/charts/epplib/templates/_rbac.yaml; llm-d-router
+ * v0.9.0 and v0.10.0 config/charts/routerlib/templates/_rbac.yaml): TokenReview and SubjectAccessReview create, and
+ * get on the /metrics URL.
+ */
+export const EPP_METRICS_AUTH = {
+  flag: 'metrics-endpoint-auth',
+  defaultOn: true,
+  clusterRules: [
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+    { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+  ],
+} as const;

@@ -3,6 +3,7 @@
 // P/D plugins and the routing sidecar are in-tree.
 import type { RouterTable } from '../types.js';
 import {
+  EPP_METRICS_AUTH,
   EPP_PORTS,
   HANDLER_FLAT,
   HANDLER_NESTED,
@@ -207,6 +208,7 @@ export const v0_8_0: RouterTable = {
       { apiGroup: 'inference.networking.k8s.io', resources: ['inferencepools'] },
       { apiGroup: 'inference.networking.x-k8s.io', resources: ['inferenceobjectives', 'inferencemodelrewrites'] },
     ],
+    metricsAuth: EPP_METRICS_AUTH,
   },
   configNotes: [
     'Router v0.8.0 (llm-d-inference-scheduler, embedding GIE v1.5.0). Armed so it really disaggregates:',
