@@ -615,6 +615,16 @@ export function nixlConnectors(model: EngineModel): KvTransferConfig[] {
  * How many HTTP ports one pod of the engine serves: with vLLM's --data-parallel-multi-port-external-lb each local
  * data-parallel rank runs its own API server on --port + rank (vllm/entrypoints/openai/dp_supervisor.py), so
  * --data-parallel-size-local of them (or --data-parallel-size when that is not given); otherwise one.
+ *
+ * SGLang: always one. Its data-parallel ranks (`--dp-size`/`--data-parallel-size`, with or without
+ * `--enable-dp-attention`) are scheduler processes behind the one HTTP server on `--port`: the tokenizer hands each
+ * request to the DataParallelController, which dispatches it over ZMQ to a rank by `--load-balance-method`
+ * (sgl-project/sglang python/sglang/srt/managers/data_parallel_controller.py, launch_dp_schedulers and
+ * launch_dp_attention_schedulers, at commit 000a3db1c0c42140f14ddab7b4c6dda86de1fa4b). server_args.py (commit
+ * 001067fffe33427bee0ed2f007fb7551a1d76b44) has no per-rank port, local-DP-size or external-LB option: the
+ * parallelism flags are dp_size and load_balance_method (round_robin, follow_bootstrap_room, total_requests,
+ * total_tokens). Per-rank HTTP endpoints with SGLang mean separate server processes, i.e. separate pods or
+ * workloads, each one target port.
  */
 export function httpPortCount(model: EngineModel): Sourced<number> {
   if (model.kind !== 'vllm' || flagBool(model, '--data-parallel-multi-port-external-lb') !== true) return { value: 1 };
