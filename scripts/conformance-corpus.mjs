@@ -28,7 +28,15 @@ for (let i = 0; i < argv.length; i++) {
 
 const out = join(ROOT, '.tmp/conformance/router.bundle.mjs');
 mkdirSync(dirname(out), { recursive: true });
-await build({ entryPoints: [join(ROOT, 'src/router/index.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'error', packages: 'external' });
+await build({
+  stdin: { contents: "export * from './src/router/index.ts';\nexport { eppConfigYaml } from './src/plan/epp-text.ts';\n", resolveDir: ROOT, loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: out,
+  logLevel: 'error',
+  packages: 'external',
+});
 const router = await import(pathToFileURL(out).href);
 const { ROUTER_VERSIONS, buildEppConfig, eppConfigYaml, routerTable } = router;
 

@@ -17,7 +17,7 @@ import { ownedView, reconcile } from './apply/reconcile.js';
 import { readConfig } from './config/read-config.js';
 import type { PdConfig } from './config/types.js';
 import { discoverEngines } from './discover/engines.js';
-import { foldSwappedRoles } from './explain/hints.js';
+import { foldSwappedRoles } from './validate/swapped-roles.js';
 import { pairIdOf } from './plan/owned.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';

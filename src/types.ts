@@ -1,5 +1,6 @@
-// Shared vocabulary of the pipeline: results (the KRM function spec's Result shape), resource references and
-// the plain-object view of a Kubernetes object. Everything that reads a resource works on the plain view; everything
+// Shared vocabulary of the pipeline, usable from every layer (test/layers.test.ts): results (the KRM function spec's
+// Result shape), rule findings and the user's rule overrides, resource references and the plain-object view of a
+// Kubernetes object. Everything that reads a resource works on the plain view; everything
 // that writes goes through the YAML Document (src/apply) so comments, key order and quoting survive.
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -22,10 +23,32 @@ export interface Result {
   tags?: Record<string, string>;
 }
 
+/** One problem a rule found. The message already says how to fix it. */
+export interface Finding {
+  message: string;
+  resource?: ResourceRef;
+  /** field path inside `resource`, kpt style: spec.template.spec.containers[0].args[3] */
+  path?: string;
+  currentValue?: unknown;
+  proposedValue?: unknown;
+  file?: { path: string; index?: number };
+}
+
+/** The config's say over a rule (spec.rules / data.rules): another severity, or off. */
+export type RuleOverride = Severity | 'off';
+export type RuleOverrides = Readonly<Record<string, RuleOverride>>;
+
 /** A Kubernetes object (or part of one) as plain JavaScript data. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KObject = Record<string, any>;
 
 export function isPlainObject(value: unknown): value is KObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The reference of an object: apiVersion, kind, name, and namespace when it has one. */
+export function refOf(object: KObject): ResourceRef {
+  const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
+  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+  return ref;
 }

@@ -7,7 +7,7 @@ import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { ResourceListInput } from '../read/resource-list.js';
-import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
 import { createNodeOptions } from '../read/yaml-options.js';
 
@@ -52,12 +52,6 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
     }
   }
   return { changes: [...byResource.values()], results };
-}
-
-export function refOf(object: KObject): ResourceRef {
-  const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
-  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
-  return ref;
 }
 
 /**

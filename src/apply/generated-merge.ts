@@ -35,7 +35,7 @@ function shape(): Shape {
         configMapName: 'x-epp-config',
         configKey: EPP_CONFIG_KEY,
         configText: '',
-        config: {},
+        configChecksum: '',
         gateway,
         metricsAuth,
       });

@@ -21,9 +21,9 @@ import {
 import type { Op, Plan } from '../plan/types.js';
 import type { Item, ResourceListInput } from '../read/resource-list.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
-import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
-import { applyOps, deepEqual, refOf } from './apply.js';
+import { applyOps, deepEqual } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
 import { YAMLMap, type Node } from 'yaml';
 

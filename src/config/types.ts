@@ -1,6 +1,5 @@
 import type { DeciderKind, RouterVersion } from '../router/types.js';
-import type { RuleOverrides } from '../validate/registry.js';
-import type { KObject, ResourceRef } from '../types.js';
+import type { KObject, ResourceRef, RuleOverrides } from '../types.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'LeaderWorkerSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];

@@ -7,7 +7,7 @@ import { describe } from '../discover/workloads.js';
 import type { Outcome } from '../process.js';
 import type { Op, Plan } from '../plan/types.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
-import type { EngineSide } from '../validate/context.js';
+import type { EngineSide } from '../plan/context.js';
 import { formatResult } from '../write/stderr.js';
 import { mermaidFlowchart, requestPath, type PathStep } from './path.js';
 

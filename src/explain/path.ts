@@ -4,7 +4,7 @@
 import type { PdConfig } from '../config/types.js';
 import type { Plan } from '../plan/types.js';
 import { isPlainObject, type KObject } from '../types.js';
-import type { EngineSide } from '../validate/context.js';
+import type { EngineSide } from '../plan/context.js';
 
 export interface PathStep {
   id: 'gateway' | 'pool' | 'epp' | 'sidecar' | 'prefill' | 'kv' | 'decode';

@@ -27,7 +27,7 @@
 
 import type { PdConfig } from '../config/types.js';
 import type { Path } from '../paths.js';
-import { sha256Hex } from '../router/sha256.js';
+import { sha256Hex } from './sha256.js';
 import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
 
 export const PAIR_ANNOTATION = 'pd-disagg.dev/pair';

@@ -13,15 +13,15 @@ import {
   buildEppConfig,
   buildRoutingStack,
   buildSidecarContainer,
-  eppConfigYaml,
   isRoutingSidecar,
   readSidecarTarget,
   routerTable,
 } from '../router/index.js';
 import { isPlainObject, type KObject } from '../types.js';
-import type { EngineSide, PairContext } from '../validate/context.js';
+import type { EngineSide, PairContext } from './context.js';
 import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
+import { configChecksum, eppConfigYaml } from './epp-text.js';
 import { applyPlain, PAIR_ANNOTATION, pairIdOf } from './owned.js';
 import type { Op, Plan } from './types.js';
 
@@ -94,7 +94,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     configMapName,
     configKey: EPP_CONFIG_KEY,
     configText: eppText,
-    config: eppObject,
+    configChecksum: configChecksum(eppObject),
     gateway: config.router.gateway,
     metricsAuth: config.router.metricsAuth,
   });

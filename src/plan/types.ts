@@ -2,7 +2,7 @@ import type { EppKnobs } from '../router/types.js';
 import type { Item } from '../read/resource-list.js';
 import type { Path } from '../paths.js';
 import type { KObject, ResourceRef } from '../types.js';
-import type { PairContext } from '../validate/context.js';
+import type { PairContext } from './context.js';
 
 /**
  * One change to the ResourceList. Plans are plain data so they can be tested without YAML, and apply stays generic.

@@ -1,16 +1,11 @@
-// The router side of pd-disagg: version tables, the EndpointPickerConfig, the routing sidecar, the EPP config linter
-// and the objects that run the EPP.
-import type { Result } from '../types.js';
-import type { EppContext } from '../validate/context.js';
-import type { RuleOverrides } from '../validate/registry.js';
-import { runRules } from '../validate/registry.js';
-import { eppConfigRules } from '../validate/rules/epp-config.js';
+// The router side of pd-disagg, as data: version tables, the EndpointPickerConfig, the routing sidecar and the objects
+// that run the EPP. It knows no rules (the EPP config linter is src/validate) and prints nothing.
 
 export * from './types.js';
 export { routerTable, isRouterVersion } from './table.js';
 export {
   buildEppConfig,
-  eppConfigYaml,
+  eppConfigNotes,
   checkEppKnobs,
   effectiveBlockSize,
   DECIDER_TYPES,
@@ -32,15 +27,8 @@ export {
 export type { SidecarFlagProblem } from './sidecar.js';
 export {
   buildRoutingStack,
-  configChecksum,
   eppName,
   CONFIG_CHECKSUM_ANNOTATION,
   DEFAULT_ROUTE_TIMEOUT,
   MANAGED_BY,
 } from './stack.js';
-export { eppConfigRules };
-
-/** Lint an EndpointPickerConfig against its router version: the epp-config rules, with the user's overrides. */
-export function lintEppConfig(ctx: EppContext, overrides?: RuleOverrides): Result[] {
-  return runRules(eppConfigRules, ctx, overrides);
-}

@@ -1,8 +1,7 @@
 // The routing sidecar (pd-sidecar): build one for a version, recognise existing ones, read where they forward, and
 // flag arguments a version would refuse.
 import { split as shellSplit } from 'shlex';
-import type { Finding } from '../validate/registry.js';
-import type { KObject, Severity } from '../types.js';
+import type { Finding, KObject, Severity } from '../types.js';
 import { isPlainObject } from '../types.js';
 import { routerTable } from './table.js';
 import type { RouterVersion, SidecarOptions, SidecarTarget } from './types.js';

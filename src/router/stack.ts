@@ -1,7 +1,6 @@
 // The objects that put an EPP in front of the engines: InferencePool, the EPP's ConfigMap, Deployment, Service and
 // RBAC, and optionally an HTTPRoute from a Gateway to the pool.
 import type { KObject } from '../types.js';
-import { sha256Hex } from './sha256.js';
 import { routerTable } from './table.js';
 import type { RoutingStackInput } from './types.js';
 
@@ -35,15 +34,6 @@ export function clusterRbacName(name: string, namespace: string | undefined): st
  * subject of kind ServiceAccount without one is refused by the API server.
  */
 export const UNKNOWN_NAMESPACE_SUBJECT = 'default';
-
-/**
- * The checksum that rolls the EPP's pods when their config changes: of the config as data (its JSON), which is what
- * the EPP acts on. The text's explanatory comments do not count, and hashing the data alone is a third of the work on
- * a cold start (issue #7).
- */
-export function configChecksum(config: unknown): string {
-  return sha256Hex(JSON.stringify(config));
-}
 
 export function buildRoutingStack(input: RoutingStackInput): KObject[] {
   const table = routerTable(input.version);
@@ -111,7 +101,7 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
       template: {
         metadata: {
           labels: { ...eppLabels },
-          annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(input.config) },
+          annotations: { [CONFIG_CHECKSUM_ANNOTATION]: input.configChecksum },
         },
         spec: {
           serviceAccountName: epp,

@@ -187,8 +187,9 @@ export interface RoutingStackInput {
   configMapName: string;
   configKey: string;
   configText: string;
-  /** the same config as data: the EPP's pods are rolled when it changes (not for a comment in the text) */
-  config: unknown;
+  /** the checksum of the config as data (src/plan/epp-text.ts): the EPP's pods roll when it changes, not for a comment
+   * in the text */
+  configChecksum: string;
   /** attach an HTTPRoute to this Gateway; requestTimeout defaults to the llm-d-router chart's 300s */
   gateway?: { name: string; namespace?: string; requestTimeout?: string };
   /** override the EPP image (defaults to the version's image) */

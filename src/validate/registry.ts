@@ -2,20 +2,11 @@
 // fix it. Rules are grouped by what they look at (scope); the pipeline runs each scope's rules against its context and
 // turns findings into results. The config can switch a rule off or change its severity (spec.rules).
 
-import type { ResourceRef, Result, Severity } from '../types.js';
+import type { Finding, Result, RuleOverrides, Severity } from '../types.js';
+
+export type { Finding, RuleOverride, RuleOverrides } from '../types.js';
 
 export type RuleScope = 'pair' | 'epp-config';
-
-/** One problem a rule found. The message already says how to fix it. */
-export interface Finding {
-  message: string;
-  resource?: ResourceRef;
-  /** field path inside `resource`, kpt style: spec.template.spec.containers[0].args[3] */
-  path?: string;
-  currentValue?: unknown;
-  proposedValue?: unknown;
-  file?: { path: string; index?: number };
-}
 
 export interface Rule<Ctx> {
   /** stable kebab-case id, used in spec.rules and docs/rules.md */
@@ -35,9 +26,6 @@ export interface Rule<Ctx> {
   engines?: readonly string[];
   check(ctx: Ctx): Finding[];
 }
-
-export type RuleOverride = Severity | 'off';
-export type RuleOverrides = Readonly<Record<string, RuleOverride>>;
 
 export function defineRule<Ctx>(rule: Rule<Ctx>): Rule<Ctx> {
   return rule;

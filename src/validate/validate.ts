@@ -11,10 +11,9 @@ import type { Plan } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { Item } from '../read/resource-list.js';
 import { parseYamlValue } from '../read/safe-yaml.js';
-import { isPlainObject, type Result } from '../types.js';
+import { isPlainObject, refOf, type Result, type RuleOverrides } from '../types.js';
 import type { EngineSide, EppContext, PairContext } from './context.js';
 import { runRules, type Finding, type Rule } from './registry.js';
-import { refOf } from '../apply/apply.js';
 import { ALL_RULES, RULES } from './rules/index.js';
 import { didYouMean } from '../config/suggest.js';
 
@@ -57,7 +56,12 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
 }
 
 function lint(ctx: EppContext, config: PdConfig): Result[] {
-  return runRules(RULES['epp-config'], ctx, config.rules);
+  return lintEppConfig(ctx, config.rules);
+}
+
+/** Lint an EndpointPickerConfig against its router version: the epp-config rules, with the user's overrides. */
+export function lintEppConfig(ctx: EppContext, overrides?: RuleOverrides): Result[] {
+  return runRules(RULES['epp-config'], ctx, overrides);
 }
 
 /** A rule that needs a value only known at run time: it does not run, and says so (never that the value is wrong). */

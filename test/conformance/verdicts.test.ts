@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { eppConfigYaml, isRouterVersion, ROUTER_VERSIONS, type EppKnobs, type RouterVersion } from '../../src/router/index.js';
+import { eppConfigYaml } from '../../src/plan/epp-text.js';
+import { isRouterVersion, ROUTER_VERSIONS, type EppKnobs, type RouterVersion } from '../../src/router/index.js';
 import {
   caseIds,
   confusion,

@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { lintEppConfig, routerTable, sidecarFlagProblems } from '../../src/router/index.js';
+import { routerTable, sidecarFlagProblems } from '../../src/router/index.js';
+import { lintEppConfig } from '../../src/validate/validate.js';
 import type { RouterVersion } from '../../src/router/types.js';
 import { isPlainObject } from '../../src/types.js';
 

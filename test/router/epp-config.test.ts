@@ -6,12 +6,12 @@ import {
   ROUTER_VERSIONS,
   buildEppConfig,
   checkEppKnobs,
-  eppConfigYaml,
-  lintEppConfig,
   routerTable,
   type DeciderKind,
   type EppKnobs,
 } from '../../src/router/index.js';
+import { eppConfigYaml } from '../../src/plan/epp-text.js';
+import { lintEppConfig } from '../../src/validate/validate.js';
 
 const DECIDERS: DeciderKind[] = ['prefix-based', 'always'];
 const knobs = (decider: DeciderKind, blockSizeTokens = 128, extra: Partial<EppKnobs> = {}): EppKnobs => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildEppConfig, lintEppConfig, type RouterVersion } from '../../src/router/index.js';
+import { buildEppConfig, type RouterVersion } from '../../src/router/index.js';
+import { lintEppConfig } from '../../src/validate/validate.js';
 import type { KObject } from '../../src/types.js';
 import type { EppContext } from '../../src/validate/context.js';
 import { eppConfigRules } from '../../src/validate/rules/epp-config.js';

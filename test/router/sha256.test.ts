@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/router/sha256.js';
+import { sha256Hex } from '../../src/plan/sha256.js';
 
 describe('sha256Hex', () => {
   it('matches node:crypto on every padding boundary, multi-byte UTF-8 and large inputs', () => {

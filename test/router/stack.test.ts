@@ -10,10 +10,10 @@ import {
   buildEppConfig,
   buildRoutingStack,
   buildSidecarContainer,
-  eppConfigYaml,
   type RouterVersion,
   type RoutingStackInput,
 } from '../../src/router/index.js';
+import { configChecksum, eppConfigYaml } from '../../src/plan/epp-text.js';
 import type { KObject } from '../../src/types.js';
 
 const input = (version: RouterVersion, extra: Partial<RoutingStackInput> = {}): RoutingStackInput => ({
@@ -25,7 +25,7 @@ const input = (version: RouterVersion, extra: Partial<RoutingStackInput> = {}): 
   configMapName: 'qwen-epp',
   configKey: 'epp-config.yaml',
   configText: eppConfigYaml(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 }),
-  config: buildEppConfig(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 }),
+  configChecksum: configChecksum(buildEppConfig(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 })),
   ...extra,
 });
 const byKind = (objs: KObject[], kind: string) => objs.filter((o) => o.kind === kind);
@@ -133,8 +133,9 @@ describe('buildRoutingStack', () => {
       expect(pod.spec.volumes).toEqual([{ name: 'epp-config', configMap: { name: 'qwen-epp' } }]);
       expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
       expect(dep.spec.strategy).toEqual({ type: 'Recreate' });
-      expect(pod.metadata.annotations['pd-disagg.dev/epp-config-checksum']).toBe(
-        createHash('sha256').update(JSON.stringify(inp.config)).digest('hex'),
+      expect(pod.metadata.annotations['pd-disagg.dev/epp-config-checksum']).toBe(inp.configChecksum);
+      expect(inp.configChecksum).toBe(
+        createHash('sha256').update(JSON.stringify(buildEppConfig(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 }))).digest('hex'),
       );
       const cm = one(buildRoutingStack(inp), 'ConfigMap');
       expect(cm.data).toEqual({ 'epp-config.yaml': inp.configText });
@@ -142,8 +143,11 @@ describe('buildRoutingStack', () => {
   });
 
   it('changes the checksum when the config changes, not when only its text does (comments)', () => {
+    const config = buildEppConfig('v0.9.0', { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 128 });
+    expect(configChecksum({ ...config, plugins: [] })).not.toBe(configChecksum(config));
+    // the checksum is of the data; the text is only printed from it
     const a = one(buildRoutingStack(input('v0.9.0')), 'Deployment');
-    const b = one(buildRoutingStack(input('v0.9.0', { config: { ...(input('v0.9.0').config as object), plugins: [] } })), 'Deployment');
+    const b = one(buildRoutingStack(input('v0.9.0', { configChecksum: configChecksum({ ...config, plugins: [] }) })), 'Deployment');
     const c = one(buildRoutingStack(input('v0.9.0', { configText: `# another comment\n${input('v0.9.0').configText}` })), 'Deployment');
     expect(a.spec.template.metadata.annotations).not.toEqual(b.spec.template.metadata.annotations);
     expect(a.spec.template.metadata.annotations).toEqual(c.spec.template.metadata.annotations);

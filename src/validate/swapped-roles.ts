@@ -1,4 +1,4 @@
-// Hints: results that only make sense together. When the config names the two workloads in swapped roles, every
+// Swapped roles: results that only make sense together. When the config names the two workloads in swapped roles, every
 // role-dependent rule fires at once (kv_role inverted on both sides, ports the wrong way round, ...); the user needs
 // one message saying the config has them swapped, not four that each point at a different field.
 

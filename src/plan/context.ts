@@ -1,0 +1,43 @@
+// The pair as plan() builds it and the pair rules (src/validate) read it: the pair as it will be written. plan()
+// applies its operations to a copy of each engine workload (src/plan/plan.ts), so the injected env, ports, /dev/shm
+// volume, labels and routing sidecar are there, and `planned` says which fields are the plan's rather than the user's.
+import type { EngineModel } from '../engines/types.js';
+import type { RouterVersion } from '../router/types.js';
+import type { KObject, ResourceRef } from '../types.js';
+
+/** One engine workload in its role, as discovery found it. */
+export interface EngineSide {
+  role: 'prefill' | 'decode';
+  resource: ResourceRef;
+  /** the workload object as it will be written: the plan's edits applied to a copy of what was read */
+  object: KObject;
+  /** kpt-style path of the serving pod template, e.g. spec.template or spec.leaderWorkerTemplate.leaderTemplate */
+  templatePath: string;
+  /** path of the engine container, e.g. spec.template.spec.containers[0] */
+  containerPath: string;
+  container: KObject;
+  /** the engine container's launch line and env, read from the planned container */
+  engine: EngineModel;
+  replicas: number;
+  /** kpt-style paths of what the plan adds to this workload (list entries appended, fields set): a finding about
+   * one of them points at the user's input instead, which does not have it */
+  planned: ReadonlySet<string>;
+}
+
+export interface PairContext {
+  version: RouterVersion;
+  prefill: EngineSide;
+  decode: EngineSide;
+  /** the port the InferencePool targets: the prefill engine and the decode sidecar listen on it */
+  poolPort: number;
+  /** how many ports the pool targets: [poolPort, poolPort + n), one per data-parallel HTTP rank (at most 8) */
+  poolPortCount?: number;
+  /** HTTP ports each engine's pod serves (vLLM multi-port external LB: one per local DP rank), before the limit of 8 */
+  httpPorts?: { prefill: number; decode: number };
+  /** the decode pod's routing sidecar, whether it was there or the plan injects it (the container as planned) */
+  sidecar?: { containerPath: string; container: KObject; targetPort: number; targetPath?: string; injected: boolean };
+  /** block size the EPP config uses (override, or derived from the decode engine) */
+  eppBlockSizeTokens: number;
+  /** the NIXL side-channel port each vLLM engine uses */
+  sideChannelPort: { prefill?: number; decode?: number };
+}
