@@ -29,8 +29,8 @@ async function judge() {
 /** Returns true when live = recorded (or --update) and every linter disagreement is a kept one. */
 export async function compare({ version, live, cases, source, update, verbose, seconds }) {
   const j = await judge();
-  const { verdictOf } = await import('./conformance.mjs');
-  const liveVerdicts = Object.fromEntries(cases.map((c) => [c.id, verdictOf(live[c.id])]));
+  // live: id -> verdict (scripts/conformance.mjs verdictOf, merged over the repeated runs)
+  const liveVerdicts = Object.fromEntries(cases.map((c) => [c.id, live[c.id]]));
   let recorded;
   try {
     recorded = j.readVerdicts(version);
@@ -66,7 +66,11 @@ export async function compare({ version, live, cases, source, update, verbose, s
   const c = j.confusion(version, verdicts, (id) => cases.find((x) => x.id === id)?.text ?? j.readCase(version, id));
   console.log(`\n${j.formatConfusion(version, c)}   (live, ${seconds.toFixed(0)}s)`);
   const kept = j.keptDisagreements()[version] ?? {};
-  const wrong = [...c.missed.map((id) => ['router refuses/never disaggregates, linter silent', id]), ...c.falseAlarm.map((id) => ['router accepts, linter errors', id])];
+  const wrong = [
+    ...c.missed.map((id) => ['router refuses/never disaggregates, linter silent', id]),
+    ...c.falseAlarm.map((id) => ['router accepts, linter errors', id]),
+    ...c.timeout.map((id) => ['harness timeout, the router gave no verdict', id]),
+  ];
   const unexplained = wrong.filter(([, id]) => !kept[id]);
   for (const [kind, id] of wrong) {
     const v = verdicts[id];

@@ -24,7 +24,7 @@ const CACHE = resolve(process.env.PDCONF_CACHE ?? join(ROOT, '.tmp/conformance')
 export const EXIT_PROXY_REFUSED = 3;
 
 function parseArgs(argv) {
-  const opts = { routerSrc: {}, src: {}, update: false, versions: undefined, buildOnly: false, verbose: false };
+  const opts = { routerSrc: {}, src: {}, update: false, versions: undefined, buildOnly: false, verbose: false, configTimeout: 60, requestTimeout: 10, only: undefined, repeat: 16 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -36,6 +36,10 @@ function parseArgs(argv) {
     else if (a === '--build-only') opts.buildOnly = true;
     else if (a === '--verbose') opts.verbose = true;
     else if (a.startsWith('--versions')) opts.versions = val().split(',');
+    else if (a.startsWith('--only')) opts.only = new RegExp(val());
+    else if (a.startsWith('--repeat')) opts.repeat = Math.max(1, Math.floor(seconds(val(), a)));
+    else if (a.startsWith('--config-timeout')) opts.configTimeout = seconds(val(), a);
+    else if (a.startsWith('--request-timeout')) opts.requestTimeout = seconds(val(), a);
     else if (a.startsWith('--router-src')) {
       const [v, dir] = splitPair(val(), a);
       opts.routerSrc[v] = resolve(dir);
@@ -44,14 +48,25 @@ function parseArgs(argv) {
       opts.src[mv] = resolve(dir);
     } else if (a === '--help' || a === '-h') {
       console.log(`usage: npm run conformance -- [--router-src VERSION=DIR]... [--src MODULE@VERSION=DIR]... [--versions v0.9.0,...] [--update] [--build-only]
+       [--request-timeout S] [--config-timeout S]
   default: the pinned modules come from the Go module proxy (go mod download)
   --router-src v0.9.0=/path/llm-d-router  use a local checkout of that tag instead (e.g. git archive v0.9.0)
   --src github.com/llm-d/llm-d-kv-cache@v0.7.1=/path  same for any other pinned module
+  --only REGEX          judge only the matching corpus ids and print their verdicts (no comparison, no --update)
+  --repeat 16           runs per config (each a fresh EPP); a field that differs between runs is recorded as varies
+  --request-timeout 10  seconds the harness lets the router hold one request before cancelling it (verdict: timeout)
+  --config-timeout 60   seconds one config may take in all before the harness process is killed (verdict: timeout)
   env PDCONF_SRC_ROOT=DIR: look for DIR/<repo>@<version> checkouts (e.g. DIR/llm-d-router@v0.9.0) for every pin`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (see --help)`);
   }
   return opts;
+}
+
+function seconds(s, flag) {
+  const n = Number(s);
+  if (!(n > 0)) throw new Error(`${flag} wants a positive number of seconds, got ${s}`);
+  return n;
 }
 
 function splitPair(s, flag) {
@@ -212,28 +227,91 @@ export function corpus(version) {
   return out;
 }
 
-/** Run configs through a built harness: [{id, config}] -> {id: verdict} */
-export function runHarness(bin, cases) {
+/**
+ * Run configs through a built harness: [{id, text, allowExperimental}] -> {id: result}.
+ *
+ * One config at a time over JSON lines, so no config can hold up the others: the harness cancels a request the
+ * router still holds after requestTimeout seconds (PDCONF_REQUEST_TIMEOUT; the prompt then says timeout), and a
+ * config that gives no line within configTimeout seconds (a hang before or outside the requests) gets the verdict
+ * stage "timeout"; the harness process is killed and a fresh one takes the next config. Progress goes to stderr
+ * (onProgress) every few configs and for every slow or timed-out one, so a run shows it is alive.
+ */
+export function runHarness(bin, cases, { configTimeout = 60, requestTimeout = 10, onProgress = () => {} } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
+    const results = {};
+    let child;
+    let buf = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`harness ${bin} exited ${code}:\n${err.slice(-4000)}`));
-      const results = {};
-      for (const line of out.split('\n').filter(Boolean)) {
-        const r = JSON.parse(line);
-        results[r.id] = r;
+    let timer;
+    let i = -1;
+    let started;
+    let waiting;
+    const t0 = Date.now();
+    const spawnChild = () => {
+      buf = '';
+      err = '';
+      child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PDCONF_REQUEST_TIMEOUT: `${requestTimeout}s` } });
+      const me = child;
+      child.stdout.on('data', (d) => {
+        if (me !== child) return;
+        buf += d;
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (line) answered(JSON.parse(line));
+        }
+      });
+      child.stderr.on('data', (d) => {
+        if (me === child) err = (err + d).slice(-8000);
+      });
+      child.on('error', (e) => me === child && fail(e));
+      child.on('close', (code, signal) => {
+        if (me !== child || waiting === undefined) return;
+        fail(new Error(`harness ${bin} exited ${code ?? signal} while judging ${waiting}:\n${err.slice(-4000)}`));
+      });
+    };
+    const fail = (e) => {
+      clearTimeout(timer);
+      waiting = undefined;
+      child?.kill('SIGKILL');
+      reject(e);
+    };
+    const next = () => {
+      clearTimeout(timer);
+      i++;
+      if (i >= cases.length) {
+        waiting = undefined;
+        child.stdin.end();
+        onProgress({ done: cases.length, total: cases.length, seconds: (Date.now() - t0) / 1000, end: true });
+        return resolvePromise(results);
       }
-      const missing = cases.filter((c) => !results[c.id]).map((c) => c.id);
-      if (missing.length) return reject(new Error(`harness gave no verdict for ${missing.join(', ')}:\n${err.slice(-4000)}`));
-      resolvePromise(results);
-    });
-    for (const c of cases) child.stdin.write(JSON.stringify({ id: c.id, config: c.text, allowExperimental: !!c.allowExperimental }) + '\n');
-    child.stdin.end();
+      const c = cases[i];
+      waiting = c.id;
+      started = Date.now();
+      timer = setTimeout(() => {
+        const id = waiting;
+        waiting = undefined;
+        const dead = child;
+        child = undefined;
+        dead.kill('SIGKILL');
+        results[id] = { id, loaded: false, stage: 'timeout', error: `harness: no verdict within ${configTimeout}s (the router's start-up or request path blocked; the process was killed)`, timeout: true };
+        onProgress({ done: i + 1, total: cases.length, seconds: (Date.now() - t0) / 1000, id, timeout: true });
+        spawnChild();
+        next();
+      }, configTimeout * 1000);
+      child.stdin.write(JSON.stringify({ id: c.id, config: c.text, allowExperimental: !!c.allowExperimental }) + '\n');
+    };
+    const answered = (r) => {
+      if (r.id !== waiting) return fail(new Error(`harness answered ${r.id} while judging ${waiting}`));
+      results[r.id] = r;
+      const took = (Date.now() - started) / 1000;
+      const timedOut = Object.values(r.prompts ?? {}).some((p) => p.timeout);
+      onProgress({ done: i + 1, total: cases.length, seconds: (Date.now() - t0) / 1000, id: r.id, took, timeout: timedOut });
+      next();
+    };
+    spawnChild();
+    next();
   });
 }
 
@@ -306,24 +384,78 @@ export async function runSidecar(bin, args, listenFlag, defaultPort) {
   if (starts) return { starts: true };
   if (exited && !exited.signal) {
     const lines = log.trim().split('\n').filter(Boolean);
-    const last = (lines.find((l) => /unknown (shorthand )?flag|invalid argument|Invalid configuration|error/i.test(l)) ?? lines.at(-1) ?? '').slice(0, 300);
-    return { starts: false, exitCode: exited.code, said: last.replace(/\s+/g, ' ') };
+    // pflag prints its usage text too (whose lines may say "error"): the specific reasons first
+    const last = lines.find((l) => /unknown (shorthand )?flag|invalid argument|Invalid configuration/i.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? '';
+    return { starts: false, exitCode: exited.code, said: sidecarSaid(last) };
   }
   throw new Error(`sidecar ${argv.join(' ')} neither listened on 127.0.0.1:${listen} nor exited within 20 s`);
+}
+
+/**
+ * The sidecar's reason, stable across runs: of a zap JSON line only msg and error (its ts and the stack trace with the
+ * scratch path change every run), else the line itself; whitespace squeezed, at most 300 characters.
+ */
+export function sidecarSaid(line) {
+  let said = line;
+  try {
+    const j = JSON.parse(line);
+    if (j && typeof j === 'object' && typeof j.msg === 'string') said = j.error === undefined ? j.msg : `${j.msg}: ${j.error}`;
+  } catch {
+    /* not a JSON log line */
+  }
+  return said.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/**
+ * The router's error text with its map-order noise removed: a parenthesised list of quoted names (v0.9.0/v0.10.0's
+ * "multiple profile handlers found ('a', 'b')" walks a Go map) is sorted.
+ */
+export function stableError(e) {
+  return e.replace(/\(('[^']*'(?:, '[^']*')+)\)/g, (_, list) => `(${list.split(', ').sort().join(', ')})`);
 }
 
 /** The part of a harness result that is recorded and compared. */
 export function verdictOf(r) {
   const v = { loaded: r.loaded, stage: r.stage };
-  if (r.error) v.error = r.error;
+  if (r.error) v.error = stableError(r.error);
   if (r.loaded) {
     for (const [name, p] of Object.entries(r.prompts ?? {})) {
       // header: set at all; headerToPrefill: it names the prefill pod (the harness's prefill pod is 10.0.0.1:8000)
       v[name] = { prefill: p.prefill, decode: p.decode, header: p.header !== '', headerToPrefill: p.header === '10.0.0.1:8000' };
-      if (p.error) v[name].error = p.error;
+      if (p.error) v[name].error = stableError(p.error);
+      // the harness cancelled the request after PDCONF_REQUEST_TIMEOUT: no verdict from the router for this prompt
+      if (p.timeout) v[name].timeout = true;
     }
   }
   return v;
+}
+
+/**
+ * One verdict from the verdicts of repeated runs of the same config (each a fresh EPP). Where the router breaks a
+ * tie at random (its pickers shuffle equal scores with a time-seeded source; a config without role filters sends a
+ * request to either pod), a field can differ between runs: it is then recorded as false and named in `varies`, so a
+ * recorded verdict is the same on every run and a request that only sometimes disaggregates never counts as one.
+ */
+export function mergeVerdicts(runs) {
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const merge = (objs) => {
+    const out = {};
+    const varies = [];
+    const keys = [...new Set(objs.flatMap((o) => Object.keys(o)))].filter((k) => k !== 'varies');
+    for (const k of keys) {
+      const vals = objs.map((o) => o[k]);
+      if (vals.every((x) => same(x, vals[0]))) {
+        if (vals[0] !== undefined) out[k] = vals[0];
+      } else if (vals.every((x) => x && typeof x === 'object')) out[k] = merge(vals);
+      else {
+        varies.push(k);
+        out[k] = typeof vals.find((x) => x !== undefined) === 'string' ? '(differs between runs)' : false;
+      }
+    }
+    if (varies.length) out.varies = varies.sort();
+    return out;
+  };
+  return runs.length === 1 ? runs[0] : merge(runs);
 }
 
 async function main() {
@@ -352,13 +484,44 @@ async function main() {
       log(`${version}: harness ${built.bin}${built.cached ? ' (cached)' : ''}`);
       continue;
     }
-    const cases = Object.entries(corpus(version)).map(([id, c]) => ({ id, text: c.text, allowExperimental: /^# pdconf: allow-experimental-plugins$/m.test(c.text) }));
+    const cases = Object.entries(corpus(version))
+      .filter(([id]) => !opts.only || opts.only.test(id))
+      .map(([id, c]) => ({ id, text: c.text, allowExperimental: /^# pdconf: allow-experimental-plugins$/m.test(c.text) }));
     let live;
     try {
-      live = await runHarness(built.bin, cases);
+      log(`${version}: judging ${cases.length} configs (request timeout ${opts.requestTimeout}s, config timeout ${opts.configTimeout}s)`);
+      let lastLog = Date.now();
+      const first = await runHarness(built.bin, cases, {
+        configTimeout: opts.configTimeout,
+        requestTimeout: opts.requestTimeout,
+        onProgress: (p) => {
+          const at = `${version}: ${p.done}/${p.total} (${p.seconds.toFixed(0)}s)`;
+          if (p.timeout) log(`${at} TIMEOUT ${p.id}: the router held it past the deadline; its verdict is "timeout", never agreement`);
+          else if (p.took > 5) log(`${at} slow: ${p.id} took ${p.took.toFixed(1)}s`);
+          else if (p.end) log(`${version}: judged ${p.total} configs in ${p.seconds.toFixed(0)}s`);
+          else if (p.done % 25 === 0 || Date.now() - lastLog > 15_000) log(at);
+          else return;
+          lastLog = Date.now();
+        },
+      });
+      // the same configs again, each on a fresh EPP, to see which verdict fields the router decides at random
+      const runs = Object.fromEntries(cases.map((c) => [c.id, [verdictOf(first[c.id])]]));
+      const again = cases.filter((c) => first[c.id].loaded && !Object.values(first[c.id].prompts ?? {}).some((p) => p.timeout));
+      for (let k = 2; k <= opts.repeat; k++) {
+        const more = await runHarness(built.bin, again, { configTimeout: opts.configTimeout, requestTimeout: opts.requestTimeout });
+        for (const c of again) runs[c.id].push(verdictOf(more[c.id]));
+        if (k % 4 === 0 || k === opts.repeat) log(`${version}: repeat ${k}/${opts.repeat} of the ${again.length} configs that loaded (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+      }
+      live = Object.fromEntries(Object.entries(runs).map(([id, vs]) => [id, mergeVerdicts(vs)]));
+      const varying = Object.entries(live).filter(([, v]) => v.varies || v.long?.varies || v.hi?.varies).map(([id]) => id);
+      if (varying.length) log(`${version}: decided at random by the router (recorded as varies): ${varying.join(', ')}`);
     } catch (e) {
       console.error(`\nconformance ${version}: the harness crashed\n${e.message}`);
       failed = true;
+      continue;
+    }
+    if (opts.only) {
+      for (const c of cases) console.log(JSON.stringify({ id: c.id, ...live[c.id] }));
       continue;
     }
     const ok = await compare({ version, live, cases, source: built.source, update: opts.update, verbose: opts.verbose, seconds: (Date.now() - t0) / 1000 });

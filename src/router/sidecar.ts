@@ -237,13 +237,19 @@ export function sidecarFlagProblems(version: RouterVersion, container: KObject):
     }
   }
   const connector = lastFlag(flags, table.sidecar.connectorFlag);
-  if (connector && connector.value !== undefined && !table.sidecar.kvConnectors.includes(connector.value)) {
+  const aliasRule = table.sidecar.connectorAlias;
+  const alias = aliasRule ? lastFlag(flags, aliasRule.flag) : undefined;
+  const checked = [connector];
+  // the alias stands in for an unset connector flag; some versions also check it when it names another connector
+  if (alias && (!connector?.value || (aliasRule!.checkedWhenShadowed && alias.value !== connector.value))) checked.push(alias);
+  for (const c of checked) {
+    if (!c || c.value === undefined || table.sidecar.kvConnectors.includes(c.value)) continue;
     problems.push({
       severity: 'error',
-      flag: connector.name,
-      path: connector.valuePath,
-      currentValue: connector.value,
-      message: `routing sidecar ${version} does not support --${connector.name}=${connector.value}; use one of ${table.sidecar.kvConnectors.join(', ')}`,
+      flag: c.name,
+      path: c.valuePath,
+      currentValue: c.value,
+      message: `routing sidecar ${version} does not support --${c.name}=${c.value} and exits at start; use one of ${table.sidecar.kvConnectors.join(', ')}`,
     });
   }
   if (!table.sidecar.enginePortFlags.some((n) => lastFlag(flags, n))) {

@@ -130,6 +130,11 @@ export interface RouterTable {
     enginePortFlags: readonly string[];
     defaultEnginePort: number;
     connectorFlag: string;
+    /**
+     * The deprecated alias of connectorFlag, when the version still has it: used when connectorFlag is unset; when
+     * checkedWhenShadowed, its value must also be a supported connector while connectorFlag is set to another one.
+     */
+    connectorAlias?: { flag: string; checkedWhenShadowed: boolean };
     /** the flag giving the engine's number of data-parallel HTTP ports (pkg/sidecar/proxy/options.go) */
     dataParallelFlag: string;
     kvConnectors: readonly string[];

@@ -22,16 +22,22 @@ export interface PromptVerdict {
   /** and it names the prefill pod */
   headerToPrefill: boolean;
   error?: string;
+  /** the router still held the request when the harness's deadline passed (PDCONF_REQUEST_TIMEOUT): no verdict */
+  timeout?: boolean;
+  /** fields that differed between repeated runs (the router broke a tie at random); each is recorded as false */
+  varies?: string[];
 }
 
 export interface Verdict {
   loaded: boolean;
-  /** where the EPP start-up stopped (load, instantiate, stability, panic ...) or "ready" */
+  /** where the EPP start-up stopped (load, instantiate, stability, panic, timeout ...) or "ready" */
   stage: string;
   /** the router's exact error */
   error?: string;
   long?: PromptVerdict;
   hi?: PromptVerdict;
+  /** top-level fields that differed between repeated runs */
+  varies?: string[];
 }
 
 export interface VerdictFile {
@@ -46,6 +52,11 @@ export interface VerdictFile {
 /** A request disaggregated: sent to the decode pod with x-prefiller-host-port naming the prefill pod the scheduler picked. */
 export function disaggregated(p: PromptVerdict | undefined): boolean {
   return !!p && p.prefill && p.decode && p.header && p.headerToPrefill;
+}
+
+/** The harness gave up waiting (the whole config, or one of its requests): the router gave no verdict. */
+export function timedOut(v: Verdict): boolean {
+  return v.stage === 'timeout' || !!v.long?.timeout || !!v.hi?.timeout;
 }
 
 /** What the router says about a config: it loads and the long uncached prompt disaggregates. */
@@ -112,11 +123,17 @@ export interface Confusion {
   missed: string[];
   /** router accepts, linter errors */
   falseAlarm: string[];
+  /** the harness timed out: no verdict, so neither agreement nor disagreement (each must be a kept entry) */
+  timeout: string[];
 }
 
 export function confusion(version: string, verdicts: Record<string, Verdict>, text: (id: string) => string): Confusion {
-  const c: Confusion = { agreeAccept: [], agreeRefuse: [], missed: [], falseAlarm: [] };
+  const c: Confusion = { agreeAccept: [], agreeRefuse: [], missed: [], falseAlarm: [], timeout: [] };
   for (const [id, v] of Object.entries(verdicts).sort(([a], [b]) => a.localeCompare(b))) {
+    if (timedOut(v)) {
+      c.timeout.push(id);
+      continue;
+    }
     const router = routerAccepts(v);
     const linter = !lint(version, text(id)).refuses;
     if (router && linter) c.agreeAccept.push(id);
@@ -128,7 +145,7 @@ export function confusion(version: string, verdicts: Record<string, Verdict>, te
 }
 
 export function formatConfusion(version: string, c: Confusion): string {
-  const total = c.agreeAccept.length + c.agreeRefuse.length + c.missed.length + c.falseAlarm.length;
+  const total = c.agreeAccept.length + c.agreeRefuse.length + c.missed.length + c.falseAlarm.length + c.timeout.length;
   const agree = c.agreeAccept.length + c.agreeRefuse.length;
   const pct = total ? ((100 * agree) / total).toFixed(1) : '-';
   const pad = (s: string | number, n: number) => String(s).padStart(n);
@@ -137,6 +154,7 @@ export function formatConfusion(version: string, c: Confusion): string {
     `                         router: loads+disaggregates   router: refuses/never disaggregates`,
     `  linter: no error       ${pad(c.agreeAccept.length, 28)}   ${pad(c.missed.length, 36)}`,
     `  linter: error          ${pad(c.falseAlarm.length, 28)}   ${pad(c.agreeRefuse.length, 36)}`,
+    `  harness timeout (no verdict from the router, not agreement): ${c.timeout.length}`,
   ].join('\n');
 }
 

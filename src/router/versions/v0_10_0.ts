@@ -7,6 +7,8 @@ import { TLS_FLAG_REPLACEMENTS, nextList, nextPlugins, unchecked, withParams } f
 import { v0_9_0 } from './v0_9_0.js';
 
 const prev = v0_9_0.plugins;
+// --connector is gone (removedFlags below), and with it the alias rule
+const { connectorAlias: _connectorGone, ...v0_9_0Sidecar } = v0_9_0.sidecar;
 
 // registered for the first time in v0.10.0, every one with fwkplugin.StabilityAlpha
 const NEW_PLUGINS = [
@@ -66,7 +68,7 @@ export const v0_10_0: RouterTable = {
   images: { ...v0_9_0.images, tag: 'v0.10.0' },
   // pkg/sidecar/proxy/options.go
   sidecar: {
-    ...v0_9_0.sidecar,
+    ...v0_9_0Sidecar,
     // --model-server-port wins; --vllm-port is a deprecated alias used only when the former is unset (#1723)
     enginePortFlags: ['model-server-port', 'vllm-port'],
     // the default engine port moved from 8001 to 8200 (llm-d-router #1723)

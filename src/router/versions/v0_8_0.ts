@@ -162,6 +162,8 @@ export const v0_8_0: RouterTable = {
     enginePortFlags: ['vllm-port'],
     defaultEnginePort: 8001,
     connectorFlag: 'kv-connector',
+    // Complete(): --connector only fills an unset --kv-connector; Validate() checks --kv-connector alone
+    connectorAlias: { flag: 'connector', checkedWhenShadowed: false },
     // --data-parallel-size: the sidecar listens on port..port+n-1 and forwards rank r to the engine port + r
     // (llm-d-inference-scheduler v0.8.0 pkg/sidecar/proxy/data_parallel.go; same flag at llm-d-router v0.9.0, v0.10.0)
     dataParallelFlag: 'data-parallel-size',

@@ -100,6 +100,9 @@ export const v0_9_0: RouterTable = {
   sidecar: {
     ...v0_8_0.sidecar,
     kvConnectors: [...v0_8_0.sidecar.kvConnectors, 'mooncake'],
+    // Validate() also checks a --connector that differs from --kv-connector ("--connector must be one of: ..."); the
+    // real sidecar exits on --kv-connector=nixlv2 --connector=x (conformance case deprecated-connector)
+    connectorAlias: { flag: 'connector', checkedWhenShadowed: true },
     flags: nextList(v0_8_0.sidecar.flags, {
       remove: Object.keys(POOL_NAME_FLAG_REPLACEMENTS),
       after: {

@@ -1,0 +1,77 @@
+// scripts/conformance.mjs runHarness: a config the router blocks on becomes a "timeout" verdict instead of hanging
+// the run, the configs after it are still judged, and progress is reported per config. The harness binary is
+// replaced here by a small node program speaking the same JSON-lines protocol (test/conformance/main.go.in), so this
+// holds without Go: it tests the driver, not the router.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without types
+import { runHarness, verdictOf } from '../../scripts/conformance.mjs';
+import { confusion, formatConfusion, timedOut, type Verdict } from './verdicts.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pdconf-fake-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// hang-*: never answers (a blocked start-up); req-*: answers with a prompt the harness cancelled; others: a verdict.
+// Each answer also says which process answered and what PDCONF_REQUEST_TIMEOUT it was given.
+const fake = join(dir, 'pdconf');
+writeFileSync(
+  fake,
+  `#!/usr/bin/env node
+const rl = require('node:readline').createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  const { id } = JSON.parse(line);
+  if (id.startsWith('hang-')) return;
+  const p = { prefill: true, decode: true, header: '10.0.0.1:8000' };
+  const prompts = id.startsWith('req-') ? { long: { ...p, timeout: true, error: 'context deadline exceeded' }, hi: p } : { long: p, hi: p };
+  process.stdout.write(JSON.stringify({ id, loaded: true, stage: 'ready', prompts, pid: process.pid, env: process.env.PDCONF_REQUEST_TIMEOUT }) + '\\n');
+});
+`,
+);
+chmodSync(fake, 0o755);
+
+describe('runHarness', () => {
+  it('turns a config that blocks into a timeout verdict, kills that process and judges the rest in a fresh one', async () => {
+    const progress: { done: number; id?: string; timeout?: boolean; end?: boolean }[] = [];
+    const cases = ['a-ok', 'hang-b', 'c-ok', 'req-d'].map((id) => ({ id, text: 'x' }));
+    const live = await runHarness(fake, cases, { configTimeout: 1.5, requestTimeout: 7, onProgress: (p: (typeof progress)[0]) => progress.push(p) });
+
+    expect(Object.keys(live).sort()).toEqual(['a-ok', 'c-ok', 'hang-b', 'req-d']);
+    expect(live['hang-b']).toMatchObject({ loaded: false, stage: 'timeout', timeout: true });
+    expect(live['a-ok'].stage).toBe('ready');
+    // the process that hung was replaced
+    expect(live['c-ok'].pid).not.toBe(live['a-ok'].pid);
+    expect(live['a-ok'].env).toBe('7s');
+
+    const verdicts: Record<string, Verdict> = Object.fromEntries(Object.entries(live).map(([id, r]) => [id, verdictOf(r) as Verdict]));
+    expect(verdicts['req-d'].long).toMatchObject({ timeout: true });
+    expect(timedOut(verdicts['hang-b'])).toBe(true);
+    expect(timedOut(verdicts['req-d'])).toBe(true);
+    expect(timedOut(verdicts['a-ok'])).toBe(false);
+
+    // every config reported, in order, the hung one as a timeout, and an end report
+    expect(progress.filter((p) => !p.end).map((p) => [p.done, p.id, !!p.timeout])).toEqual([
+      [1, 'a-ok', false],
+      [2, 'hang-b', true],
+      [3, 'c-ok', false],
+      [4, 'req-d', true],
+    ]);
+    expect(progress.at(-1)).toMatchObject({ done: 4, end: true });
+  });
+
+  it('counts a timeout as neither agreement nor disagreement', () => {
+    const ok = { prefill: true, decode: true, header: true, headerToPrefill: true };
+    const verdicts: Record<string, Verdict> = {
+      accepted: { loaded: true, stage: 'ready', long: ok, hi: ok },
+      held: { loaded: true, stage: 'ready', long: { ...ok, prefill: false, timeout: true }, hi: ok },
+      hung: { loaded: false, stage: 'timeout', error: 'harness: no verdict' },
+    };
+    const text = () => 'apiVersion: llm-d.ai/v1alpha1\nkind: EndpointPickerConfig\n';
+    const c = confusion('v0.9.0', verdicts, text);
+    expect(c.timeout).toEqual(['held', 'hung']);
+    expect([...c.agreeAccept, ...c.agreeRefuse, ...c.missed, ...c.falseAlarm]).not.toContain('held');
+    expect([...c.agreeAccept, ...c.agreeRefuse, ...c.missed, ...c.falseAlarm]).not.toContain('hung');
+    expect(formatConfusion('v0.9.0', c)).toMatch(/harness timeout \(no verdict from the router, not agreement\): 2/);
+  });
+});
