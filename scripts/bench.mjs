@@ -10,6 +10,9 @@
 //   node scripts/bench.mjs --markdown   the table as README markdown
 //   node scripts/bench.mjs --inputs DIR write the inputs to DIR (for profiling) and stop
 //   node scripts/bench.mjs --compare OTHER/pd-disagg.js   also time another build (before/after)
+//   node scripts/bench.mjs --cpu        CPU time (user + sys of each node process, all its threads) instead of wall
+//                                       time: on a loaded machine wall time measures the load (the kpt group is
+//                                       skipped, kpt is not node)
 //
 // Groups:
 //   cold   `node -e ''` vs the function on the two-engine example (examples/qwen-pd as kpt sends it), on its own
@@ -18,8 +21,10 @@
 //          node script that only copies stdin to stdout under the same kpt (the floor for any node function)
 //   large  the engine pair plus 5,000 (and 10,000) unrelated resources vs a plain `yaml` parse + stringify of the
 //          same text (one bundled file, like ours); peak RSS from /usr/bin/time when it is there
+//   hash   the two-engine example with the EPP checksum from src/plan/sha256.ts vs a build hashing with node:crypto
+//          (scripts/build.mjs --sha256-from-node-crypto): the hand-written SHA-256 stays only while it saves > 1 ms
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -32,7 +37,9 @@ const opt = (name, dflt) => {
 };
 const RUNS = Number(opt('--runs', '21'));
 const LARGE_RUNS = Math.max(3, Math.round(RUNS / 3));
-const ONLY = new Set(opt('--only', 'cold,kpt,large').split(','));
+const CPU = args.includes('--cpu');
+const ONLY = new Set(opt('--only', 'cold,kpt,large,hash').split(','));
+if (CPU) ONLY.delete('kpt');
 const MARKDOWN = args.includes('--markdown');
 // --compare FILE: another build of the function (e.g. main's dist/pd-disagg.js) timed alongside in every group
 const COMPARE = opt('--compare') ? resolve(opt('--compare')) : undefined;
@@ -44,6 +51,12 @@ if (!existsSync(BUNDLE)) {
 }
 const work = mkdtempSync(join(tmpdir(), 'pd-disagg-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+// --cpu: every node process the bench starts writes its CPU time (process.cpuUsage at exit: getrusage of the whole
+// process, V8's threads included) to a file the bench reads after the run
+const cpuFile = join(work, 'cpu');
+const cpuHook = join(work, 'cpu-hook.cjs');
+writeFileSync(cpuHook, `process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(${JSON.stringify(cpuFile)}, String(u.user + u.system)); });\n`);
+const cpuEnv = CPU ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${cpuHook}`.trim() } : {};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,14 +69,19 @@ function interleaved(commands, runs) {
   const times = commands.map(() => []);
   for (let round = -1; round < runs; round++) {
     commands.forEach((c, i) => {
+      rmSync(cpuFile, { force: true });
       const start = process.hrtime.bigint();
       const r = spawnSync(c.argv[0], c.argv.slice(1), {
         input: c.input,
         cwd: c.cwd,
-        env: { ...process.env, ...c.env },
+        env: { ...process.env, ...cpuEnv, ...c.env },
         maxBuffer: 1 << 30,
       });
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      let ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (CPU) {
+        if (!existsSync(cpuFile)) throw new Error(`bench: ${c.label} reported no CPU time (--cpu times node commands only)`);
+        ms = Number(readFileSync(cpuFile, 'utf8')) / 1000;
+      }
       if (r.status !== (c.status ?? 0) || r.error) {
         throw new Error(`bench: ${c.label} exited ${r.status} ${r.error ?? ''}\n${String(r.stderr).slice(0, 2000)}`);
       }
@@ -305,13 +323,29 @@ if (ONLY.has('large')) {
   if (COMPARE) row('large', cmds[4].label, t[4], t[4] / t[0], '', mb(4));
 }
 
+if (ONLY.has('hash')) {
+  // the same source with the EPP checksum hashed by node:crypto: what the hand-written SHA-256 saves on a cold start
+  const variant = join(work, 'node-crypto');
+  execFileSync(node, ['scripts/build.mjs', '--out', variant, '--sha256-from-node-crypto'], { stdio: 'inherit' });
+  const input = example;
+  const cmds = [
+    { label: "node -e ''", argv: [node, '-e', ''] },
+    { label: 'pd-disagg, SHA-256 of src/plan/sha256.ts', argv: [node, BUNDLE], input },
+    { label: 'pd-disagg, SHA-256 of node:crypto', argv: [node, join(variant, 'pd-disagg.js')], input },
+  ];
+  const t = interleaved(cmds, RUNS);
+  row('hash', cmds[0].label, t[0], 1, '');
+  row('hash', cmds[1].label, t[1], t[1] / t[0], 'keep if > 1 ms under', 'the two-engine example');
+  row('hash', cmds[2].label, t[2], t[2] / t[0], '', `${(t[2] - t[1]).toFixed(1)} ms more than the hand-written one`);
+}
+
 // ---- report ----
 const kptVersion = spawnSync('kpt', ['version'], { encoding: 'utf8' }).stdout?.trim();
 const machine =
   `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
   `Linux ${release()}, node ${process.version}${kptVersion ? `, kpt ${kptVersion}` : ''}`;
 const date = new Date().toISOString().slice(0, 10);
-const runsNote = `${RUNS} runs per cold-start and kpt command, ${LARGE_RUNS} per large one, interleaved; medians`;
+const runsNote = `${RUNS} runs per cold-start and kpt command, ${LARGE_RUNS} per large one, interleaved; medians${CPU ? ' of CPU time (user + sys)' : ''}`;
 if (MARKDOWN) {
   console.log(`${date}, ${machine}; ${runsNote}.\n`);
   console.log('| group | command | median | ratio | target | notes |');

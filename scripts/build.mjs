@@ -7,6 +7,9 @@
 //
 //   node scripts/build.mjs                   all three
 //   node scripts/build.mjs --no-code-cache   no cache (the function runs the same, only its start is slower)
+//   node scripts/build.mjs --out DIR --sha256-from-node-crypto
+//                                            a variant for npm run bench: the EPP checksum hashed by node:crypto
+//                                            instead of src/plan/sha256.ts (the bench's hash group)
 //
 // The three travel together (package.json files, the images). The cache belongs to the node that wrote it: the image
 // build writes its own with the image's node (Dockerfile), and scripts/build-code-cache.mjs rewrites it for whatever
@@ -16,9 +19,23 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeCodeCache } from './build-code-cache.mjs';
 
-const outfile = 'dist/pd-disagg.js';
-const coreFile = 'dist/pd-disagg.core.js';
+const argOf = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const outDir = argOf('--out') ?? 'dist';
+const outfile = `${outDir}/pd-disagg.js`;
+const coreFile = `${outDir}/pd-disagg.core.js`;
+/** --sha256-from-node-crypto: the module that hashes the EPP config replaced by node:crypto's SHA-256 */
+const nodeCryptoSha256 = {
+  name: 'sha256-from-node-crypto',
+  setup(b) {
+    b.onResolve({ filter: /\/sha256\.js$/ }, () => ({ path: 'sha256', namespace: 'node-crypto-sha256' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-crypto-sha256' }, () => ({
+      contents: "import { createHash } from 'node:crypto';\nexport const sha256Hex = (text) => createHash('sha256').update(text).digest('hex');\n",
+      loader: 'js',
+    }));
+  },
+};
 const { outputFiles } = await build({
+  plugins: process.argv.includes('--sha256-from-node-crypto') ? [nodeCryptoSha256] : [],
   entryPoints: ['src/main.ts'],
   write: false,
   outfile,
@@ -41,7 +58,7 @@ const core = outputFiles[0].text;
 if (!/^[\x00-\x7f]*$/.test(core)) throw new Error('build: the bundle is not ASCII; the launcher reads it as latin1');
 const coreId = createHash('sha256').update(core).digest('hex').slice(0, 32);
 const launcher = readFileSync('scripts/launcher.cjs', 'utf8');
-mkdirSync('dist', { recursive: true });
+mkdirSync(outDir, { recursive: true });
 rmSync(`${outfile}.cache`, { force: true });
 writeFileSync(coreFile, `// pd-disagg core ${coreId}\n${core}`);
 writeFileSync(outfile, `#!/usr/bin/env node\n${launcher}`);

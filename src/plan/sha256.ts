@@ -1,6 +1,7 @@
-// SHA-256 of a string's UTF-8 bytes, hex. For the EPP config checksum: node:crypto would load the crypto and stream
-// modules on every start (about 3 ms of a ~60 ms run) to hash a few kilobytes once. FIPS 180-4; test/router checks it
-// against node:crypto.
+// SHA-256 of a string's UTF-8 bytes, hex. For the EPP config checksum: node:crypto would load the crypto modules and
+// OpenSSL on every start to hash a few kilobytes once; `npm run bench` (its hash group) times both, and node:crypto
+// cost about 9 ms more CPU per render of the two-engine example (README, Performance). FIPS 180-4; test/router checks
+// it against node:crypto.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
