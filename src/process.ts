@@ -4,7 +4,7 @@
 // validate checks the planned result without touching the Document; only a pair without errors is applied. When apply
 // itself refuses something (a field of the wrong type, a name another pair owns), run() writes the items as they were
 // read, so no half-applied change ever goes out.
-// `process` gets a parsed ResourceList and returns the results; it edits the Document in place. `processOutcome` also
+// `processResourceList` gets a parsed ResourceList and returns the results; it edits the Document in place. `processOutcome` also
 // returns what each step decided, for the explanation (src/explain), which reads it and derives nothing itself.
 //
 // A re-render sees pd-disagg's own earlier output: discovery and the plan run on the items without what this pair
@@ -35,7 +35,7 @@ export interface Outcome {
   changes?: ApplyOutcome['changes'];
 }
 
-export function process(input: ResourceListInput): Result[] {
+export function processResourceList(input: ResourceListInput): Result[] {
   return processOutcome(input).results;
 }
 

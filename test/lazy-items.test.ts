@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { isCollection, isPair, isScalar, type Node } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { process as processList } from '../src/process.js';
+import { processResourceList as processList } from '../src/process.js';
 import { withRuleId } from '../src/write/stderr.js';
 import { blockCst } from '../src/read/block-cst.js';
 import { composeEntry, splitItems } from '../src/read/lazy-items.js';

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { Document, parseDocument, type YAMLSeq } from 'yaml';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { process as processList } from '../src/process.js';
+import { processResourceList as processList } from '../src/process.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { createNodeOptions, parseOptions, toStringOptions } from '../src/read/yaml-options.js';
 import { run } from '../src/run.js';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { process as processList } from '../src/process.js';
+import { processResourceList as processList } from '../src/process.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { toStringOptions } from '../src/read/yaml-options.js';
 import { itemSourceText } from '../src/write/source-items.js';

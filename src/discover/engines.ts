@@ -34,11 +34,11 @@ export interface Discovery {
   results: Result[];
 }
 
-type Located = { candidate: EngineCandidate } | { problem: string };
+type EngineLookup = { candidate: EngineCandidate } | { problem: string };
 
 /** The engine container of a workload: the one the config names; else a container named engine/vllm/sglang; else the
  * one container launching an engine. A problem names each container and why it was not taken. */
-export function locateEngine(workload: Workload, containerName?: string, containerField = 'spec.prefill.container or spec.decode.container'): Located {
+export function locateEngine(workload: Workload, containerName?: string, containerField = 'spec.prefill.container or spec.decode.container'): EngineLookup {
   const located = locateIn(workload, containerName, containerField);
   if ('candidate' in located || workload.kind !== 'LeaderWorkerSet' || workload.templatePath[workload.templatePath.length - 1] !== 'leaderTemplate') {
     return located;
@@ -57,7 +57,7 @@ export function locateEngine(workload: Workload, containerName?: string, contain
   };
 }
 
-function locateIn(workload: Workload, containerName: string | undefined, containerField: string): Located {
+function locateIn(workload: Workload, containerName: string | undefined, containerField: string): EngineLookup {
   const containers = workload.template.spec?.containers;
   if (!Array.isArray(containers) || containers.length === 0) return { problem: 'its pod template has no containers' };
   const env = runtimeEnv(workload);

@@ -122,7 +122,7 @@ function readEnv(container: KObject, issues: ParseIssue[]): EnvRead {
 
 // ---------------------------------------------------------------- launch line
 
-interface Located {
+interface LaunchLocation {
   found: FoundLauncher;
   envRead: EnvRead;
   issues: ParseIssue[];
@@ -163,7 +163,7 @@ function readLine(container: KObject, envRead: EnvRead, issues: ParseIssue[]): {
  * the manifest fixes the value (LeaderWorkerSet's LWS_GROUP_SIZE), null when only the pod knows it. */
 export type RuntimeEnv = Readonly<Record<string, string | null>>;
 
-function locate(container: KObject, runtimeEnv: RuntimeEnv = {}, named = false): Located | undefined {
+function locate(container: KObject, runtimeEnv: RuntimeEnv = {}, named = false): LaunchLocation | undefined {
   const issues: ParseIssue[] = [];
   const envRead = readEnv(container, issues);
   const line = readLine(container, envRead, issues);
@@ -291,7 +291,7 @@ function checkKvTransfer(cfg: Record<string, unknown>, path: ContainerPath, issu
 
 // ---------------------------------------------------------------- parseEngine
 
-function build(container: KObject, loc: Located): EngineModel {
+function build(container: KObject, loc: LaunchLocation): EngineModel {
   const { found, envRead } = loc;
   const d = found.dialect;
   const issues = [...loc.issues, ...found.issues];
@@ -504,7 +504,7 @@ function build(container: KObject, loc: Located): EngineModel {
  * `runtimeEnv`: variables the workload controller injects (see RuntimeEnv). */
 export function parseEngine(container: KObject, runtimeEnv: RuntimeEnv = {}, named = false): EngineModel | undefined {
   if (!isPlainObject(container)) return undefined;
-  let loc: Located | undefined;
+  let loc: LaunchLocation | undefined;
   try {
     loc = locate(container, runtimeEnv, named);
     if (!loc) return undefined;

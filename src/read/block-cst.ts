@@ -19,7 +19,7 @@ import type { CST } from 'yaml';
 type Source = CST.SourceToken;
 
 class Decline extends Error {}
-const DECLINE = new Decline();
+const CST_DECLINED = new Decline();
 
 const SPACE = 0x20;
 const NL = 0x0a;
@@ -43,7 +43,7 @@ export function blockCst(text: string): CST.Token[] | undefined {
   try {
     return new Reader(text).document();
   } catch (err) {
-    if (err === DECLINE) return undefined;
+    if (err === CST_DECLINED) return undefined;
     throw err;
   }
 }
@@ -62,13 +62,13 @@ class Reader {
   document(): CST.Token[] {
     // comment and empty lines above the document stand on their own; below it they are the document's end
     const head = this.gap();
-    if (head.col !== 0 || head.dash || this.src.charCodeAt(this.pos) === SPACE) throw DECLINE;
+    if (head.col !== 0 || head.dash || this.src.charCodeAt(this.pos) === SPACE) throw CST_DECLINED;
     const offset = this.pos;
     const { map, gap } = this.blockMap(0, []);
-    if (gap.col !== -1) throw DECLINE;
+    if (gap.col !== -1) throw CST_DECLINED;
     const doc: CST.Document = { type: 'document', offset, start: [], value: map };
     if (gap.tokens.length > 0) doc.end = gap.tokens;
-    if ([...head.tokens, ...gap.tokens].some((t) => t.type === 'space' || t.indent !== 0)) throw DECLINE;
+    if ([...head.tokens, ...gap.tokens].some((t) => t.type === 'space' || t.indent !== 0)) throw CST_DECLINED;
     return [...head.tokens, doc];
   }
 
@@ -97,7 +97,7 @@ class Reader {
       }
       if (c === HASH) {
         const e = this.eol(p);
-        if (src.charCodeAt(e - 1) === SPACE) throw DECLINE;
+        if (src.charCodeAt(e - 1) === SPACE) throw CST_DECLINED;
         tokens.push({ type: 'comment', offset: p, indent: spaces, source: src.slice(p, e) });
         tokens.push({ type: 'newline', offset: e, indent: spaces, source: '\n' });
         commentCols.push(spaces);
@@ -105,7 +105,7 @@ class Reader {
         continue;
       }
       // a comment line belongs to what follows it only when it is indented like it (the yaml Parser has other rules)
-      if (commentCols.some((col) => col !== spaces)) throw DECLINE;
+      if (commentCols.some((col) => col !== spaces)) throw CST_DECLINED;
       this.pos = p;
       return { tokens, col: spaces, dash: c === DASH && src.charCodeAt(p + 1) === SPACE };
     }
@@ -118,7 +118,7 @@ class Reader {
 
   /** One level deeper, within MAX_NESTING. */
   private nested<T>(read: () => T): T {
-    if (++this.depth > MAX_NESTING) throw DECLINE;
+    if (++this.depth > MAX_NESTING) throw CST_DECLINED;
     try {
       return read();
     } finally {
@@ -149,7 +149,7 @@ class Reader {
         } else {
           // a key without a value: the yaml Parser gives the spaces, blank and comment lines after it to the empty
           // value (its range ends after them) by rules of its own, not to what follows (issue 15)
-          throw DECLINE;
+          throw CST_DECLINED;
         }
       } else {
         item.value = this.value(col);
@@ -160,7 +160,7 @@ class Reader {
         itemStart = gap.tokens;
         continue;
       }
-      if (gap.col >= col) throw DECLINE; // deeper: a continuation line; `- ` at the keys' column after a value
+      if (gap.col >= col) throw CST_DECLINED; // deeper: a continuation line; `- ` at the keys' column after a value
       return { map, gap };
     }
   }
@@ -189,13 +189,13 @@ class Reader {
         // `- # comment`, the entry's content on the lines below
         this.lineEnd(contentCol, itemTokens);
         gap = this.gap();
-        if (gap.col <= col) throw DECLINE;
+        if (gap.col <= col) throw CST_DECLINED;
         itemTokens.push(...gap.tokens);
         const nested = gap.dash ? this.blockSeq(gap.col, []) : this.blockMap(gap.col, []);
         value = 'map' in nested ? nested.map : nested.seq;
         gap = nested.gap;
       } else if (c === NL || (c === DASH && src.charCodeAt(p + 1) === SPACE)) {
-        throw DECLINE; // an empty entry, or a list directly in a list
+        throw CST_DECLINED; // an empty entry, or a list directly in a list
       } else if (this.keyAhead(p)) {
         const nested = this.blockMap(contentCol, []);
         value = nested.map;
@@ -209,9 +209,9 @@ class Reader {
         itemStart = gap.tokens;
         continue;
       }
-      if (gap.col > col) throw DECLINE;
+      if (gap.col > col) throw CST_DECLINED;
       // a comment line where a list ends at its key's column: the yaml Parser keeps it in the list
-      if (gap.col === col && gap.tokens.some((t) => t.type === 'comment')) throw DECLINE;
+      if (gap.col === col && gap.tokens.some((t) => t.type === 'comment')) throw CST_DECLINED;
       return { seq, gap };
     }
   }
@@ -241,9 +241,9 @@ class Reader {
   private key(col: number): { key: CST.FlowScalar; colon: number } {
     const src = this.src;
     const start = this.pos;
-    if (/[-?:,[\]{}#&*!|>'"%@`]/.test(src[start]!)) throw DECLINE;
+    if (/[-?:,[\]{}#&*!|>'"%@`]/.test(src[start]!)) throw CST_DECLINED;
     const colon = this.keyColon(start);
-    if (colon < 0 || src.charCodeAt(colon - 1) === SPACE) throw DECLINE;
+    if (colon < 0 || src.charCodeAt(colon - 1) === SPACE) throw CST_DECLINED;
     return { key: { type: 'scalar', offset: start, indent: col, source: src.slice(start, colon) }, colon };
   }
 
@@ -263,9 +263,9 @@ class Reader {
     this.spaces(indent, into);
     const e = this.eol(this.pos);
     if (src.charCodeAt(this.pos) === HASH) {
-      if (src.charCodeAt(e - 1) === SPACE) throw DECLINE;
+      if (src.charCodeAt(e - 1) === SPACE) throw CST_DECLINED;
       into.push({ type: 'comment', offset: this.pos, indent, source: src.slice(this.pos, e) });
-    } else if (this.pos !== e) throw DECLINE;
+    } else if (this.pos !== e) throw CST_DECLINED;
     into.push({ type: 'newline', offset: e, indent, source: '\n' });
     this.pos = e + 1;
   }
@@ -288,7 +288,7 @@ class Reader {
     }
     if (c === 0x7b || c === 0x5b) return this.flowCollection(indent);
     if (c === 0x7c || c === 0x3e) return this.blockScalar(parent, indent);
-    if (/[-?:,[\]{}#&*!%@`]/.test(src[start]!) && !(c === DASH && src.charCodeAt(start + 1) !== SPACE)) throw DECLINE;
+    if (/[-?:,[\]{}#&*!%@`]/.test(src[start]!) && !(c === DASH && src.charCodeAt(start + 1) !== SPACE)) throw CST_DECLINED;
     // plain, to a comment or the line end
     const e = this.eol(start);
     let stop = e;
@@ -298,7 +298,7 @@ class Reader {
         stop = i;
         break;
       }
-      if (ch === COLON && (src.charCodeAt(i + 1) === SPACE || i + 1 === e)) throw DECLINE;
+      if (ch === COLON && (src.charCodeAt(i + 1) === SPACE || i + 1 === e)) throw CST_DECLINED;
     }
     while (stop > start && src.charCodeAt(stop - 1) === SPACE) stop--;
     this.pos = stop;
@@ -333,7 +333,7 @@ class Reader {
       for (;;) {
         const start: Source[] = [];
         if (items.length > 0) {
-          if (src.charCodeAt(p) !== 0x2c) throw DECLINE;
+          if (src.charCodeAt(p) !== 0x2c) throw CST_DECLINED;
           start.push({ type: 'comma', offset: p, indent, source: ',' });
           p++;
         }
@@ -342,8 +342,8 @@ class Reader {
         if (map) {
           const keyStart = p;
           while (!/[\s,:[\]{}#'"]/.test(src[p] ?? '\n')) p++;
-          if (p === keyStart || src.charCodeAt(p) !== COLON || src.charCodeAt(p + 1) !== SPACE) throw DECLINE;
-          if (/[-?:,[\]{}#&*!|>'"%@`]/.test(src[keyStart]!)) throw DECLINE;
+          if (p === keyStart || src.charCodeAt(p) !== COLON || src.charCodeAt(p + 1) !== SPACE) throw CST_DECLINED;
+          if (/[-?:,[\]{}#&*!|>'"%@`]/.test(src[keyStart]!)) throw CST_DECLINED;
           item.key = { type: 'scalar', offset: keyStart, indent, source: src.slice(keyStart, p) };
           item.sep = [{ type: 'map-value-ind', offset: p, indent, source: ':' }];
           p = this.flowSpaces(p + 1, indent, item.sep);
@@ -360,7 +360,7 @@ class Reader {
           p = this.flowSpaces(end, indent, after);
           // a flow map's scalar carries `end` only for the spaces after it; a flow sequence's always does
           if (after.length > 0 || !map) token.end = after;
-          if (after.length > 0 && src.charCodeAt(p) !== close) throw DECLINE; // a space before a comma
+          if (after.length > 0 && src.charCodeAt(p) !== close) throw CST_DECLINED; // a space before a comma
           item.value = token;
         }
         items.push(item);
@@ -396,18 +396,18 @@ class Reader {
       const q = c === 0x27 ? this.singleQuoteEnd(p, true) : this.doubleQuoteEnd(p, true);
       return { token: { type: c === 0x27 ? 'single-quoted-scalar' : 'double-quoted-scalar', offset: p, indent, source: src.slice(p, q) }, end: q };
     }
-    if (/[-?:,[\]{}#&*!|>%@`]/.test(src[p] ?? '\n') && !(c === DASH && /[0-9a-zA-Z-]/.test(src[p + 1] ?? ''))) throw DECLINE;
+    if (/[-?:,[\]{}#&*!|>%@`]/.test(src[p] ?? '\n') && !(c === DASH && /[0-9a-zA-Z-]/.test(src[p + 1] ?? ''))) throw CST_DECLINED;
     let q = p;
     for (;;) {
       const ch = src.charCodeAt(q);
       if (ch === 0x2c || ch === close) break;
-      if (ch === NL || Number.isNaN(ch) || ch === 0x5b || ch === 0x5d || ch === 0x7b || ch === 0x7d) throw DECLINE;
-      if (ch === COLON && src.charCodeAt(q + 1) === SPACE) throw DECLINE;
-      if (ch === HASH && src.charCodeAt(q - 1) === SPACE) throw DECLINE;
+      if (ch === NL || Number.isNaN(ch) || ch === 0x5b || ch === 0x5d || ch === 0x7b || ch === 0x7d) throw CST_DECLINED;
+      if (ch === COLON && src.charCodeAt(q + 1) === SPACE) throw CST_DECLINED;
+      if (ch === HASH && src.charCodeAt(q - 1) === SPACE) throw CST_DECLINED;
       q++;
     }
     while (q > p && src.charCodeAt(q - 1) === SPACE) q--;
-    if (q === p) throw DECLINE;
+    if (q === p) throw CST_DECLINED;
     return { token: { type: 'scalar', offset: p, indent, source: src.slice(p, q) }, end: q };
   }
 
@@ -416,7 +416,7 @@ class Reader {
     const src = this.src;
     for (let i = open + 1; ; i++) {
       const ch = src.charCodeAt(i);
-      if (ch === NL || Number.isNaN(ch)) throw DECLINE;
+      if (ch === NL || Number.isNaN(ch)) throw CST_DECLINED;
       if (ch === 0x27) {
         if (src.charCodeAt(i + 1) === 0x27) i++;
         else return this.closed(i + 1, inFlow);
@@ -429,7 +429,7 @@ class Reader {
     const src = this.src;
     for (let i = open + 1; ; i++) {
       const ch = src.charCodeAt(i);
-      if (ch === NL || Number.isNaN(ch)) throw DECLINE;
+      if (ch === NL || Number.isNaN(ch)) throw CST_DECLINED;
       if (ch === 0x5c) i++;
       else if (ch === 0x22) return this.closed(i + 1, inFlow);
     }
@@ -439,7 +439,7 @@ class Reader {
   private closed(p: number, inFlow: boolean): number {
     const ch = this.src.charCodeAt(p);
     if (ch === SPACE || ch === NL || (inFlow && (ch === 0x2c || ch === 0x5d || ch === 0x7d))) return p;
-    throw DECLINE;
+    throw CST_DECLINED;
   }
 
   /** `|` or `>` (or `|-`, `>-`), a comment perhaps, and the lines below indented deeper than `indent`. */
@@ -449,7 +449,7 @@ class Reader {
     let p = start + 1;
     if (src.charCodeAt(p) === DASH) p++; // not `+`: with keep chomping the empty lines after it are its own
     const next = src.charCodeAt(p);
-    if (next !== SPACE && next !== NL) throw DECLINE; // an indentation indicator, or something else
+    if (next !== SPACE && next !== NL) throw CST_DECLINED; // an indentation indicator, or something else
     const props: Source[] = [{ type: 'block-scalar-header', offset: start, indent: lineIndent, source: src.slice(start, p) }];
     this.pos = p;
     this.lineEnd(lineIndent, props);
@@ -463,23 +463,23 @@ class Reader {
       while (src.charCodeAt(s) === SPACE) s++;
       const e = this.eol(s);
       if (s === e) {
-        if (s !== q) throw DECLINE; // a blank line holding spaces
+        if (s !== q) throw CST_DECLINED; // a blank line holding spaces
         q = e + 1;
         continue;
       }
       const at = s - q;
       if (contentIndent < 0) {
-        if (at <= indent) throw DECLINE; // empty block scalar
+        if (at <= indent) throw CST_DECLINED; // empty block scalar
         contentIndent = at;
       }
       if (at < contentIndent) {
-        if (at > indent) throw DECLINE; // less indented than the content, yet inside
+        if (at > indent) throw CST_DECLINED; // less indented than the content, yet inside
         break;
       }
       q = e + 1;
       lastEnd = q;
     }
-    if (contentIndent < 0) throw DECLINE;
+    if (contentIndent < 0) throw CST_DECLINED;
     this.pos = lastEnd;
     return { type: 'block-scalar', offset: start, indent, props, source: src.slice(from, lastEnd) };
   }

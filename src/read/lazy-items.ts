@@ -14,7 +14,7 @@
 import { Composer, type CST, type YAMLMap } from 'yaml';
 import { parseOptions, resolvePlain } from './yaml-options.js';
 
-const DECLINE: unknown = Object.freeze({ lazyItems: 'declined' });
+const LAZY_DECLINED: unknown = Object.freeze({ lazyItems: 'declined' });
 
 export interface LazyEntry {
   /** the item as plain data */
@@ -46,7 +46,7 @@ export function splitItems(tokens: readonly CST.Token[]): SplitList | undefined 
     const entries = seq.items.map((token): LazyEntry => {
       const dash = token.start.findIndex((t) => t.type === 'seq-item-ind');
       // a comment line above the `-` would be the item's: let the Composer place it
-      if (dash < 0 || token.start.slice(0, dash).some((t) => t.type !== 'space') || token.value?.type !== 'block-map') throw DECLINE;
+      if (dash < 0 || token.start.slice(0, dash).some((t) => t.type !== 'space') || token.value?.type !== 'block-map') throw LAZY_DECLINED;
       return { object: plain(token.value), span: { start: token.start[dash]!.offset, end: tokenEnd(token.value) }, token };
     });
     // The list stays in the tree without its entries, ending where it ended: the Composer measures the next key from
@@ -57,7 +57,7 @@ export function splitItems(tokens: readonly CST.Token[]): SplitList | undefined 
     const skeleton: CST.Document = { ...doc, value: { ...root, items } };
     return { tokens: [...tokens.slice(0, docIndex), skeleton], seq, entries };
   } catch (err) {
-    if (err === DECLINE) return undefined;
+    if (err === LAZY_DECLINED) return undefined;
     throw err;
   }
 }
@@ -71,7 +71,7 @@ export function composeEntry(seq: CST.BlockSequence, entry: LazyEntry, textLengt
   return node as YAMLMap;
 }
 
-/** Where a value token's text ends (DECLINE where unsure). */
+/** Where a value token's text ends (LAZY_DECLINED where unsure). */
 function tokenEnd(token: CST.Token): number {
   switch (token.type) {
     case 'block-map':
@@ -79,7 +79,7 @@ function tokenEnd(token: CST.Token): number {
       // the last entry's value (where an item ends without one, e.g. a last `key:` with nothing after it, is the
       // Composer's to say: such items are composed)
       const last = token.items[token.items.length - 1]!;
-      if (!last.value) throw DECLINE;
+      if (!last.value) throw LAZY_DECLINED;
       return tokenEnd(last.value);
     }
     case 'block-scalar': {
@@ -121,31 +121,31 @@ function plain(token: CST.Token): unknown {
     case 'single-quoted-scalar':
       return token.source.slice(1, -1).replace(/''/g, "'");
     case 'double-quoted-scalar':
-      if (token.source.includes('\\')) throw DECLINE;
+      if (token.source.includes('\\')) throw LAZY_DECLINED;
       return token.source.slice(1, -1);
     case 'block-scalar':
       return literal(token);
     default:
-      throw DECLINE;
+      throw LAZY_DECLINED;
   }
 }
 
 /** A mapping key: a plain scalar that reads as a string, not yet in the map. */
 function key(token: CST.Token | null | undefined, map: Record<string, unknown>): string {
-  if (!token || token.type !== 'scalar') throw DECLINE;
+  if (!token || token.type !== 'scalar') throw LAZY_DECLINED;
   const k = resolvePlain(token.source);
-  if (typeof k !== 'string' || k === '__proto__' || Object.hasOwn(map, k)) throw DECLINE;
+  if (typeof k !== 'string' || k === '__proto__' || Object.hasOwn(map, k)) throw LAZY_DECLINED;
   return k;
 }
 
 /** A `|` or `|-` block: its lines without their common indentation, with one final line break or none. */
 function literal(token: CST.BlockScalar): string {
   const header = (token.props[0] as CST.SourceToken | undefined)?.source;
-  if (header !== '|' && header !== '|-') throw DECLINE;
+  if (header !== '|' && header !== '|-') throw LAZY_DECLINED;
   const lines = token.source.split('\n');
   lines.pop(); // the fast reader's content ends with a line break
   const first = lines.find((l) => l !== '');
-  if (first === undefined) throw DECLINE;
+  if (first === undefined) throw LAZY_DECLINED;
   // the indentation is spaces only: trimStart() would also take a leading no-break or other Unicode space (content)
   let indent = 0;
   while (first.charCodeAt(indent) === 0x20) indent++;

@@ -122,7 +122,7 @@ function finding(ctx: EppContext, message: string, extra: Partial<Finding> = {})
   return { message, ...where(ctx), ...extra };
 }
 
-function label(p: PluginEntry): string {
+function pluginLabel(p: PluginEntry): string {
   return p.name === p.type ? `plugin ${p.type}` : `plugin ${p.name} (type ${p.type})`;
 }
 
@@ -296,7 +296,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
         const removal = dep.removal ? `, removal planned in ${dep.removal}` : '';
         const use = dep.use ? `; use ${dep.use} instead` : '';
         const issue = dep.issue ? ` (${dep.issue})` : '';
-        return [finding(ctx, `${label(p)} is deprecated since ${dep.since}${removal}${issue}${use}`)];
+        return [finding(ctx, `${pluginLabel(p)} is deprecated since ${dep.since}${removal}${issue}${use}`)];
       });
     },
   }),
@@ -313,7 +313,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       return pluginsOf(ctx.config)
         .filter((p) => t.plugins[p.type]?.alpha)
         .map((p) =>
-          finding(ctx, `${label(p)} is alpha in router ${ctx.version}: the EPP stops at start ("has Alpha stability level, but command line flag --allow-experimental-plugins is not set"), and pd-disagg does not pass that flag; remove the plugin`),
+          finding(ctx, `${pluginLabel(p)} is alpha in router ${ctx.version}: the EPP stops at start ("has Alpha stability level, but command line flag --allow-experimental-plugins is not set"), and pd-disagg does not pass that flag; remove the plugin`),
         );
     },
   }),
@@ -357,7 +357,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
         if (!info || !p.params || info.params.accepts === 'ignored') return [];
         return rejectedParams(info, p.params).map((param) => {
           const owner = producerParamHint(t, p, param);
-          return finding(ctx, `${label(p)} parameter ${param} is rejected by router ${ctx.version}'s strict decoder (llm-d-router #1134), so the EPP does not start${owner}. Remove ${param}`, {
+          return finding(ctx, `${pluginLabel(p)} parameter ${param} is rejected by router ${ctx.version}'s strict decoder (llm-d-router #1134), so the EPP does not start${owner}. Remove ${param}`, {
             currentValue: param,
           });
         });
@@ -388,7 +388,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
             info.params.accepts === 'ignored'
               ? `the ${p.type} factory never reads its parameters`
               : `router ${ctx.version} does not know it and drops it without a word`;
-          return finding(ctx, `${label(p)} parameter ${param} has no effect: ${reason}${hint}. Remove ${param}`, {
+          return finding(ctx, `${pluginLabel(p)} parameter ${param} has no effect: ${reason}${hint}. Remove ${param}`, {
             currentValue: param,
           });
         });
@@ -416,7 +416,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
           const flat = flatOnly.filter((k) => k in p.params!);
           if (!nested.length || !flat.length) return [];
           return [
-            finding(ctx, `${label(p)} mixes flat parameters (${flat.join(', ')}) with nested ones (${nested.join(', ')}); the handler refuses to start. Keep only the nested form: profiles.{prefill,decode} and deciders.prefill`),
+            finding(ctx, `${pluginLabel(p)} mixes flat parameters (${flat.join(', ')}) with nested ones (${nested.join(', ')}); the handler refuses to start. Keep only the nested form: profiles.{prefill,decode} and deciders.prefill`),
           ];
         });
     },
@@ -444,13 +444,13 @@ export const eppConfigRules: Rule<EppContext>[] = [
       }
       const handler = handlerOf(plugins);
       if (handler?.prefillDecider && !names.has(handler.prefillDecider)) {
-        out.push(finding(ctx, `${label(handler.plugin)} ${handler.deciderField} names "${handler.prefillDecider}", which is not declared under plugins; the handler fails to build. Declare a plugin of type prefix-based-pd-decider or always-disagg-pd-decider with that name`, { currentValue: handler.prefillDecider }));
+        out.push(finding(ctx, `${pluginLabel(handler.plugin)} ${handler.deciderField} names "${handler.prefillDecider}", which is not declared under plugins; the handler fails to build. Declare a plugin of type prefix-based-pd-decider or always-disagg-pd-decider with that name`, { currentValue: handler.prefillDecider }));
       }
       const t = routerTable(ctx.version);
       for (const p of plugins.filter((x) => x.type === 'prefix-cache-scorer')) {
         const producer = p.params?.prefixMatchInfoProducerName;
         if (typeof producer !== 'string' || !reads(t.plugins[p.type], 'prefixMatchInfoProducerName') || names.has(producer)) continue;
-        out.push(finding(ctx, `${label(p)} prefixMatchInfoProducerName names "${producer}", which is not declared under plugins; the EPP stops with "no default producer found for missing data key". Name the declared ${t.producer.type} or remove the parameter`, { currentValue: producer }));
+        out.push(finding(ctx, `${pluginLabel(p)} prefixMatchInfoProducerName names "${producer}", which is not declared under plugins; the EPP stops with "no default producer found for missing data key". Name the declared ${t.producer.type} or remove the parameter`, { currentValue: producer }));
       }
       return out;
     },
@@ -472,7 +472,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       return wanted
         .filter(([, n]) => !names.has(n!))
         .map(([role, n]) =>
-          finding(ctx, `${label(handler.plugin)} runs the ${role} stage with scheduling profile "${n}", but schedulingProfiles has no profile of that name; add it (with the ${role}-filter) or set profiles.${role}`),
+          finding(ctx, `${pluginLabel(handler.plugin)} runs the ${role} stage with scheduling profile "${n}", but schedulingProfiles has no profile of that name; add it (with the ${role}-filter) or set profiles.${role}`),
         );
     },
   }),
@@ -493,7 +493,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       // v0.10+: stageOrder prefill-first runs the prefill stage for every request, without a decider
       if (stageOrderOf(handler) === 'prefill-first' && reads(routerTable(ctx.version).plugins[handler.plugin.type], 'stageOrder')) return [];
       return [
-        finding(ctx, `${label(handler.plugin)} has no deciders.prefill, so P/D disaggregation is disabled (the EPP logs "No deciders.prefill configured"); set deciders.prefill to a declared prefix-based-pd-decider or always-disagg-pd-decider`, {
+        finding(ctx, `${pluginLabel(handler.plugin)} has no deciders.prefill, so P/D disaggregation is disabled (the EPP logs "No deciders.prefill configured"); set deciders.prefill to a declared prefix-based-pd-decider or always-disagg-pd-decider`, {
           proposedValue: PREFIX_DECIDER,
         }),
       ];
@@ -515,7 +515,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
           if (typeof v === 'number' && Number.isInteger(v) && v > 0) return [];
           const what = v === undefined ? 'is not set (default 0)' : `is ${JSON.stringify(v)}`;
           return [
-            finding(ctx, `${label(p)} nonCachedTokens ${what}: 0 disables disaggregation since v0.7.0 (llm-d-router #691) and negative values stop the EPP; set nonCachedTokens to a positive token count such as 16, or use always-disagg-pd-decider`, {
+            finding(ctx, `${pluginLabel(p)} nonCachedTokens ${what}: 0 disables disaggregation since v0.7.0 (llm-d-router #691) and negative values stop the EPP; set nonCachedTokens to a positive token count such as 16, or use always-disagg-pd-decider`, {
               currentValue: v,
               proposedValue: 16,
             }),
@@ -560,7 +560,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       if (!s.autoTune) return [];
       const block = s.explicitBlockSize ? '' : ' and no blockSizeTokens';
       return [
-        finding(ctx, `${label(producer)} has autoTune on${block}: on router ${ctx.version} the block size then follows whatever the first endpoint's metrics report, and the seed deployment only disaggregated with it pinned. Set autoTune: false and blockSizeTokens: ${ctx.engineBlockSize ?? '<engine --block-size>'}`, {
+        finding(ctx, `${pluginLabel(producer)} has autoTune on${block}: on router ${ctx.version} the block size then follows whatever the first endpoint's metrics report, and the seed deployment only disaggregated with it pinned. Set autoTune: false and blockSizeTokens: ${ctx.engineBlockSize ?? '<engine --block-size>'}`, {
           currentValue: true,
           proposedValue: false,
         }),
@@ -582,10 +582,10 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const p = producer.params;
       const out: Finding[] = [];
       if (p.autoTune === false && typeof p.blockSizeTokens === 'number' && p.blockSizeTokens <= 0) {
-        out.push(finding(ctx, `${label(producer)} has autoTune: false with blockSizeTokens ${p.blockSizeTokens}; the producer refuses to start. Set blockSizeTokens to the engines' block size`, { currentValue: p.blockSizeTokens, ...(ctx.engineBlockSize ? { proposedValue: ctx.engineBlockSize } : {}) }));
+        out.push(finding(ctx, `${pluginLabel(producer)} has autoTune: false with blockSizeTokens ${p.blockSizeTokens}; the producer refuses to start. Set blockSizeTokens to the engines' block size`, { currentValue: p.blockSizeTokens, ...(ctx.engineBlockSize ? { proposedValue: ctx.engineBlockSize } : {}) }));
       }
       if (typeof p.maxPrefixTokensToMatch === 'number' && p.maxPrefixTokensToMatch < 0) {
-        out.push(finding(ctx, `${label(producer)} maxPrefixTokensToMatch is negative; the producer refuses to start. Use 0 (no token cap) or a positive token count`, { currentValue: p.maxPrefixTokensToMatch }));
+        out.push(finding(ctx, `${pluginLabel(producer)} maxPrefixTokensToMatch is negative; the producer refuses to start. Use 0 (no token cap) or a positive token count`, { currentValue: p.maxPrefixTokensToMatch }));
       }
       return out;
     },
@@ -606,7 +606,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const s = producerSettings(t, producer);
       if (s.autoTune || s.blockSizeTokens === ctx.engineBlockSize) return [];
       return [
-        finding(ctx, `${label(producer)} blockSizeTokens is ${s.blockSizeTokens}${s.explicitBlockSize ? '' : ' (default)'} but the engines use ${ctx.engineBlockSize}-token KV blocks, so prefix-cache routing estimates hits wrongly; set blockSizeTokens: ${ctx.engineBlockSize}`, {
+        finding(ctx, `${pluginLabel(producer)} blockSizeTokens is ${s.blockSizeTokens}${s.explicitBlockSize ? '' : ' (default)'} but the engines use ${ctx.engineBlockSize}-token KV blocks, so prefix-cache routing estimates hits wrongly; set blockSizeTokens: ${ctx.engineBlockSize}`, {
           currentValue: s.blockSizeTokens,
           proposedValue: ctx.engineBlockSize,
         }),
@@ -629,7 +629,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const s = producerSettings(t, producer);
       const configured = s.autoTune ? ctx.engineBlockSize : s.blockSizeTokens;
       if (configured === undefined || configured >= floor || configured <= 0) return [];
-      const subject = producer ? label(producer) : `the auto-created ${t.producer.type}`;
+      const subject = producer ? pluginLabel(producer) : `the auto-created ${t.producer.type}`;
       return [
         finding(ctx, `${subject} works with ${configured}-token blocks, but router ${ctx.version} raises any block size below ${floor} to ${floor} (llm-d-router #1160): the EPP will match prefixes in ${floor}-token blocks. Keep blockSizeTokens equal to the engines'; this is informational`, {
           currentValue: configured,
@@ -654,7 +654,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       if (typeof s.maxPrefixBlocksToMatch !== 'number' || s.maxPrefixTokensToMatch !== undefined) return [];
       const block = Math.max(s.blockSizeTokens, t.producer.minBlockSizeTokens ?? 0);
       return [
-        finding(ctx, `${label(producer)} maxPrefixBlocksToMatch: ${s.maxPrefixBlocksToMatch} is ignored on router ${ctx.version}: the default maxPrefixTokensToMatch (${t.producer.defaults.maxPrefixTokensToMatch}) wins. Replace it with maxPrefixTokensToMatch: ${s.maxPrefixBlocksToMatch * block}`, {
+        finding(ctx, `${pluginLabel(producer)} maxPrefixBlocksToMatch: ${s.maxPrefixBlocksToMatch} is ignored on router ${ctx.version}: the default maxPrefixTokensToMatch (${t.producer.defaults.maxPrefixTokensToMatch}) wins. Replace it with maxPrefixTokensToMatch: ${s.maxPrefixBlocksToMatch * block}`, {
           currentValue: s.maxPrefixBlocksToMatch,
           proposedValue: s.maxPrefixBlocksToMatch * block,
         }),
@@ -674,7 +674,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const handler = handlerOf(pluginsOf(ctx.config));
       if (!handler?.prefillDecider || handler.prefillProfile === t.disagg.indexedPrefillProfile) return [];
       return [
-        finding(ctx, `${label(handler.plugin)} uses prefill profile "${handler.prefillProfile}", but the prefix producer only records prefill picks from a profile literally named "${t.disagg.indexedPrefillProfile}" (GIE #2080), so prefill pods never look cache-warm; rename the profile to "${t.disagg.indexedPrefillProfile}"`, {
+        finding(ctx, `${pluginLabel(handler.plugin)} uses prefill profile "${handler.prefillProfile}", but the prefix producer only records prefill picks from a profile literally named "${t.disagg.indexedPrefillProfile}" (GIE #2080), so prefill pods never look cache-warm; rename the profile to "${t.disagg.indexedPrefillProfile}"`, {
           currentValue: handler.prefillProfile,
           proposedValue: t.disagg.indexedPrefillProfile,
         }),
@@ -720,7 +720,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const decider = decidersInUse(plugins, handler)[0];
       if (!handler || !decider || decider.index < handler.plugin.index) return [];
       return [
-        finding(ctx, `${label(handler.plugin)} (plugins[${handler.plugin.index}]) comes before its decider ${decider.name} (plugins[${decider.index}]); router ${ctx.version} builds plugins in list order, so the handler fails with "deciders.prefill plugin not found". Move ${decider.name} above the handler`),
+        finding(ctx, `${pluginLabel(handler.plugin)} (plugins[${handler.plugin.index}]) comes before its decider ${decider.name} (plugins[${decider.index}]); router ${ctx.version} builds plugins in list order, so the handler fails with "deciders.prefill plugin not found". Move ${decider.name} above the handler`),
       ];
     },
   }),
@@ -772,7 +772,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const out: Finding[] = [];
       for (const p of pluginsOf(ctx.config)) {
         if (p.badParams) {
-          out.push(finding(ctx, `${label(p)} parameters is a ${jsonType(ctx.config.plugins[p.index].parameters)}, not a mapping; the plugin fails to decode it. Write parameters as key: value pairs`));
+          out.push(finding(ctx, `${pluginLabel(p)} parameters is a ${jsonType(ctx.config.plugins[p.index].parameters)}, not a mapping; the plugin fails to decode it. Write parameters as key: value pairs`));
           continue;
         }
         const types = PARAM_TYPES[p.type];
@@ -782,7 +782,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
           if (!want || v === null) continue;
           const got = jsonType(v);
           if (got === want || (want === 'object' && got === 'object')) continue;
-          out.push(finding(ctx, `${label(p)} parameter ${k} is a ${got} (${JSON.stringify(v)}) but the plugin decodes an ${want}; the EPP stops with "cannot unmarshal ${got === 'integer' || got === 'number' ? 'number' : got} into ... ${k}". Write it as ${want === 'integer' ? 'a plain number' : want === 'boolean' ? 'true or false, unquoted' : `a${want === 'object' ? ' mapping' : ' string'}`}`, { currentValue: v }));
+          out.push(finding(ctx, `${pluginLabel(p)} parameter ${k} is a ${got} (${JSON.stringify(v)}) but the plugin decodes an ${want}; the EPP stops with "cannot unmarshal ${got === 'integer' || got === 'number' ? 'number' : got} into ... ${k}". Write it as ${want === 'integer' ? 'a plain number' : want === 'boolean' ? 'true or false, unquoted' : `a${want === 'object' ? ' mapping' : ' string'}`}`, { currentValue: v }));
         }
       }
       const profiles = Array.isArray(ctx.config.schedulingProfiles) ? ctx.config.schedulingProfiles : [];
@@ -826,10 +826,10 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const order = stageOrderOf(handler);
       if (!handler || order === undefined || !reads(t.plugins[handler.plugin.type], 'stageOrder')) return [];
       if (typeof order !== 'string' || !STAGE_ORDERS.includes(order)) {
-        return [finding(ctx, `${label(handler.plugin)} stageOrder ${JSON.stringify(order)} is invalid; the EPP stops with "must be \"decode-first\" or \"prefill-first\"". Use decode-first (or remove stageOrder)`, { currentValue: order, proposedValue: 'decode-first' })];
+        return [finding(ctx, `${pluginLabel(handler.plugin)} stageOrder ${JSON.stringify(order)} is invalid; the EPP stops with "must be \"decode-first\" or \"prefill-first\"". Use decode-first (or remove stageOrder)`, { currentValue: order, proposedValue: 'decode-first' })];
       }
       if (order === 'prefill-first' && handler.prefillDecider) {
-        return [finding(ctx, `${label(handler.plugin)} combines stageOrder prefill-first with ${handler.deciderField}; router ${ctx.version} stops with "prefill decider is not supported in prefill-first stage order". Remove the decider (prefill-first sends every request through prefill) or use decode-first`, { currentValue: order })];
+        return [finding(ctx, `${pluginLabel(handler.plugin)} combines stageOrder prefill-first with ${handler.deciderField}; router ${ctx.version} stops with "prefill decider is not supported in prefill-first stage order". Remove the decider (prefill-first sends every request through prefill) or use decode-first`, { currentValue: order })];
       }
       return [];
     },

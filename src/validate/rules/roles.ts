@@ -7,7 +7,7 @@ import { defineRule, type Finding, type Rule } from '../registry.js';
 import { RIGHT_ROLE, at, connectorsOf, isNixl, normaliseConnector, sides } from './helpers.js';
 
 /** `connectors[1] (NixlConnector)` inside a MultiConnector, `NixlConnector` otherwise. */
-function label(side: EngineSide, c: KvTransferConfig): string {
+function connectorLabel(side: EngineSide, c: KvTransferConfig): string {
   const top = side.engine.kvTransferConfig?.value;
   if (top?.kv_connector !== 'MultiConnector') return String(c.kv_connector);
   const children = top.kv_connector_extra_config?.connectors;
@@ -84,7 +84,7 @@ export const roleRules: Rule<PairContext>[] = [
             at(
               s,
               s.engine.kvTransferConfig!.path,
-              `the ${s.role} engine's ${label(s, c)} has no kv_role; vLLM refuses to start ("Please specify kv_role when kv_connector is set"). ` +
+              `the ${s.role} engine's ${connectorLabel(s, c)} has no kv_role; vLLM refuses to start ("Please specify kv_role when kv_connector is set"). ` +
                 `Add "kv_role":"${RIGHT_ROLE[s.role]}"`,
               { proposedValue: RIGHT_ROLE[s.role] },
             ),
@@ -108,7 +108,7 @@ export const roleRules: Rule<PairContext>[] = [
             at(
               s,
               s.engine.kvTransferConfig!.path,
-              `the ${s.role} engine's ${label(s, c)} has kv_role ${WRONG_ROLE[s.role]}, the other side's role: KV would never flow prefill→decode; ` +
+              `the ${s.role} engine's ${connectorLabel(s, c)} has kv_role ${WRONG_ROLE[s.role]}, the other side's role: KV would never flow prefill→decode; ` +
                 `set "kv_role":"${RIGHT_ROLE[s.role]}" in --kv-transfer-config`,
               { currentValue: WRONG_ROLE[s.role], proposedValue: RIGHT_ROLE[s.role] },
             ),
@@ -132,7 +132,7 @@ export const roleRules: Rule<PairContext>[] = [
             at(
               s,
               s.engine.kvTransferConfig!.path,
-              `the ${s.role} engine's ${label(s, c)} uses kv_role kv_both, which vLLM deprecates for NIXL (RFC vllm#43807) and will remove; ` +
+              `the ${s.role} engine's ${connectorLabel(s, c)} uses kv_role kv_both, which vLLM deprecates for NIXL (RFC vllm#43807) and will remove; ` +
                 `set "kv_role":"${RIGHT_ROLE[s.role]}"`,
               { currentValue: 'kv_both', proposedValue: RIGHT_ROLE[s.role] },
             ),
@@ -156,7 +156,7 @@ export const roleRules: Rule<PairContext>[] = [
             at(
               s,
               s.engine.kvTransferConfig!.path,
-              `the ${s.role} engine's ${label(s, c)} uses kv_role kv_both; this connector sets up its sender/bootstrap by role ` +
+              `the ${s.role} engine's ${connectorLabel(s, c)} uses kv_role kv_both; this connector sets up its sender/bootstrap by role ` +
                 `(MooncakeConnector runs the bootstrap server on the producer only), so set "kv_role":"${RIGHT_ROLE[s.role]}"`,
               { currentValue: 'kv_both', proposedValue: RIGHT_ROLE[s.role] },
             ),
