@@ -2,6 +2,7 @@
 // positionals and merged dotted-JSON objects, driven entirely by a Dialect table.
 
 import type { Dialect, FlagSpec } from './dialects/types.js';
+import { ISSUE_CODES } from './issue-codes.js';
 import type { ContainerPath, FlagOccurrence, ParseIssue, Sourced } from './types.js';
 import { decodeDottedValue, mergeInto } from './values.js';
 
@@ -87,7 +88,7 @@ export function readFlags(d: Dialect, tokens: readonly Token[]): ReadFlags {
 
   const missing = (flag: string, path: ContainerPath, what = 'a value'): void => {
     issues.push({
-      code: 'flag.missing-value',
+      code: ISSUE_CODES.missingValue,
       severity: 'error',
       path,
       message: `${flag} expects ${what} but none follows it; the engine will refuse to start. Give the value as ${flag}=<value> or as the next item.`,
@@ -190,7 +191,7 @@ export function readFlags(d: Dialect, tokens: readonly Token[]): ReadFlags {
     if (arity === 'bool') {
       if (inline !== undefined) {
         issues.push({
-          code: 'flag.unexpected-value',
+          code: ISSUE_CODES.unexpectedValue,
           severity: 'error',
           path: t.path,
           message: `${written} is a switch and takes no value, but "=${inline}" was given; the engine rejects it. Write ${written} alone${spec?.negatable ? ` (or --no-${canonical.slice(2)} to turn it off)` : ''}.`,

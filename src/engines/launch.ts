@@ -2,6 +2,7 @@
 // them, or (args only) the image's entrypoint. Which launchers exist is data in the dialect tables.
 
 import type { Dialect, LauncherSpec } from './dialects/types.js';
+import { ISSUE_CODES } from './issue-codes.js';
 import type { ContainerPath, LaunchInfo, ParseIssue } from './types.js';
 import { splitScript, type ShellLookup } from './shell.js';
 import { canonicalFlag, specIndex } from './flags.js';
@@ -124,7 +125,7 @@ export function findLauncher(
       for (const cmd of splitScript(script.text, lookup, params.map((p) => p.text))) {
         if (cmd.error) {
           issues.push({
-            code: 'shell.unparseable',
+            code: ISSUE_CODES.shellUnparseable,
             severity: 'error',
             path: script.path,
             message: `A command in the ${basename(tokens[i].text)} -c script cannot be split into words (${cmd.error}); the shell will fail too. Check the quotes in the script.`,
@@ -211,7 +212,7 @@ export function inferEntrypoint(
     const why = exclusive ? `its args carry ${ep.exclusiveFlags.filter((f) => hasFlag(dialect, args, [f])).join(', ')}, which only ${dialect.kind} has` : named ? 'the config names it as the engine container and its flags are ' + dialect.kind + "'s" : 'of the container name and flags';
     const issues: ParseIssue[] = [
       {
-        code: 'launch.entrypoint-assumed',
+        code: ISSUE_CODES.entrypointAssumed,
         severity: 'warning',
         path: 'image',
         message: `The container has no command and its image (${typeof image === 'string' ? image : 'unset'}) is not a known ${dialect.kind} image; assuming its entrypoint is \`${label}\` because ${why}. Set command: ["${launcher.program}", ${launcher.rest.map((r) => `"${r}"`).join(', ')}] to make it explicit.`,

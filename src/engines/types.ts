@@ -2,6 +2,7 @@
 // Everything downstream (discovery, planning, the rules) asks this model, never the raw args.
 
 import type { KObject, Severity } from '../types.js';
+import type { IssueCode } from './issue-codes.js';
 
 export type EngineKind = 'vllm' | 'sglang';
 
@@ -70,7 +71,7 @@ export interface FlagOccurrence {
 
 /** A problem found while reading the launch line (bad JSON, `--port=abc`, ...). */
 export interface ParseIssue {
-  code: string;
+  code: IssueCode;
   severity: Severity;
   message: string;
   path: ContainerPath;
