@@ -268,7 +268,16 @@ export function runHarness(bin, cases, { configTimeout = 60, requestTimeout = 10
       child.on('error', (e) => me === child && fail(e));
       child.on('close', (code, signal) => {
         if (me !== child || waiting === undefined) return;
-        fail(new Error(`harness ${bin} exited ${code ?? signal} while judging ${waiting}:\n${err.slice(-4000)}`));
+        // a Go panic in a goroutine the router started (no recover() can catch it) takes the EPP down: that is the
+        // router's verdict on this config (the real EPP would crash the same way), not a harness failure
+        const crash = routerCrash(err);
+        if (!crash) return fail(new Error(`harness ${bin} exited ${code ?? signal} while judging ${waiting}:\n${err.slice(-4000)}`));
+        clearTimeout(timer);
+        const id = waiting;
+        results[id] = { id, loaded: false, stage: 'crash', error: crash };
+        onProgress({ done: i + 1, total: cases.length, seconds: (Date.now() - t0) / 1000, id, crash });
+        spawnChild();
+        next();
       });
     };
     const fail = (e) => {
@@ -313,6 +322,20 @@ export function runHarness(bin, cases, { configTimeout = 60, requestTimeout = 10
     spawnChild();
     next();
   });
+}
+
+/**
+ * The panic that killed the harness process, from its stderr: the panic line and the function it happened in
+ * (without arguments, addresses or paths, so it is the same on every run); undefined when it was no Go panic.
+ */
+export function routerCrash(stderr) {
+  const m = /^panic: (.*)$/m.exec(stderr);
+  if (!m) return undefined;
+  const after = stderr.slice(m.index).split('\n');
+  const g = after.findIndex((l) => /^goroutine \d+ \[/.test(l));
+  const frame = g >= 0 ? after.slice(g + 1).find((l) => l && !/^\s/.test(l) && !/^(runtime|panic)\b|^runtime\./.test(l)) : undefined;
+  const fn = frame?.replace(/\(.*$/, '').split('/').pop();
+  return `panic: ${m[1].trim()}${fn ? ` (in ${fn})` : ''}`;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -497,6 +520,7 @@ async function main() {
         onProgress: (p) => {
           const at = `${version}: ${p.done}/${p.total} (${p.seconds.toFixed(0)}s)`;
           if (p.timeout) log(`${at} TIMEOUT ${p.id}: the router held it past the deadline; its verdict is "timeout", never agreement`);
+          else if (p.crash) log(`${at} CRASH ${p.id}: the router's code panicked (${p.crash}); verdict "crash"`);
           else if (p.took > 5) log(`${at} slow: ${p.id} took ${p.took.toFixed(1)}s`);
           else if (p.end) log(`${version}: judged ${p.total} configs in ${p.seconds.toFixed(0)}s`);
           else if (p.done % 25 === 0 || Date.now() - lastLog > 15_000) log(at);

@@ -237,12 +237,9 @@ export function sidecarFlagProblems(version: RouterVersion, container: KObject):
     }
   }
   const connector = lastFlag(flags, table.sidecar.connectorFlag);
-  const aliasRule = table.sidecar.connectorAlias;
-  const alias = aliasRule ? lastFlag(flags, aliasRule.flag) : undefined;
-  const checked = [connector];
-  // the alias stands in for an unset connector flag; some versions also check it when it names another connector
-  if (alias && (!connector?.value || (aliasRule!.checkedWhenShadowed && alias.value !== connector.value))) checked.push(alias);
-  for (const c of checked) {
+  const alias = table.sidecar.connectorAlias ? lastFlag(flags, table.sidecar.connectorAlias) : undefined;
+  // the deprecated alias fills an unset connector flag and is validated too when it names another connector
+  for (const c of [connector, alias?.value !== connector?.value ? alias : undefined]) {
     if (!c || c.value === undefined || table.sidecar.kvConnectors.includes(c.value)) continue;
     problems.push({
       severity: 'error',

@@ -118,6 +118,13 @@ export interface RouterTable {
     inheritsScorerParams: boolean;
     /** which cap the generated config sets: blocks (≤ v0.8) or tokens (v0.9+, where the token default wins) */
     capParam: 'maxPrefixBlocksToMatch' | 'maxPrefixTokensToMatch';
+    /**
+     * when the loader creates an undeclared producer: only alongside prefix-cache-scorer (GIE v1.5.0 configloader), or
+     * for any plugin that consumes its data, the prefix decider included (v0.9+ CreateMissingDataProducers)
+     */
+    autoCreated: 'with-prefix-cache-scorer' | 'for-any-consumer';
+    /** a negative effective block cap: the first prompt of a block or more panics the EPP (≤ v0.8), or no prefix is hashed */
+    negativeBlockCap: 'crashes' | 'disables-matching';
   };
   images: { epp: string; sidecar: string; tag: string };
   /** the pod label the EPP's metrics extractor reads to pick an engine's metric names (unlabelled pods count as vLLM) */
@@ -131,10 +138,10 @@ export interface RouterTable {
     defaultEnginePort: number;
     connectorFlag: string;
     /**
-     * The deprecated alias of connectorFlag, when the version still has it: used when connectorFlag is unset; when
-     * checkedWhenShadowed, its value must also be a supported connector while connectorFlag is set to another one.
+     * The deprecated alias of connectorFlag, when the version still has it: it fills an unset connectorFlag, and its
+     * value must be a supported connector either way (Validate() checks it when it differs from connectorFlag's).
      */
-    connectorAlias?: { flag: string; checkedWhenShadowed: boolean };
+    connectorAlias?: string;
     /** the flag giving the engine's number of data-parallel HTTP ports (pkg/sidecar/proxy/options.go) */
     dataParallelFlag: string;
     kvConnectors: readonly string[];

@@ -13,7 +13,7 @@ import { confusion, formatConfusion, timedOut, type Verdict } from './verdicts.j
 const dir = mkdtempSync(join(tmpdir(), 'pdconf-fake-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// hang-*: never answers (a blocked start-up); req-*: answers with a prompt the harness cancelled; others: a verdict.
+// hang-*: never answers (a blocked start-up); panic-*: dies as a Go panic in a router goroutine does; req-*: answers with a prompt the harness cancelled; others: a verdict.
 // Each answer also says which process answered and what PDCONF_REQUEST_TIMEOUT it was given.
 const fake = join(dir, 'pdconf');
 writeFileSync(
@@ -23,6 +23,10 @@ const rl = require('node:readline').createInterface({ input: process.stdin });
 rl.on('line', (line) => {
   const { id } = JSON.parse(line);
   if (id.startsWith('hang-')) return;
+  if (id.startsWith('panic-')) {
+    process.stderr.write('panic: runtime error: slice bounds out of range [:-256]\\n\\ngoroutine 7 [running]:\\nexample.com/router/pkg/prefix.hashPrompt({0x1, 0x2}, 0x40)\\n\\t/tmp/x/hashing.go:64 +0x877\\n');
+    process.exit(2);
+  }
   const p = { prefill: true, decode: true, header: '10.0.0.1:8000' };
   const prompts = id.startsWith('req-') ? { long: { ...p, timeout: true, error: 'context deadline exceeded' }, hi: p } : { long: p, hi: p };
   process.stdout.write(JSON.stringify({ id, loaded: true, stage: 'ready', prompts, pid: process.pid, env: process.env.PDCONF_REQUEST_TIMEOUT }) + '\\n');
@@ -32,12 +36,15 @@ rl.on('line', (line) => {
 chmodSync(fake, 0o755);
 
 describe('runHarness', () => {
-  it('turns a config that blocks into a timeout verdict, kills that process and judges the rest in a fresh one', async () => {
+  it('turns a config that blocks into a timeout verdict and one that panics into a crash verdict, and judges the rest in a fresh process', async () => {
     const progress: { done: number; id?: string; timeout?: boolean; end?: boolean }[] = [];
-    const cases = ['a-ok', 'hang-b', 'c-ok', 'req-d'].map((id) => ({ id, text: 'x' }));
+    const cases = ['a-ok', 'hang-b', 'c-ok', 'req-d', 'panic-e', 'f-ok'].map((id) => ({ id, text: 'x' }));
     const live = await runHarness(fake, cases, { configTimeout: 1.5, requestTimeout: 7, onProgress: (p: (typeof progress)[0]) => progress.push(p) });
 
-    expect(Object.keys(live).sort()).toEqual(['a-ok', 'c-ok', 'hang-b', 'req-d']);
+    expect(Object.keys(live).sort()).toEqual(['a-ok', 'c-ok', 'f-ok', 'hang-b', 'panic-e', 'req-d']);
+    // the router's panic is the verdict, stable across runs (no addresses, paths), and the run goes on
+    expect(live['panic-e']).toMatchObject({ loaded: false, stage: 'crash', error: 'panic: runtime error: slice bounds out of range [:-256] (in prefix.hashPrompt)' });
+    expect(live['f-ok'].stage).toBe('ready');
     expect(live['hang-b']).toMatchObject({ loaded: false, stage: 'timeout', timeout: true });
     expect(live['a-ok'].stage).toBe('ready');
     // the process that hung was replaced
@@ -56,8 +63,10 @@ describe('runHarness', () => {
       [2, 'hang-b', true],
       [3, 'c-ok', false],
       [4, 'req-d', true],
+      [5, 'panic-e', false],
+      [6, 'f-ok', false],
     ]);
-    expect(progress.at(-1)).toMatchObject({ done: 4, end: true });
+    expect(progress.at(-1)).toMatchObject({ done: 6, end: true });
   });
 
   it('counts a timeout as neither agreement nor disagreement', () => {

@@ -110,13 +110,13 @@ describe('sidecarFlagProblems', () => {
     expect(sidecarFlagProblems('v0.9.0', { args: ['--vllm-port=8200', '--kv-connector=mooncake'] })).toEqual([]);
     expect(sidecarFlagProblems('v0.10.0', { args: ['--port=8000'] })).toMatchObject([{ severity: 'warning', flag: 'model-server-port' }]);
   });
-  // found by the conformance run (testdata/conformance/sidecar/v0.9.0.json deprecated-connector): the real v0.9.0
+  // found by the conformance run (testdata/conformance/sidecar/v0.{8,9}.0.json deprecated-connector): the real
   // sidecar exits with "--connector must be one of: ..." even though --kv-connector is valid
   it('checks the deprecated --connector as each version does', () => {
     const shadowed = { args: ['--vllm-port=8200', '--kv-connector=nixlv2', '--connector=x'] };
     expect(sidecarFlagProblems('v0.9.0', shadowed).filter((p) => p.severity === 'error')).toMatchObject([{ flag: 'connector', currentValue: 'x' }]);
-    // v0.8.0 validates --kv-connector alone; --connector only fills an unset --kv-connector
-    expect(sidecarFlagProblems('v0.8.0', shadowed).filter((p) => p.severity === 'error')).toEqual([]);
+    expect(sidecarFlagProblems('v0.8.0', shadowed).filter((p) => p.severity === 'error')).toMatchObject([{ flag: 'connector', currentValue: 'x' }]);
+    // alone, --connector fills --kv-connector, and a bad value is still one error
     expect(sidecarFlagProblems('v0.8.0', { args: ['--vllm-port=8200', '--connector=x'] }).filter((p) => p.severity === 'error')).toMatchObject([{ flag: 'connector', currentValue: 'x' }]);
     // the same connector twice is fine on v0.9.0
     expect(sidecarFlagProblems('v0.9.0', { args: ['--vllm-port=8200', '--kv-connector=nixlv2', '--connector=nixlv2'] }).filter((p) => p.severity === 'error')).toEqual([]);

@@ -148,6 +148,11 @@ export const v0_8_0: RouterTable = {
     pinBlockSize: true,
     inheritsScorerParams: true,
     capParam: 'maxPrefixBlocksToMatch',
+    // GIE v1.5.0 pkg/epp/config/loader/configloader.go: the producer is added only `if foundPrefixCacheScorer`
+    // (conformance: mut-producer-none-no-scorer loads but never disaggregates)
+    autoCreated: 'with-prefix-cache-scorer',
+    // approximateprefix/hashing.go slices the prompt to maxPrefixBlocks*blockChars: negative panics (mut-param-cap-negative)
+    negativeBlockCap: 'crashes',
   },
   // GIE v1.5.0 pkg/epp/framework/plugins/datalayer/extractor/metrics/mapping_registry.go DefaultEngineTypeLabelKey
   engineTypeLabel: 'inference.networking.k8s.io/engine-type',
@@ -162,8 +167,9 @@ export const v0_8_0: RouterTable = {
     enginePortFlags: ['vllm-port'],
     defaultEnginePort: 8001,
     connectorFlag: 'kv-connector',
-    // Complete(): --connector only fills an unset --kv-connector; Validate() checks --kv-connector alone
-    connectorAlias: { flag: 'connector', checkedWhenShadowed: false },
+    // Complete() lets --connector fill an unset --kv-connector; Validate() checks --connector too when it differs
+    // ("--connector must be one of: ..."; the real sidecar exits on --kv-connector=nixlv2 --connector=x)
+    connectorAlias: 'connector',
     // --data-parallel-size: the sidecar listens on port..port+n-1 and forwards rank r to the engine port + r
     // (llm-d-inference-scheduler v0.8.0 pkg/sidecar/proxy/data_parallel.go; same flag at llm-d-router v0.9.0, v0.10.0)
     dataParallelFlag: 'data-parallel-size',

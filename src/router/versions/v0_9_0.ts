@@ -87,6 +87,10 @@ export const v0_9_0: RouterTable = {
     // the in-tree loader no longer builds a producer from prefix-cache-scorer's parameters
     inheritsScorerParams: false,
     capParam: 'maxPrefixTokensToMatch',
+    // pkg/epp/datalayer/data_graph.go CreateMissingDataProducers: every consumer gets its default producer
+    autoCreated: 'for-any-consumer',
+    // approximateprefix/hashing.go computeBlockHashes stops at count >= maxPrefixBlocks: no crash, nothing hashed
+    negativeBlockCap: 'disables-matching',
   },
   // pkg/epp/framework/plugins/datalayer/extractor/metrics/mapping_registry.go DefaultEngineTypeLabelKey (v0.9.0, v0.10.0)
   engineTypeLabel: 'llm-d.ai/engine-type',
@@ -100,9 +104,6 @@ export const v0_9_0: RouterTable = {
   sidecar: {
     ...v0_8_0.sidecar,
     kvConnectors: [...v0_8_0.sidecar.kvConnectors, 'mooncake'],
-    // Validate() also checks a --connector that differs from --kv-connector ("--connector must be one of: ..."); the
-    // real sidecar exits on --kv-connector=nixlv2 --connector=x (conformance case deprecated-connector)
-    connectorAlias: { flag: 'connector', checkedWhenShadowed: true },
     flags: nextList(v0_8_0.sidecar.flags, {
       remove: Object.keys(POOL_NAME_FLAG_REPLACEMENTS),
       after: {

@@ -98,6 +98,11 @@ function producerOf(table: RouterTable, plugins: PluginEntry[]): PluginEntry | u
   return plugins.find((p) => p.type === table.producer.type);
 }
 
+/** Whether the loader adds the producer when the config declares none (table.producer.autoCreated). */
+function autoCreatesProducer(table: RouterTable, plugins: PluginEntry[]): boolean {
+  return table.producer.autoCreated === 'for-any-consumer' || plugins.some((p) => p.type === 'prefix-cache-scorer');
+}
+
 /** the producer's settings after the version's defaults */
 function producerSettings(table: RouterTable, producer: PluginEntry | undefined) {
   const p = producer?.params ?? {};
@@ -537,9 +542,31 @@ export const eppConfigRules: Rule<EppContext>[] = [
       if (producerOf(t, plugins)) return [];
       const consumers = plugins.filter((p) => p.type === 'prefix-cache-scorer' || p.type === PREFIX_DECIDER);
       if (!consumers.length) return [];
+      // no producer is created at all then: epp-decider-no-producer says so
+      if (!autoCreatesProducer(t, plugins)) return [];
       const d = t.producer.defaults;
       return [
         finding(ctx, `no ${t.producer.type} plugin although ${consumers.map((c) => c.name).join(' and ')} read its prefix-match data; router ${ctx.version} creates one with defaults (autoTune: ${d.autoTune}, blockSizeTokens: ${d.blockSizeTokens}), so the block size is not pinned to the engines'. Declare ${t.producer.type} with autoTune: false and blockSizeTokens: <engine --block-size>`),
+      ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-decider-no-producer',
+    scope,
+    severity: 'error',
+    summary: 'Router v0.8.0 creates the prefix producer only alongside prefix-cache-scorer; with neither, the prefix decider never disaggregates.',
+    fix: 'Declare approx-prefix-cache-producer (autoTune: false, blockSizeTokens: the engines\' block size).',
+    field: 'plugins[approx-prefix-cache-producer]',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      const plugins = pluginsOf(ctx.config);
+      const decider = decidersInUse(plugins, handlerOf(plugins)).find((d) => d.type === PREFIX_DECIDER);
+      if (!decider || producerOf(t, plugins) || autoCreatesProducer(t, plugins)) return [];
+      return [
+        finding(ctx, `${label(decider)} reads the prefix-match data of ${t.producer.type}, but there is none: router ${ctx.version} creates that producer only when prefix-cache-scorer is declared, so the decider sees no data and never takes the prefill hop. Declare ${t.producer.type} with autoTune: false and blockSizeTokens: <engine --block-size>`, {
+          proposedValue: t.producer.type,
+        }),
       ];
     },
   }),
@@ -572,8 +599,8 @@ export const eppConfigRules: Rule<EppContext>[] = [
     id: 'epp-producer-invalid',
     scope,
     severity: 'error',
-    summary: 'Prefix producer parameters its constructor rejects (no block size with autoTune off, negative token cap).',
-    fix: 'Give blockSizeTokens a positive value and keep maxPrefixTokensToMatch >= 0.',
+    summary: 'Prefix producer parameters its constructor rejects (no block size with autoTune off, negative token cap), or a negative block cap that crashes the v0.8.0 EPP at the first request.',
+    fix: 'Give blockSizeTokens a positive value, keep maxPrefixTokensToMatch >= 0 and maxPrefixBlocksToMatch > 0.',
     field: 'plugins[approx-prefix-cache-producer].parameters',
     check(ctx) {
       const t = routerTable(ctx.version);
@@ -586,6 +613,11 @@ export const eppConfigRules: Rule<EppContext>[] = [
       }
       if (typeof p.maxPrefixTokensToMatch === 'number' && p.maxPrefixTokensToMatch < 0) {
         out.push(finding(ctx, `${pluginLabel(producer)} maxPrefixTokensToMatch is negative; the producer refuses to start. Use 0 (no token cap) or a positive token count`, { currentValue: p.maxPrefixTokensToMatch }));
+      }
+      // the block cap applies when no positive token cap overrides it
+      const tokenCap = typeof p.maxPrefixTokensToMatch === 'number' ? p.maxPrefixTokensToMatch : t.producer.defaults.maxPrefixTokensToMatch;
+      if (t.producer.negativeBlockCap === 'crashes' && typeof p.maxPrefixBlocksToMatch === 'number' && p.maxPrefixBlocksToMatch < 0 && !(tokenCap > 0)) {
+        out.push(finding(ctx, `${label(producer)} maxPrefixBlocksToMatch is ${p.maxPrefixBlocksToMatch}: router ${ctx.version} loads it, then panics ("slice bounds out of range") on the first prompt of a block or more, which takes the EPP down. Use a positive block count (default ${t.producer.defaults.maxPrefixBlocksToMatch})`, { currentValue: p.maxPrefixBlocksToMatch, proposedValue: t.producer.defaults.maxPrefixBlocksToMatch }));
       }
       return out;
     },
@@ -702,6 +734,31 @@ export const eppConfigRules: Rule<EppContext>[] = [
           proposedValue: 'disagg-headers-handler',
         }),
       ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-headers-handler-profile',
+    scope,
+    severity: 'error',
+    summary: 'disagg-headers-handler reads the pick of a profile other than the one the profile handler runs as prefill (router ≤ v0.8.0).',
+    fix: 'Set the headers handler\'s parameters.prefillProfile to the profile handler\'s prefill profile.',
+    field: 'plugins[disagg-headers-handler].parameters.prefillProfile',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      if (t.disagg.headersHandler !== 'required') return [];
+      const plugins = pluginsOf(ctx.config);
+      const handler = handlerOf(plugins);
+      if (!handler?.prefillDecider) return [];
+      return plugins
+        .filter((p) => t.disagg.headersHandlerTypes.includes(p.type))
+        .filter((p) => (str(p.params?.prefillProfile) ?? 'prefill') !== handler.prefillProfile)
+        .map((p) =>
+          finding(ctx, `${label(p)} sets x-prefiller-host-port from the pick of profile "${str(p.params?.prefillProfile) ?? 'prefill'}" (its prefillProfile), but ${label(handler.plugin)} runs the prefill stage as "${handler.prefillProfile}", so the header is never set and the sidecar never sends the prefill hop; set prefillProfile: ${handler.prefillProfile} on ${p.name}`, {
+            currentValue: str(p.params?.prefillProfile) ?? 'prefill',
+            proposedValue: handler.prefillProfile,
+          }),
+        );
     },
   }),
 

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"time"
 
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	extProcPb "github.com/envoyproxy/go-control-plane/envoy/service/ext_proc/v3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -63,6 +65,7 @@ type PDConfSession struct {
 	Err      error
 	director *requestcontrol.Director
 	recorder *pdconfRecorder
+	server   *handlers.StreamingServer
 }
 
 // PDConfSetup runs the EPP's start-up steps for a config text: phase one (feature gates, in-tree plugins, raw
@@ -148,17 +151,33 @@ func PDConfSetup(ctx context.Context, configText string, allowExperimental bool,
 		admissionController = requestcontrol.NewLegacyAdmissionController(eppConfig.SaturationDetector, endpointCandidates)
 	}
 	director := requestcontrol.NewDirectorWithConfig(ds, scheduler, admissionController, r.parser, endpointCandidates, r.requestControlConfig)
-	return &PDConfSession{Stage: "ready", director: director, recorder: scheduler}
+	// the ext_proc server, for its request-header step (it defaults the flow-control fairness ID, which v0.8.0's
+	// Director does not)
+	server := handlers.NewStreamingServer(ds, director, r.parser)
+	return &PDConfSession{Stage: "ready", director: director, recorder: scheduler, server: server}
 }
 
-// PDConfRequest sends one request through the path the ext_proc server takes once the body is complete:
-// Director.HandleRequest (parse, candidates, admission, data producers, scheduler, PreRequest plugins).
+// PDConfRequest sends one request through the path the ext_proc server takes: its request-header step
+// ((*StreamingServer).HandleRequestHeaders: headers into the request context, fairness ID defaulted), then, once the
+// body is complete, Director.HandleRequest (parse, candidates, admission, data producers, scheduler, PreRequest
+// plugins).
 func (s *PDConfSession) PDConfRequest(ctx context.Context, path string, body []byte, requestID string) PDConfOutcome {
 	headers := map[string]string{":path": path, "x-request-id": requestID, "content-type": "application/json"}
 	reqCtx := &handlers.RequestContext{
-		Request:     &handlers.Request{Headers: headers, RawBody: body, Metadata: map[string]any{}},
-		RequestSize: len(body),
+		Request:  &handlers.Request{Headers: map[string]string{}, Metadata: map[string]any{}},
+		Response: &handlers.Response{Headers: map[string]string{}},
 	}
+	hdrs := []*corev3.HeaderValue{}
+	for k, v := range headers {
+		hdrs = append(hdrs, &corev3.HeaderValue{Key: k, RawValue: []byte(v)})
+	}
+	if err := s.server.HandleRequestHeaders(ctx, reqCtx, &extProcPb.ProcessingRequest_RequestHeaders{
+		RequestHeaders: &extProcPb.HttpHeaders{Headers: &corev3.HeaderMap{Headers: hdrs}},
+	}); err != nil {
+		return PDConfOutcome{Error: "request headers: " + err.Error()}
+	}
+	reqCtx.Request.RawBody = body
+	reqCtx.RequestSize = len(body)
 	s.recorder.last = nil
 	out, err := s.director.HandleRequest(ctx, reqCtx)
 	res := PDConfOutcome{Headers: map[string]string{}, Profiles: map[string][]string{}}
