@@ -108,6 +108,18 @@ describe.each(versionsWithData().map((v) => [v]))('router %s, recorded verdicts'
   });
 });
 
+describe('every supported router version is judged by its own code', () => {
+  // adding a version to ROUTER_VERSIONS without its harness and recorded verdicts must fail here, saying what to do
+  const how = (v: string) =>
+    `record them: npm run conformance -- --versions ${v} --update (add --router-src ${v}=DIR, a git archive of the tag, while the Go module proxy refuses the router module; see test/conformance/README.md)`;
+  it.each(ROUTER_VERSIONS.map((v) => [v]))('%s has a harness, a corpus, recorded EPP-config verdicts and recorded sidecar starts', (version) => {
+    expect(existsSync(join(ROOT, 'test/conformance', version, 'go.mod')), `router ${version} has no harness: add test/conformance/${version}/ (docs/router-versions.md, "How to add a version", step 6)`).toBe(true);
+    expect(existsSync(join(DATA_DIR, version)) && caseIds(version).length > 0, `router ${version} has no corpus: run node scripts/conformance-corpus.mjs --upstream ${version}=DIR ...`).toBe(true);
+    expect(versionsWithData(), `router ${version} has no recorded verdicts (testdata/conformance/${version}/verdicts.json): ${how(version)}`).toContain(version);
+    expect(readSidecarVerdicts(version), `router ${version} has no recorded sidecar starts (testdata/conformance/sidecar/${version}.verdicts.json): ${how(version)}`).toBeDefined();
+  });
+});
+
 describe('kept disagreements', () => {
   it('name known versions and say why', () => {
     for (const [version, entries] of Object.entries(keptDisagreements())) {
