@@ -564,7 +564,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       const decider = decidersInUse(plugins, handlerOf(plugins)).find((d) => d.type === PREFIX_DECIDER);
       if (!decider || producerOf(t, plugins) || autoCreatesProducer(t, plugins)) return [];
       return [
-        finding(ctx, `${label(decider)} reads the prefix-match data of ${t.producer.type}, but there is none: router ${ctx.version} creates that producer only when prefix-cache-scorer is declared, so the decider sees no data and never takes the prefill hop. Declare ${t.producer.type} with autoTune: false and blockSizeTokens: <engine --block-size>`, {
+        finding(ctx, `${pluginLabel(decider)} reads the prefix-match data of ${t.producer.type}, but there is none: router ${ctx.version} creates that producer only when prefix-cache-scorer is declared, so the decider sees no data and never takes the prefill hop. Declare ${t.producer.type} with autoTune: false and blockSizeTokens: <engine --block-size>`, {
           proposedValue: t.producer.type,
         }),
       ];
@@ -617,7 +617,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
       // the block cap applies when no positive token cap overrides it
       const tokenCap = typeof p.maxPrefixTokensToMatch === 'number' ? p.maxPrefixTokensToMatch : t.producer.defaults.maxPrefixTokensToMatch;
       if (t.producer.negativeBlockCap === 'crashes' && typeof p.maxPrefixBlocksToMatch === 'number' && p.maxPrefixBlocksToMatch < 0 && !(tokenCap > 0)) {
-        out.push(finding(ctx, `${label(producer)} maxPrefixBlocksToMatch is ${p.maxPrefixBlocksToMatch}: router ${ctx.version} loads it, then panics ("slice bounds out of range") on the first prompt of a block or more, which takes the EPP down. Use a positive block count (default ${t.producer.defaults.maxPrefixBlocksToMatch})`, { currentValue: p.maxPrefixBlocksToMatch, proposedValue: t.producer.defaults.maxPrefixBlocksToMatch }));
+        out.push(finding(ctx, `${pluginLabel(producer)} maxPrefixBlocksToMatch is ${p.maxPrefixBlocksToMatch}: router ${ctx.version} loads it, then panics ("slice bounds out of range") on the first prompt of a block or more, which takes the EPP down. Use a positive block count (default ${t.producer.defaults.maxPrefixBlocksToMatch})`, { currentValue: p.maxPrefixBlocksToMatch, proposedValue: t.producer.defaults.maxPrefixBlocksToMatch }));
       }
       return out;
     },
@@ -754,7 +754,7 @@ export const eppConfigRules: Rule<EppContext>[] = [
         .filter((p) => t.disagg.headersHandlerTypes.includes(p.type))
         .filter((p) => (str(p.params?.prefillProfile) ?? 'prefill') !== handler.prefillProfile)
         .map((p) =>
-          finding(ctx, `${label(p)} sets x-prefiller-host-port from the pick of profile "${str(p.params?.prefillProfile) ?? 'prefill'}" (its prefillProfile), but ${label(handler.plugin)} runs the prefill stage as "${handler.prefillProfile}", so the header is never set and the sidecar never sends the prefill hop; set prefillProfile: ${handler.prefillProfile} on ${p.name}`, {
+          finding(ctx, `${pluginLabel(p)} sets x-prefiller-host-port from the pick of profile "${str(p.params?.prefillProfile) ?? 'prefill'}" (its prefillProfile), but ${pluginLabel(handler.plugin)} runs the prefill stage as "${handler.prefillProfile}", so the header is never set and the sidecar never sends the prefill hop; set prefillProfile: ${handler.prefillProfile} on ${p.name}`, {
             currentValue: str(p.params?.prefillProfile) ?? 'prefill',
             proposedValue: handler.prefillProfile,
           }),
