@@ -19,11 +19,13 @@ HELM3=helm.sh/helm/v3/cmd/helm@v3.22.0
 HELM4=helm.sh/helm/v4/cmd/helm@v4.3.2
 # Kubernetes whose published OpenAPI v3 schemas the output is checked against
 KUBE_VERSION=v1.32.13
-# CRDs the output uses, read from the modules' zips (go mod download): InferencePool, HTTPRoute, LeaderWorkerSet
+# CRDs the output uses, read from the modules' zips (go mod download): InferencePool, HTTPRoute, LeaderWorkerSet,
+# DisaggregatedSet (new in lws v0.9.0; the proxy refuses lws v0.10.0, whose CRD adds spec.slices and placementPolicy)
 CRDS=(
   sigs.k8s.io/gateway-api-inference-extension@v1.5.0:config/crd/bases/inference.networking.k8s.io_inferencepools.yaml
   sigs.k8s.io/gateway-api@v1.4.0:config/crd/standard/gateway.networking.k8s.io_httproutes.yaml
   sigs.k8s.io/lws@v0.7.0:config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml
+  sigs.k8s.io/lws@v0.9.0:config/crd/bases/disaggregatedset.x-k8s.io_disaggregatedsets.yaml
 )
 
 # build NAME PKG@VERSION: go install into a private GOBIN, then move the binary to $BIN/NAME.

@@ -84,7 +84,7 @@ export const RULE_WHY: Record<string, string> = {
   'epp-api-version-deprecated': 'v0.9+ still read the x-k8s group but log a deprecation; switching now avoids a later break.',
   'epp-unknown-plugin': 'The EPP builds plugins from a registry per version; an unregistered type fails config loading.',
   'epp-deprecated-plugin': 'disagg-headers-handler, for example, is redundant from v0.9.0 (the profile handler sets the headers, llm-d-router PR #905) and scheduled for removal in v0.11.',
-  'epp-experimental-plugin': 'From v0.10.0 alpha plugins need --allow-experimental-plugins.',
+  'epp-experimental-plugin': 'From v0.10.0 alpha plugins need --allow-experimental-plugins. The EPP Deployment pd-disagg generates gets the flag whenever the config it runs has an alpha plugin (a DisaggregatedSet pair\'s rollout screener, or one in spec.epp.config), so this fires only for an EPP pd-disagg does not run (spec.router.enabled: false, or an EndpointPickerConfig in a ConfigMap of your own).',
   'epp-unknown-feature-gate': 'Samples from older releases carry a prepareDataPlugins gate that v1.5-era EPPs no longer register: the EPP crashloops on start.',
   'epp-strict-params': 'From v0.9.0 plugin parameters are decoded strictly (llm-d-router #1134): one unknown key stops the EPP.',
   'epp-ignored-params': 'Lenient versions and parameterless factories drop unknown keys silently, so the setting never takes effect (llm-d PR #730 cleaned such params out of the guides).',
@@ -109,6 +109,10 @@ export const RULE_WHY: Record<string, string> = {
   'epp-param-type': 'Parameters and weights are unmarshalled into Go ints, bools and strings; another JSON type fails the plugin or the config (seen live by npm run conformance).',
   'epp-profile-handlers': 'The scheduler config takes exactly one profile handler: "multiple profile handlers found; only one is allowed".',
   'epp-stage-order': 'v0.10.0 validates stageOrder and refuses prefill-first together with a prefill decider; prefill-first without a decider sends every request through prefill.',
+  'dset-rollout-unscreened':
+    'A DisaggregatedSet rolls all its roles out as one revision (kubernetes-sigs/lws pkg/controllers/disaggregatedset); mid-rollout both revisions serve. Router v0.10.0\'s disaggregatedset-rollout-screener keeps a request on one revision (its README lists why pairing across revisions breaks: KV formats, transfer protocols, drivers); v0.8.0 and v0.9.0 have no such plugin, and a config of your own may leave it out. pd-disagg generates it at v0.10.0.',
+  'dset-screener-roles':
+    'The screener drops every revision without a Ready pod of each required role (screener.go), and the role is the pod label disaggregatedset.x-k8s.io/role, i.e. the set\'s spec.roles[].name: a role the set does not have (prefill where the set says ctx) leaves no revision, and every request fails with HTTP 503.',
   'epp-prefill-profile-filter': 'Without its role filter a profile scores both pods and the picker breaks ties at random, so the prefill hop or the destination lands on the wrong pod (seen live by npm run conformance).',
 };
 
@@ -118,7 +122,7 @@ const SCOPES = [
     scope: 'epp-config',
     title: 'EPP config rules (`scope: epp-config`)',
     intro:
-      'They lint every EndpointPickerConfig in sight (the generated one, `spec.epp.config`, and EndpointPickerConfigs in ConfigMaps among the items) against the router version. Source: `src/validate/rules/epp-config.ts`; the version tables are described in [router-versions.md](router-versions.md).',
+      'They lint every EndpointPickerConfig in sight (the generated one, `spec.epp.config`, and EndpointPickerConfigs in ConfigMaps among the items) against the router version. Source: `src/validate/rules/epp-config.ts` (and `dset.ts`, for the config of a DisaggregatedSet pair); the version tables are described in [router-versions.md](router-versions.md).',
   },
 ] as const;
 

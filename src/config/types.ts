@@ -1,10 +1,10 @@
 import type { DeciderKind, RouterVersion } from '../router/types.js';
 import type { KObject, ResourceRef, RuleOverrides } from '../types.js';
 
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'LeaderWorkerSet'] as const;
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'LeaderWorkerSet', 'DisaggregatedSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
-/** Kinds holding several stages in one object, a stage picked by `role` (none yet: DisaggregatedSet comes with #16). */
-export const MULTI_ROLE_KINDS: readonly string[] = [];
+/** Kinds holding several stages in one object, a stage picked by `role`: the LWS DisaggregatedSet (spec.roles[].name). */
+export const MULTI_ROLE_KINDS: readonly string[] = ['DisaggregatedSet'];
 export function isMultiRoleKind(kind: string | undefined): boolean {
   return kind !== undefined && MULTI_ROLE_KINDS.includes(kind);
 }

@@ -8,7 +8,7 @@ import type { EngineModel } from '../engines/types.js';
 import { formatPath, type Path } from '../paths.js';
 import { isPlainObject, type KObject, type Result } from '../types.js';
 import type { Item } from '../read/resource-list.js';
-import { asWorkload, describe, findWorkloads, getIn, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
+import { asWorkloads, describe, describeWorkload, DISAGGREGATED_SET_GROUP, findWorkloads, getIn, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
 
 export type Role = 'prefill' | 'decode';
 /** The id discovery errors carry (not a registry rule: they stop the run before any rule runs). */
@@ -40,7 +40,7 @@ type EngineLookup = { candidate: EngineCandidate } | { problem: string };
  * one container launching an engine. A problem names each container and why it was not taken. */
 export function locateEngine(workload: Workload, containerName?: string, containerField = 'spec.prefill.container or spec.decode.container'): EngineLookup {
   const located = locateIn(workload, containerName, containerField);
-  if ('candidate' in located || workload.kind !== 'LeaderWorkerSet' || workload.templatePath[workload.templatePath.length - 1] !== 'leaderTemplate') {
+  if ('candidate' in located || !workload.lwsSpecPath || workload.templatePath[workload.templatePath.length - 1] !== 'leaderTemplate') {
     return located;
   }
   // the leader serves the API the router talks to: an engine only in the workers is never reached
@@ -100,10 +100,11 @@ function locateIn(workload: Workload, containerName: string | undefined, contain
 }
 
 /** What the workload controller injects into every container: LeaderWorkerSet sets LWS_GROUP_SIZE to its size (known
- * from the manifest) and LWS_LEADER_ADDRESS, LWS_WORKER_INDEX per pod (kubernetes-sigs/lws, pod webhook). */
+ * from the manifest) and LWS_LEADER_ADDRESS, LWS_WORKER_INDEX per pod (kubernetes-sigs/lws, pod webhook); so does a
+ * DisaggregatedSet role, whose pods are LeaderWorkerSet pods. */
 export function runtimeEnv(workload: Workload): RuntimeEnv {
-  if (workload.kind !== 'LeaderWorkerSet') return {};
-  const size = getIn(workload.item.object, ['spec', 'leaderWorkerTemplate', 'size']);
+  if (!workload.lwsSpecPath) return {};
+  const size = getIn(workload.item.object, [...workload.lwsSpecPath, 'leaderWorkerTemplate', 'size']);
   return {
     LWS_GROUP_SIZE: typeof size === 'number' && Number.isInteger(size) ? String(size) : size === undefined ? '1' : null,
     LWS_LEADER_ADDRESS: null,
@@ -120,6 +121,8 @@ export function impliedRole(candidate: EngineCandidate): { role: Role; source: s
   if (kvRole === 'kv_consumer') return { role: 'decode', source: 'kv_role kv_consumer' };
   const mode = candidate.engine.sglang?.mode?.value;
   if (mode === 'prefill' || mode === 'decode') return { role: mode, source: `--disaggregation-mode ${mode}` };
+  const setRole = candidate.workload.setRole?.name;
+  if (setRole === 'prefill' || setRole === 'decode') return { role: setRole, source: `its DisaggregatedSet role name ${setRole}` };
   return undefined;
 }
 
@@ -143,11 +146,12 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
   const open = (['prefill', 'decode'] as const).filter((role) => !config[role]);
   if (open.length > 0) {
     const taken = new Set(Object.values(chosen).map((c) => c.workload.item));
+    const takenRoles = new Set(Object.values(chosen).map((c) => workloadKey(c.workload)));
     const engines: EngineCandidate[] = [];
     // workloads labelled with a role whose engine container was not found, and why
     const unlocated: Array<{ workload: Workload; role: Role; problem: string }> = [];
     for (const w of workloads) {
-      if (taken.has(w.item)) continue;
+      if (w.setRole ? takenRoles.has(workloadKey(w)) : taken.has(w.item)) continue;
       const label = w.template.metadata?.labels?.[ROLE_LABEL];
       const field = label === 'prefill' || label === 'decode' ? `${configField(config, label)}.container` : undefined;
       const located = locateEngine(w, undefined, field);
@@ -168,7 +172,7 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
       if (matches.length === 0 && labelled.length > 0) {
         for (const u of labelled) {
           results.push({
-            message: `${describe(u.workload.item.ref)} is labelled ${ROLE_LABEL}=${role} but ${u.problem}`,
+            message: `${describeWorkload(u.workload)} is labelled ${ROLE_LABEL}=${role} but ${u.problem}`,
             severity: 'error',
             resourceRef: u.workload.item.ref,
             field: { path: formatPath([...u.workload.templatePath, 'spec', 'containers']) },
@@ -179,26 +183,50 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
       }
       if (matches.length === 0) {
         const seen = engines.length
-          ? `engine workloads seen: ${engines.map((c) => describe(c.workload.item.ref)).join(', ')}`
-          : `no Deployment, StatefulSet or LeaderWorkerSet among the items launches vLLM or SGLang`;
+          ? `engine workloads seen: ${engines.map((c) => describeWorkload(c.workload)).join(', ')}`
+          : `no Deployment, StatefulSet, LeaderWorkerSet or DisaggregatedSet role among the items launches vLLM or SGLang`;
         results.push(discoveryError(`no ${role} engine found (${seen}); ${hint}`, config));
       } else {
-        const list = matches.map((m) => `${describe(m.c.workload.item.ref)} (${m.why!.source})`).join(', ');
+        const list = matches.map((m) => `${describeWorkload(m.c.workload)} (${m.why!.source})`).join(', ');
         results.push(discoveryError(`several ${role} candidates: ${list}; name the ${role} workload in spec.${role}`, config));
       }
     }
   }
 
-  if (chosen.prefill && chosen.decode && chosen.prefill.workload.item === chosen.decode.workload.item) {
+  if (chosen.prefill && chosen.decode && workloadKey(chosen.prefill.workload) === workloadKey(chosen.decode.workload)) {
     results.push(
       discoveryError(
-        `${describe(chosen.prefill.workload.item.ref)} is named as both prefill and decode; prefill and decode must be separate workloads`,
+        `${describeWorkload(chosen.prefill.workload)} is named as both prefill and decode; prefill and decode must be separate workloads${chosen.prefill.workload.setRole ? ' (two roles of the set)' : ''}`,
         config,
       ),
     );
     return { results };
   }
+  const mixed = chosen.prefill && chosen.decode ? mixedSet(chosen.prefill.workload, chosen.decode.workload) : undefined;
+  if (mixed) {
+    results.push(discoveryError(mixed, config));
+    return { results };
+  }
   return { ...chosen, results };
+}
+
+/** One workload (one role of a DisaggregatedSet) as a key: the item, and the role's index. */
+function workloadKey(w: Workload): string {
+  return `${w.item.index}:${w.setRole?.index ?? ''}`;
+}
+
+/**
+ * A DisaggregatedSet rolls its roles out together, and the router (v0.10.0's disaggregatedset-rollout-screener) pairs
+ * only pods of one revision of one set: a stage taken from a set pairs only with another role of the same set.
+ */
+function mixedSet(prefill: Workload, decode: Workload): string | undefined {
+  if (!prefill.setRole && !decode.setRole) return undefined;
+  if (prefill.setRole && decode.setRole && prefill.item === decode.item) return undefined;
+  return (
+    `prefill is ${describeWorkload(prefill)} and decode is ${describeWorkload(decode)}: a DisaggregatedSet's roles pair only with ` +
+    `roles of the same set (its controller rolls them out as one revision, and the router pairs pods of one revision); ` +
+    `take both stages from one DisaggregatedSet (spec.prefill and spec.decode with the same name and their roles), or deploy neither as one`
+  );
 }
 
 function pickNamed(
@@ -209,14 +237,63 @@ function pickNamed(
   config: PdConfig,
   results: Result[],
 ): EngineCandidate | undefined {
-  const matches = workloads.filter((w) => w.item.ref.name === selector.name && (!selector.kind || w.kind === selector.kind));
+  const byName = workloads.filter((w) => w.item.ref.name === selector.name && (!selector.kind || w.kind === selector.kind));
   const field = configField(config, role);
+  const roleField = config.form === 'ConfigMap' ? `data.${role}Role` : `${field}.role`;
+  let matches = byName;
+  const sets = [...new Set(byName.filter((w) => w.setRole).map((w) => w.item))];
+  if (sets.length === 1 && byName.every((w) => w.item === sets[0])) {
+    // one DisaggregatedSet: the role the config names, else the one role that claims this stage by itself
+    const roles = byName.map((w) => w.setRole!.name);
+    if (selector.role !== undefined) {
+      matches = byName.filter((w) => w.setRole!.name === selector.role);
+      if (matches.length === 0) {
+        results.push(
+          discoveryError(
+            `${roleField} names role "${selector.role}", which ${describe(sets[0]!.ref)} does not have (its roles: ${roles.join(', ')}); ` +
+              `name one of its spec.roles[].name`,
+            config,
+            roleField,
+          ),
+        );
+        return undefined;
+      }
+    } else {
+      const claiming = byName.filter((w) => {
+        const located = locateEngine(w, selector.container, `${field}.container`);
+        return 'candidate' in located && impliedRole(located.candidate)?.role === role;
+      });
+      if (claiming.length !== 1) {
+        results.push(
+          discoveryError(
+            `${field} names ${describe(sets[0]!.ref)}, whose roles are ${roles.join(', ')}; ` +
+              `${claiming.length === 0 ? `none of them claims ${role} by itself` : `several claim ${role} (${claiming.map((w) => w.setRole!.name).join(', ')})`}: ` +
+              `name the role that plays ${role} in ${roleField}`,
+            config,
+            field,
+          ),
+        );
+        return undefined;
+      }
+      matches = claiming;
+    }
+  }
   if (matches.length === 0) {
-    const unsupported = items.filter((i) => i.ref.name === selector.name && !isPassThrough(i, config.ref) && !asWorkload(i));
+    const unsupported = items.filter((i) => i.ref.name === selector.name && !isPassThrough(i, config.ref) && asWorkloads(i).length === 0);
     const known = unsupported.map((i) => ({ item: i, kind: unsupportedKind(i.ref) })).find((u) => u.kind);
     if (known || unsupported.length > 0) {
       const item = known?.item ?? unsupported[0]!;
-      const what = known?.kind ? `${known.kind.what}; ${known.kind.instead}` : `pd-disagg reads Deployment, StatefulSet and LeaderWorkerSet workloads; name the workload that runs the engine pods`;
+      if (item.ref.kind === 'DisaggregatedSet' && DISAGGREGATED_SET_GROUP.test(item.ref.apiVersion)) {
+        results.push({
+          message: `${field} names ${describe(item.ref)}, which has no role with a pod template (spec.roles[].spec.leaderWorkerTemplate.leaderTemplate or .workerTemplate); give its roles their LeaderWorkerSet templates`,
+          severity: 'error',
+          resourceRef: item.ref,
+          field: { path: 'spec.roles' },
+          tags: { rule: DISCOVERY_RULE },
+        });
+        return undefined;
+      }
+      const what = known?.kind ? `${known.kind.what}; ${known.kind.instead}` : `pd-disagg reads Deployment, StatefulSet, LeaderWorkerSet and DisaggregatedSet workloads; name the workload that runs the engine pods`;
       results.push({
         message: `${field} names ${describe(item.ref)} (${item.ref.apiVersion}), an unsupported kind: ${what}`,
         severity: 'error',
@@ -238,7 +315,7 @@ function pickNamed(
   if (matches.length > 1) {
     results.push(
       discoveryError(
-        `${field} "${selector.name}" matches ${matches.map((w) => describe(w.item.ref)).join(', ')}; set its kind`,
+        `${field} "${selector.name}" matches ${matches.map((w) => describeWorkload(w)).join(', ')}; set its kind`,
         config,
         field,
       ),
@@ -259,7 +336,7 @@ function pickNamed(
   const located = locateEngine(workload, selector.container, `${field}.container`);
   if ('problem' in located) {
     results.push({
-      message: `${describe(workload.item.ref)} is named as ${role} but ${located.problem}`,
+      message: `${describeWorkload(workload)} is named as ${role} but ${located.problem}`,
       severity: 'error',
       resourceRef: workload.item.ref,
       field: { path: formatPath([...workload.templatePath, 'spec', 'containers']) },

@@ -13,6 +13,17 @@ export interface Workload {
   templatePath: Path;
   template: KObject;
   replicas: number;
+  /** LeaderWorkerSet-shaped workloads: where the LeaderWorkerSet spec is (spec, or spec.roles[i].spec of a
+   * DisaggregatedSet), for leaderWorkerTemplate.size */
+  lwsSpecPath?: Path;
+  /** one role of a DisaggregatedSet: its name, its index in spec.roles, and the names of all the set's roles */
+  setRole?: SetRole;
+}
+
+export interface SetRole {
+  name: string;
+  index: number;
+  roleNames: string[];
 }
 
 interface WorkloadShape {
@@ -23,7 +34,7 @@ interface WorkloadShape {
 }
 
 // A LeaderWorkerSet's leader serves the API; without a leaderTemplate the worker template is used for the leader too.
-const WORKLOAD_SHAPES: Record<WorkloadKind, WorkloadShape> = {
+const WORKLOAD_SHAPES: Record<Exclude<WorkloadKind, 'DisaggregatedSet'>, WorkloadShape> = {
   Deployment: { group: /^apps\/v1$/, templates: [['spec', 'template']], replicas: ['spec', 'replicas'] },
   StatefulSet: { group: /^apps\/v1$/, templates: [['spec', 'template']], replicas: ['spec', 'replicas'] },
   LeaderWorkerSet: {
@@ -60,8 +71,16 @@ export function sameRef(a: ResourceRef, b: ResourceRef): boolean {
   return a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
+/** The workloads an item holds: one for a Deployment, StatefulSet or LeaderWorkerSet, one per role of a
+ * DisaggregatedSet, none for anything else. */
+export function asWorkloads(item: Item): Workload[] {
+  if (item.ref.kind === 'DisaggregatedSet') return setRoles(item);
+  const w = asWorkload(item);
+  return w ? [w] : [];
+}
+
 export function asWorkload(item: Item): Workload | undefined {
-  const shape = Object.hasOwn(WORKLOAD_SHAPES, item.ref.kind) ? WORKLOAD_SHAPES[item.ref.kind as WorkloadKind] : undefined;
+  const shape = Object.hasOwn(WORKLOAD_SHAPES, item.ref.kind) ? WORKLOAD_SHAPES[item.ref.kind as keyof typeof WORKLOAD_SHAPES] : undefined;
   if (!shape || !shape.group.test(item.ref.apiVersion)) return undefined;
   for (const templatePath of shape.templates) {
     const template = getIn(item.object, templatePath);
@@ -73,18 +92,60 @@ export function asWorkload(item: Item): Workload | undefined {
         templatePath,
         template,
         replicas: typeof replicas === 'number' ? replicas : 1,
+        ...(item.ref.kind === 'LeaderWorkerSet' ? { lwsSpecPath: ['spec'] } : {}),
       };
     }
   }
   return undefined;
 }
 
+/** API group of the LWS DisaggregatedSet (kubernetes-sigs/lws v0.9.0+, api/disaggregatedset/v1). */
+export const DISAGGREGATED_SET_GROUP = /^disaggregatedset\.x-k8s\.io\//;
+
+/**
+ * The roles of a DisaggregatedSet (kubernetes-sigs/lws v0.9.0 and v0.10.0, api/disaggregatedset/v1/
+ * disaggregatedset_types.go): spec.roles[] each hold a name and an inline LeaderWorkerSetTemplateSpec (metadata,
+ * spec), so a role's pod templates are spec.roles[i].spec.leaderWorkerTemplate.leaderTemplate and .workerTemplate;
+ * the leader serves, and without a leaderTemplate LWS makes the leader from the workerTemplate. The controller stamps
+ * one LeaderWorkerSet per slice, revision and role out of each role (pkg/controllers/disaggregatedset/lws_manager.go);
+ * spec.slices (v0.10.0, default 1) copies the whole topology, so a role runs replicas × slices groups.
+ */
+function setRoles(item: Item): Workload[] {
+  if (!DISAGGREGATED_SET_GROUP.test(item.ref.apiVersion)) return [];
+  const roles = getIn(item.object, ['spec', 'roles']);
+  if (!Array.isArray(roles)) return [];
+  const slices = getIn(item.object, ['spec', 'slices']);
+  const sliceCount = typeof slices === 'number' && Number.isInteger(slices) && slices > 0 ? slices : 1;
+  const roleNames = roles.map((r) => (isPlainObject(r) && typeof r.name === 'string' ? r.name : ''));
+  const out: Workload[] = [];
+  roles.forEach((role, index) => {
+    if (!isPlainObject(role) || typeof role.name !== 'string' || role.name === '') return;
+    const lwsSpecPath: Path = ['spec', 'roles', index, 'spec'];
+    for (const which of ['leaderTemplate', 'workerTemplate']) {
+      const templatePath: Path = [...lwsSpecPath, 'leaderWorkerTemplate', which];
+      const template = getIn(item.object, templatePath);
+      if (!isPlainObject(template)) continue;
+      const replicas = getIn(item.object, [...lwsSpecPath, 'replicas']);
+      out.push({
+        item,
+        kind: 'DisaggregatedSet',
+        templatePath,
+        template,
+        replicas: (typeof replicas === 'number' ? replicas : 1) * sliceCount,
+        lwsSpecPath,
+        setRole: { name: role.name, index, roleNames },
+      });
+      return;
+    }
+  });
+  return out;
+}
+
 export function findWorkloads(items: readonly Item[], config: PdConfig): Workload[] {
   const out: Workload[] = [];
   for (const item of items) {
     if (isPassThrough(item, config.ref)) continue;
-    const w = asWorkload(item);
-    if (w) out.push(w);
+    out.push(...asWorkloads(item));
   }
   return out;
 }
@@ -103,12 +164,6 @@ const UNSUPPORTED_KINDS: ReadonlyArray<{ kind: string; group: RegExp; what: stri
     group: /modelplane/,
     what: "modelplane's composition renders the engine Deployments (and its own PrefillDecode wiring) from it",
     instead: 'set P/D in the ModelDeployment (its engines and phases), or run pd-disagg on the Deployments the composition renders',
-  },
-  {
-    kind: 'DisaggregatedSet',
-    group: /^disaggregatedset\.x-k8s\.io\//,
-    what: "its controller stamps the prefill and decode LeaderWorkerSets out of spec.roles per slice, and pd-disagg does not edit those role templates",
-    instead: 'wire the sidecar and pool as the llm-d pd-disaggregation guide does for it, or deploy prefill and decode as LeaderWorkerSets or Deployments and name those here',
   },
   {
     kind: 'DynamoGraphDeployment',
@@ -131,4 +186,9 @@ export function unsupportedKind(ref: ResourceRef): { what: string; instead: stri
 
 export function describe(ref: ResourceRef): string {
   return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/** A workload for messages: the resource, and for a DisaggregatedSet the role (`DisaggregatedSet/qwen role ctx`). */
+export function describeWorkload(w: Pick<Workload, 'item' | 'setRole'>): string {
+  return w.setRole ? `${describe(w.item.ref)} role ${w.setRole.name}` : describe(w.item.ref);
 }

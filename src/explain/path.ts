@@ -82,6 +82,7 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
       `config: ConfigMap ${plan.epp.configMap.metadata.name}, key ${plan.epp.key} (${plan.epp.generated ? `generated for router ${plan.pair.version}` : 'your spec.epp.config'})`,
       `decider: ${deciderText}`,
       ...deciders.map((d) => deciderMeaning(d.type, d.raw)).filter((s): s is string => Boolean(s)),
+      ...screenerMeaning(plan.epp.object),
       `prefix cache in blocks of ${plan.pair.eppBlockSizeTokens} tokens (${blockSizeSource(plan, config)})`,
       'picks a decode pod for every request, and a prefill pod when the decider says disaggregate (header x-prefiller-host-port)',
     ],
@@ -145,12 +146,21 @@ function engineStep(role: 'prefill' | 'decode', side: EngineSide, does: string):
     id: role,
     title: `${role} ${workload(side)}: ${kind} on port ${e.port.value}, ${side.replicas} replica${side.replicas === 1 ? '' : 's'}${tp}${block}`,
     details: [`${does}${e.model ? `; model ${e.model.value}` : ''}`],
-    node: [`${role} ${side.resource.name}`, `${kind} :${e.port.value}`],
+    node: [`${role} ${side.resource.name}${side.setRole ? `/${side.setRole}` : ''}`, `${kind} :${e.port.value}`],
   };
 }
 
 function workload(side: EngineSide): string {
-  return `${side.resource.kind} ${side.resource.namespace ? `${side.resource.namespace}/` : ''}${side.resource.name}`;
+  return `${side.resource.kind} ${side.resource.namespace ? `${side.resource.namespace}/` : ''}${side.resource.name}${side.setRole ? ` role ${side.setRole}` : ''}`;
+}
+
+/** The DisaggregatedSet rollout screener, when the config has one (v0.10.0). */
+function screenerMeaning(config: KObject): string[] {
+  const list = Array.isArray(config.plugins) ? config.plugins : [];
+  const screener = list.find((p: unknown) => isPlainObject(p) && p.type === 'disaggregatedset-rollout-screener');
+  const roles = screener?.parameters?.revisionGating?.requireRoles?.values;
+  if (!Array.isArray(roles)) return [];
+  return [`keeps each request on one DisaggregatedSet revision with a Ready pod of every role (${roles.join(', ')}): disaggregatedset-rollout-screener, alpha, so the EPP runs with --allow-experimental-plugins`];
 }
 
 function plugins(config: KObject): { type: string; params?: string; raw?: KObject }[] {

@@ -22,6 +22,17 @@ export interface EngineSide {
   /** kpt-style paths of what the plan adds to this workload (list entries appended, fields set): a finding about
    * one of them points at the user's input instead, which does not have it */
   planned: ReadonlySet<string>;
+  /** the DisaggregatedSet role playing this stage (spec.roles[].name), when the pair is a set */
+  setRole?: string;
+}
+
+/** The LWS DisaggregatedSet the pair's stages are roles of. */
+export interface SetContext {
+  resource: ResourceRef;
+  /** every role name of the set, in spec.roles order */
+  roles: string[];
+  /** the role names that play the stages, in stage order */
+  stageRoles: string[];
 }
 
 export interface PairContext {
@@ -40,4 +51,6 @@ export interface PairContext {
   eppBlockSizeTokens: number;
   /** the NIXL side-channel port each vLLM engine uses */
   sideChannelPort: { prefill?: number; decode?: number };
+  /** the pair is roles of one DisaggregatedSet */
+  set?: SetContext;
 }

@@ -23,6 +23,8 @@ import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
 import { configChecksum, eppConfigYaml } from './epp-text.js';
 import { applyPlain, PAIR_ANNOTATION, pairIdOf } from './owned.js';
+import { alphaPlugins } from '../router/rollout-screener.js';
+import { noteRoles, setPoolSelector, setScreening } from './disaggregated-set.js';
 import type { Op, Plan } from './types.js';
 
 export const POOL_LABEL = 'pd-disagg.dev/pool';
@@ -43,7 +45,9 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   }
   // The pool selects by a label of pd-disagg's own, set on both templates: labels the two happen to share (an LWS
   // pair's role: leader, a model label) may select other workloads.
-  const poolSelector: Record<string, string> = { [POOL_LABEL]: name };
+  // A DisaggregatedSet's pods also carry the labels its controller and LWS set: the set's name, and worker-index 0 on
+  // the leader (src/plan/disaggregated-set.ts), so the pool never takes a worker pod of a multi-node group.
+  const poolSelector: Record<string, string> = { [POOL_LABEL]: name, ...setPoolSelector(prefill, decode) };
   for (const c of [prefill, decode]) {
     ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', POOL_LABEL], value: name, note: `pool label ${POOL_LABEL}=${name}` });
   }
@@ -78,6 +82,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     promptTokens: config.epp.promptTokens,
     blockSizeTokens,
     scorerWeights: config.epp.scorerWeights,
+    ...setScreening(poolSelector, prefill, decode),
   };
   const generatedConfig = !config.epp.config;
   const eppObject = config.epp.config ?? buildEppConfig(version, knobs);
@@ -97,6 +102,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     configChecksum: configChecksum(eppObject),
     gateway: config.router.gateway,
     metricsAuth: config.router.metricsAuth,
+    allowExperimentalPlugins: alphaPlugins(version, eppObject).length > 0,
   });
   const isConfigMap = (o: KObject) => o.kind === 'ConfigMap' && o.metadata.name === configMapName;
   const configMap = stack.find(isConfigMap)!;
@@ -117,11 +123,20 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     sidecar: sidecar && { ...sidecar.context, container: getIn(plannedDecode.object, sidecar.path) as KObject },
     eppBlockSizeTokens: blockSizeTokens,
     sideChannelPort,
+    ...(prefill.workload.setRole && decode.workload.setRole
+      ? {
+          set: {
+            resource: decode.workload.item.ref,
+            roles: decode.workload.setRole.roleNames.filter((r) => r !== ''),
+            stageRoles: [prefill.workload.setRole.name, decode.workload.setRole.name],
+          },
+        }
+      : {}),
   };
   return {
     name,
     namespace,
-    ops,
+    ops: noteRoles(ops),
     epp: { object: eppObject, text: eppText, generated: generatedConfig, configMap, key: EPP_CONFIG_KEY, knobs },
     pair,
     generated,
@@ -156,6 +171,7 @@ function plannedSide(role: Role, c: EngineCandidate, ops: readonly Op[]): Engine
     engine,
     replicas: c.workload.replicas,
     planned,
+    ...(c.workload.setRole ? { setRole: c.workload.setRole.name } : {}),
   };
 }
 

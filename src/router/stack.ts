@@ -122,6 +122,8 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
                 `--grpc-health-port=${grpcHealth}`,
                 `--metrics-port=${metrics}`,
                 ...(table.epp.metricsAuth && input.metricsAuth === false ? [`--${table.epp.metricsAuth.flag}=false`] : []),
+                // alpha plugins (v0.10.0: cmd/epp/runner/runner.go registers them with StabilityAlpha) load only with it
+                ...(input.allowExperimentalPlugins ? ['--allow-experimental-plugins'] : []),
               ],
               env: [
                 { name: nsEnv, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },

@@ -1,5 +1,6 @@
 // Router (llm-d EndpointPicker + routing sidecar) versions are data: one table per tag.
 import type { KObject } from '../types.js';
+import type { RolloutScreening } from './rollout-screener.js';
 
 export const ROUTER_VERSIONS = ['v0.8.0', 'v0.9.0', 'v0.10.0'] as const;
 export type RouterVersion = (typeof ROUTER_VERSIONS)[number];
@@ -15,6 +16,8 @@ export interface EppKnobs {
   promptTokens?: number;
   blockSizeTokens: number;
   scorerWeights?: { prefixCache?: number; queue?: number };
+  /** the pair is a DisaggregatedSet: screen revisions (v0.10.0+, disaggregatedset-rollout-screener) */
+  rollout?: RolloutScreening;
 }
 
 export type SidecarConnector = 'nixlv2' | 'sglang';
@@ -211,4 +214,6 @@ export interface RoutingStackInput {
    * the flag that turns it off and generate neither; ignored by a version without such auth
    */
   metricsAuth?: boolean;
+  /** the config uses alpha plugins: start the EPP with --allow-experimental-plugins (v0.10.0+) */
+  allowExperimentalPlugins?: boolean;
 }

@@ -3,7 +3,9 @@
 import type { EppKnobs, RouterVersion } from '../router/types.js';
 import type { KObject, ResourceRef } from '../types.js';
 
-export type { EngineSide, PairContext } from '../plan/context.js';
+import type { SetContext } from '../plan/context.js';
+
+export type { EngineSide, PairContext, SetContext } from '../plan/context.js';
 
 export interface EppContext {
   version: RouterVersion;
@@ -16,4 +18,8 @@ export interface EppContext {
   /** for a generated config: the knobs it was built from, and where the pd-disagg config sets them
    * (`spec.epp.` or `data.`) */
   knobs?: { knobs: EppKnobs; configRef?: ResourceRef; fieldPrefix: string };
+  /** the EPP pd-disagg generates for this config runs with --allow-experimental-plugins */
+  experimentalAllowed?: boolean;
+  /** the config routes a DisaggregatedSet pair (the config of the pair itself, not other ConfigMaps in sight) */
+  set?: SetContext;
 }

@@ -16,6 +16,7 @@ import type { EngineSide, EppContext, PairContext } from './context.js';
 import { runRules, type Finding, type Rule } from './registry.js';
 import { ALL_RULES, RULES } from './rules/index.js';
 import { didYouMean } from '../config/suggest.js';
+import { alphaPlugins } from '../router/rollout-screener.js';
 
 export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): Result[] {
   const results: Result[] = unknownRuleIds(config);
@@ -27,7 +28,21 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
     ? { resource: refOf(plan.epp.configMap), path: `data.${plan.epp.key}`, generated: true }
     : { resource: plan.configRef, path: 'spec.epp.config', generated: false };
   const knobs = plan.epp.generated ? { knobs: plan.epp.knobs, configRef: config.ref, fieldPrefix: config.form === 'ConfigMap' ? 'data.' : 'spec.epp.' } : undefined;
-  results.push(...lint({ version: plan.pair.version, config: plan.epp.object, origin: eppOrigin, engineBlockSize, ...(knobs ? { knobs } : {}) }, config));
+  const experimentalAllowed = config.router.enabled && alphaPlugins(plan.pair.version, plan.epp.object).length > 0;
+  results.push(
+    ...lint(
+      {
+        version: plan.pair.version,
+        config: plan.epp.object,
+        origin: eppOrigin,
+        engineBlockSize,
+        ...(knobs ? { knobs } : {}),
+        ...(experimentalAllowed ? { experimentalAllowed } : {}),
+        ...(plan.pair.set ? { set: plan.pair.set } : {}),
+      },
+      config,
+    ),
+  );
 
   for (const item of items) {
     if (item.ref.kind !== 'ConfigMap' || item.ref.apiVersion !== 'v1' || isPassThrough(item, config.ref)) continue;

@@ -10,7 +10,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasCommand, toolbox } from './harness.js';
-import { EXAMPLES, golden, GOLDEN_CASES, type Obj } from './outputs.js';
+import { EXAMPLES, golden, GOLDEN_CASES, OTHER_CASES, type Obj } from './outputs.js';
 
 const CRDS = resolve('.tools/crds');
 const ci = /^(1|true)$/i.test(process.env.CI ?? '');
@@ -94,8 +94,17 @@ describe.runIf(ci || (existsSync(CRDS) && hasCommand('go')))('OpenAPI schema val
     expect(p(pool)).toBe(true);
     expect(p({ ...pool, spec: { ...pool!.spec, targetPort: 8000 } })).toBe(false);
     expect(p({ ...pool, spec: { ...pool!.spec, targetPorts: [{ number: 'http' }] } })).toBe(false);
+    // the DisaggregatedSet CRD (lws v0.9.0): a role's pod template is checked down to its containers
+    const [set] = golden('dset-wide-ep').filter((o) => o.kind === 'DisaggregatedSet') as Array<Obj & { spec: { roles: Array<{ spec: Record<string, unknown> }> } }>;
+    const d = validators.get('disaggregatedset.x-k8s.io/v1/DisaggregatedSet')!;
+    expect(d(set)).toBe(true);
+    const bad = structuredClone(set!);
+    (bad.spec.roles[1]!.spec.leaderWorkerTemplate as { workerTemplate: { spec: { initContainers: Array<Record<string, unknown>> } } }).workerTemplate.spec.initContainers[0]!.restartPolicy = 7;
+    expect(d(bad)).toBe(false);
+    expect(d({ ...set, spec: { ...set!.spec, role: [] } })).toBe(false);
   });
 
   it.each(GOLDEN_CASES)('golden testdata/%s/expected.yaml', (name) => validate(name, golden(name)));
+  it.each(OTHER_CASES)('golden %s/expected.yaml', (name) => validate(name, golden(name)));
   it.each(Object.keys(EXAMPLES))('example %s', (name) => validate(name, EXAMPLES[name]!(tools)));
 });

@@ -110,7 +110,6 @@ describe('kinds pd-disagg does not take', () => {
     ['serving.kserve.io/v1alpha2', 'LLMInferenceService', 'configure P/D in the LLMInferenceService itself'],
     ['modelplane.upbound.io/v1alpha1', 'ModelDeployment', 'set P/D in the ModelDeployment'],
     ['nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'keep P/D in the Dynamo graph'],
-    ['disaggregatedset.x-k8s.io/v1', 'DisaggregatedSet', 'deploy prefill and decode as LeaderWorkerSets or Deployments'],
   ])('%s %s named in the config is an unsupported kind, with what to do', (apiVersion, kind, instead) => {
     const other = `- apiVersion: ${apiVersion}\n  kind: ${kind}\n  metadata: {name: llm}\n  spec: {}\n`;
     const out = runText(

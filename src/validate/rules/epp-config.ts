@@ -315,6 +315,8 @@ export const eppConfigRules: Rule<EppContext>[] = [
     field: 'plugins[].type',
     check(ctx) {
       const t = routerTable(ctx.version);
+      // the EPP pd-disagg generates for this config is started with the flag (src/router/stack.ts)
+      if (ctx.experimentalAllowed) return [];
       return pluginsOf(ctx.config)
         .filter((p) => t.plugins[p.type]?.alpha)
         .map((p) =>

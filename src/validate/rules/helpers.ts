@@ -60,9 +60,12 @@ export function describeValue(value: Sourced<unknown> | undefined, fallback = 'n
 /** The serving pod template of a side (plain data), or {} when it cannot be read. */
 export function podTemplate(side: EngineSide): KObject {
   let cur: unknown = side.object;
-  for (const key of side.templatePath.split('.')) {
+  // kpt-style: spec.template, or spec.roles[1].spec.leaderWorkerTemplate.leaderTemplate in a DisaggregatedSet
+  for (const part of side.templatePath.split('.')) {
+    const [, key, indices] = /^([^[]*)((?:\[\d+\])*)$/.exec(part) ?? [, part, ''];
     if (!isPlainObject(cur)) return {};
-    cur = cur[key];
+    cur = cur[key!];
+    for (const m of indices!.matchAll(/\[(\d+)\]/g)) cur = Array.isArray(cur) ? cur[Number(m[1])] : undefined;
   }
   return isPlainObject(cur) ? cur : {};
 }

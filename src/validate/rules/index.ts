@@ -4,10 +4,11 @@ import type { Rule } from '../registry.js';
 import { eppConfigRules } from './epp-config.js';
 import { pairRules } from './pair.js';
 import { eppKnobRules } from './sidecar.js';
+import { dsetRules } from './dset.js';
 
 export const RULES: { pair: readonly Rule<PairContext>[]; 'epp-config': readonly Rule<EppContext>[] } = {
   pair: pairRules,
-  'epp-config': [...eppConfigRules, ...eppKnobRules],
+  'epp-config': [...eppConfigRules, ...eppKnobRules, ...dsetRules],
 };
 
 export const ALL_RULES: readonly Rule<never>[] = [...RULES.pair, ...RULES['epp-config']] as readonly Rule<never>[];

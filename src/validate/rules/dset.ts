@@ -1,0 +1,101 @@
+// Rules for a pair taken from an LWS DisaggregatedSet, on the EndpointPickerConfig that routes it. The facts: the
+// controller rolls every role of the set out as one revision and labels each pod with its revision and role
+// (kubernetes-sigs/lws pkg/utils/disaggregatedset/utils.go GenerateLabels); llm-d-router v0.10.0's
+// disaggregatedset-rollout-screener keeps a request on one revision that has a Ready pod of every required role
+// (pkg/epp/framework/plugins/requestcontrol/screener/disaggregatedsetrollout/screener.go) and fails it with HTTP 503
+// when none has; v0.8.0 and v0.9.0 have no such plugin.
+import { routerTable } from '../../router/table.js';
+import { ROLLOUT_SCREENER_TYPE, SET_ROLE_LABEL } from '../../router/rollout-screener.js';
+import { isPlainObject, type KObject } from '../../types.js';
+import type { EppContext } from '../context.js';
+import { defineRule, type Finding, type Rule } from '../registry.js';
+
+const scope = 'epp-config' as const;
+
+function screeners(config: KObject): Array<{ index: number; params: KObject }> {
+  const list = Array.isArray(config.plugins) ? config.plugins : [];
+  const out: Array<{ index: number; params: KObject }> = [];
+  list.forEach((p: unknown, index: number) => {
+    if (isPlainObject(p) && p.type === ROLLOUT_SCREENER_TYPE) out.push({ index, params: isPlainObject(p.parameters) ? p.parameters : {} });
+  });
+  return out;
+}
+
+function gating(params: KObject): { mode?: unknown; roles: unknown[]; roleLabelKey?: unknown } {
+  const g = isPlainObject(params.revisionGating) ? params.revisionGating : {};
+  const rr = isPlainObject(g.requireRoles) ? g.requireRoles : {};
+  return { mode: g.mode, roles: Array.isArray(rr.values) ? rr.values : [], roleLabelKey: g.roleLabelKey };
+}
+
+function finding(ctx: EppContext, message: string, path = ctx.origin.path): Finding {
+  return { message, path, ...(ctx.origin.resource ? { resource: ctx.origin.resource } : {}) };
+}
+
+export const dsetRules: readonly Rule<EppContext>[] = [
+  defineRule<EppContext>({
+    id: 'dset-rollout-unscreened',
+    scope,
+    severity: 'warning',
+    summary: 'A DisaggregatedSet pair whose EPP does not screen revisions: during a rollout a request can pair a prefill pod of one revision with a decode pod of another.',
+    fix: 'Use router v0.10.0 (its disaggregatedset-rollout-screener), or, with a config of your own, add that plugin with the set\'s role names.',
+    field: 'plugins',
+    check(ctx) {
+      if (!ctx.set) return [];
+      const set = `DisaggregatedSet/${ctx.set.resource.name}`;
+      const risk =
+        `during a rollout of ${set} the EPP can send a request's prefill hop to a pod of one revision and its decode to a pod of ` +
+        `another, whose KV cache format, transfer protocol or driver may differ`;
+      if (!Object.hasOwn(routerTable(ctx.version).plugins, ROLLOUT_SCREENER_TYPE)) {
+        return [
+          finding(
+            ctx,
+            `router ${ctx.version} has no ${ROLLOUT_SCREENER_TYPE} (added in llm-d-router v0.10.0): ${risk}; ` +
+              `use router v0.10.0 (${ctx.knobs?.fieldPrefix === 'data.' ? 'data.eppVersion' : 'spec.epp.version'}), or roll the set out only while it serves no traffic`,
+          ),
+        ];
+      }
+      const active = screeners(ctx.config).some((s) => ['sum', 'max-role'].includes(String(gating(s.params).mode)));
+      if (active) return [];
+      return [
+        finding(
+          ctx,
+          `the EndpointPickerConfig has no ${ROLLOUT_SCREENER_TYPE} with revisionGating mode sum or max-role: ${risk}; add it to plugins ` +
+            `(scope.labelSelector: ${'disaggregatedset.x-k8s.io/name'}=${ctx.set.resource.name}, revisionGating: {mode: sum, requireRoles: {values: [${ctx.set.stageRoles.join(', ')}]}}) ` +
+            `and start the EPP with --allow-experimental-plugins, or leave spec.epp.config out to have it generated`,
+        ),
+      ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'dset-screener-roles',
+    scope,
+    severity: 'error',
+    summary: 'The rollout screener requires a role the DisaggregatedSet does not have: no revision is ever complete, and every request fails with HTTP 503.',
+    fix: "List in revisionGating.requireRoles.values the set's own role names (spec.roles[].name) that play the stages.",
+    field: 'plugins[].parameters.revisionGating.requireRoles.values',
+    check(ctx) {
+      if (!ctx.set) return [];
+      const set = ctx.set;
+      const out: Finding[] = [];
+      for (const s of screeners(ctx.config)) {
+        const g = gating(s.params);
+        if (!['sum', 'max-role'].includes(String(g.mode))) continue;
+        // another role label (llm-d.ai/role, which pd-disagg sets too) has other values: not checked here
+        if (g.roleLabelKey !== undefined && g.roleLabelKey !== SET_ROLE_LABEL) continue;
+        const missing = g.roles.filter((r) => typeof r !== 'string' || !set.roles.includes(r));
+        if (missing.length > 0) {
+          out.push(
+            finding(
+              ctx,
+              `plugin ${ROLLOUT_SCREENER_TYPE} (plugins[${s.index}]) requires role${missing.length > 1 ? 's' : ''} ${missing.map((r) => JSON.stringify(r)).join(', ')}, ` +
+                `which DisaggregatedSet/${set.resource.name} does not have (its roles: ${set.roles.join(', ')}): no revision ever has a Ready pod of it, ` +
+                `and every request fails with HTTP 503; require the roles that play the stages: ${set.stageRoles.join(', ')}`,
+            ),
+          );
+        }
+      }
+      return out;
+    },
+  }),
+];
