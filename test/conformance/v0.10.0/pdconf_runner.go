@@ -8,12 +8,15 @@ package runner
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/llm-d/llm-d-router/pkg/epp/datastore"
 	"github.com/llm-d/llm-d-router/pkg/epp/flowcontrol/contracts"
+	fwkdl "github.com/llm-d/llm-d-router/pkg/epp/framework/interface/datalayer"
 	fwkplugin "github.com/llm-d/llm-d-router/pkg/epp/framework/interface/plugin"
 	"github.com/llm-d/llm-d-router/pkg/epp/handlers"
 	"github.com/llm-d/llm-d-router/pkg/epp/requestcontrol"
@@ -43,6 +46,7 @@ type PDConfSession struct {
 	Err      error
 	director *requestcontrol.Director
 	runner   *Runner
+	ds       datastore.Datastore
 }
 
 // PDConfSetup runs the EPP's start-up steps for a config text: phase one (feature gates, in-tree plugins, strict
@@ -97,13 +101,17 @@ func PDConfSetup(ctx context.Context, configText string, allowExperimental bool,
 	if requestEvictor != nil {
 		director.SetRequestEvictor(requestEvictor)
 	}
-	return &PDConfSession{Stage: "ready", director: director, runner: r}
+	return &PDConfSession{Stage: "ready", director: director, runner: r, ds: ds}
 }
 
 // PDConfRequest sends one request body through the path the ext_proc server takes: resolve the parser for the
 // path, parse, then Director.HandleRequest (header processors, admission, candidates, screeners, data producers,
 // scheduler, PreRequest plugins).
 func (s *PDConfSession) PDConfRequest(ctx context.Context, path string, body []byte, requestID string) PDConfOutcome {
+	stop := make(chan struct{})
+	defer close(stop)
+	s.pdconfScrape()
+	go s.pdconfScraped(stop)
 	headers := map[string]string{":path": path, "x-request-id": requestID, "content-type": "application/json"}
 	reqCtx := &handlers.RequestContext{
 		Request:     &handlers.Request{Headers: headers, RawBody: body, Metadata: map[string]any{}},
@@ -141,4 +149,33 @@ func (s *PDConfSession) PDConfRequest(ctx context.Context, path string, body []b
 		}
 	}
 	return res
+}
+
+// pdconfScraped stands in for the metrics scrapes of the fake pods, which serve no /metrics: until stop, every 20 ms,
+// pdconfScrape. Without it every metrics reader sees the pods' metrics stale, so with the flowControl gate the
+// saturation detector counts the pool as saturated and no request is ever dispatched.
+func (s *PDConfSession) pdconfScraped(stop <-chan struct{}) {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			s.pdconfScrape()
+		}
+	}
+}
+
+// pdconfScrape stamps each endpoint's metrics as the router holds them (no queue, no KV-cache use: what an idle
+// engine reports) as just scraped.
+func (s *PDConfSession) pdconfScrape() {
+	for _, ep := range s.ds.PodList(func(fwkdl.Endpoint) bool { return true }) {
+		m := ep.GetMetrics().Clone()
+		if m == nil {
+			m = fwkdl.NewMetrics()
+		}
+		m.UpdateTime = time.Now()
+		ep.UpdateMetrics(m)
+	}
 }

@@ -19,6 +19,7 @@ import (
 
 	backendmetrics "sigs.k8s.io/gateway-api-inference-extension/pkg/epp/backend/metrics"
 	"sigs.k8s.io/gateway-api-inference-extension/pkg/epp/datalayer"
+	"sigs.k8s.io/gateway-api-inference-extension/pkg/epp/datastore"
 	"sigs.k8s.io/gateway-api-inference-extension/pkg/epp/flowcontrol"
 	"sigs.k8s.io/gateway-api-inference-extension/pkg/epp/flowcontrol/contracts"
 	fccontroller "sigs.k8s.io/gateway-api-inference-extension/pkg/epp/flowcontrol/controller"
@@ -27,6 +28,7 @@ import (
 	"sigs.k8s.io/gateway-api-inference-extension/pkg/epp/handlers"
 	"sigs.k8s.io/gateway-api-inference-extension/pkg/epp/requestcontrol"
 	"sigs.k8s.io/gateway-api-inference-extension/pkg/epp/scheduling"
+	fwkdl "sigs.k8s.io/gateway-api-inference-extension/pkg/epp/framework/interface/datalayer"
 	fwksched "sigs.k8s.io/gateway-api-inference-extension/pkg/epp/framework/interface/scheduling"
 	runserver "sigs.k8s.io/gateway-api-inference-extension/pkg/epp/server"
 )
@@ -66,6 +68,7 @@ type PDConfSession struct {
 	director *requestcontrol.Director
 	recorder *pdconfRecorder
 	server   *handlers.StreamingServer
+	ds       datastore.Datastore
 }
 
 // PDConfSetup runs the EPP's start-up steps for a config text: phase one (feature gates, in-tree plugins, raw
@@ -154,7 +157,7 @@ func PDConfSetup(ctx context.Context, configText string, allowExperimental bool,
 	// the ext_proc server, for its request-header step (it defaults the flow-control fairness ID, which v0.8.0's
 	// Director does not)
 	server := handlers.NewStreamingServer(ds, director, r.parser)
-	return &PDConfSession{Stage: "ready", director: director, recorder: scheduler, server: server}
+	return &PDConfSession{Stage: "ready", director: director, recorder: scheduler, server: server, ds: ds}
 }
 
 // PDConfRequest sends one request through the path the ext_proc server takes: its request-header step
@@ -162,6 +165,10 @@ func PDConfSetup(ctx context.Context, configText string, allowExperimental bool,
 // body is complete, Director.HandleRequest (parse, candidates, admission, data producers, scheduler, PreRequest
 // plugins).
 func (s *PDConfSession) PDConfRequest(ctx context.Context, path string, body []byte, requestID string) PDConfOutcome {
+	stop := make(chan struct{})
+	defer close(stop)
+	s.pdconfScrape()
+	go s.pdconfScraped(stop)
 	headers := map[string]string{":path": path, "x-request-id": requestID, "content-type": "application/json"}
 	reqCtx := &handlers.RequestContext{
 		Request:  &handlers.Request{Headers: map[string]string{}, Metadata: map[string]any{}},
@@ -202,4 +209,33 @@ func (s *PDConfSession) PDConfRequest(ctx context.Context, path string, body []b
 		}
 	}
 	return res
+}
+
+// pdconfScraped stands in for the metrics scrapes of the fake pods, which serve no /metrics: until stop, every 20 ms,
+// pdconfScrape. Without it every metrics reader sees the pods' metrics stale, so with the flowControl gate the
+// saturation detector counts the pool as saturated and no request is ever dispatched.
+func (s *PDConfSession) pdconfScraped(stop <-chan struct{}) {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			s.pdconfScrape()
+		}
+	}
+}
+
+// pdconfScrape stamps each endpoint's metrics as the router holds them (no queue, no KV-cache use: what an idle
+// engine reports) as just scraped.
+func (s *PDConfSession) pdconfScrape() {
+	for _, ep := range s.ds.PodList(func(fwkdl.Endpoint) bool { return true }) {
+		m := ep.GetMetrics().Clone()
+		if m == nil {
+			m = fwkdl.NewMetrics()
+		}
+		m.UpdateTime = time.Now()
+		ep.UpdateMetrics(m)
+	}
 }
