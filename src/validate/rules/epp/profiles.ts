@@ -1,0 +1,161 @@
+// EndpointPickerConfig rules: scheduling profiles and the profile handler that runs them.
+
+import { routerTable } from '../../../router/table.js';
+import type { EppContext } from '../../context.js';
+import type { Finding, Rule } from '../../registry.js';
+import { defineRule } from '../../registry.js';
+import { DISAGG_HANDLER, PD_HANDLER, handlerOf, pluginsOf, profilesOf, str } from './read.js';
+import { PROFILE_HANDLER_TYPES, ROLE_FILTER_TYPES, STAGE_ORDERS, finding, pluginLabel, reads, scope, stageOrderOf } from './helpers.js';
+
+export const profilesRules: Rule<EppContext>[] = [
+  defineRule<EppContext>({
+    id: 'epp-missing-profile',
+    scope,
+    severity: 'error',
+    summary: 'The profile handler names a prefill or decode profile that schedulingProfiles does not define.',
+    fix: 'Name the schedulingProfiles prefill and decode, or point the handler at the names used.',
+    field: 'schedulingProfiles[].name',
+    check(ctx) {
+      const handler = handlerOf(pluginsOf(ctx.config));
+      if (!handler) return [];
+      const names = new Set(profilesOf(ctx.config).map((p) => p.name));
+      const wanted = [['decode', handler.decodeProfile]];
+      if (handler.prefillDecider) wanted.push(['prefill', handler.prefillProfile]);
+      return wanted
+        .filter(([, n]) => !names.has(n!))
+        .map(([role, n]) =>
+          finding(ctx, `${pluginLabel(handler.plugin)} runs the ${role} stage with scheduling profile "${n}", but schedulingProfiles has no profile of that name; add it (with the ${role}-filter) or set profiles.${role}`),
+        );
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-prefill-profile-name',
+    scope,
+    severity: 'warning',
+    summary: 'The prefill profile is not named "prefill", so the prefix producer never indexes prefill pods (GIE #2080).',
+    fix: 'Name the prefill scheduling profile "prefill".',
+    field: 'plugins[disagg-profile-handler].parameters.profiles.prefill',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      const handler = handlerOf(pluginsOf(ctx.config));
+      if (!handler?.prefillDecider || handler.prefillProfile === t.disagg.indexedPrefillProfile) return [];
+      return [
+        finding(ctx, `${pluginLabel(handler.plugin)} uses prefill profile "${handler.prefillProfile}", but the prefix producer only records prefill picks from a profile literally named "${t.disagg.indexedPrefillProfile}" (GIE #2080), so prefill pods never look cache-warm; rename the profile to "${t.disagg.indexedPrefillProfile}"`, {
+          currentValue: handler.prefillProfile,
+          proposedValue: t.disagg.indexedPrefillProfile,
+        }),
+      ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-headers-handler-missing',
+    scope,
+    severity: 'error',
+    summary: 'Router ≤ v0.8.0 needs disagg-headers-handler, or the sidecar never learns the prefill pod.',
+    fix: 'Add a plugin of type disagg-headers-handler.',
+    field: 'plugins[disagg-headers-handler]',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      const plugins = pluginsOf(ctx.config);
+      const handler = handlerOf(plugins);
+      // the deprecated pd-profile-handler never sets the header, on any version
+      if (t.disagg.headersHandler !== 'required' && handler?.plugin.type !== PD_HANDLER) return [];
+      if (!handler?.prefillDecider) return [];
+      if (plugins.some((p) => t.disagg.headersHandlerTypes.includes(p.type))) return [];
+      return [
+        finding(ctx, `router ${ctx.version}'s ${handler.plugin.type} picks a prefill pod but does not set x-prefiller-host-port itself (that came with llm-d-router #905 in v0.9.0); without disagg-headers-handler the sidecar never sends the prefill hop. Add - type: disagg-headers-handler`, {
+          proposedValue: 'disagg-headers-handler',
+        }),
+      ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-headers-handler-profile',
+    scope,
+    severity: 'error',
+    summary: 'disagg-headers-handler reads the pick of a profile other than the one the profile handler runs as prefill (router ≤ v0.8.0).',
+    fix: 'Set the headers handler\'s parameters.prefillProfile to the profile handler\'s prefill profile.',
+    field: 'plugins[disagg-headers-handler].parameters.prefillProfile',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      if (t.disagg.headersHandler !== 'required') return [];
+      const plugins = pluginsOf(ctx.config);
+      const handler = handlerOf(plugins);
+      if (!handler?.prefillDecider) return [];
+      return plugins
+        .filter((p) => t.disagg.headersHandlerTypes.includes(p.type))
+        .filter((p) => (str(p.params?.prefillProfile) ?? 'prefill') !== handler.prefillProfile)
+        .map((p) =>
+          finding(ctx, `${pluginLabel(p)} sets x-prefiller-host-port from the pick of profile "${str(p.params?.prefillProfile) ?? 'prefill'}" (its prefillProfile), but ${pluginLabel(handler.plugin)} runs the prefill stage as "${handler.prefillProfile}", so the header is never set and the sidecar never sends the prefill hop; set prefillProfile: ${handler.prefillProfile} on ${p.name}`, {
+            currentValue: str(p.params?.prefillProfile) ?? 'prefill',
+            proposedValue: handler.prefillProfile,
+          }),
+        );
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-profile-handlers',
+    scope,
+    severity: 'error',
+    summary: 'More than one profile handler: the scheduler config accepts exactly one.',
+    fix: 'Keep only disagg-profile-handler.',
+    field: 'plugins[].type',
+    check(ctx) {
+      const handlers = pluginsOf(ctx.config).filter((p) => PROFILE_HANDLER_TYPES.includes(p.type));
+      if (handlers.length < 2) return [];
+      return [
+        finding(ctx, `${handlers.length} profile handlers are declared (${handlers.map((h) => h.name).join(', ')}); the EPP stops with "multiple profile handlers found; only one is allowed". Keep only ${DISAGG_HANDLER}`),
+      ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-stage-order',
+    scope,
+    severity: 'error',
+    summary: 'disagg-profile-handler stageOrder is not decode-first or prefill-first, or prefill-first is combined with deciders.prefill.',
+    fix: 'Use stageOrder decode-first with deciders.prefill, or prefill-first without any decider.',
+    field: 'plugins[disagg-profile-handler].parameters.stageOrder',
+    check(ctx) {
+      const t = routerTable(ctx.version);
+      const handler = handlerOf(pluginsOf(ctx.config));
+      const order = stageOrderOf(handler);
+      if (!handler || order === undefined || !reads(t.plugins[handler.plugin.type], 'stageOrder')) return [];
+      if (typeof order !== 'string' || !STAGE_ORDERS.includes(order)) {
+        return [finding(ctx, `${pluginLabel(handler.plugin)} stageOrder ${JSON.stringify(order)} is invalid; the EPP stops with "must be \"decode-first\" or \"prefill-first\"". Use decode-first (or remove stageOrder)`, { currentValue: order, proposedValue: 'decode-first' })];
+      }
+      if (order === 'prefill-first' && handler.prefillDecider) {
+        return [finding(ctx, `${pluginLabel(handler.plugin)} combines stageOrder prefill-first with ${handler.deciderField}; router ${ctx.version} stops with "prefill decider is not supported in prefill-first stage order". Remove the decider (prefill-first sends every request through prefill) or use decode-first`, { currentValue: order })];
+      }
+      return [];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-prefill-profile-filter',
+    scope,
+    severity: 'error',
+    summary: 'The prefill or decode profile has no role filter, so the scheduler picks between prefill and decode pods at random.',
+    fix: 'Reference prefill-filter in the prefill profile and decode-filter in the decode profile (or a label filter on llm-d.ai/role).',
+    field: 'schedulingProfiles[].plugins',
+    check(ctx) {
+      const plugins = pluginsOf(ctx.config);
+      const handler = handlerOf(plugins);
+      if (!handler) return [];
+      const byName = new Map(plugins.map((p) => [p.name, p]));
+      const out: Finding[] = [];
+      for (const [role, name] of [['prefill', handler.prefillProfile], ['decode', handler.decodeProfile]] as const) {
+        const profile = profilesOf(ctx.config).find((p) => p.name === name);
+        if (!profile || profile.refs.some((r) => ROLE_FILTER_TYPES[role].includes(byName.get(r)?.type ?? ''))) continue;
+        out.push(
+          finding(ctx, `scheduling profile ${profile.name} (the ${role} stage) has no ${role} filter, so the scheduler picks between prefill and decode pods by score and tie-break, and requests are not reliably disaggregated; add - pluginRef: ${role}-filter to it`),
+        );
+      }
+      return out;
+    },
+  }),
+];
