@@ -83,6 +83,15 @@ for (const version of ROUTER_VERSIONS) {
     add(version, id, header([`pdconf-knobs: ${JSON.stringify(knobs)}`, `pdconf-expect: disaggregates ${expect}`]) + eppConfigYaml(version, knobs));
   }
   void table;
+  // 1b. a DisaggregatedSet pair, where the version has the rollout screener (alpha: pd-disagg then runs the EPP with
+  // --allow-experimental-plugins, and so does the harness for a case with that header line)
+  if (Object.hasOwn(table.plugins, 'disaggregatedset-rollout-screener')) {
+    for (const decider of ['prefix-based', 'always']) {
+      const knobs = { decider, nonCachedTokens: 32, blockSizeTokens: 64, rollout: { scope: { app: 'pdconf-pool' }, requireRoles: ['prefill', 'decode'] } };
+      const id = `dset-${decider === 'always' ? 'always' : 'prefix-n32'}-b64`;
+      add(version, id, header(['pdconf: allow-experimental-plugins', `pdconf-knobs: ${JSON.stringify(knobs)}`, 'pdconf-expect: generated (DisaggregatedSet pair)']) + eppConfigYaml(version, knobs));
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -105,10 +105,14 @@ export function lint(version: string, text: string): LintView {
     return { refuses: true, errors: [`yaml: ${(e as Error).message}`] };
   }
   if (!isPlainObject(config)) return { refuses: true, errors: ['not a mapping'] };
+  // the harness starts the EPP with --allow-experimental-plugins for a case with this header line (as pd-disagg does
+  // for the configs that need it), so the linter is told the same
+  const experimentalAllowed = /^# pdconf: allow-experimental-plugins$/m.test(text);
   const results = lintEppConfig({
     version: version as RouterVersion,
     config,
     origin: { path: 'data.epp-config.yaml', generated: false },
+    ...(experimentalAllowed ? { experimentalAllowed } : {}),
   });
   const errors = results.filter((r) => r.severity === 'error').map((r) => `${String(r.tags?.rule)}: ${r.message}`);
   return { refuses: errors.length > 0, errors };
