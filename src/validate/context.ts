@@ -2,6 +2,7 @@
 // scope an EndpointPickerConfig and where it lives.
 import type { EppKnobs, RouterVersion } from '../router/types.js';
 import type { KObject, ResourceRef } from '../types.js';
+import type { EppConfigRead } from './rules/epp/read.js';
 
 import type { SetContext } from '../plan/context.js';
 
@@ -11,6 +12,8 @@ export interface EppContext {
   version: RouterVersion;
   /** the EndpointPickerConfig as plain data */
   config: KObject;
+  /** the config read once for the rules: plugins, profiles, handler, producer (rules/epp/read.ts) */
+  read: EppConfigRead;
   /** where the config lives: the resource and the field holding it (e.g. data.epp-config.yaml or spec.epp.config) */
   origin: { resource?: ResourceRef; path: string; generated: boolean };
   /** the engines' KV block size, when known */
@@ -23,3 +26,6 @@ export interface EppContext {
   /** the config routes a DisaggregatedSet pair (the config of the pair itself, not other ConfigMaps in sight) */
   set?: SetContext;
 }
+
+/** What a caller gives to lint a config: the context without what lintEppConfig reads from it. */
+export type EppConfigInput = Omit<EppContext, 'read'>;

@@ -12,11 +12,13 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { Item } from '../read/resource-list.js';
 import { parseYamlValue } from '../read/safe-yaml.js';
 import { isPlainObject, refOf, type Result, type RuleOverrides } from '../types.js';
-import type { EngineSide, EppContext, PairContext } from './context.js';
+import type { EngineSide, EppConfigInput, EppContext, PairContext } from './context.js';
+import { readEppConfig } from './rules/epp/read.js';
 import { runRules, type Finding, type Rule } from './registry.js';
 import { ALL_RULES, RULES } from './rules/index.js';
 import { didYouMean } from '../config/suggest.js';
 import { alphaPlugins } from '../router/rollout-screener.js';
+import { routerTable } from '../router/table.js';
 
 export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): Result[] {
   const results: Result[] = unknownRuleIds(config);
@@ -70,12 +72,14 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
   return results;
 }
 
-function lint(ctx: EppContext, config: PdConfig): Result[] {
-  return lintEppConfig(ctx, config.rules);
+function lint(input: EppConfigInput, config: PdConfig): Result[] {
+  return lintEppConfig(input, config.rules);
 }
 
-/** Lint an EndpointPickerConfig against its router version: the epp-config rules, with the user's overrides. */
-export function lintEppConfig(ctx: EppContext, overrides?: RuleOverrides): Result[] {
+/** Lint an EndpointPickerConfig against its router version: the epp-config rules, with the user's overrides. The
+ * config is read once (rules/epp/read.ts) and every rule reads that. */
+export function lintEppConfig(input: EppConfigInput, overrides?: RuleOverrides): Result[] {
+  const ctx: EppContext = { ...input, read: readEppConfig(routerTable(input.version), input.config) };
   return runRules(RULES['epp-config'], ctx, overrides);
 }
 

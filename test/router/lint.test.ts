@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildEppConfig, type RouterVersion } from '../../src/router/index.js';
+import { buildEppConfig, routerTable, type RouterVersion } from '../../src/router/index.js';
+import { readEppConfig } from '../../src/validate/rules/epp/read.js';
 import { lintEppConfig } from '../../src/validate/validate.js';
 import type { KObject } from '../../src/types.js';
-import type { EppContext } from '../../src/validate/context.js';
+import type { EppConfigInput } from '../../src/validate/context.js';
 import { eppConfigRules } from '../../src/validate/rules/epp-config.js';
 
 const origin = {
@@ -15,13 +16,13 @@ function base(version: RouterVersion, decider: 'prefix-based' | 'always' = 'pref
   return structuredClone(buildEppConfig(version, { decider, nonCachedTokens: 16, blockSizeTokens: block }));
 }
 const plugin = (c: KObject, type: string) => c.plugins.find((p: KObject) => p.type === type);
-const ctx = (version: RouterVersion, config: KObject, engineBlockSize: number | undefined = 128): EppContext => ({
+const ctx = (version: RouterVersion, config: KObject, engineBlockSize: number | undefined = 128): EppConfigInput => ({
   version,
   config,
   origin,
   ...(engineBlockSize !== undefined ? { engineBlockSize } : {}),
 });
-const ids = (c: EppContext, rule: string) => lintEppConfig(c).filter((r) => r.tags?.rule === rule);
+const ids = (c: EppConfigInput, rule: string) => lintEppConfig(c).filter((r) => r.tags?.rule === rule);
 
 interface Case {
   rule: string;
@@ -144,5 +145,28 @@ describe('epp-config rules', () => {
     };
     const rules = lintEppConfig(ctx('v0.8.0', sample)).map((r) => `${r.severity}:${r.tags?.rule}`);
     expect(rules).toEqual(['error:epp-unknown-feature-gate', 'warning:epp-no-prefix-producer']);
+  });
+});
+
+describe('the config is read once, into the context', () => {
+  it('gives every rule the reading of readEppConfig: plugins, profiles, handler and producer', () => {
+    const config = base('v0.10.0');
+    const read = readEppConfig(routerTable('v0.10.0'), config);
+    expect(read.plugins.map((p) => p.type)).toEqual(config.plugins.map((p: KObject) => p.type));
+    expect(read.profiles.map((p) => p.name)).toEqual(config.schedulingProfiles.map((p: KObject) => p.name));
+    expect(read.handler?.plugin.type).toBe('disagg-profile-handler');
+    expect(read.producer?.type).toBe(routerTable('v0.10.0').producer.type);
+    expect(read.producerSettings.blockSizeTokens).toBe(128);
+  });
+
+  it('the rules judge the reading, not the raw config again', () => {
+    // an unknown plugin type in the config, which the reading given to the rules does not hold: no finding
+    const config = base('v0.10.0');
+    config.plugins.push({ type: 'no-such-plugin' });
+    const unknown = eppConfigRules.find((r) => r.id === 'epp-unknown-plugin')!;
+    const input = ctx('v0.10.0', config);
+    const clean = readEppConfig(routerTable('v0.10.0'), base('v0.10.0'));
+    expect(unknown.check({ ...input, read: clean })).toEqual([]);
+    expect(unknown.check({ ...input, read: readEppConfig(routerTable('v0.10.0'), config) })).toHaveLength(1);
   });
 });

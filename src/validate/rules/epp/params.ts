@@ -5,7 +5,7 @@ import { isPlainObject } from '../../../types.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
-import { DISAGG_HANDLER, pluginsOf, producerOf } from './read.js';
+import { DISAGG_HANDLER } from './read.js';
 import { PARAM_TYPES, finding, jsonType, pluginLabel, producerParamHint, rejectedParams, scope } from './helpers.js';
 
 export const paramsRules: Rule<EppContext>[] = [
@@ -19,7 +19,7 @@ export const paramsRules: Rule<EppContext>[] = [
     check(ctx) {
       const t = routerTable(ctx.version);
       if (!t.strictParams) return [];
-      return pluginsOf(ctx.config).flatMap((p) => {
+      return ctx.read.plugins.flatMap((p) => {
         const info = t.plugins[p.type];
         if (!info || !p.params || info.params.accepts === 'ignored') return [];
         return rejectedParams(info, p.params).map((param) => {
@@ -41,9 +41,9 @@ export const paramsRules: Rule<EppContext>[] = [
     field: 'plugins[].parameters',
     check(ctx) {
       const t = routerTable(ctx.version);
-      const plugins = pluginsOf(ctx.config);
+      const plugins = ctx.read.plugins;
       // ≤ v0.8.0: with no producer declared, the loader hands the scorer's parameters to the producer it creates
-      const scorerFeedsProducer = t.producer.inheritsScorerParams && !producerOf(t, plugins);
+      const scorerFeedsProducer = t.producer.inheritsScorerParams && !ctx.read.producer;
       return plugins.flatMap((p) => {
         const info = t.plugins[p.type];
         if (!info || !p.params) return [];
@@ -76,7 +76,7 @@ export const paramsRules: Rule<EppContext>[] = [
       if (!info || typeof info.params.accepts !== 'object' || !info.params.legacy) return [];
       const nestedOnly = Object.keys(info.params.accepts).filter((k) => !(k in info.params.legacy!));
       const flatOnly = Object.keys(info.params.legacy).filter((k) => !(k in (info.params.accepts as object)));
-      return pluginsOf(ctx.config)
+      return ctx.read.plugins
         .filter((p) => p.type === DISAGG_HANDLER && p.params)
         .flatMap((p) => {
           const nested = nestedOnly.filter((k) => k in p.params!);
@@ -98,7 +98,7 @@ export const paramsRules: Rule<EppContext>[] = [
     field: 'plugins[].parameters',
     check(ctx) {
       const out: Finding[] = [];
-      for (const p of pluginsOf(ctx.config)) {
+      for (const p of ctx.read.plugins) {
         if (p.badParams) {
           out.push(finding(ctx, `${pluginLabel(p)} parameters is a ${jsonType(ctx.config.plugins[p.index].parameters)}, not a mapping; the plugin fails to decode it. Write parameters as key: value pairs`));
           continue;

@@ -4,7 +4,6 @@ import { routerTable } from '../../../router/table.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
-import { handlerOf, pluginsOf, profilesOf } from './read.js';
 import { PICKER_TYPES, decidersInUse, finding, pluginLabel, reads, scope, versionsRegistering } from './helpers.js';
 
 export const pluginsRules: Rule<EppContext>[] = [
@@ -17,7 +16,7 @@ export const pluginsRules: Rule<EppContext>[] = [
     field: 'plugins[].type',
     check(ctx) {
       const t = routerTable(ctx.version);
-      return pluginsOf(ctx.config)
+      return ctx.read.plugins
         .filter((p) => !(p.type in t.plugins))
         .map((p) => {
           if (p.type === '') return finding(ctx, `plugins[${p.index}] has no type; every EPP plugin needs one`);
@@ -41,7 +40,7 @@ export const pluginsRules: Rule<EppContext>[] = [
     field: 'plugins[].type',
     check(ctx) {
       const t = routerTable(ctx.version);
-      return pluginsOf(ctx.config).flatMap((p) => {
+      return ctx.read.plugins.flatMap((p) => {
         const dep = t.plugins[p.type]?.deprecated;
         if (!dep) return [];
         const removal = dep.removal ? `, removal planned in ${dep.removal}` : '';
@@ -63,7 +62,7 @@ export const pluginsRules: Rule<EppContext>[] = [
       const t = routerTable(ctx.version);
       // the EPP pd-disagg generates for this config is started with the flag (src/router/stack.ts)
       if (ctx.experimentalAllowed) return [];
-      return pluginsOf(ctx.config)
+      return ctx.read.plugins
         .filter((p) => t.plugins[p.type]?.alpha)
         .map((p) =>
           finding(ctx, `${pluginLabel(p)} is alpha in router ${ctx.version}: the EPP stops at start ("has Alpha stability level, but command line flag --allow-experimental-plugins is not set"), and pd-disagg does not pass that flag; remove the plugin`),
@@ -105,8 +104,8 @@ export const pluginsRules: Rule<EppContext>[] = [
     check(ctx) {
       const t = routerTable(ctx.version);
       if (!t.declarationOrderMatters) return [];
-      const plugins = pluginsOf(ctx.config);
-      const handler = handlerOf(plugins);
+      const plugins = ctx.read.plugins;
+      const handler = ctx.read.handler;
       const decider = decidersInUse(plugins, handler)[0];
       if (!handler || !decider || decider.index < handler.plugin.index) return [];
       return [
@@ -125,7 +124,7 @@ export const pluginsRules: Rule<EppContext>[] = [
     check(ctx) {
       const seen = new Map<string, number>();
       const out: Finding[] = [];
-      for (const p of pluginsOf(ctx.config)) {
+      for (const p of ctx.read.plugins) {
         const first = seen.get(p.name);
         if (first !== undefined) {
           out.push(finding(ctx, `plugins[${p.index}] and plugins[${first}] are both named "${p.name}" (an unnamed plugin takes its type as name); the EPP rejects duplicate plugin names. Set a distinct name on one of them`, { currentValue: p.name }));
@@ -143,19 +142,19 @@ export const pluginsRules: Rule<EppContext>[] = [
     fix: 'Declare the plugin under plugins, or fix the name.',
     field: 'schedulingProfiles[].plugins[].pluginRef',
     check(ctx) {
-      const plugins = pluginsOf(ctx.config);
+      const plugins = ctx.read.plugins;
       const names = new Set(plugins.map((p) => p.name));
       // with no picker declared the loader registers one named max-score-picker (system defaults)
       if (!plugins.some((p) => PICKER_TYPES.includes(p.type))) names.add('max-score-picker');
       const out: Finding[] = [];
-      for (const profile of profilesOf(ctx.config)) {
+      for (const profile of ctx.read.profiles) {
         for (const ref of profile.refs) {
           if (!names.has(ref)) {
             out.push(finding(ctx, `scheduling profile ${profile.name} refers to plugin "${ref}", which is not declared under plugins; declare it or remove the pluginRef`, { currentValue: ref }));
           }
         }
       }
-      const handler = handlerOf(plugins);
+      const handler = ctx.read.handler;
       if (handler?.prefillDecider && !names.has(handler.prefillDecider)) {
         out.push(finding(ctx, `${pluginLabel(handler.plugin)} ${handler.deciderField} names "${handler.prefillDecider}", which is not declared under plugins; the handler fails to build. Declare a plugin of type prefix-based-pd-decider or always-disagg-pd-decider with that name`, { currentValue: handler.prefillDecider }));
       }

@@ -4,7 +4,7 @@ import { routerTable } from '../../../router/table.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
-import { PREFIX_DECIDER, autoCreatesProducer, handlerOf, pluginsOf, producerOf, producerSettings } from './read.js';
+import { PREFIX_DECIDER, autoCreatesProducer } from './read.js';
 import { decidersInUse, finding, pluginLabel, reads, scope, stageOrderOf } from './helpers.js';
 
 export const prefixRules: Rule<EppContext>[] = [
@@ -16,7 +16,7 @@ export const prefixRules: Rule<EppContext>[] = [
     fix: 'Add disagg-profile-handler with deciders.prefill naming a declared decider.',
     field: 'plugins[disagg-profile-handler].parameters.deciders.prefill',
     check(ctx) {
-      const handler = handlerOf(pluginsOf(ctx.config));
+      const handler = ctx.read.handler;
       if (!handler) {
         return [finding(ctx, 'no disagg-profile-handler plugin: every request runs decode only and the prefill pods get no traffic; add disagg-profile-handler with deciders.prefill: prefix-based-pd-decider (or always-disagg-pd-decider)')];
       }
@@ -39,7 +39,7 @@ export const prefixRules: Rule<EppContext>[] = [
     fix: 'Set nonCachedTokens to a positive number of tokens (16 is the upstream sample value).',
     field: 'plugins[prefix-based-pd-decider].parameters.nonCachedTokens',
     check(ctx) {
-      return pluginsOf(ctx.config)
+      return ctx.read.plugins
         .filter((p) => p.type === PREFIX_DECIDER)
         .flatMap((p) => {
           const v = p.params?.nonCachedTokens;
@@ -64,8 +64,8 @@ export const prefixRules: Rule<EppContext>[] = [
     field: 'plugins[approx-prefix-cache-producer]',
     check(ctx) {
       const t = routerTable(ctx.version);
-      const plugins = pluginsOf(ctx.config);
-      if (producerOf(t, plugins)) return [];
+      const plugins = ctx.read.plugins;
+      if (ctx.read.producer) return [];
       const consumers = plugins.filter((p) => p.type === 'prefix-cache-scorer' || p.type === PREFIX_DECIDER);
       if (!consumers.length) return [];
       // no producer is created at all then: epp-decider-no-producer says so
@@ -86,9 +86,9 @@ export const prefixRules: Rule<EppContext>[] = [
     field: 'plugins[approx-prefix-cache-producer]',
     check(ctx) {
       const t = routerTable(ctx.version);
-      const plugins = pluginsOf(ctx.config);
-      const decider = decidersInUse(plugins, handlerOf(plugins)).find((d) => d.type === PREFIX_DECIDER);
-      if (!decider || producerOf(t, plugins) || autoCreatesProducer(t, plugins)) return [];
+      const plugins = ctx.read.plugins;
+      const decider = decidersInUse(plugins, ctx.read.handler).find((d) => d.type === PREFIX_DECIDER);
+      if (!decider || ctx.read.producer || autoCreatesProducer(t, plugins)) return [];
       return [
         finding(ctx, `${pluginLabel(decider)} reads the prefix-match data of ${t.producer.type}, but there is none: router ${ctx.version} creates that producer only when prefix-cache-scorer is declared, so the decider sees no data and never takes the prefill hop. Declare ${t.producer.type} with autoTune: false and blockSizeTokens: <engine --block-size>`, {
           proposedValue: t.producer.type,
@@ -107,9 +107,9 @@ export const prefixRules: Rule<EppContext>[] = [
     check(ctx) {
       const t = routerTable(ctx.version);
       if (!t.producer.pinBlockSize) return [];
-      const producer = producerOf(t, pluginsOf(ctx.config));
+      const producer = ctx.read.producer;
       if (!producer) return [];
-      const s = producerSettings(t, producer);
+      const s = ctx.read.producerSettings;
       if (!s.autoTune) return [];
       const block = s.explicitBlockSize ? '' : ' and no blockSizeTokens';
       return [
@@ -130,7 +130,7 @@ export const prefixRules: Rule<EppContext>[] = [
     field: 'plugins[approx-prefix-cache-producer].parameters',
     check(ctx) {
       const t = routerTable(ctx.version);
-      const producer = producerOf(t, pluginsOf(ctx.config));
+      const producer = ctx.read.producer;
       if (!producer?.params) return [];
       const p = producer.params;
       const out: Finding[] = [];
@@ -158,10 +158,9 @@ export const prefixRules: Rule<EppContext>[] = [
     field: 'plugins[approx-prefix-cache-producer].parameters.blockSizeTokens',
     check(ctx) {
       if (ctx.engineBlockSize === undefined) return [];
-      const t = routerTable(ctx.version);
-      const producer = producerOf(t, pluginsOf(ctx.config));
+      const producer = ctx.read.producer;
       if (!producer) return [];
-      const s = producerSettings(t, producer);
+      const s = ctx.read.producerSettings;
       if (s.autoTune || s.blockSizeTokens === ctx.engineBlockSize) return [];
       return [
         finding(ctx, `${pluginLabel(producer)} blockSizeTokens is ${s.blockSizeTokens}${s.explicitBlockSize ? '' : ' (default)'} but the engines use ${ctx.engineBlockSize}-token KV blocks, so prefix-cache routing estimates hits wrongly; set blockSizeTokens: ${ctx.engineBlockSize}`, {
@@ -183,8 +182,8 @@ export const prefixRules: Rule<EppContext>[] = [
       const t = routerTable(ctx.version);
       const floor = t.producer.minBlockSizeTokens;
       if (floor === undefined) return [];
-      const producer = producerOf(t, pluginsOf(ctx.config));
-      const s = producerSettings(t, producer);
+      const producer = ctx.read.producer;
+      const s = ctx.read.producerSettings;
       const configured = s.autoTune ? ctx.engineBlockSize : s.blockSizeTokens;
       if (configured === undefined || configured >= floor || configured <= 0) return [];
       const subject = producer ? pluginLabel(producer) : `the auto-created ${t.producer.type}`;
@@ -206,9 +205,9 @@ export const prefixRules: Rule<EppContext>[] = [
     check(ctx) {
       const t = routerTable(ctx.version);
       if (t.producer.defaults.maxPrefixTokensToMatch <= 0) return [];
-      const producer = producerOf(t, pluginsOf(ctx.config));
+      const producer = ctx.read.producer;
       if (!producer) return [];
-      const s = producerSettings(t, producer);
+      const s = ctx.read.producerSettings;
       if (typeof s.maxPrefixBlocksToMatch !== 'number' || s.maxPrefixTokensToMatch !== undefined) return [];
       const block = Math.max(s.blockSizeTokens, t.producer.minBlockSizeTokens ?? 0);
       return [

@@ -4,7 +4,7 @@ import { routerTable } from '../../../router/table.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
-import { DISAGG_HANDLER, PD_HANDLER, handlerOf, pluginsOf, profilesOf, str } from './read.js';
+import { DISAGG_HANDLER, PD_HANDLER, str } from './read.js';
 import { PROFILE_HANDLER_TYPES, ROLE_FILTER_TYPES, STAGE_ORDERS, finding, pluginLabel, reads, scope, stageOrderOf } from './helpers.js';
 
 export const profilesRules: Rule<EppContext>[] = [
@@ -16,9 +16,9 @@ export const profilesRules: Rule<EppContext>[] = [
     fix: 'Name the schedulingProfiles prefill and decode, or point the handler at the names used.',
     field: 'schedulingProfiles[].name',
     check(ctx) {
-      const handler = handlerOf(pluginsOf(ctx.config));
+      const handler = ctx.read.handler;
       if (!handler) return [];
-      const names = new Set(profilesOf(ctx.config).map((p) => p.name));
+      const names = new Set(ctx.read.profiles.map((p) => p.name));
       const wanted = [['decode', handler.decodeProfile]];
       if (handler.prefillDecider) wanted.push(['prefill', handler.prefillProfile]);
       return wanted
@@ -38,7 +38,7 @@ export const profilesRules: Rule<EppContext>[] = [
     field: 'plugins[disagg-profile-handler].parameters.profiles.prefill',
     check(ctx) {
       const t = routerTable(ctx.version);
-      const handler = handlerOf(pluginsOf(ctx.config));
+      const handler = ctx.read.handler;
       if (!handler?.prefillDecider || handler.prefillProfile === t.disagg.indexedPrefillProfile) return [];
       return [
         finding(ctx, `${pluginLabel(handler.plugin)} uses prefill profile "${handler.prefillProfile}", but the prefix producer only records prefill picks from a profile literally named "${t.disagg.indexedPrefillProfile}" (GIE #2080), so prefill pods never look cache-warm; rename the profile to "${t.disagg.indexedPrefillProfile}"`, {
@@ -58,8 +58,8 @@ export const profilesRules: Rule<EppContext>[] = [
     field: 'plugins[disagg-headers-handler]',
     check(ctx) {
       const t = routerTable(ctx.version);
-      const plugins = pluginsOf(ctx.config);
-      const handler = handlerOf(plugins);
+      const plugins = ctx.read.plugins;
+      const handler = ctx.read.handler;
       // the deprecated pd-profile-handler never sets the header, on any version
       if (t.disagg.headersHandler !== 'required' && handler?.plugin.type !== PD_HANDLER) return [];
       if (!handler?.prefillDecider) return [];
@@ -82,8 +82,8 @@ export const profilesRules: Rule<EppContext>[] = [
     check(ctx) {
       const t = routerTable(ctx.version);
       if (t.disagg.headersHandler !== 'required') return [];
-      const plugins = pluginsOf(ctx.config);
-      const handler = handlerOf(plugins);
+      const plugins = ctx.read.plugins;
+      const handler = ctx.read.handler;
       if (!handler?.prefillDecider) return [];
       return plugins
         .filter((p) => t.disagg.headersHandlerTypes.includes(p.type))
@@ -105,7 +105,7 @@ export const profilesRules: Rule<EppContext>[] = [
     fix: 'Keep only disagg-profile-handler.',
     field: 'plugins[].type',
     check(ctx) {
-      const handlers = pluginsOf(ctx.config).filter((p) => PROFILE_HANDLER_TYPES.includes(p.type));
+      const handlers = ctx.read.plugins.filter((p) => PROFILE_HANDLER_TYPES.includes(p.type));
       if (handlers.length < 2) return [];
       return [
         finding(ctx, `${handlers.length} profile handlers are declared (${handlers.map((h) => h.name).join(', ')}); the EPP stops with "multiple profile handlers found; only one is allowed". Keep only ${DISAGG_HANDLER}`),
@@ -122,7 +122,7 @@ export const profilesRules: Rule<EppContext>[] = [
     field: 'plugins[disagg-profile-handler].parameters.stageOrder',
     check(ctx) {
       const t = routerTable(ctx.version);
-      const handler = handlerOf(pluginsOf(ctx.config));
+      const handler = ctx.read.handler;
       const order = stageOrderOf(handler);
       if (!handler || order === undefined || !reads(t.plugins[handler.plugin.type], 'stageOrder')) return [];
       if (typeof order !== 'string' || !STAGE_ORDERS.includes(order)) {
@@ -143,13 +143,13 @@ export const profilesRules: Rule<EppContext>[] = [
     fix: 'Reference prefill-filter in the prefill profile and decode-filter in the decode profile (or a label filter on llm-d.ai/role).',
     field: 'schedulingProfiles[].plugins',
     check(ctx) {
-      const plugins = pluginsOf(ctx.config);
-      const handler = handlerOf(plugins);
+      const plugins = ctx.read.plugins;
+      const handler = ctx.read.handler;
       if (!handler) return [];
       const byName = new Map(plugins.map((p) => [p.name, p]));
       const out: Finding[] = [];
       for (const [role, name] of [['prefill', handler.prefillProfile], ['decode', handler.decodeProfile]] as const) {
-        const profile = profilesOf(ctx.config).find((p) => p.name === name);
+        const profile = ctx.read.profiles.find((p) => p.name === name);
         if (!profile || profile.refs.some((r) => ROLE_FILTER_TYPES[role].includes(byName.get(r)?.type ?? ''))) continue;
         out.push(
           finding(ctx, `scheduling profile ${profile.name} (the ${role} stage) has no ${role} filter, so the scheduler picks between prefill and decode pods by score and tie-break, and requests are not reliably disaggregated; add - pluginRef: ${role}-filter to it`),

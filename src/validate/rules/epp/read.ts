@@ -1,5 +1,6 @@
 // Reading an EndpointPickerConfig for the epp-config rules: its plugins and scheduling profiles, the profile handler's
-// settings after defaults, and the prefix-cache producer the version reads.
+// settings after defaults, and the prefix-cache producer the version reads. readEppConfig runs once per config
+// (lintEppConfig, src/validate/validate.ts) and the rules read its result from the context (ctx.read).
 import type { RouterTable } from '../../../router/types.js';
 import type { KObject } from '../../../types.js';
 import { isPlainObject } from '../../../types.js';
@@ -105,5 +106,30 @@ export function producerSettings(table: RouterTable, producer: PluginEntry | und
     explicitBlockSize: typeof p.blockSizeTokens === 'number',
     maxPrefixBlocksToMatch: p.maxPrefixBlocksToMatch,
     maxPrefixTokensToMatch: p.maxPrefixTokensToMatch,
+  };
+}
+
+/** What the rules read of a config, read once. */
+export interface EppConfigRead {
+  plugins: PluginEntry[];
+  profiles: ProfileEntry[];
+  /** the disagg or pd profile handler, when there is one */
+  handler?: HandlerView;
+  /** the prefix-cache producer the version reads, when declared */
+  producer?: PluginEntry;
+  /** the producer's settings after the version's defaults (the defaults alone when none is declared) */
+  producerSettings: ReturnType<typeof producerSettings>;
+}
+
+export function readEppConfig(table: RouterTable, config: KObject): EppConfigRead {
+  const plugins = pluginsOf(config);
+  const producer = producerOf(table, plugins);
+  const handler = handlerOf(plugins);
+  return {
+    plugins,
+    profiles: profilesOf(config),
+    ...(handler ? { handler } : {}),
+    ...(producer ? { producer } : {}),
+    producerSettings: producerSettings(table, producer),
   };
 }
