@@ -75,6 +75,18 @@ describe('DisaggregatedSet: discovery', () => {
     expect(roles[2].spec.leaderWorkerTemplate.workerTemplate.metadata.labels['pd-disagg.dev/pool']).toBeUndefined();
   });
 
+  it('the ConfigMap form (kpt fn eval -- prefill=DisaggregatedSet/NAME prefillRole=ROLE ...) names them too', () => {
+    const s = set('qwen-set', [role({ name: 'ctx', kvRole: 'kv_both' }), role({ name: 'gen', kvRole: 'kv_both', args: ['--block-size=16', kv('kv_both'), '--port=8200'] })]);
+    const cm = stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data: { prefill: 'DisaggregatedSet/qwen-set', prefillRole: 'ctx', decode: 'DisaggregatedSet/qwen-set', decodeRole: 'gen' } }).replace(/^/gm, '  ');
+    const out = runText(resourceList(stringify([s]), cm));
+    expect(errors(out.results)).toEqual([]);
+    const roles = item(out.items, 'DisaggregatedSet', 'qwen-set').spec.roles;
+    expect(roles.map((r: KObject) => r.spec.leaderWorkerTemplate.workerTemplate.metadata.labels['llm-d.ai/role'])).toEqual(['prefill', 'decode']);
+    const wrong = runText(resourceList(stringify([s]), cm.replace('prefillRole: ctx', 'prefillRole: prefill')));
+    expect(errors(wrong.results)[0]!.message).toMatch(/data\.prefillRole names role "prefill", which DisaggregatedSet\/qwen-set does not have/);
+    expect(errors(wrong.results)[0]!.field?.path).toBe('data.prefillRole');
+  });
+
   it('a role the set does not have is a discovery error listing its roles', () => {
     const out = render([ctxGen()], { prefill: { kind: 'DisaggregatedSet', name: 'qwen-set', role: 'prefill' }, decode: { kind: 'DisaggregatedSet', name: 'qwen-set', role: 'gen' } });
     expect(out.exitCode).toBe(1);
