@@ -6,7 +6,7 @@ import { describe, sameRef } from '../discover/workloads.js';
 import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
-import type { ResourceListInput } from '../read/resource-list.js';
+import { generatedItemNode, type ResourceListInput } from '../read/resource-list.js';
 import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
 import { createNodeOptions } from '../read/yaml-options.js';
@@ -137,7 +137,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   if (!existing) {
     const withPath = structuredClone(object);
     withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...annotationsForNew() };
-    input.itemsNode.items.push(standIn(input, withPath));
+    input.itemsNode.items.push(generatedItemNode(input, withPath));
     return 'added';
   }
   if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
@@ -146,19 +146,8 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   const fresh = structuredClone(object);
   const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));
   if (kept.length) fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), ...Object.fromEntries(kept) };
-  input.itemsNode.items[existing.index] = standIn(input, fresh);
+  input.itemsNode.items[existing.index] = generatedItemNode(input, fresh);
   return 'refreshed';
-}
-
-/**
- * A generated resource enters the items as a stand-in node and stays plain data until it is written: making yaml
- * nodes for the whole stack is most of what writing it would cost on a cold start, and the writer usually prints the
- * object directly (src/write/write.ts).
- */
-function standIn(input: ResourceListInput, object: KObject): Node {
-  const node = new YAMLMap(input.doc.schema);
-  input.generated.set(node, object);
-  return node;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

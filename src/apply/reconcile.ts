@@ -19,13 +19,13 @@ import {
   type Unit,
 } from '../plan/owned.js';
 import type { Op, Plan } from '../plan/types.js';
-import type { Item, ResourceListInput } from '../read/resource-list.js';
+import { forgetItemNode, generatedItemNode, type Item, type ResourceListInput } from '../read/resource-list.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
 import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
 import { applyOps, deepEqual } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
-import { YAMLMap, type Node } from 'yaml';
+import type { Node } from 'yaml';
 
 /** The items as a fresh render would see them: this pair's injections taken out of the engines that carry them. */
 export interface OwnedView {
@@ -206,9 +206,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
     }
     const fresh = mergeGenerated(object, existing.object);
     if (deepEqual(withoutToolAnnotations(existing.object), withoutToolAnnotations(fresh))) continue;
-    const standIn = new YAMLMap(input.doc.schema);
-    input.generated.set(standIn, fresh);
-    replaced.set(input.itemsNode.items[existing.index] as Node, standIn);
+    replaced.set(input.itemsNode.items[existing.index] as Node, generatedItemNode(input, fresh));
     changes.push({ ref, notes: ['refreshed by pd-disagg'] });
   }
   const binding = desired.find((o) => o.kind === 'ClusterRoleBinding');
@@ -239,8 +237,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
     const before = new Map<Node, Node[]>();
     const atEnd: Node[] = [];
     for (const { object, at } of added) {
-      const standIn = new YAMLMap(input.doc.schema);
-      input.generated.set(standIn, object);
+      const standIn = generatedItemNode(input, object);
       let anchor: Node | undefined;
       for (let j = at + 1; j < desired.length && !anchor; j++) anchor = nodeOfDesired(j);
       if (anchor && !removed.has(anchor)) before.set(anchor, [...(before.get(anchor) ?? []), standIn]);
@@ -250,8 +247,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
     for (const node of input.itemsNode.items as Node[]) {
       next.push(...(before.get(node) ?? []));
       if (removed.has(node)) {
-        input.unread.delete(node);
-        input.generated.delete(node);
+        forgetItemNode(input, node);
         continue;
       }
       next.push(replaced.get(node) ?? node);

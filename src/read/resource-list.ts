@@ -1,7 +1,7 @@
 // Read: stdin text → a ResourceList held as a YAML Document (for writing) plus a plain view of each item (for reading).
 // Everything here is bounded (src/read/limits.ts) and every refusal is an InputError naming what and where.
 
-import { isMap, isScalar, isSeq, Scalar, type CST, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, YAMLMap, type CST, type Document, type Node, type YAMLSeq } from 'yaml';
 import { composeEntry, splitItems, type SplitList } from './lazy-items.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
@@ -242,4 +242,22 @@ function scalarString(node: unknown): string | undefined {
 function short(value: unknown): string {
   const s = value instanceof SourceScalar ? value.source : String(value);
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+/**
+ * A generated resource as an item node. It stands in `itemsNode` as an empty map and stays plain data until it is
+ * written: making yaml nodes for the whole stack is most of what writing it would cost on a cold start, and the writer
+ * usually prints the object directly (src/write/write.ts). Apply puts the node where the resource goes and needs to
+ * know nothing else about it.
+ */
+export function generatedItemNode(input: ResourceListInput, object: KObject): Node {
+  const node = new YAMLMap(input.doc.schema);
+  input.generated.set(node, object);
+  return node;
+}
+
+/** An item node that leaves the items: forget its stand-in object or its unread text. */
+export function forgetItemNode(input: ResourceListInput, node: Node): void {
+  input.unread.delete(node);
+  input.generated.delete(node);
 }
