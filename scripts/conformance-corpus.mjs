@@ -89,7 +89,8 @@ for (const version of ROUTER_VERSIONS) {
     for (const decider of ['prefix-based', 'always']) {
       const knobs = { decider, nonCachedTokens: 32, blockSizeTokens: 64, rollout: { scope: { app: 'pdconf-pool' }, requireRoles: ['prefill', 'decode'] } };
       const id = `dset-${decider === 'always' ? 'always' : 'prefix-n32'}-b64`;
-      add(version, id, header(['pdconf: allow-experimental-plugins', `pdconf-knobs: ${JSON.stringify(knobs)}`, 'pdconf-expect: generated (DisaggregatedSet pair)']) + eppConfigYaml(version, knobs));
+      const expect = decider === 'always' ? 'both' : 'long-only';
+      add(version, id, header(['pdconf: allow-experimental-plugins', `pdconf-knobs: ${JSON.stringify(knobs)}`, `pdconf-expect: disaggregates ${expect}`]) + eppConfigYaml(version, knobs));
     }
   }
 }

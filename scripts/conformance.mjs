@@ -185,7 +185,9 @@ function build(version, opts) {
   }
   for (const f of readdirSync(join(HARNESS, version)).filter((f) => f.endsWith('.go'))) {
     const text = readFileSync(join(HARNESS, version, f), 'utf8');
-    const target = /^package main\b/m.test(text) ? join(mainDir, 'cmd/pdconf', f) : join(runnerRoot, spec.runner.dir, f);
+    // harness.json packageFiles: a file that must sit in another package of the main module (unexported access)
+    const elsewhere = spec.packageFiles?.[f];
+    const target = elsewhere ? join(mainDir, elsewhere, f) : /^package main\b/m.test(text) ? join(mainDir, 'cmd/pdconf', f) : join(runnerRoot, spec.runner.dir, f);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text);
   }

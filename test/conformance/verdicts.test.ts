@@ -67,11 +67,12 @@ describe.each(versionsWithData().map((v) => [v]))('router %s, recorded verdicts'
 
   it('every generated config is what pd-disagg generates today, loads, and routes as its decider says', () => {
     let generated = 0;
-    for (const id of ids.filter((i) => i.startsWith('gen-'))) {
+    // gen-*: the knob matrix; dset-*: a DisaggregatedSet pair (rollout screener, v0.10.0+)
+    for (const id of ids.filter((i) => i.startsWith('gen-') || i.startsWith('dset-'))) {
       const text = readCase(version, id);
       const k = knobsOf(text);
       expect(k, id).toBeDefined();
-      const body = text.split('\n').filter((l) => !/^# pdconf-/.test(l)).join('\n');
+      const body = text.split('\n').filter((l) => !/^# pdconf[-:]/.test(l)).join('\n');
       expect(body, `${id} is stale: re-run scripts/conformance-corpus.mjs and npm run conformance -- --update`).toBe(eppConfigYaml(version as RouterVersion, k!.knobs));
       const v = file.verdicts[id];
       expect(v.loaded, `${id}: ${v.error}`).toBe(true);

@@ -12,8 +12,11 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/llm-d/llm-d-router/pkg/epp/datalayer"
 	"github.com/llm-d/llm-d-router/pkg/epp/datastore"
 	"github.com/llm-d/llm-d-router/pkg/epp/flowcontrol/contracts"
 	fwkdl "github.com/llm-d/llm-d-router/pkg/epp/framework/interface/datalayer"
@@ -92,6 +95,16 @@ func PDConfSetup(ctx context.Context, configText string, allowExperimental bool,
 		}
 		if err := ds.PodUpdateOrAddIfNotExist(ctx, pod); err != nil {
 			return &PDConfSession{Stage: "harness", Err: err}
+		}
+		// the pod event the EPP's Kubernetes notification controller would deliver (to the rollout screener, say)
+		raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(pod)
+		if err != nil {
+			return &PDConfSession{Stage: "harness", Err: err}
+		}
+		u := &unstructured.Unstructured{Object: raw}
+		u.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Pod"))
+		if err := datalayer.PDConfNotify(ctx, r.dlRuntime, u); err != nil {
+			return &PDConfSession{Stage: "notify", Err: err}
 		}
 	}
 	endpointCandidates := contracts.EndpointCandidates(requestcontrol.NewDatastoreEndpointCandidates(ds,
