@@ -1,25 +1,14 @@
 // The generated EndpointPickerConfig as the ConfigMap holds it, and the checksum that rolls the EPP's pods: the router
 // tables give the config and its notes as data (src/router/epp-config.ts); printing and hashing them happen here.
 
-import { Document } from 'yaml';
-import { toStringOptions } from '../read/yaml-options.js';
 import { buildEppConfig, eppConfigNotes } from '../router/epp-config.js';
 import type { EppKnobs, RouterVersion } from '../router/types.js';
-import { printDocument } from '../write/plain-yaml.js';
+import { yamlText } from '../write/yaml-text.js';
 import { sha256Hex } from './sha256.js';
 
 /** The generated config as ConfigMap text, with a header saying why it is armed this way. */
 export function eppConfigYaml(version: RouterVersion, knobs: EppKnobs): string {
-  const config = buildEppConfig(version, knobs);
-  const comment = eppConfigNotes(version, knobs)
-    .map((l) => ` ${l}`)
-    .join('\n');
-  // printed directly where the plain printer can (always, for what buildEppConfig makes): no yaml nodes on a cold start
-  const printed = printDocument(config, comment);
-  if (printed !== undefined) return printed;
-  const doc = new Document(config);
-  doc.commentBefore = comment;
-  return doc.toString(toStringOptions);
+  return yamlText(buildEppConfig(version, knobs), eppConfigNotes(version, knobs));
 }
 
 /**
