@@ -18,7 +18,7 @@ import { readConfig } from './config/read-config.js';
 import type { PdConfig } from './config/types.js';
 import { discoverEngines } from './discover/engines.js';
 import { foldSwappedRoles } from './validate/swapped-roles.js';
-import { pairIdOf } from './plan/owned.js';
+import { configIdOf, pairIdOf } from './plan/owned.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { ResourceListInput } from './read/resource-list.js';
@@ -50,17 +50,18 @@ export function processOutcome(input: ResourceListInput): Outcome {
 function steps(input: ResourceListInput): Outcome {
   const { config, results: configResults } = readConfig(input.functionConfig);
   if (!config) return { results: configResults };
+  config.id = configIdOf(input.functionConfig);
 
   // discover engines; their flags are parsed on the way (src/engines). The pair is named by its decode workload;
   // then discovery runs again on the items without what this pair injected before.
   const first = discoverEngines(input.items, config);
   if (!first.prefill || !first.decode) return { results: first.results, config };
   let pair = pairIdOf(first.decode.workload.item.ref);
-  let view = ownedView(input.items, pair, config.form);
+  let view = ownedView(input.items, pair, config.form, config.id);
   let found = view.strips.size > 0 ? discoverEngines(view.items, config) : first;
   if (found.decode && pairIdOf(found.decode.workload.item.ref) !== pair) {
     pair = pairIdOf(found.decode.workload.item.ref);
-    view = ownedView(input.items, pair, config.form);
+    view = ownedView(input.items, pair, config.form, config.id);
     found = discoverEngines(view.items, config);
   }
   if (!found.prefill || !found.decode) return { results: found.results, config };

@@ -5,9 +5,9 @@
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { INJECTED_ANNOTATION, PAIR_ANNOTATION } from '../src/plan/owned.js';
+import { CONFIG_ANNOTATION, INJECTED_ANNOTATION, PAIR_ANNOTATION } from '../src/plan/owned.js';
 import { goldenInputs } from './property/invariants.js';
-import { FIELD_PATHS, FIELDS, applyEdits, caseArb, checkConverges, comparable, configOf, converge, enginesOf, knobsOf, type Edit, type Form } from './property/converge.js';
+import { FIELD_PATHS, FIELDS, KPT_CONFIG_PATH, applyEdits, caseArb, checkConverges, comparable, configOf, converge, enginesOf, fieldValues, knobsOf, withSpareWorkloads, type Edit, type Form } from './property/converge.js';
 import { read, runText } from './helpers.js';
 import type { KObject } from '../src/types.js';
 import { readConfig } from '../src/config/read-config.js';
@@ -242,6 +242,103 @@ describe('ownership', () => {
   });
 });
 
+// Issue 14 (gap): spec.decode / spec.prefill moved to other workloads. The pair is named by its decode workload, so the
+// old pair is found by the config marker instead (pd-disagg.dev/config: the file kpt read the config from).
+describe('the config moved to other workloads', () => {
+  const spare = withSpareWorkloads(base)!;
+  const engines = enginesOf(parse(spare));
+  const refIndex = (name: string) => fieldValues(engines).decode.findIndex((r) => r?.name === name && r.kind === undefined);
+  const isPd = (o: KObject) => Object.keys(o.metadata?.annotations ?? {}).some((k) => k.startsWith('pd-disagg.dev/')) || o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg';
+
+  it('the spare base names its pair explicitly and has a spare of each engine', () => {
+    expect(spare).toBeDefined();
+    expect(engines.map((e) => e.name).sort()).toEqual(['qwen-pd-decode', 'qwen-pd-decode-b', 'qwen-pd-prefill', 'qwen-pd-prefill-b']);
+    expect(refIndex('qwen-pd-decode-b')).toBeGreaterThan(0);
+  });
+
+  for (const form of ['PrefillDecode', 'ConfigMap'] as Form[]) {
+    it(`spec.decode → another workload (${form}): the old decode is unwired, the stack moves, one info result per removal`, () => {
+      const o = converge(spare, form, [e('decode', refIndex('qwen-pd-decode-b'))]);
+      expect(o.skipped).toBeUndefined();
+      expect(o.fresh.exitCode).toBe(0);
+      expect(o.again.exitCode).toBe(0);
+      expect(comparable(o.again.items)).toEqual(comparable(o.fresh.items));
+      const old = o.again.items.find((i) => i.metadata.name === 'qwen-pd-decode')!;
+      // nothing of pd-disagg's is left on the old decode: no markers, no sidecar, no role label from pd-disagg
+      expect(Object.keys(old.metadata.annotations ?? {}).filter((k) => k.startsWith('pd-disagg.dev/'))).toEqual([]);
+      expect(old.spec.template.spec.initContainers ?? []).toEqual([]);
+      const moved = o.again.items.find((i) => i.metadata.name === 'qwen-pd-decode-b')!;
+      expect(moved.metadata.annotations[PAIR_ANNOTATION]).toBe('Deployment/qwen-pd-decode-b');
+      expect(moved.metadata.annotations[CONFIG_ANNOTATION]).toBe(KPT_CONFIG_PATH);
+      const generated = o.again.items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg');
+      expect(generated.length).toBeGreaterThan(0);
+      expect(generated.every((g) => g.metadata.annotations[PAIR_ANNOTATION] === 'Deployment/qwen-pd-decode-b')).toBe(true);
+      expect(o.again.items.filter((i) => i.kind === 'InferencePool')).toHaveLength(1);
+    });
+  }
+
+  it('the removals are listed: each undone injection of the old decode is an info result naming the old pair', () => {
+    const first = runText(stringify({ ...parse(spare), functionConfig: withPath(parse(spare).functionConfig) }));
+    expect(first.exitCode).toBe(0);
+    const moved = runText(setConfig(first.stdout, (c) => ((c.spec.decode = { name: 'qwen-pd-decode-b' }), c)));
+    expect(moved.exitCode).toBe(0);
+    const onOld = moved.results.filter((r) => r.resourceRef?.name === 'qwen-pd-decode' && r.severity === 'info');
+    expect(onOld).toHaveLength(1);
+    const removed = onOld[0]!.message.split(', ').filter((n) => n.startsWith('removed '));
+    expect(removed.length).toBeGreaterThanOrEqual(3);
+    for (const n of removed) expect(n).toContain('(injected for pair Deployment/qwen-pd-decode;');
+    expect(removed.some((n) => n.includes('initContainers[routing-proxy]'))).toBe(true);
+  });
+
+  it('spec.prefill → another workload: the old prefill is unwired', () => {
+    const o = converge(spare, 'PrefillDecode', [e('prefill', refIndex('qwen-pd-prefill-b'))]);
+    expect(o.again.exitCode).toBe(0);
+    expect(comparable(o.again.items)).toEqual(comparable(o.fresh.items));
+    const old = o.again.items.find((i) => i.metadata.name === 'qwen-pd-prefill')!;
+    expect(Object.keys(old.metadata.annotations ?? {}).filter((k) => k.startsWith('pd-disagg.dev/'))).toEqual([]);
+  });
+
+  it('another function config (another file) of the same package keeps its pair when this one moves', () => {
+    const pairB = base.replace(/qwen-pd/g, 'llama-pd').replace(/^functionConfig:[\s\S]*$/m, '');
+    const itemsB = pairB.slice(pairB.indexOf('items:\n') + 'items:\n'.length);
+    const configB = {
+      apiVersion: 'pd-disagg.dev/v1alpha1',
+      kind: 'PrefillDecode',
+      metadata: { name: 'llama', annotations: { 'config.kubernetes.io/path': 'llama-fn.yaml' } },
+      spec: { prefill: { name: 'llama-pd-prefill' }, decode: { name: 'llama-pd-decode' } },
+    };
+    const b = runText(stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: parse(`items:\n${itemsB}`).items, functionConfig: configB }));
+    expect(b.exitCode).toBe(0);
+    expect(b.items.filter(isPd).every((i) => i.metadata.annotations[CONFIG_ANNOTATION] === 'llama-fn.yaml')).toBe(true);
+    const both = parse(spare);
+    both.items.push(...b.items);
+    both.functionConfig = withPath(both.functionConfig);
+    const first = runText(stringify(both));
+    expect(first.exitCode).toBe(0);
+    const moved = runText(setConfig(first.stdout, (c) => ((c.spec.decode = { name: 'qwen-pd-decode-b' }), c)));
+    expect(moved.exitCode).toBe(0);
+    const bNames = b.items.map((i) => `${i.kind}/${i.metadata.name}`);
+    expect(comparable(moved.items.filter((i) => bNames.includes(`${i.kind}/${i.metadata.name}`)))).toEqual(comparable(b.items));
+    expect(moved.results.filter((r) => r.message.includes('removed')).every((r) => !r.resourceRef!.name.startsWith('llama'))).toBe(true);
+    expect(moved.items.filter((i) => i.kind === 'InferencePool').map((i) => i.metadata.name).sort()).toEqual(['llama', 'qwen-pd']);
+  });
+
+  it('holds for random edits of every config field, in both forms, on golden inputs with spare workloads (fixed seed)', () => {
+    const bases = goldenInputs().map(withSpareWorkloads).filter((t): t is string => t !== undefined);
+    expect(bases.length).toBeGreaterThan(3);
+    fc.assert(
+      fc.property(caseArb(bases.length), (c) => {
+        checkConverges(bases[c.base]!, c);
+      }),
+      { seed: 20261202, numRuns: Number(process.env.PD_DISAGG_CONVERGE_RUNS ?? 60) },
+    );
+  }, 180_000);
+});
+
+function withPath(config: KObject): KObject {
+  return { ...config, metadata: { ...config.metadata, annotations: { ...(config.metadata.annotations ?? {}), 'config.kubernetes.io/path': KPT_CONFIG_PATH } } };
+}
+
 describe('hand edits of what pd-disagg manages', () => {
   it('a field with a knob (the sidecar image) is brought back, with a warning naming the field and the knob', () => {
     const out = parse(runText(base).stdout);
@@ -278,11 +375,54 @@ describe('hand edits of what pd-disagg manages', () => {
     // the side-channel port follows the user's value, as on a fresh render of an engine that sets it
     expect(container.ports.map((p: KObject) => p.containerPort)).toContain(5700);
     expect(container.ports.map((p: KObject) => p.containerPort)).not.toContain(5600);
-    expect(again.results.some((r) => r.severity === 'info' && r.message.includes('edited by hand'))).toBe(true);
+    // the result says so: which entry, the value found, that there is no knob, and that it is the user's now
+    const kept = again.results.filter((r) => r.message.includes('edited by hand'));
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ severity: 'info', resourceRef: { kind: 'Deployment', name: 'qwen-pd-decode' } });
+    expect(kept[0]!.field!.path).toMatch(/^spec\.template\.spec\.containers\[0\]\.env\[\d+\]$/);
+    expect(kept[0]!.field!.currentValue).toEqual({ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: '5700' });
+    expect(kept[0]!.message).toContain('"value":"5700"');
+    expect(kept[0]!.message).toContain('the pd-disagg config has no knob for it, so your edit is kept and is yours from now on');
+    expect(again.results.filter((r) => r.severity === 'warning')).toEqual([]);
     expect(d2.metadata.annotations[INJECTED_ANNOTATION]).not.toContain('env[VLLM_NIXL_SIDE_CHANNEL_PORT]');
     // and it stays so
     const third = runText(again.stdout);
     expect(third.items).toEqual(again.items);
+  });
+});
+
+describe('hand edits: one field without a knob inside an entry pd-disagg keeps managing', () => {
+  it('the sidecar\'s imagePullPolicy: kept, an info result names the field, the rest of the sidecar stays managed', () => {
+    const out = parse(runText(base).stdout);
+    const sidecar = out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode').spec.template.spec.initContainers[0];
+    expect(sidecar.imagePullPolicy).toBeDefined();
+    sidecar.imagePullPolicy = 'Always';
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    const after = again.items.find((i) => i.metadata.name === 'qwen-pd-decode')!.spec.template.spec.initContainers[0];
+    expect(after.imagePullPolicy).toBe('Always');
+    const info = again.results.filter((r) => r.message.includes('edited by hand'));
+    expect(info).toHaveLength(1);
+    expect(info[0]).toMatchObject({ severity: 'info', field: { path: 'spec.template.spec.initContainers[0].imagePullPolicy', currentValue: 'Always' } });
+    expect(info[0]!.message).toContain('no knob for it');
+    expect(again.results.filter((r) => r.severity === 'warning')).toEqual([]);
+    // a later version change still moves the sidecar's image and flags, and keeps the user's pull policy
+    const moved = runText(setConfig(again.stdout, (c) => ((c.spec.epp = { ...(c.spec.epp ?? {}), version: 'v0.10.0' }), c)));
+    const s2 = moved.items.find((i) => i.metadata.name === 'qwen-pd-decode')!.spec.template.spec.initContainers[0];
+    expect(s2.image).toBe(sidecarImage('v0.10.0'));
+    expect(s2.imagePullPolicy).toBe('Always');
+    expect(moved.results.filter((r) => r.message.includes('edited by hand'))).toEqual([]);
+  });
+
+  it('a label with a knob (llm-d.ai/role) is brought back, with a warning naming the field and spec.prefill / spec.decode', () => {
+    const out = parse(runText(base).stdout);
+    out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-prefill').spec.template.metadata.labels['llm-d.ai/role'] = 'both';
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    expect(again.items.find((i) => i.metadata.name === 'qwen-pd-prefill')!.spec.template.metadata.labels['llm-d.ai/role']).toBe('prefill');
+    const warning = again.results.find((r) => r.severity === 'warning' && r.message.includes('edited by hand'));
+    expect(warning?.field?.path).toBe('spec.template.metadata.labels.llm-d.ai/role');
+    expect(warning?.message).toContain('set spec.prefill / spec.decode in the pd-disagg config instead');
   });
 });
 

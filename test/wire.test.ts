@@ -42,9 +42,11 @@ describe('wire contract', () => {
     const out = runText(kptInput);
     const decode = item(out.items, 'Deployment', 'qwen-decode');
     // the tool annotations as they came, plus pd-disagg's ownership markers (src/plan/owned.ts)
-    const { 'pd-disagg.dev/pair': pair, 'pd-disagg.dev/injected': injected, ...rest } = decode.metadata.annotations;
+    const { 'pd-disagg.dev/pair': pair, 'pd-disagg.dev/config': config, 'pd-disagg.dev/injected': injected, ...rest } = decode.metadata.annotations;
     expect(rest).toEqual(parse(kptInput).items[2].metadata.annotations);
     expect(pair).toBe('Deployment/qwen-decode');
+    // kpt's configPath: the config's file, as kpt passed it on the functionConfig
+    expect(config).toBe(parse(kptInput).functionConfig.metadata.annotations['config.kubernetes.io/path']);
     expect(injected).toContain('initContainers[routing-proxy]');
     const generated = out.items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg');
     expect(generated.length).toBeGreaterThan(0);

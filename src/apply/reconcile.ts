@@ -11,7 +11,9 @@ import {
   formatLocator,
   formatRecord,
   getAt,
+  CONFIG_ANNOTATION,
   INJECTED_ANNOTATION,
+  ownedBy,
   PAIR_ANNOTATION,
   stripOwned,
   unitOf,
@@ -30,19 +32,21 @@ import type { Node } from 'yaml';
 /** The items as a fresh render would see them: this pair's injections taken out of the engines that carry them. */
 export interface OwnedView {
   pair: string;
+  /** the config's identity (configIdOf): objects of another pair made by the same config are this render's too */
+  configId?: string;
   items: Item[];
   /** view item → the item as read */
   original: Map<Item, Item>;
   strips: Map<Item, Strip>;
 }
 
-export function ownedView(items: readonly Item[], pair: string, form: PdConfig['form']): OwnedView {
-  const view: OwnedView = { pair, items: [], original: new Map(), strips: new Map() };
+export function ownedView(items: readonly Item[], pair: string, form: PdConfig['form'], configId?: string): OwnedView {
+  const view: OwnedView = { pair, items: [], original: new Map(), strips: new Map(), ...(configId !== undefined ? { configId } : {}) };
   for (const item of items) {
     const annotations = item.object.metadata?.annotations;
     const mine =
       isPlainObject(annotations) &&
-      annotations[PAIR_ANNOTATION] === pair &&
+      ownedBy(annotations, pair, configId) &&
       item.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY &&
       (Object.hasOwn(annotations, INJECTED_ANNOTATION) || Object.hasOwn(annotations, PAIR_ANNOTATION));
     if (!mine) {
@@ -104,7 +108,11 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
         const carried = strip.carried.get(carryKey(unit.locator));
         if (carried) {
           const merged: KObject = { ...value };
-          for (const [k, v] of Object.entries(carried.extra)) if (!Object.hasOwn(merged, k)) merged[k] = v;
+          // fields the record does not list are the user's: added by hand, or released earlier (no knob); they win
+          for (const [k, v] of Object.entries(carried.extra)) {
+            merged[k] = v;
+            delete unit.fields[k];
+          }
           for (const [k, v] of Object.entries(carried.override)) {
             merged[k] = v;
             delete unit.fields[k];
@@ -131,6 +139,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
       const meta = (sim.metadata ??= {});
       const annotations = isPlainObject(meta.annotations) ? meta.annotations : (meta.annotations = {});
       annotations[PAIR_ANNOTATION] = view.pair;
+      if (view.configId !== undefined) annotations[CONFIG_ANNOTATION] = view.configId;
       annotations[INJECTED_ANNOTATION] = formatRecord(units);
     }
     if (strip) {
@@ -145,11 +154,14 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
         });
       }
       for (const r of strip.released) {
+        const what = r.current === undefined ? 'was removed by hand' : `was edited by hand (${JSON.stringify(r.current)})`;
         results.push({
-          message: `${r.path} was edited by hand and has no knob in the pd-disagg config: your edit is kept, and pd-disagg no longer manages it`,
+          message:
+            `${r.path} ${what}; the pd-disagg config has no knob for it, so your edit is kept and is yours from now on: ` +
+            `pd-disagg no longer sets, updates or removes ${r.entry ? 'this entry' : 'this field'} (delete it to let pd-disagg manage it again)`,
           severity: 'info',
           resourceRef: item.ref,
-          field: { path: r.path },
+          field: r.current === undefined ? { path: r.path } : { path: r.path, currentValue: r.current },
         });
       }
     }
@@ -161,12 +173,16 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
       units.length > 0
         ? [
             { op: 'ensure', item: viewItemOf(view, item), path: ['metadata', 'annotations', PAIR_ANNOTATION], value: view.pair, note: 'pair marker' },
+            ...(view.configId !== undefined
+              ? [{ op: 'ensure' as const, item: viewItemOf(view, item), path: ['metadata', 'annotations', CONFIG_ANNOTATION], value: view.configId, note: 'config marker' }]
+              : []),
             { op: 'ensure', item: viewItemOf(view, item), path: ['metadata', 'annotations', INJECTED_ANNOTATION], value: formatRecord(units), note: 'injection record' },
           ]
         : [];
     const applied = applyOps(input, [...finalOps, ...markerOps], newFile);
     results.push(...applied.results);
-    for (const key of before.keys()) notes.push(`removed ${key} (injected for pair ${view.pair}; the config no longer asks for it)`);
+    const wasPair = item.object.metadata?.annotations?.[PAIR_ANNOTATION];
+    for (const key of before.keys()) notes.push(`removed ${key} (injected for pair ${typeof wasPair === 'string' ? wasPair : view.pair}; the config no longer asks for it)`);
     if (notes.length > 0) changes.push({ ref: item.ref, notes });
   }
 
@@ -193,7 +209,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
       continue;
     }
     const owner = existing.object.metadata?.annotations?.[PAIR_ANNOTATION];
-    if (typeof owner === 'string' && owner !== view.pair) {
+    if (typeof owner === 'string' && !ownedBy(existing.object.metadata?.annotations, view.pair, view.configId)) {
       results.push({
         message:
           `${describe(ref)} was generated by pd-disagg for the pair of ${owner}, not for ${view.pair}: two pairs cannot share a name; ` +
@@ -223,10 +239,10 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
   }
   for (const item of input.items) {
     const meta = item.object.metadata;
-    if (meta?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY || meta?.annotations?.[PAIR_ANNOTATION] !== view.pair) continue;
+    if (meta?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY || !ownedBy(meta?.annotations, view.pair, view.configId)) continue;
     if (desiredRefs.some((r) => sameRef(r, item.ref))) continue;
     removed.add(input.itemsNode.items[item.index] as Node);
-    changes.push({ ref: item.ref, notes: [`removed by pd-disagg (generated for pair ${view.pair}; the config no longer asks for it)`] });
+    changes.push({ ref: item.ref, notes: [`removed by pd-disagg (generated for pair ${String(meta?.annotations?.[PAIR_ANNOTATION])}; the config no longer asks for it)`] });
   }
   if (replaced.size > 0 || removed.size > 0 || added.length > 0) {
     // one pass over the items: nothing above may look an item up by index once they move

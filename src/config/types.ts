@@ -27,6 +27,9 @@ export interface PdConfig {
   form: 'PrefillDecode' | 'ConfigMap' | 'none';
   /** the functionConfig object itself, so it can be recognised among the items and left alone */
   ref?: ResourceRef;
+  /** the config's identity across edits, written beside the pair marker: set by the pipeline (src/process.ts) from
+   * src/plan/owned.ts configIdOf, as it is derived from where the config came from, not from what it says */
+  id?: string;
   /** base name of generated resources; undefined → derived from the workload names */
   name?: string;
   prefill?: WorkloadSelector;

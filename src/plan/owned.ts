@@ -14,6 +14,8 @@
 //      spec.template.spec.containers[engine].env[VLLM_NIXL_SIDE_CHANNEL_HOST] valueFrom=1f0c7a2e
 //      spec.template.metadata.labels[llm-d.ai/role] 5d41402a
 //    Fields of an entry that are not listed (a `resources:` added to the sidecar) are the user's.
+//  - With kpt, both also carry pd-disagg.dev/config: <the config's file> (configIdOf): a config moved to other
+//    workloads (spec.decode edited: a new pair) takes back what its old pair left, and only that.
 //
 // A re-render first takes out of its view of the items everything the record lists (the "stripped view"), plans on
 // that view exactly as on a fresh input, and then brings the items to the plan: what is unchanged stays untouched,
@@ -32,6 +34,33 @@ import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
 
 export const PAIR_ANNOTATION = 'pd-disagg.dev/pair';
 export const INJECTED_ANNOTATION = 'pd-disagg.dev/injected';
+/** Beside the pair: which function config made it, so a config that moves to other workloads finds its old pair. */
+export const CONFIG_ANNOTATION = 'pd-disagg.dev/config';
+
+/**
+ * The identity of a function config, stable across edits of its fields: the package file kpt read it from
+ * (`config.kubernetes.io/path`, which kpt sets on a Kptfile `configPath` functionConfig). Only kpt feeds a render's
+ * output to the next render, and two function configs of one package are two files. Nothing else identifies a config
+ * across edits: not its name (renaming is an edit, and two configs may share one), and kpt's generated
+ * `function-input` ConfigMap (kpt fn eval -- key=value, an inline Kptfile configMap) carries no path. Without an
+ * identity a render finds its old pair by the pair (the decode workload) alone.
+ */
+export function configIdOf(fc: KObject | undefined): string | undefined {
+  if (!isPlainObject(fc) || !isPlainObject(fc.metadata)) return undefined;
+  const annotations = isPlainObject(fc.metadata.annotations) ? fc.metadata.annotations : {};
+  const path = annotations['config.kubernetes.io/path'] ?? annotations['internal.config.kubernetes.io/path'];
+  return typeof path === 'string' && path !== '' ? path : undefined;
+}
+
+/**
+ * Is this object marked as made for this render's pair: the same pair, or, when the config has an identity, a pair
+ * made by the same config (the config moved to other workloads: that pair is the one it replaces)?
+ */
+export function ownedBy(annotations: unknown, pair: string, configId: string | undefined): boolean {
+  if (!isPlainObject(annotations)) return false;
+  if (annotations[PAIR_ANNOTATION] === pair) return true;
+  return configId !== undefined && annotations[CONFIG_ANNOTATION] === configId && typeof annotations[PAIR_ANNOTATION] === 'string';
+}
 
 export function pairIdOf(decode: ResourceRef): string {
   return `${decode.kind}/${decode.name}`;
@@ -282,7 +311,7 @@ export interface Strip {
   /** the units taken out (their record entries, as read) */
   stripped: Unit[];
   /** units the user edited where no knob exists: kept, and the user's from now on */
-  released: { unit: Unit; path: string }[];
+  released: { unit: Unit; path: string; current: unknown; entry?: boolean }[];
   /** fields the user edited where a knob exists: brought back, with a warning */
   conflicts: Conflict[];
   /** fields of stripped entries that are not pd-disagg's (added or taken over by the user), by carryKey */
@@ -306,7 +335,7 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
       if (hashValue(current) !== unit.hash) {
         const knob = knobFor(unit.locator, undefined, form);
         if (!knob) {
-          out.released.push({ unit, path: fmt(path) });
+          out.released.push({ unit, path: fmt(path), current });
           continue;
         }
         out.conflicts.push({ path: fmt(path), knob, current });
@@ -319,7 +348,7 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
     const edited = Object.entries(unit.fields ?? {}).filter(([k, h]) => hashValue(entry[k]) !== h);
     const hasKnob = unitHasKnob(unit, form);
     if (edited.length > 0 && !hasKnob) {
-      out.released.push({ unit, path: fmt(path) });
+      out.released.push({ unit, path: fmt(path), current: entry, entry: true });
       continue;
     }
     const listName = unit.locator.length >= 2 ? unit.locator[unit.locator.length - 2]!.key : '';
@@ -332,8 +361,12 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
     for (const [k] of edited) {
       const knob = knobFor(unit.locator, k, form);
       if (knob) out.conflicts.push({ path: `${fmt(path)}.${k}`, knob, current: entry[k] });
-      else if (Object.hasOwn(entry, k)) carried.override[k] = entry[k];
-      else carried.removed.push(k);
+      else {
+        // no knob for this field of an entry pd-disagg keeps managing (the sidecar's imagePullPolicy): the user's value
+        if (Object.hasOwn(entry, k)) carried.override[k] = entry[k];
+        else carried.removed.push(k);
+        out.released.push({ unit, path: `${fmt(path)}.${k}`, current: entry[k] });
+      }
     }
     if (Object.keys(carried.extra).length || Object.keys(carried.override).length || carried.removed.length) {
       out.carried.set(carryKey(unit.locator), carried);
@@ -344,7 +377,7 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
   // the markers go too; then collections left empty by the deletions (pd-disagg created them)
   const annotations = object.metadata?.annotations;
   if (isPlainObject(annotations)) {
-    for (const key of [PAIR_ANNOTATION, INJECTED_ANNOTATION]) if (Object.hasOwn(annotations, key)) deletions.push(['metadata', 'annotations', key]);
+    for (const key of [PAIR_ANNOTATION, CONFIG_ANNOTATION, INJECTED_ANNOTATION]) if (Object.hasOwn(annotations, key)) deletions.push(['metadata', 'annotations', key]);
   }
   out.object = deleteAll(structuredClone(object), deletions, out.deletions);
   return out;

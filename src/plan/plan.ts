@@ -22,7 +22,7 @@ import type { EngineSide, PairContext } from './context.js';
 import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
 import { configChecksum, eppConfigYaml } from './epp-text.js';
-import { applyPlain, PAIR_ANNOTATION, pairIdOf } from './owned.js';
+import { applyPlain, CONFIG_ANNOTATION, PAIR_ANNOTATION, pairIdOf } from './owned.js';
 import { alphaPlugins } from '../router/rollout-screener.js';
 import { noteRoles, setPoolSelector, setScreening } from './disaggregated-set.js';
 import type { Op, Plan } from './types.js';
@@ -109,7 +109,8 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   const generated = config.router.enabled ? stack : [configMap];
   // the pair marker (src/plan/owned.ts): a later render finds them by it, whatever the config is called by then
   const pairId = pairIdOf(decode.workload.item.ref);
-  for (const object of generated) object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [PAIR_ANNOTATION]: pairId };
+  const configMarker = config.id !== undefined ? { [CONFIG_ANNOTATION]: config.id } : {};
+  for (const object of generated) object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [PAIR_ANNOTATION]: pairId, ...configMarker };
   for (const object of generated) ops.push({ op: 'upsert', object, note: `${object.kind}/${object.metadata.name}` });
 
   const plannedDecode = plannedSide('decode', decode, ops);

@@ -105,6 +105,51 @@ describe('kpt fn render after a config edit', () => {
   }
 });
 
+// Issue 14 (gap): the config moved to another decode workload. The pair (named by its decode) changes, and the old
+// one is found by the config marker: pd-disagg.dev/config, the file kpt read the config from (configPath).
+describe('kpt fn render after spec.decode moves to another workload', () => {
+  /** examples/qwen-pd with a spare decode Deployment, qwen-decode-b, in its own file. */
+  function withSpare(pkg: string): void {
+    writeFileSync(join(pkg, 'decode-b.yaml'), readFileSync(join(pkg, 'decode.yaml'), 'utf8').replace(/^( {2}name: )qwen-decode$/m, '$1qwen-decode-b'));
+    gitCommit(pkg, 'spare decode');
+  }
+  const moveDecode = (d: ReturnType<typeof parseDocument>) => d.setIn(['spec', 'decode', 'name'], 'qwen-decode-b');
+
+  it('unwires the old decode, wires the new one, matches a fresh render, and a second render changes nothing', () => {
+    const pkg = gitPackage('examples/qwen-pd');
+    withSpare(pkg);
+    expect(readFileSync(join(pkg, 'decode-b.yaml'), 'utf8')).toContain('name: qwen-decode-b');
+    render(pkg);
+    const wired = readFileSync(join(pkg, 'decode.yaml'), 'utf8');
+    expect(wired).toContain('pd-disagg.dev/config: pd-disagg.yaml');
+    expect(wired).toContain('name: routing-proxy');
+    gitCommit(pkg, 'rendered');
+
+    editConfig(pkg, 'pd-disagg.yaml', moveDecode);
+    const out = render(pkg);
+    const old = readFileSync(join(pkg, 'decode.yaml'), 'utf8');
+    expect(old).not.toContain('pd-disagg.dev/');
+    expect(old).not.toContain('routing-proxy');
+    const moved = readFileSync(join(pkg, 'decode-b.yaml'), 'utf8');
+    expect(moved).toContain('pd-disagg.dev/pair: Deployment/qwen-decode-b');
+    expect(moved).toContain('name: routing-proxy');
+    // kpt prints the results: the removals from the old decode are among them
+    expect(out.stdout + out.stderr).toMatch(/removed spec\.template\.spec\.initContainers\[routing-proxy\] \(injected for pair Deployment\/qwen-decode;/);
+    const stack = parseAllDocuments(readFileSync(join(pkg, 'qwen-pd-disagg.yaml'), 'utf8')).map((x) => x.toJS());
+    expect(stack.every((o) => o.metadata.annotations['pd-disagg.dev/pair'] === 'Deployment/qwen-decode-b')).toBe(true);
+
+    const fresh = gitPackage('examples/qwen-pd');
+    withSpare(fresh);
+    editConfig(fresh, 'pd-disagg.yaml', moveDecode);
+    render(fresh);
+    expect(files(pkg)).toEqual(files(fresh));
+
+    gitCommit(pkg, 'moved');
+    render(pkg);
+    expect(gitDiff(pkg)).toBe('');
+  });
+});
+
 describe('kpt fn render with two pairs in one package', () => {
   /** examples/qwen-pd plus a second pair, llama, with its own config and mutator. */
   function twoPairs(): string {
@@ -143,6 +188,24 @@ describe('kpt fn render with two pairs in one package', () => {
     expect(llamaAfter).toEqual(llamaBefore);
 
     gitCommit(pkg, 'edited');
+    render(pkg);
+    expect(gitDiff(pkg)).toBe('');
+  });
+
+  it('moving one pair to another decode workload leaves the other pair (another config file) where it was', () => {
+    const pkg = twoPairs();
+    writeFileSync(join(pkg, 'decode-b.yaml'), readFileSync(join(pkg, 'decode.yaml'), 'utf8').replace(/^( {2}name: )qwen-decode$/m, '$1qwen-decode-b'));
+    gitCommit(pkg, 'spare');
+    render(pkg);
+    gitCommit(pkg, 'rendered');
+    const llamaBefore = Object.fromEntries(Object.entries(files(pkg)).filter(([f]) => f.startsWith('llama')));
+    expect(readFileSync(join(pkg, 'llama-decode.yaml'), 'utf8')).toContain('pd-disagg.dev/config: llama-config.yaml');
+    editConfig(pkg, 'pd-disagg.yaml', (d) => d.setIn(['spec', 'decode', 'name'], 'qwen-decode-b'));
+    render(pkg);
+    expect(gitDiff(pkg)).not.toContain('llama');
+    expect(readFileSync(join(pkg, 'decode.yaml'), 'utf8')).not.toContain('pd-disagg.dev/');
+    expect(Object.fromEntries(Object.entries(files(pkg)).filter(([f]) => f.startsWith('llama')))).toEqual(llamaBefore);
+    gitCommit(pkg, 'moved');
     render(pkg);
     expect(gitDiff(pkg)).toBe('');
   });

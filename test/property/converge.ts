@@ -285,10 +285,54 @@ export function enginesOf(list: KObject): { name: string; kind: string; containe
     });
 }
 
-/** The ResourceList with `config` as its functionConfig (pd-disagg configs among the items are left out). */
+/**
+ * The ResourceList with `config` as its functionConfig (pd-disagg configs among the items are left out), carrying
+ * the file kpt read it from, as kpt's `configPath` gives it (measured with kpt 1.0.0-beta.56): the config's identity
+ * across edits, so a config moved to other workloads finds the pair it made (src/plan/owned.ts configIdOf). Feeding
+ * the output back to the next render is what kpt does; kustomize, Argo CD and Helm always render the sources.
+ */
 function withConfig(list: KObject, config: KObject): string {
   const items = (list.items as KObject[]).filter((i) => i.kind !== 'PrefillDecode' && !(i.kind === 'ConfigMap' && i.metadata?.name === 'function-input'));
-  return stringify({ apiVersion: list.apiVersion, kind: 'ResourceList', items, functionConfig: config }, { lineWidth: 0 });
+  const functionConfig = structuredClone(config);
+  functionConfig.metadata = { ...functionConfig.metadata, annotations: { ...(functionConfig.metadata?.annotations ?? {}), 'config.kubernetes.io/path': KPT_CONFIG_PATH } };
+  return stringify({ apiVersion: list.apiVersion, kind: 'ResourceList', items, functionConfig }, { lineWidth: 0 });
+}
+
+export const KPT_CONFIG_PATH = 'pd-disagg-fn.yaml';
+
+/**
+ * A base with spare workloads, so edits of spec.prefill / spec.decode move the config to other workloads: a copy of
+ * each engine workload named `<name>-b`, and the config naming the original prefill and decode explicitly (so the
+ * base still renders: by discovery alone two candidates per role would be an error). Undefined when the base does not
+ * render or has no config of its own.
+ */
+export function withSpareWorkloads(baseText: string): string | undefined {
+  const base = parse(baseText) as KObject;
+  const out = run(baseText);
+  if (out.exitCode !== 0 || !base.functionConfig || base.functionConfig.kind !== 'PrefillDecode') return undefined;
+  const rendered = parse(out.stdout).items as KObject[];
+  const roleOf = (name: string) => {
+    const r = rendered.find((i) => i.metadata?.name === name && ['Deployment', 'StatefulSet', 'LeaderWorkerSet'].includes(i.kind));
+    return r?.metadata?.annotations?.['pd-disagg.dev/pair'] !== undefined ? r : undefined;
+  };
+  const engines = enginesOf(base).filter((e) => roleOf(e.name));
+  const decodeRef = roleOf(engines[0]!.name)?.metadata?.annotations?.['pd-disagg.dev/pair'] as string;
+  const decode = engines.find((e) => `${e.kind}/${e.name}` === decodeRef);
+  const prefill = engines.find((e) => e !== decode);
+  if (!decode || !prefill) return undefined;
+  const spares = (base.items as KObject[])
+    .filter((i) => i.metadata?.name === decode.name || i.metadata?.name === prefill.name)
+    .map((i) => {
+      const copy = structuredClone(i);
+      copy.metadata.name = `${i.metadata.name}-b`;
+      if (isPlainObject(copy.metadata.annotations)) {
+        for (const k of Object.keys(copy.metadata.annotations)) if (/config\.k(ubernetes\.io|8s\.io)\/|^internal\./.test(k)) delete copy.metadata.annotations[k];
+      }
+      return copy;
+    });
+  const fc = structuredClone(base.functionConfig);
+  fc.spec = { ...(fc.spec ?? {}), prefill: { ...(fc.spec?.prefill ?? {}), name: prefill.name }, decode: { ...(fc.spec?.decode ?? {}), name: decode.name } };
+  return stringify({ ...base, items: [...base.items, ...spares], functionConfig: fc }, { lineWidth: 0 });
 }
 
 export function applyEdits(k: Knobs, edits: readonly Edit[], form: Form, engines: { name: string; kind: string }[]): Knobs {
