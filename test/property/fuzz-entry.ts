@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { checkRun, goldenInputs, mutationArb } from './invariants.js';
 import { mutate } from './mutate.js';
-import { caseArb, checkConverges } from './converge.js';
+import { caseArb, checkConverges, withSpareWorkloads } from './converge.js';
 import { run } from '../../src/run.js';
 import { checkCase, manifestCases, testSuiteCases, type Case, type Outcome } from '../differential/differential.js';
 
@@ -44,7 +44,9 @@ export function replay(opts: { seed: number; path: string }): number {
 // `npm run fuzz -- --converge`: the convergence property (test/property/converge.ts) over random config edits.
 
 function convergeProperty() {
-  const bases = goldenInputs().filter((t) => run(t).exitCode === 0);
+  // the golden inputs, and each again with a spare copy of its engines so spec.prefill/spec.decode edits move the pair
+  const plain = goldenInputs().filter((t) => run(t).exitCode === 0);
+  const bases = [...plain, ...plain.map(withSpareWorkloads).filter((t): t is string => t !== undefined)];
   return { bases, property: fc.property(caseArb(bases.length), (c) => checkConverges(bases[c.base]!, c)) };
 }
 
