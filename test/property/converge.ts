@@ -304,7 +304,7 @@ export const KPT_CONFIG_PATH = 'pd-disagg-fn.yaml';
  * A base with spare workloads, so edits of spec.prefill / spec.decode move the config to other workloads: a copy of
  * each engine workload named `<name>-b`, and the config naming the original prefill and decode explicitly (so the
  * base still renders: by discovery alone two candidates per role would be an error). Undefined when the base does not
- * render or has no config of its own.
+ * render, has no config of its own, or is not two engine workloads.
  */
 export function withSpareWorkloads(baseText: string): string | undefined {
   const base = parse(baseText) as KObject;
@@ -316,6 +316,8 @@ export function withSpareWorkloads(baseText: string): string | undefined {
     return r?.metadata?.annotations?.['pd-disagg.dev/pair'] !== undefined ? r : undefined;
   };
   const engines = enginesOf(base).filter((e) => roleOf(e.name));
+  // a plain prefill/decode pair of workloads (not a DisaggregatedSet, not E/P/D with an encode stage)
+  if (engines.length !== 2 || base.functionConfig.spec?.encode !== undefined) return undefined;
   const decodeRef = roleOf(engines[0]!.name)?.metadata?.annotations?.['pd-disagg.dev/pair'] as string;
   const decode = engines.find((e) => `${e.kind}/${e.name}` === decodeRef);
   const prefill = engines.find((e) => e !== decode);
