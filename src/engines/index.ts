@@ -5,12 +5,9 @@
 // and their values), model.ts (parseEngine), queries.ts (what the pipeline and the rules ask of a model).
 
 export * from './types.js';
-export { DIALECTS, dialectFor, vllmDialect, sglangDialect } from './dialects/index.js';
-export type { Dialect, FlagSpec, LauncherSpec, FieldRule } from './dialects/types.js';
 export { expandKubeVars } from './expand.js';
-export { splitScript, isUnknown, shown, UNKNOWN } from './shell.js';
-export { canonicalFlag } from './flags.js';
-export { ISSUE_CODES, type IssueCode } from './issue-codes.js';
+export { splitScript, shown, UNKNOWN } from './shell.js';
+export { ISSUE_CODES } from './issue-codes.js';
 export type { RuntimeEnv } from './env.js';
 export { parseEngine, whyNotEngine, detectEngineKind } from './model.js';
-export { flagValue, flagBool, blockSizeOrDefault, kvConnectors, nixlConnectors, httpPortCount, envValue, envWithPrefix } from './queries.js';
+export { flagValue, flagBool, blockSizeOrDefault, kvConnectors, nixlConnectors, httpPortCount, envValue } from './queries.js';

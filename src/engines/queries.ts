@@ -2,7 +2,7 @@
 
 import { dialectFor } from './dialects/index.js';
 import { canonicalFlag } from './flags.js';
-import type { EngineEnvVar, EngineModel, KvTransferConfig, Sourced } from './types.js';
+import type { EngineModel, KvTransferConfig, Sourced } from './types.js';
 import { isPlainObj } from './values.js';
 
 /** The final value of a flag, by any spelling the engine accepts (`-tp`, `--tensor_parallel_size`, ...). */
@@ -68,7 +68,3 @@ export function envValue(model: EngineModel, name: string): string | undefined {
   return e?.expandedValue ?? e?.value;
 }
 
-/** Env vars whose name starts with a prefix, e.g. `UCX_`, in manifest order. */
-export function envWithPrefix(model: EngineModel, prefix: string): EngineEnvVar[] {
-  return Object.values(model.env).filter((e) => e.name.startsWith(prefix));
-}

@@ -7,9 +7,8 @@ import { describe } from '../discover/workloads.js';
 import type { Outcome } from '../process.js';
 import type { Op, Plan } from '../plan/types.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
-import type { EngineSide } from '../plan/context.js';
 import { formatResult } from '../write/stderr.js';
-import { mermaidFlowchart, requestPath, type PathStep } from './path.js';
+import { mermaidFlowchart, requestPath } from './path.js';
 
 export function explain(outcome: Outcome): string {
   const { config, plan, results } = outcome;
@@ -203,4 +202,3 @@ function refOf(object: KObject): ResourceRef {
   return ref;
 }
 
-export type { PathStep, EngineSide };

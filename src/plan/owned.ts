@@ -253,10 +253,6 @@ export function unitOf(object: unknown, op: { op: 'ensure' | 'append'; path: Pat
   return { locator, fields };
 }
 
-export function sameLocator(a: readonly Step[], b: readonly Step[]): boolean {
-  return formatLocator(a) === formatLocator(b);
-}
-
 /** Containers may move between initContainers and containers (spec.sidecar.native): their leftovers follow them. */
 export function carryKey(locator: readonly Step[]): string {
   return formatLocator(locator.map((s, i) => (i === locator.length - 2 && s.key === 'initContainers' ? { ...s, key: 'containers' } : s)));

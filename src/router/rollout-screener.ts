@@ -17,7 +17,6 @@ export const ROLLOUT_SCREENER_TYPE = 'disaggregatedset-rollout-screener';
 export const SET_NAME_LABEL = 'disaggregatedset.x-k8s.io/name';
 export const SET_ROLE_LABEL = 'disaggregatedset.x-k8s.io/role';
 export const SET_REVISION_LABEL = 'disaggregatedset.x-k8s.io/revision';
-export const SET_SLICE_LABEL = 'disaggregatedset.x-k8s.io/slice';
 /** set by the LWS pod webhook on every pod, "0" on the leader (lws v0.10.0 pkg/webhooks/pod_webhook.go,
  * pkg/utils/pod/pod_utils.go LeaderPod) */
 export const LWS_WORKER_INDEX_LABEL = 'leaderworkerset.sigs.k8s.io/worker-index';

@@ -7,7 +7,7 @@ import type { RoutingStackInput } from './types.js';
 /** The label every generated object carries: how a later run tells its own objects from the user's. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'pd-disagg';
-export const CONFIG_CHECKSUM_ANNOTATION = 'pd-disagg.dev/epp-config-checksum';
+const CONFIG_CHECKSUM_ANNOTATION = 'pd-disagg.dev/epp-config-checksum';
 export const CONFIG_MOUNT_PATH = '/config';
 /** llm-d-router chart default (config/charts/llm-d-router-gateway values httpRoute.requestTimeout) */
 export const DEFAULT_ROUTE_TIMEOUT = '300s';

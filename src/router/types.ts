@@ -1,5 +1,4 @@
 // Router (llm-d EndpointPicker + routing sidecar) versions are data: one table per tag.
-import type { KObject } from '../types.js';
 import type { RolloutScreening } from './rollout-screener.js';
 
 export const ROUTER_VERSIONS = ['v0.8.0', 'v0.9.0', 'v0.10.0'] as const;
@@ -44,8 +43,6 @@ export interface SidecarTarget {
   /** container-relative path of the arg that set it; undefined when the version's default applies */
   path?: string;
 }
-
-export type { KObject };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Added by the router module: the per-version data table and the routing-stack input.

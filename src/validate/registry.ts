@@ -4,7 +4,7 @@
 
 import type { Finding, Result, RuleOverrides, Severity } from '../types.js';
 
-export type { Finding, RuleOverride, RuleOverrides } from '../types.js';
+export type { Finding, RuleOverrides } from '../types.js';
 
 export type RuleScope = 'pair' | 'epp-config';
 

@@ -10,5 +10,4 @@ export function dialectFor(kind: EngineKind): Dialect {
   return kind === 'vllm' ? vllmDialect : sglangDialect;
 }
 
-export type { Dialect, FlagSpec, LauncherSpec, FieldRule } from './types.js';
 export { vllmDialect, sglangDialect };

@@ -25,8 +25,6 @@ export function at(side: EngineSide, relative: string | undefined, message: stri
 
 export const sides = (ctx: PairContext) => [ctx.prefill, ctx.decode] as const;
 
-export const other = (ctx: PairContext, side: EngineSide): EngineSide => (side.role === 'prefill' ? ctx.decode : ctx.prefill);
-
 /** The role each side should declare in its KV transfer config. */
 export const RIGHT_ROLE = { prefill: 'kv_producer', decode: 'kv_consumer' } as const;
 
@@ -46,13 +44,6 @@ export function connectorsOf(engine: EngineModel): KvTransferConfig[] {
 /** Whether an engine's value for a flag may come from a `--config` file this tool does not read. */
 export function mayBeInConfigFile(engine: EngineModel, value: Sourced<unknown> | undefined): boolean {
   return engine.configFile !== undefined && value?.path === undefined;
-}
-
-/** `x (set at args[3])` or `x (not set: the default)`. */
-export function describeValue(value: Sourced<unknown> | undefined, fallback = 'not set'): string {
-  if (!value) return fallback;
-  const text = Array.isArray(value.value) ? value.value.join(' ') : String(value.value);
-  return value.path ? `"${text}"` : `"${text}" (not set: the engine default)`;
 }
 
 // ------------------------------------------------------------------ pod template
