@@ -1,7 +1,7 @@
 // --explain: what the render did, for people, built from the pipeline's own decisions (src/explain).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 import { run } from '../src/run.js';
 import { runStream } from '../src/stream/stream.js';
@@ -10,7 +10,11 @@ const qwen: string = resourceListFromDir('examples/qwen-pd', { configFile: 'pd-d
 const HELM = 'examples/pd-disagg-helm-post-renderer';
 
 describe('pd-disagg --explain (function mode)', () => {
-  const out = run(qwen, { explain: 'text' });
+  // rendered before each test, not while the tests are collected: a render outside a test escapes `npm run mutate`
+  let out: ReturnType<typeof run>;
+  beforeEach(() => {
+    out = run(qwen, { explain: 'text' });
+  });
 
   it('prints the explanation instead of the ResourceList, with the exit status of the render', () => {
     expect(out.exitCode).toBe(0);

@@ -165,14 +165,18 @@ describe('a second run on the first run\'s output is byte-identical (results asi
   });
 
   // the comment after the last item, with the items at column 0 (pd-disagg's own output, re-rendered)
-  const wired = run(example).stdout.replace(/^results:\n[\s\S]*$/m, '');
-  const wiredFc = wired.indexOf('\nfunctionConfig:\n') + 1;
-  for (const [what, input] of [
-    ['a comment at the items\' column after the last item (items at column 0)', `${wired.slice(0, wiredFc)}# the last item ends here\n${wired.slice(wiredFc)}`],
-    ['an indented comment after the last item (items at column 0)', `${wired.slice(0, wiredFc)}  # the last item ends here\n${wired.slice(wiredFc)}`],
+  // (rendered inside each test, not while the tests are collected: a render outside a test escapes `npm run mutate`)
+  const wired = (comment: string) => {
+    const out = run(example).stdout.replace(/^results:\n[\s\S]*$/m, '');
+    const at = out.indexOf('\nfunctionConfig:\n') + 1;
+    return `${out.slice(0, at)}${comment}\n${out.slice(at)}`;
+  };
+  for (const [what, comment] of [
+    ['a comment at the items\' column after the last item (items at column 0)', '# the last item ends here'],
+    ['an indented comment after the last item (items at column 0)', '  # the last item ends here'],
   ] as const) {
     it(what, () => {
-      const { first, second } = twice(input);
+      const { first, second } = twice(wired(comment));
       expect(withoutResults(second)).toBe(withoutResults(first));
       expect(second).toContain('# the last item ends here');
     });
