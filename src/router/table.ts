@@ -1,5 +1,7 @@
-// Version lookup. Adding a router version = writing src/router/versions/<tag>.ts and listing it here and in
-// ROUTER_VERSIONS (src/router/types.ts).
+// Version lookup. Adding a router version (the whole recipe: docs/router-versions.md, "How to add a version"):
+// write src/router/versions/<tag>.ts, list it here and in ROUTER_VERSIONS (src/router/types.ts), add it to the
+// epp.version enum of src/config/prefilldecode.schema.json and run `npm run gen`, add its column to
+// docs/router-versions.md, then its goldens and its conformance harness. test/one-source.test.ts checks the lists agree.
 import type { RouterTable, RouterVersion } from './types.js';
 import { ROUTER_VERSIONS } from './types.js';
 import { v0_8_0 } from './versions/v0_8_0.js';
