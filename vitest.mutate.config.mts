@@ -17,6 +17,8 @@ export default defineConfig({
       'test/hostile/privilege.test.ts',
       'test/no-dead-code.test.ts',
     ],
+    // test/helpers.ts slowIt: the tests that take seconds are left out of the mutation run (npm test runs them)
+    env: { PD_MUTATE_RUN: '1' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

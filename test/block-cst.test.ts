@@ -10,7 +10,7 @@ import { run } from '../src/run.js';
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 import { goldenInputs, mutationArb } from './property/invariants.js';
 import { mutate } from './property/mutate.js';
-import { yamlFiles } from './helpers.js';
+import { slowIt, yamlFiles } from './helpers.js';
 
 const SEED = 20261126;
 
@@ -32,7 +32,7 @@ describe('fast block reader', () => {
     expect(answered).toBeGreaterThan(20);
   });
 
-  it('gives the yaml Parser\'s tree wherever it answers: mutated golden inputs and their outputs', () => {
+  slowIt('gives the yaml Parser\'s tree wherever it answers: mutated golden inputs and their outputs', () => {
     const bases = goldenInputs();
     fc.assert(
       fc.property(mutationArb, (m) => {

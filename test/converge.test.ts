@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_ANNOTATION, INJECTED_ANNOTATION, PAIR_ANNOTATION } from '../src/plan/owned.js';
 import { goldenInputs } from './property/invariants.js';
 import { FIELD_PATHS, FIELDS, KPT_CONFIG_PATH, applyEdits, caseArb, checkConverges, comparable, configOf, converge, enginesOf, fieldValues, knobsOf, withSpareWorkloads, type Edit, type Form } from './property/converge.js';
-import { read, runText } from './helpers.js';
+import { slowIt, read, runText } from './helpers.js';
 import type { KObject } from '../src/types.js';
 import { readConfig } from '../src/config/read-config.js';
 import schema from '../src/config/prefilldecode.schema.json' with { type: 'json' };
@@ -117,7 +117,7 @@ describe('a re-render after a config edit equals a fresh render', () => {
     expect(FIELDS.sort()).toEqual(Object.keys(FIELD_PATHS).sort());
   });
 
-  it('holds for random edits of every config field, in both forms, on every golden input (fixed seed)', () => {
+  slowIt('holds for random edits of every config field, in both forms, on every golden input (fixed seed)', () => {
     const bases = goldenInputs().filter((t) => runText(t).exitCode === 0);
     expect(bases.length).toBeGreaterThan(5);
     fc.assert(

@@ -1,8 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { it } from 'vitest';
 import { parse } from 'yaml';
 import { run } from '../src/run.js';
 import type { KObject, Result } from '../src/types.js';
+
+/** A test that takes seconds (a fixed-seed fuzz slice, a deep input): `npm test` runs it, `npm run mutate`
+ * (PD_MUTATE_RUN=1, set in vitest.mutate.config.mts) leaves it out, since it would run again for nearly every mutant. */
+export const slowIt = process.env.PD_MUTATE_RUN === '1' ? it.skip : it;
 
 export const read = (path: string) => readFileSync(path, 'utf8');
 

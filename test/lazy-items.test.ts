@@ -16,7 +16,7 @@ import { writeResourceList } from '../src/write/write.js';
 import { goldenInputs, mutationArb } from './property/invariants.js';
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 import { mutate } from './property/mutate.js';
-import { yamlFiles } from './helpers.js';
+import { slowIt, yamlFiles } from './helpers.js';
 
 /** Every ResourceList in the repository's test data and examples (inputs and expected outputs). */
 const resourceLists = () => yamlFiles().filter(({ text }) => /^kind: ResourceList$/m.test(text));
@@ -83,7 +83,7 @@ describe('items read without composing', () => {
     expect(checked).toBeGreaterThan(lists.length / 2);
   });
 
-  it('read as composing the whole list reads them: mutated golden inputs (fixed seed)', () => {
+  slowIt('read as composing the whole list reads them: mutated golden inputs (fixed seed)', () => {
     const bases = goldenInputs();
     fc.assert(
       fc.property(mutationArb, (m) => {
@@ -99,7 +99,7 @@ describe('items read without composing', () => {
     );
   });
 
-  it('the function writes the same with them (golden and mutated inputs)', () => {
+  slowIt('the function writes the same with them (golden and mutated inputs)', () => {
     const bases = goldenInputs();
     for (const text of bases) expect(run(text).stdout).toBe(runComposed(text));
     fc.assert(

@@ -13,6 +13,7 @@ import { run } from '../src/run.js';
 import { printDocument, printListEntry, printTopLevelField } from '../src/write/plain-yaml.js';
 import { yamlText } from '../src/write/yaml-text.js';
 import type { KObject } from '../src/types.js';
+import { slowIt } from './helpers.js';
 import { goldenInputs, mutationArb } from './property/invariants.js';
 import { mutate } from './property/mutate.js';
 
@@ -127,7 +128,7 @@ describe('the function with and without the printer', () => {
     vi.resetModules();
   });
 
-  it('writes the same bytes on every golden input, and the same meaning on mutated ones', async () => {
+  slowIt('writes the same bytes on every golden input, and the same meaning on mutated ones', async () => {
     vi.resetModules();
     // what it prints whole (generated resources, results, the EPP config) goes through the yaml package instead; the
     // pairs and entries it adds to items copied from their text (src/write/source-items.ts) stay as they are

@@ -11,7 +11,7 @@ import { toStringOptions } from '../src/read/yaml-options.js';
 import { itemSourceText } from '../src/write/source-items.js';
 import { writeResourceList } from '../src/write/write.js';
 import { run } from '../src/run.js';
-import { read, resourceList } from './helpers.js';
+import { slowIt, read, resourceList } from './helpers.js';
 import type { Result } from '../src/types.js';
 import fc from 'fast-check';
 import { goldenInputs, mutationArb } from './property/invariants.js';
@@ -50,7 +50,7 @@ describe('source-text write-back', () => {
     expect(out).toContain('- # two, from kpt\n  apiVersion: v1');
   });
 
-  it('prints what serialising prints on mutated golden inputs (fixed seed)', () => {
+  slowIt('prints what serialising prints on mutated golden inputs (fixed seed)', () => {
     const bases = goldenInputs();
     fc.assert(
       fc.property(mutationArb, (m) => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseDocument, stringify } from 'yaml';
 import { run } from '../../src/run.js';
 import { formatResult } from '../../src/write/stderr.js';
+import { slowIt } from '../helpers.js';
 import { checkOutput, checkRun, goldenInputs } from '../property/invariants.js';
 
 const base = goldenInputs().find((t) => t.includes('gpt-oss-prefill')) ?? goldenInputs()[0]!;
@@ -106,7 +107,7 @@ describe('hostile inputs', () => {
     }
   });
 
-  it('deep nesting fails with a clear error, not a stack overflow', () => {
+  slowIt('deep nesting fails with a clear error, not a stack overflow', () => {
     for (const deep of ['['.repeat(100_000) + ']'.repeat(100_000), '{a: '.repeat(50_000) + '1' + '}'.repeat(50_000), '\n      ' + '- '.repeat(100_000) + 'x']) {
       fails(`${header}items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: x}\n  data:\n    k: ${deep}\n`, /more than 200 levels deep \(at line [89]/);
     }
