@@ -593,6 +593,26 @@ const cases: Case[] = [
     ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--host', '--host=127.0.0.1')),
     trips: { path: `${C0}.args[2]`, resource: 'oss-decode', message: /probes/ },
   },
+  {
+    rule: 'sglang-host-loopback',
+    name: 'prefill on localhost (the name, not the address)',
+    ctx: () => pair(setArg(sglangPrefill(), '--host', '--host=localhost'), sglangDecode()),
+    trips: { path: `${C0}.args[2]`, resource: 'oss-prefill', current: 'localhost', proposed: '--host=0.0.0.0', message: /listens on localhost/ },
+  },
+  {
+    rule: 'sglang-host-loopback',
+    name: 'decode on the IPv6 loopback ::1',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--host', '--host=::1')),
+    trips: { path: `${C0}.args[2]`, resource: 'oss-decode', current: '::1' },
+  },
+  {
+    rule: 'sglang-host-loopback',
+    name: 'decode on another 127/8 address',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--host', '--host=127.0.1.1')),
+    trips: { path: `${C0}.args[2]`, resource: 'oss-decode', current: '127.0.1.1' },
+  },
+  { rule: 'sglang-host-loopback', name: 'a host name that only starts with localhost', ctx: () => pair(setArg(sglangPrefill(), '--host', '--host=localhost-gw'), sglangDecode()), trips: false },
+  { rule: 'sglang-host-loopback', name: 'the pod IP', ctx: () => pair(setArg(sglangPrefill(), '--host', '--host=10.127.0.5'), setArg(sglangDecode(), '--host', '--host=::')), trips: false },
   { rule: 'sglang-ib-device-with-nixl', name: 'SGLang guide', ctx: sgl, trips: false },
   {
     rule: 'sglang-ib-device-with-nixl',
