@@ -686,7 +686,25 @@ const cases: Case[] = [
     rule: 'shm-size-over-memory-limit',
     name: 'llm-d prefill: 20Gi shm, 16Gi limit',
     ctx: () => pair(edit(llmdPrefill(), (s) => (s.engine.resources.limits.memory = '16Gi')), llmdDecode()),
-    trips: { path: 'spec.template.spec.volumes[0].emptyDir.sizeLimit', resource: 'gpt-oss-prefill', current: '20Gi', proposed: '16Gi', message: /OOM/ },
+    trips: { path: 'spec.template.spec.volumes[0].emptyDir.sizeLimit', resource: 'gpt-oss-prefill', current: '20Gi', proposed: '16Gi', message: /lower sizeLimit to 8Gi or so/ },
+  },
+  {
+    rule: 'shm-size-over-memory-limit',
+    name: 'shm exactly the memory limit, in other units (16Gi = 17179869184 bytes)',
+    ctx: () => pair(edit(llmdPrefill(), (s) => ((s.engine.resources.limits.memory = '16Gi'), (s.volumes![0]!.emptyDir.sizeLimit = '17179869184'))), llmdDecode()),
+    trips: false,
+  },
+  {
+    rule: 'shm-size-over-memory-limit',
+    name: 'shm one byte over the memory limit',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => ((s.engine.resources.limits.memory = '1536Mi'), (s.volumes![0]!.emptyDir.sizeLimit = '1610612737')))),
+    trips: { path: 'spec.template.spec.volumes[0].emptyDir.sizeLimit', resource: 'gpt-oss-decode', current: '1610612737', proposed: '1536Mi', message: /lower sizeLimit to 768Mi or so/ },
+  },
+  {
+    rule: 'shm-size-over-memory-limit',
+    name: 'decimal and binary units: 16Gi shm over a 16G limit',
+    ctx: () => pair(edit(llmdPrefill(), (s) => ((s.engine.resources.limits.memory = '16G'), (s.volumes![0]!.emptyDir.sizeLimit = '16Gi'))), llmdDecode()),
+    trips: { path: 'spec.template.spec.volumes[0].emptyDir.sizeLimit', resource: 'gpt-oss-prefill', current: '16Gi', proposed: '16G', message: /lower sizeLimit to 7.45Gi or so/ },
   },
   { rule: 'expandable-segments-with-kv-connector', name: 'llm-d', ctx: llmd, trips: false },
   {
