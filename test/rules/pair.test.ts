@@ -49,6 +49,14 @@ const sgl = () => pair(sglangPrefill(), sglangDecode());
 const kvArg = (role: string, connector = 'NixlConnector', extra = '') => `{"kv_connector":"${connector}","kv_role":"${role}"${extra}}`;
 /** llm-d shapes with the --kv-transfer-config JSON (args[4]) replaced */
 const withKv = (shape: PodShape, json: string) => edit(shape, (s) => (s.engine.args[4] = json));
+/** a vLLM shape publishing KV events on `port` (and replaying on `replay`), bound on all interfaces */
+const withEvents = (shape: PodShape, port: number, replay?: number) =>
+  edit(shape, (s) =>
+    s.engine.args.push(
+      '--kv-events-config',
+      JSON.stringify({ enable_kv_cache_events: true, publisher: 'zmq', endpoint: `tcp://*:${port}`, ...(replay ? { replay_endpoint: `tcp://*:${replay}` } : {}) }),
+    ),
+  );
 const multi = (children: object[]) => JSON.stringify({ kv_connector: 'MultiConnector', kv_role: 'kv_both', kv_connector_extra_config: { connectors: children } });
 
 const cases: Case[] = [
@@ -541,6 +549,27 @@ const cases: Case[] = [
     name: 'kimi-k2 decode: DP 8 range reaches a KV-events publisher bound on 5603',
     ctx: () => pair(kimi('prefill'), edit(kimi('decode'), (s) => s.engine.args.push('--kv-events-config', '{"enable_kv_cache_events":true,"publisher":"zmq","endpoint":"tcp://*:5603"}'))),
     trips: { path: `${LEADER0}.args`, resource: 'kimi-decode', current: 5600, proposed: '5700', message: /5600-5607.*KV-events publisher/ },
+  },
+  // the range is [port, port + DP_local): its last port collides, the ports on either side of it do not
+  { rule: 'nixl-side-channel-port-conflict', name: 'kimi-k2 decode: KV-events publisher on 5608, just past 5600-5607', ctx: () => pair(kimi('prefill'), withEvents(kimi('decode'), 5608)), trips: false },
+  { rule: 'nixl-side-channel-port-conflict', name: 'kimi-k2 decode: KV-events publisher on 5599, just below 5600-5607', ctx: () => pair(kimi('prefill'), withEvents(kimi('decode'), 5599)), trips: false },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'kimi-k2 decode: KV-events publisher on 5607, the last port of 5600-5607',
+    ctx: () => pair(kimi('prefill'), withEvents(kimi('decode'), 5607)),
+    trips: { path: `${LEADER0}.args`, resource: 'kimi-decode', current: 5600, proposed: '5700', message: /5600-5607, which collides with 5607 / },
+  },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'the proposed range skips 5700-5707 when the replay publisher sits on its first port',
+    ctx: () => pair(kimi('prefill'), withEvents(kimi('decode'), 5603, 5700)),
+    trips: { path: `${LEADER0}.args`, resource: 'kimi-decode', current: 5600, proposed: '5800' },
+  },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'the proposed range is 5700-5707 when the replay publisher sits just past it',
+    ctx: () => pair(kimi('prefill'), withEvents(kimi('decode'), 5603, 5708)),
+    trips: { path: `${LEADER0}.args`, resource: 'kimi-decode', current: 5600, proposed: '5700' },
   },
   {
     rule: 'nixl-side-channel-port-conflict',
