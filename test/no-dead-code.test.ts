@@ -2,11 +2,10 @@
 // nobody calls any more, a helper left behind by a move or a package no longer imported fails this test until it is
 // deleted or wired in.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const knipBin = join(dirname(createRequire(import.meta.url).resolve('knip/package.json')), 'bin', 'knip.js');
+const knipBin = resolve('node_modules/knip/bin/knip.js');
 
 describe('dead code', () => {
   it('knip finds no unused file, export, type or dependency', () => {
