@@ -46,7 +46,7 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
       case 'upsert': {
         const outcome = upsert(input, op.object, () => newResourceAnnotations(newFilePath, newIndex++));
         if (outcome === 'added' || outcome === 'refreshed') note(refOf(op.object), `${outcome} by pd-disagg`);
-        else if (outcome === 'user-owned') results.push(userOwned(op.object));
+        else if (outcome === 'user-owned') results.push(userOwned(refOf(op.object)));
         break;
       }
     }
@@ -160,8 +160,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function userOwned(object: KObject): Result {
-  const ref = refOf(object);
+/** The warning for an object pd-disagg would generate that the user already has, without pd-disagg's label. */
+export function userOwned(ref: ResourceRef): Result {
   return {
     message:
       `${describe(ref)} already exists and is not managed by pd-disagg (no ${MANAGED_BY_LABEL}: ${MANAGED_BY} label); ` +

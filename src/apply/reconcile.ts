@@ -25,7 +25,7 @@ import { forgetItemNode, generatedItemNode, type Item, type ResourceListInput } 
 import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
 import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
-import { applyOps, deepEqual } from './apply.js';
+import { applyOps, deepEqual, userOwned } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
 import type { Node } from 'yaml';
 
@@ -277,14 +277,4 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
 function viewItemOf(view: OwnedView, original: Item): Item {
   for (const [v, o] of view.original) if (o === original) return v;
   return original;
-}
-
-function userOwned(ref: ResourceRef): Result {
-  return {
-    message:
-      `${describe(ref)} already exists and is not managed by pd-disagg (no ${MANAGED_BY_LABEL}: ${MANAGED_BY} label); ` +
-      'it is left as it is: check it matches the engines, or delete it to let pd-disagg generate it',
-    severity: 'warning',
-    resourceRef: ref,
-  };
 }

@@ -3,6 +3,7 @@
 // text (no colours: it lands in CI logs and pull requests), with the request path as a Mermaid flowchart at the end.
 
 import type { PdConfig } from '../config/types.js';
+import { ROLE_LABEL } from '../discover/engines.js';
 import { describe } from '../discover/workloads.js';
 import type { Outcome } from '../process.js';
 import type { Op, Plan } from '../plan/types.js';
@@ -151,7 +152,7 @@ function why(op: Exclude<Op, { op: 'upsert' }>, plan: Plan): string {
   const last = op.path[op.path.length - 1];
   const parent = op.path[op.path.length - 2];
   const value = op.value as KObject | string;
-  if (op.op === 'ensure' && parent === 'labels' && last === 'llm-d.ai/role') {
+  if (op.op === 'ensure' && parent === 'labels' && last === ROLE_LABEL) {
     return value === 'prefill'
       ? "the EPP's prefill filter sends the prefill hop only to pods labelled prefill"
       : "the EPP's decode filter must not mistake a prefill pod for a decode pod";

@@ -28,6 +28,7 @@
 // the entry becomes the user's: pd-disagg stops managing it and treats it as a value the user wrote.
 
 import type { PdConfig } from '../config/types.js';
+import { ROLE_LABEL } from '../discover/engines.js';
 import type { Path } from '../paths.js';
 import { sha256Hex } from './sha256.js';
 import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
@@ -265,7 +266,7 @@ export function knobFor(locator: readonly Step[], field: string | undefined, for
   const cm = form === 'ConfigMap';
   const list = locator.length >= 2 ? locator[locator.length - 2]!.key : '';
   const last = locator[locator.length - 1]?.key;
-  if (list === 'labels' && last === 'llm-d.ai/role') return cm ? 'data.prefill / data.decode' : 'spec.prefill / spec.decode';
+  if (list === 'labels' && last === ROLE_LABEL) return cm ? 'data.prefill / data.decode' : 'spec.prefill / spec.decode';
   if (list === 'labels' && last === 'pd-disagg.dev/pool') return cm ? 'data.name' : 'metadata.name';
   if (list === 'containers' || list === 'initContainers') {
     switch (field) {

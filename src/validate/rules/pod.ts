@@ -6,6 +6,7 @@ import { SHM_MOUNT_PATH } from '../../plan/nixl.js';
 import { isPlainObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
+import { ROLE_LABEL } from '../../discover/engines.js';
 import { at, connectorsOf, parseQuantity, podTemplate, sides } from './helpers.js';
 
 const ALLOC_ENVS = ['PYTORCH_CUDA_ALLOC_CONF', 'PYTORCH_ALLOC_CONF'];
@@ -58,7 +59,7 @@ export const podRules: Rule<PairContext>[] = [
     field: 'pod template metadata.labels[llm-d.ai/role]',
     check(ctx) {
       return sides(ctx).flatMap((s) => {
-        const label = podTemplate(s).metadata?.labels?.['llm-d.ai/role'];
+        const label = podTemplate(s).metadata?.labels?.[ROLE_LABEL];
         if (label === undefined || label === s.role) return [];
         return [
           {

@@ -9,7 +9,7 @@ import { readSidecarDataParallel } from '../../router/sidecar.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
-import { at, connectorsOf, fromPlan, podContainers, podTemplate, sides } from './helpers.js';
+import { at, connectorsOf, fromPlan, isNixl, podContainers, podTemplate, sides } from './helpers.js';
 
 const HOST_ENV = 'VLLM_NIXL_SIDE_CHANNEL_HOST';
 const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
@@ -81,7 +81,7 @@ function sidecarConnector(container: KObject): { value: string; path: string } |
 function expectedSidecarConnector(e: EngineModel): string | undefined {
   if (e.kind === 'sglang') return 'sglang';
   const names = connectorsOf(e).map((c) => c.kv_connector);
-  if (names.some((n) => typeof n === 'string' && /^Nixl/.test(n))) return 'nixlv2';
+  if (names.some(isNixl)) return 'nixlv2';
   if (names.includes('MooncakeConnector')) return 'mooncake';
   return undefined;
 }
