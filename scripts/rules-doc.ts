@@ -79,6 +79,29 @@ export const RULE_WHY: Record<string, string> = {
   'shm-size-over-memory-limit': 'Pages in a Memory emptyDir count against the container memory limit, so a sizeLimit above it is never reachable: the engine is OOM-killed first.',
   'expandable-segments-with-kv-connector': 'Recent vLLM rejects expandable_segments:True with a KV connector unless the cumem allocator is enabled: the connector registers KV memory with the NIC, which remapped segments break.',
   'engine-id-shared': 'Decode keys NIXL handshakes and remote agents by engine_id; vLLM generates a unique one per engine (and appends _dp<rank>) unless it is set explicitly, so a fixed id in a replicated template is shared.',
+  // ---- pair: E/P/D (src/validate/rules/encode.ts; run only when an encode stage is wired)
+  'ec-transfer-config-missing':
+    'vLLM loads an EC connector only with --ec-transfer-config (ECTransferConfig, vllm/config/ec_transfer.py): an encoder without one keeps its output, a prefill without one runs the vision encoder itself (llm-d-router docs/disaggregation.md, E/P/D sequence).',
+  'ec-role-inverted':
+    'vLLM splits an EC connector into a producer (ec_role ec_producer: saves encoder output) and a consumer (ec_consumer: loads it); the llm-d e-disaggregation guide runs the encoder as producer and prefill as consumer.',
+  'ec-connector-mismatch':
+    'The producer and the consumer must load the same connector the same way: ECCPUConnector with ec_enable_nixl fetches over NIXL (vllm PR #47941), without it only from its own mmap region; ECExampleConnector reads files under shared_storage_path.',
+  'ec-connector-local-only':
+    "ECCPUConnector without ec_enable_nixl keeps encoder outputs in an mmap region under the pod's /dev/shm; a consumer in another pod never maps it (llm-d/llm-d #2535).",
+  'ec-connector-unknown':
+    "The sidecar's ec-example protocol sends each image to an encoder and then the request to prefill with no transfer metadata (connector_ec_shared_storage.go); only ec-nixl passes the encoders' ec_transfer_params on (connector_ec_nixl.go).",
+  'ec-nixl-router-version':
+    'The sidecar accepts --ec-connector=ec-nixl from llm-d-router v0.9.0 (#1444, pkg/sidecar/constants); llm-d-inference-scheduler v0.8.0 knows only ec-example and exits on anything else.',
+  'ec-sidecar-connector':
+    'Without --ec-connector the sidecar skips the encoder stage ("Leave empty to skip encoder stage", pkg/sidecar/proxy/options.go); ec-example never forwards the ec_transfer_params a NIXL transfer needs.',
+  'ec-storage-not-shared':
+    "ECExampleConnector writes each encoder output to a file under shared_storage_path and the consumer reads it back by mm_hash (vllm PR #25233); the llm-d-router samples add a ReadWriteMany PVC (deploy/components/vllm-encode/pvc.yaml, ec-cache-pvc) for it.",
+  'encode-off-pool-port':
+    "The EPP hands the decode sidecar the encode pods' addresses on the pool's target port (x-encoder-hosts-ports); encode pods have no sidecar (llm-d-router docs/disaggregation.md), so the engine itself must listen there, as vllm-encode's --port=8000 does in the llm-d-router samples.",
+  'encode-model-mismatch':
+    "Encoder output is one model's vision embedding, keyed by mm_hash; the llm-d guide runs the same model on all three stages.",
+  'encode-not-encoder-only':
+    'Every llm-d E/P/D sample starts the encoder with --mm-encoder-only (llm-d-router deploy/components/vllm-encode, the llm-d e-disaggregation guide); without it the encoder also loads the language model and its KV cache.',
   // ---- epp-config (src/validate/rules/epp-config.ts)
   'epp-api-version': 'Router v0.9.0 moved the config to llm-d.ai/v1alpha1; earlier versions decode only the x-k8s group, and an unknown apiVersion or kind stops the EPP.',
   'epp-api-version-deprecated': 'v0.9+ still read the x-k8s group but log a deprecation; switching now avoids a later break.',

@@ -65,9 +65,11 @@ function steps(input: ResourceListInput): Outcome {
     found = discoverEngines(view.items, config);
   }
   if (!found.prefill || !found.decode) return { results: found.results, config };
+  // the encode stage's discovery problems (E/P/D) stop the run like a missing prefill or decode
+  if (found.results.some((r) => r.severity === 'error')) return { results: found.results, config };
 
   // plan, then validate what it will write (plan.pair is the planned pair); the Document is edited only after that
-  const plan = makePlan(config, found.prefill, found.decode);
+  const plan = makePlan(config, found.prefill, found.decode, found.encode);
   const results = validate(plan, config, view.items);
   if (results.some((r) => r.severity === 'error')) return { results: foldSwappedRoles(results, config, found.prefill, found.decode), config, plan };
 

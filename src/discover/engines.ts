@@ -31,10 +31,15 @@ export interface EngineCandidate {
 export interface Discovery {
   prefill?: EngineCandidate;
   decode?: EngineCandidate;
+  /** E/P/D: the workload running the multimodal encoder, when the config names one or exactly one claims the role */
+  encode?: EngineCandidate;
   results: Result[];
 }
 
 type EngineLookup = { candidate: EngineCandidate } | { problem: string };
+/** The role label value and EC role of an encode stage (llm-d-router docs/disaggregation.md; vLLM ECTransferConfig). */
+export const ENCODE_ROLE = 'encode';
+export const EC_PRODUCER = 'ec_producer';
 
 /** The engine container of a workload: the one the config names; else a container named engine/vllm/sglang; else the
  * one container launching an engine. A problem names each container and why it was not taken. */
@@ -130,11 +135,6 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
   const workloads = findWorkloads(items, config);
   const results: Result[] = [];
   const chosen: Partial<Record<Role, EngineCandidate>> = {};
-  if (config.encode) {
-    // interim, until the E/P/D wiring lands: refuse rather than render a trio as a pair
-    results.push(discoveryError(`${configField(config, 'encode')} names an encode stage (E/P/D), which this build of pd-disagg does not wire yet; remove it`, config, configField(config, 'encode')));
-    return { results };
-  }
 
   for (const role of ['prefill', 'decode'] as const) {
     const selector = config[role];
@@ -207,7 +207,71 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
     results.push(discoveryError(mixed, config));
     return { results };
   }
-  return { ...chosen, results };
+  const encode = discoverEncode(workloads, items, config, chosen, results);
+  return { ...chosen, ...(encode ? { encode } : {}), results };
+}
+
+/** The encode stage: the workload the config names, else the one workload whose pod template is labelled
+ * llm-d.ai/role=encode or whose engine is an encoder-cache producer. None found is a pair, as before. */
+function discoverEncode(
+  workloads: readonly Workload[],
+  items: readonly Item[],
+  config: PdConfig,
+  chosen: Partial<Record<Role, EngineCandidate>>,
+  results: Result[],
+): EngineCandidate | undefined {
+  const taken = (c: EngineCandidate) => Object.entries(chosen).find(([, o]) => workloadKey(o.workload) === workloadKey(c.workload))?.[0];
+  let encode: EngineCandidate | undefined;
+  if (config.encode) {
+    encode = pickNamed('encode', config.encode, workloads, items, config, results);
+    const also = encode && taken(encode);
+    if (also) {
+      results.push(discoveryError(`${describeWorkload(encode!.workload)} is named as both encode and ${also}; the encode stage must be a workload of its own`, config, configField(config, 'encode')));
+      return undefined;
+    }
+  } else {
+    const candidates: Array<{ c: EngineCandidate; why: string }> = [];
+    for (const w of workloads) {
+      if (Object.values(chosen).some((c) => workloadKey(c.workload) === workloadKey(w))) continue;
+      const label = w.template.metadata?.labels?.[ROLE_LABEL];
+      const located = locateEngine(w, undefined, `${configField(config, 'encode')}.container`);
+      if (!('candidate' in located)) {
+        if (label === ENCODE_ROLE) {
+          results.push({
+            message: `${describeWorkload(w)} is labelled ${ROLE_LABEL}=${ENCODE_ROLE} but ${located.problem}`,
+            severity: 'error',
+            resourceRef: w.item.ref,
+            field: { path: formatPath([...w.templatePath, 'spec', 'containers']) },
+            tags: { rule: DISCOVERY_RULE },
+          });
+        }
+        continue;
+      }
+      const ecRole = located.candidate.engine.ecTransferConfig?.value.ec_role;
+      if (label === ENCODE_ROLE) candidates.push({ c: located.candidate, why: `label ${ROLE_LABEL}=${ENCODE_ROLE}` });
+      else if (w.setRole?.name === ENCODE_ROLE) candidates.push({ c: located.candidate, why: `its DisaggregatedSet role name ${ENCODE_ROLE}` });
+      else if (ecRole === EC_PRODUCER && label === undefined && !located.candidate.engine.kvTransferConfig) {
+        candidates.push({ c: located.candidate, why: `ec_role ${EC_PRODUCER}` });
+      }
+    }
+    if (candidates.length > 1) {
+      const list = candidates.map((m) => `${describeWorkload(m.c.workload)} (${m.why})`).join(', ');
+      results.push(discoveryError(`several encode candidates: ${list}; name the encode workload in ${configField(config, 'encode')}`, config));
+      return undefined;
+    }
+    encode = candidates[0]?.c;
+  }
+  if (encode && encode.engine.kind !== 'vllm') {
+    results.push({
+      message: `${describeWorkload(encode.workload)} is the encode stage but runs ${encode.engine.kind}; pd-disagg wires vLLM encoders (--mm-encoder-only with --ec-transfer-config), the llm-d router's E/P/D protocol`,
+      severity: 'error',
+      resourceRef: encode.workload.item.ref,
+      field: { path: formatPath(encode.containerPath) },
+      tags: { rule: DISCOVERY_RULE },
+    });
+    return undefined;
+  }
+  return encode;
 }
 
 /** One workload (one role of a DisaggregatedSet) as a key: the item, and the role's index. */
@@ -230,7 +294,7 @@ function mixedSet(prefill: Workload, decode: Workload): string | undefined {
 }
 
 function pickNamed(
-  role: Role,
+  role: Role | 'encode',
   selector: WorkloadSelector,
   workloads: readonly Workload[],
   items: readonly Item[],

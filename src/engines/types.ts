@@ -27,6 +27,14 @@ export interface KvTransferConfig {
   [key: string]: unknown;
 }
 
+/** vLLM's ECTransferConfig (vllm/config/ec_transfer.py) as far as E/P/D cares; unknown keys are kept. */
+export interface EcTransferConfig {
+  ec_connector?: string;
+  ec_role?: string;
+  ec_connector_extra_config?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 export interface EngineEnvVar {
   name: string;
   value?: string;
@@ -117,6 +125,12 @@ export interface EngineModel {
   disableHybridKvCacheManager?: Sourced<boolean>;
   maxModelLen?: Sourced<number>;
   kvTransferConfig?: Sourced<KvTransferConfig>;
+  /** vLLM `--ec-transfer-config` (E/P/D: the encoder cache transfer between encode and prefill) */
+  ecTransferConfig?: Sourced<EcTransferConfig>;
+  /** vLLM `--mm-encoder-only`: the engine runs only the multimodal encoder (an encode stage) */
+  mmEncoderOnly?: Sourced<boolean>;
+  /** env `VLLM_EC_SIDE_CHANNEL_PORT` when set to a literal (the encoder cache's NIXL side channel) */
+  ecSideChannelPort?: Sourced<number>;
   sglang?: SglangDisaggregation;
   env: Record<string, EngineEnvVar>;
   issues: ParseIssue[];

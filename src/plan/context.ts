@@ -6,8 +6,13 @@ import type { RouterVersion } from '../router/types.js';
 import type { KObject, ResourceRef } from '../types.js';
 
 /** One engine workload in its role, as discovery found it. */
-export interface EngineSide {
+export interface EngineSide extends StageSide {
   role: 'prefill' | 'decode';
+}
+
+/** Any stage's engine workload: prefill, decode, or (E/P/D) encode. */
+export interface StageSide {
+  role: 'prefill' | 'decode' | 'encode';
   resource: ResourceRef;
   /** the workload object as it will be written: the plan's edits applied to a copy of what was read */
   object: KObject;
@@ -53,4 +58,18 @@ export interface PairContext {
   sideChannelPort: { prefill?: number; decode?: number };
   /** the pair is roles of one DisaggregatedSet */
   set?: SetContext;
+  /** E/P/D: the encode engine (no sidecar, in the pool on the pool port) and how its encoder cache reaches prefill */
+  encode?: StageSide;
+  ec?: EcPlan;
+}
+
+/** How the encoder cache moves from the encode engine to prefill, as planned from the encode engine's EC connector. */
+export interface EcPlan {
+  /** nixl: ECCPUConnector with ec_enable_nixl (P2P over NIXL); shared-storage: ECExampleConnector (a path both mount);
+   * local: ECCPUConnector without NIXL (an mmap region of one host); other: a connector pd-disagg does not know */
+  mode: 'nixl' | 'shared-storage' | 'local' | 'other' | 'none';
+  /** the decode sidecar's --ec-connector that speaks to it */
+  sidecarConnector: 'ec-nixl' | 'ec-example';
+  /** the encode engine's EC side-channel port (nixl mode) */
+  sideChannelPort?: number;
 }

@@ -4,7 +4,7 @@
 // rules (src/validate) check what will be written: the injected env, ports, /dev/shm volume and routing sidecar.
 
 import type { PdConfig } from '../config/types.js';
-import { ROLE_LABEL, runtimeEnv, type EngineCandidate, type Role } from '../discover/engines.js';
+import { ENCODE_ROLE, ROLE_LABEL, runtimeEnv, type EngineCandidate, type Role } from '../discover/engines.js';
 import { getIn } from '../discover/workloads.js';
 import { httpPortCount, parseEngine } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
@@ -18,7 +18,8 @@ import {
   routerTable,
 } from '../router/index.js';
 import { isPlainObject, type KObject } from '../types.js';
-import type { EngineSide, PairContext } from './context.js';
+import type { EcPlan, EngineSide, PairContext, StageSide } from './context.js';
+import { EC_PORT_NAME, ecMode, ecSideChannelEnv, ecSideChannelPort, sidecarEcConnector } from './ec.js';
 import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
 import { configChecksum, eppConfigYaml } from './epp-text.js';
@@ -32,7 +33,7 @@ export const EPP_CONFIG_KEY = 'epp-config.yaml';
 /** The EPP's prefix-cache block size when neither the config nor the decode engine sets one: vLLM's default block. */
 export const DEFAULT_BLOCK_SIZE_TOKENS = 16;
 
-export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineCandidate): Plan {
+export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineCandidate, encode?: EngineCandidate): Plan {
   const ops: Op[] = [];
   const name = config.name ?? baseName(prefill.workload.item.ref.name, decode.workload.item.ref.name);
   const namespace = decode.workload.item.ref.namespace;
@@ -43,12 +44,16 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   for (const [role, c] of [['prefill', prefill], ['decode', decode]] as const) {
     ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', ROLE_LABEL], value: role, note: `label ${ROLE_LABEL}=${role}` });
   }
+  // E/P/D: the EPP's encode-filter admits pods labelled encode; the encode pods are in the pool like the other two
+  if (encode) {
+    ops.push({ op: 'ensure', item: encode.workload.item, path: [...encode.workload.templatePath, 'metadata', 'labels', ROLE_LABEL], value: ENCODE_ROLE, note: `label ${ROLE_LABEL}=${ENCODE_ROLE}` });
+  }
   // The pool selects by a label of pd-disagg's own, set on both templates: labels the two happen to share (an LWS
   // pair's role: leader, a model label) may select other workloads.
   // A DisaggregatedSet's pods also carry the labels its controller and LWS set: the set's name, and worker-index 0 on
   // the leader (src/plan/disaggregated-set.ts), so the pool never takes a worker pod of a multi-node group.
   const poolSelector: Record<string, string> = { [POOL_LABEL]: name, ...setPoolSelector(prefill, decode) };
-  for (const c of [prefill, decode]) {
+  for (const c of encode ? [prefill, decode, encode] : [prefill, decode]) {
     ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', POOL_LABEL], value: name, note: `pool label ${POOL_LABEL}=${name}` });
   }
   // SGLang pods carry the engine-type label the EPP's metrics extractor reads; unlabelled pods get vLLM's metric names.
@@ -64,15 +69,19 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     const port = planNixl(c, ops);
     if (port !== undefined) sideChannelPort[role] = port;
   }
+  // E/P/D: what the encode engine's EC connector needs (no sidecar: the pool reaches it on the pool port)
+  const ec = encode ? planEc(encode, ops) : undefined;
 
   // Data-parallel HTTP ports: with vLLM's multi-port external LB every local rank serves port + rank; the pool then
   // targets every rank's port (InferencePool v1 allows 8; more is refused by dp-ports-over-pool-limit).
   const httpPorts = { prefill: httpPortCount(prefill.engine).value, decode: httpPortCount(decode.engine).value };
-  const poolPortCount = Math.min(8, Math.max(1, httpPorts.prefill, httpPorts.decode));
+  const poolPortCount = Math.min(8, Math.max(1, httpPorts.prefill, httpPorts.decode, encode ? httpPortCount(encode.engine).value : 1));
 
   // The decode pod's routing sidecar: keep the user's, or inject one for this router version.
   const sidecarPort = config.sidecar.port;
-  const sidecar = planSidecar(config, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)), sidecarEnv(prefill.engine));
+  // E/P/D: the sidecar's encoder-cache protocol; one the version lacks is left out (a rule refuses the render)
+  const ecConnector = ec && routerTable(version).sidecar.ecConnectors.includes(ec.sidecarConnector) ? ec.sidecarConnector : undefined;
+  const sidecar = planSidecar(config, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)), sidecarEnv(prefill.engine), ecConnector);
 
   // EPP config.
   const blockSizeTokens = config.epp.blockSizeTokens ?? decode.engine.blockSize?.value ?? DEFAULT_BLOCK_SIZE_TOKENS;
@@ -83,6 +92,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     blockSizeTokens,
     scorerWeights: config.epp.scorerWeights,
     ...setScreening(poolSelector, prefill, decode),
+    ...(encode ? { encode: true } : {}),
   };
   const generatedConfig = !config.epp.config;
   const eppObject = config.epp.config ?? buildEppConfig(version, knobs);
@@ -133,6 +143,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
           },
         }
       : {}),
+    ...(encode && ec ? { encode: plannedStage('encode', encode, ops), ec } : {}),
   };
   return {
     name,
@@ -148,6 +159,10 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
 /** The engine workload as it will be written: the plan's edits of its item applied to a copy, and its engine container
  * read again from that copy (its env then holds what the plan injects). */
 function plannedSide(role: Role, c: EngineCandidate, ops: readonly Op[]): EngineSide {
+  return { ...plannedStage(role, c, ops), role };
+}
+
+function plannedStage(role: StageSide['role'], c: EngineCandidate, ops: readonly Op[]): StageSide {
   const object = structuredClone(c.workload.item.object);
   const planned = new Set<string>();
   for (const op of ops) {
@@ -219,6 +234,33 @@ function planNixl(c: EngineCandidate, ops: Op[]): number | undefined {
   return port;
 }
 
+/** The encode engine's encoder-cache plumbing (src/plan/ec.ts): for ECCPUConnector's NIXL mode the side-channel host
+ * the consumer dials (its default, localhost, makes prefill dial itself) and port, declared; for ECCPUConnector a
+ * Memory /dev/shm for its mmap region. A shared-storage connector needs a volume both pods share, which only a rule
+ * can ask for. */
+function planEc(c: EngineCandidate, ops: Op[]): EcPlan {
+  const mode = ecMode(c.engine.ecTransferConfig?.value);
+  const plan: EcPlan = { mode, sidecarConnector: sidecarEcConnector(mode) };
+  const item = c.workload.item;
+  if (mode === 'nixl') {
+    for (const [envName, source] of Object.entries(ecSideChannelEnv())) {
+      if (c.engine.env[envName]) continue;
+      ops.push({ op: 'append', item, path: [...c.containerPath, 'env'], value: { name: envName, ...source }, note: `env ${envName}` });
+    }
+    const port = ecSideChannelPort(c.engine);
+    if (port !== undefined) {
+      plan.sideChannelPort = port;
+      const ports = Array.isArray(c.container.ports) ? c.container.ports : [];
+      if (!ports.some((p: unknown) => isPlainObject(p) && Number(p.containerPort) === port)) {
+        const named = podPortNames(c).includes(EC_PORT_NAME) ? {} : { name: EC_PORT_NAME };
+        ops.push({ op: 'append', item, path: [...c.containerPath, 'ports'], value: { ...named, containerPort: port, protocol: 'TCP' }, note: `container port ${port} (EC side channel)` });
+      }
+    }
+  }
+  if (mode === 'nixl' || mode === 'local') planShm(c, ops);
+  return plan;
+}
+
 /** Reuse a /dev/shm mount when there is one; otherwise add a Memory emptyDir and mount it — never a volume alone. */
 function planShm(c: EngineCandidate, ops: Op[]): void {
   const mounts = Array.isArray(c.container.volumeMounts) ? c.container.volumeMounts : [];
@@ -260,6 +302,7 @@ function planSidecar(
   ops: Op[],
   dataParallelSize: number,
   env: Array<{ name: string; value: string }>,
+  ecConnector?: string,
 ): { context: NonNullable<PairContext['sidecar']>; path: Path } {
   const version = config.epp.version;
   const templateSpec = [...decode.workload.templatePath, 'spec'];
@@ -289,6 +332,7 @@ function planSidecar(
     image: config.sidecar.image,
     dataParallelSize,
     env,
+    ...(ecConnector ? { ecConnector } : {}),
   });
   const list = config.sidecar.native ? 'initContainers' : 'containers';
   const existing = getIn(decode.workload.template, ['spec', list]);

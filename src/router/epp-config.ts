@@ -11,6 +11,9 @@ export const DECIDER_TYPES: Readonly<Record<DeciderKind, string>> = {
   always: 'always-disagg-pd-decider',
 };
 export const PROFILE_HANDLER_TYPE = 'disagg-profile-handler';
+/** E/P/D: the filter that admits llm-d.ai/role=encode pods, and the decider that sends multimodal requests to them */
+export const ENCODE_FILTER_TYPE = 'encode-filter';
+export const ENCODE_DECIDER_TYPE = 'always-disagg-multimodal-decider';
 export const PREFIX_SCORER_TYPE = 'prefix-cache-scorer';
 export const DEFAULT_PREFIX_CACHE_WEIGHT = 2;
 export const DEFAULT_QUEUE_WEIGHT = 1;
@@ -52,6 +55,7 @@ export function buildEppConfig(version: RouterVersion, knobs: EppKnobs): KObject
   plugins.push({ type: table.producer.type, parameters: producerParams }, { type: PREFIX_SCORER_TYPE });
   if (table.disagg.headersHandler === 'required') plugins.push({ type: table.disagg.headersHandlerTypes[0] });
   plugins.push({ type: 'queue-scorer' }, { type: 'prefill-filter' }, { type: 'decode-filter' }, { type: 'max-score-picker' });
+  if (knobs.encode) plugins.push({ type: ENCODE_FILTER_TYPE });
 
   const decider: KObject = { type: deciderType };
   if (knobs.decider === 'prefix-based') {
@@ -63,7 +67,10 @@ export function buildEppConfig(version: RouterVersion, knobs: EppKnobs): KObject
     decider.parameters = deciderParams;
   }
   // declared before the handler: required where plugins are built in order, harmless elsewhere
-  plugins.push(decider, { type: PROFILE_HANDLER_TYPE, parameters: { deciders: { prefill: deciderType } } });
+  plugins.push(decider);
+  if (knobs.encode) plugins.push({ type: ENCODE_DECIDER_TYPE });
+  const deciders: KObject = knobs.encode ? { encode: ENCODE_DECIDER_TYPE, prefill: deciderType } : { prefill: deciderType };
+  plugins.push({ type: PROFILE_HANDLER_TYPE, parameters: { deciders } });
 
   const profile = (name: string, filter: string): KObject => ({
     name,
@@ -74,12 +81,15 @@ export function buildEppConfig(version: RouterVersion, knobs: EppKnobs): KObject
       { pluginRef: 'queue-scorer', weight: queueWeight },
     ],
   });
-  return {
-    apiVersion: table.config.apiVersion,
-    kind: table.config.kind,
-    plugins,
-    schedulingProfiles: [profile(table.disagg.indexedPrefillProfile, 'prefill-filter'), profile('decode', 'decode-filter')],
-  };
+  const profiles = [profile(table.disagg.indexedPrefillProfile, 'prefill-filter'), profile('decode', 'decode-filter')];
+  // the encoder has no prefix cache to score: the least loaded encode pod
+  if (knobs.encode) {
+    profiles.unshift({
+      name: 'encode',
+      plugins: [{ pluginRef: ENCODE_FILTER_TYPE }, { pluginRef: 'max-score-picker' }, { pluginRef: 'queue-scorer', weight: queueWeight }],
+    });
+  }
+  return { apiVersion: table.config.apiVersion, kind: table.config.kind, plugins, schedulingProfiles: profiles };
 }
 
 function deciderAccepts(table: RouterTable, param: string): boolean {
@@ -107,6 +117,9 @@ export function eppConfigNotes(version: RouterVersion, knobs: EppKnobs): string[
         ]
       : []),
     `Same shape as llm-d-router ${table.sample.tag} ${table.sample.path}.`,
+    ...(knobs.encode
+      ? [`E/P/D: the encode profile, encode-filter and always-disagg-multimodal-decider (multimodal requests only) as in ${table.sample.tag} ${table.sample.epdPath}.`]
+      : []),
   ];
 }
 

@@ -27,6 +27,9 @@ export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptio
   if (!table.sidecar.kvConnectors.includes(opts.connector)) {
     throw new RangeError(`router ${version} sidecar does not support --kv-connector=${opts.connector}`);
   }
+  if (opts.ecConnector !== undefined && !table.sidecar.ecConnectors.includes(opts.ecConnector)) {
+    throw new RangeError(`router ${version} sidecar does not support --${table.sidecar.ecConnectorFlag}=${opts.ecConnector}`);
+  }
   const container: KObject = {
     name: SIDECAR_CONTAINER_NAME,
     image: opts.image ?? `${table.images.sidecar}:${table.images.tag}`,
@@ -36,6 +39,7 @@ export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptio
       // always explicit: the default engine port moved from 8001 to 8200 in v0.10.0 (llm-d-router #1723)
       `--${table.sidecar.enginePortFlags[0]}=${opts.enginePort}`,
       `--${table.sidecar.connectorFlag}=${opts.connector}`,
+      ...(opts.ecConnector !== undefined ? [`--${table.sidecar.ecConnectorFlag}=${opts.ecConnector}`] : []),
       '--secure-proxy=false',
     ],
     ports: [{ containerPort: opts.listenPort, name: SIDECAR_PORT_NAME, protocol: 'TCP' }],
@@ -174,6 +178,13 @@ export function readSidecarDataParallel(version: RouterVersion, container: KObje
   return flag ? { value: toPort(flag.value), path: flag.valuePath } : { value: 1 };
 }
 
+/** The sidecar's encoder-cache protocol (--ec-connector): its value and the container-relative path holding it, or
+ * undefined when the flag is absent (the sidecar then skips the encode stage). */
+export function readSidecarEcConnector(version: RouterVersion, container: KObject): { value?: string; path: string } | undefined {
+  const flag = lastFlag(parseFlags(container), routerTable(version).sidecar.ecConnectorFlag);
+  return flag ? { value: flag.value, path: flag.valuePath } : undefined;
+}
+
 /** The port the sidecar listens on: --port, else the default 8000 (the same in every table). */
 export function readSidecarListenPort(container: KObject, version: RouterVersion = 'v0.10.0'): number {
   const table = routerTable(version);
@@ -247,6 +258,16 @@ export function sidecarFlagProblems(version: RouterVersion, container: KObject):
       path: c.valuePath,
       currentValue: c.value,
       message: `routing sidecar ${version} does not support --${c.name}=${c.value} and exits at start; use one of ${table.sidecar.kvConnectors.join(', ')}`,
+    });
+  }
+  const ec = lastFlag(flags, table.sidecar.ecConnectorFlag);
+  if (ec && ec.value !== undefined && ec.value !== '' && !table.sidecar.ecConnectors.includes(ec.value)) {
+    problems.push({
+      severity: 'error',
+      flag: ec.name,
+      path: ec.valuePath,
+      currentValue: ec.value,
+      message: `routing sidecar ${version} does not support --${ec.name}=${ec.value} and exits at start ("--ec-connector must be one of: ${table.sidecar.ecConnectors.join(', ')}")${ec.value === 'ec-nixl' ? '; ec-nixl exists from router v0.9.0: raise spec.epp.version, or move the encoder cache through shared storage (vLLM ECExampleConnector, --ec-connector=ec-example)' : ''}`,
     });
   }
   if (!table.sidecar.enginePortFlags.some((n) => lastFlag(flags, n))) {

@@ -17,6 +17,8 @@ export interface EppKnobs {
   scorerWeights?: { prefixCache?: number; queue?: number };
   /** the pair is a DisaggregatedSet: screen revisions (v0.10.0+, disaggregatedset-rollout-screener) */
   rollout?: RolloutScreening;
+  /** E/P/D: add the encode profile, encode-filter and the multimodal decider */
+  encode?: boolean;
 }
 
 export type SidecarConnector = 'nixlv2' | 'sglang';
@@ -33,6 +35,8 @@ export interface SidecarOptions {
   /** HTTP ports the decode engine serves, one per local data-parallel rank ([enginePort, enginePort + n)); the sidecar
    * then listens on [listenPort, listenPort + n) (pkg/sidecar/proxy/data_parallel.go) */
   dataParallelSize?: number;
+  /** E/P/D: the sidecar's --ec-connector (ec-nixl, ec-example); unset for a prefill/decode pair */
+  ecConnector?: string;
   /** env of the sidecar (e.g. SGLANG_BOOTSTRAP_PORT when the prefill's bootstrap port is not 8998) */
   env?: Array<{ name: string; value: string }>;
 }
@@ -72,8 +76,8 @@ export interface RouterTable {
   version: RouterVersion;
   /** where the facts come from */
   upstream: { repo: string; tag: string; gie?: string };
-  /** the P/D sample this version's generated config matches in shape */
-  sample: { tag: string; path: string };
+  /** the P/D sample this version's generated config matches in shape; `epdPath`: the E/P/D sample (encode profile) */
+  sample: { tag: string; path: string; epdPath: string };
   config: {
     apiVersion: string;
     kind: 'EndpointPickerConfig';
@@ -142,6 +146,9 @@ export interface RouterTable {
      * value must be a supported connector either way (Validate() checks it when it differs from connectorFlag's).
      */
     connectorAlias?: string;
+    /** E/P/D: the flag naming the encoder-cache protocol between encoder and prefiller, and the values it takes */
+    ecConnectorFlag: string;
+    ecConnectors: readonly string[];
     /** the flag giving the engine's number of data-parallel HTTP ports (pkg/sidecar/proxy/options.go) */
     dataParallelFlag: string;
     kvConnectors: readonly string[];

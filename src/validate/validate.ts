@@ -12,8 +12,9 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { Item } from '../read/resource-list.js';
 import { parseYamlValue } from '../read/safe-yaml.js';
 import { isPlainObject, refOf, type Result, type RuleOverrides } from '../types.js';
-import type { EngineSide, EppConfigInput, EppContext, PairContext } from './context.js';
+import type { EppConfigInput, EppContext, PairContext, StageSide } from './context.js';
 import { readEppConfig } from './rules/epp/read.js';
+import { ENCODE_RULE_IDS } from './rules/encode.js';
 import { runRules, type Finding, type Rule } from './registry.js';
 import { ALL_RULES, RULES } from './rules/index.js';
 import { didYouMean } from '../config/suggest.js';
@@ -22,8 +23,11 @@ import { routerTable } from '../router/table.js';
 
 export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): Result[] {
   const results: Result[] = unknownRuleIds(config);
-  for (const side of [plan.pair.prefill, plan.pair.decode]) results.push(...parseIssues(side));
-  results.push(...runRules(RULES.pair, plan.pair, config.rules, (rule) => cannotCheck(rule, [plan.pair.prefill, plan.pair.decode])));
+  const encode = plan.pair.encode;
+  for (const side of encode ? [plan.pair.prefill, plan.pair.decode, encode] : [plan.pair.prefill, plan.pair.decode]) results.push(...parseIssues(side));
+  // the E/P/D rules read the encode engine and prefill; the others prefill and decode
+  const sidesOf = (rule: Rule<PairContext>): StageSide[] => (ENCODE_RULE_IDS.has(rule.id) && encode ? [encode, plan.pair.prefill] : [plan.pair.prefill, plan.pair.decode]);
+  results.push(...runRules(RULES.pair, plan.pair, config.rules, (rule) => cannotCheck(rule, sidesOf(rule))));
 
   const engineBlockSize = plan.pair.decode.engine.blockSize?.value;
   const eppOrigin: EppContext['origin'] = plan.epp.generated
@@ -84,7 +88,7 @@ export function lintEppConfig(input: EppConfigInput, overrides?: RuleOverrides):
 }
 
 /** A rule that needs a value only known at run time: it does not run, and says so (never that the value is wrong). */
-function cannotCheck(rule: Rule<PairContext>, sides: readonly EngineSide[]): Finding | undefined {
+function cannotCheck(rule: Rule<PairContext>, sides: readonly StageSide[]): Finding | undefined {
   for (const side of sides) {
     if (rule.engines && !rule.engines.includes(side.engine.kind)) continue;
     for (const field of rule.needs ?? []) {
@@ -101,7 +105,7 @@ function cannotCheck(rule: Rule<PairContext>, sides: readonly EngineSide[]): Fin
 }
 
 /** Problems the engine model met while reading a launch line (bad JSON, `--port=abc`, ...). */
-function parseIssues(side: EngineSide): Result[] {
+function parseIssues(side: StageSide): Result[] {
   return side.engine.issues.map((issue) => ({
     message: shown(`${side.role} engine: ${issue.message}`),
     severity: issue.severity,

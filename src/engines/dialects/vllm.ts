@@ -9,6 +9,7 @@ import type { Dialect, FlagSpec } from './types.js';
  * positional model need to be listed: an unlisted bool would otherwise swallow the next token as its value. */
 const NEGATABLE_BOOLS = [
   '--disable-hybrid-kv-cache-manager',
+  '--mm-encoder-only',
   '--enable-prefix-caching',
   '--enable-chunked-prefill',
   '--enforce-eager',
@@ -124,6 +125,9 @@ export const vllmDialect: Dialect = {
     { field: 'disableHybridKvCacheManager', type: 'bool', flag: '--disable-hybrid-kv-cache-manager' },
     { field: 'maxModelLen', type: 'hrint', flag: '--max-model-len' },
     { field: 'kvTransferConfig', type: 'object', flag: '--kv-transfer-config' },
+    { field: 'ecTransferConfig', type: 'object', flag: '--ec-transfer-config' },
+    { field: 'mmEncoderOnly', type: 'bool', flag: '--mm-encoder-only' },
+    { field: 'ecSideChannelPort', type: 'port', env: 'VLLM_EC_SIDE_CHANNEL_PORT' },
     { field: 'configFile', type: 'string', flag: '--config' },
     { field: 'nixlSideChannelPort', type: 'port', env: 'VLLM_NIXL_SIDE_CHANNEL_PORT' },
   ],

@@ -89,7 +89,7 @@ const REGISTERED = [
 export const v0_8_0: RouterTable = {
   version: 'v0.8.0',
   upstream: { repo: 'llm-d/llm-d-inference-scheduler (now llm-d/llm-d-router)', tag: 'v0.8.0', gie: 'v1.5.0' },
-  sample: { tag: 'v0.8.0', path: 'deploy/config/pd-epp-config.yaml' },
+  sample: { tag: 'v0.8.0', path: 'deploy/config/pd-epp-config.yaml', epdPath: 'deploy/config/sim-epd-epp-config.yaml' },
   config: {
     apiVersion: 'inference.networking.x-k8s.io/v1alpha1',
     kind: 'EndpointPickerConfig',
@@ -170,6 +170,9 @@ export const v0_8_0: RouterTable = {
     // Complete() lets --connector fill an unset --kv-connector; Validate() checks --connector too when it differs
     // ("--connector must be one of: ..."; the real sidecar exits on --kv-connector=nixlv2 --connector=x)
     connectorAlias: 'connector',
+    // pkg/sidecar/proxy/options.go supportedECConnectors: only the shared-storage primer (proxy.go ECExampleConnector)
+    ecConnectorFlag: 'ec-connector',
+    ecConnectors: ['ec-example'],
     // --data-parallel-size: the sidecar listens on port..port+n-1 and forwards rank r to the engine port + r
     // (llm-d-inference-scheduler v0.8.0 pkg/sidecar/proxy/data_parallel.go; same flag at llm-d-router v0.9.0, v0.10.0)
     dataParallelFlag: 'data-parallel-size',

@@ -24,7 +24,7 @@ export const v0_9_0: RouterTable = {
   ...v0_8_0,
   version: 'v0.9.0',
   upstream: { repo: 'llm-d/llm-d-router', tag: 'v0.9.0', gie: 'v1.5.0 (API types only)' },
-  sample: { ...v0_8_0.sample, tag: 'v0.9.0' },
+  sample: { ...v0_8_0.sample, tag: 'v0.9.0', epdPath: 'deploy/config/sim-e-p-d-epp-config.yaml' },
   config: {
     ...v0_8_0.config,
     apiVersion: 'llm-d.ai/v1alpha1',
@@ -104,6 +104,8 @@ export const v0_9_0: RouterTable = {
   sidecar: {
     ...v0_8_0.sidecar,
     kvConnectors: [...v0_8_0.sidecar.kvConnectors, 'mooncake'],
+    // pkg/sidecar/constants/constants.go ECConnectorNIXL, added by llm-d-router #1444 (connector_ec_nixl.go)
+    ecConnectors: [...v0_8_0.sidecar.ecConnectors, 'ec-nixl'],
     flags: nextList(v0_8_0.sidecar.flags, {
       remove: Object.keys(POOL_NAME_FLAG_REPLACEMENTS),
       after: {

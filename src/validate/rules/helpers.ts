@@ -4,11 +4,11 @@
 import { kvConnectors } from '../../engines/index.js';
 import type { EngineModel, KvTransferConfig, Sourced } from '../../engines/types.js';
 import { isPlainObject, type KObject } from '../../types.js';
-import type { EngineSide, PairContext } from '../context.js';
+import type { EngineSide, PairContext, StageSide } from '../context.js';
 import type { Finding } from '../registry.js';
 
 /** The field path of something in an engine container: the arg that set it, or the container's args when defaulted. */
-export function enginePath(side: EngineSide, relative: string | undefined): string {
+export function enginePath(side: StageSide, relative: string | undefined): string {
   const rel = relative ?? 'args';
   return rel.startsWith('[') ? side.containerPath + rel : `${side.containerPath}.${rel}`;
 }
@@ -19,7 +19,7 @@ export function fromPlan(side: EngineSide, relative: string): boolean {
 }
 
 /** A finding on one side's engine container. */
-export function at(side: EngineSide, relative: string | undefined, message: string, extra: Partial<Finding> = {}): Finding {
+export function at(side: StageSide, relative: string | undefined, message: string, extra: Partial<Finding> = {}): Finding {
   return { message, resource: side.resource, path: enginePath(side, relative), ...extra };
 }
 
@@ -49,7 +49,7 @@ export function mayBeInConfigFile(engine: EngineModel, value: Sourced<unknown> |
 // ------------------------------------------------------------------ pod template
 
 /** The serving pod template of a side (plain data), or {} when it cannot be read. */
-export function podTemplate(side: EngineSide): KObject {
+export function podTemplate(side: StageSide): KObject {
   let cur: unknown = side.object;
   // kpt-style: spec.template, or spec.roles[1].spec.leaderWorkerTemplate.leaderTemplate in a DisaggregatedSet
   for (const part of side.templatePath.split('.')) {
@@ -62,7 +62,7 @@ export function podTemplate(side: EngineSide): KObject {
 }
 
 /** Every container of the pod (init and regular), with its kpt path. */
-export function podContainers(side: EngineSide): Array<{ container: KObject; path: string }> {
+export function podContainers(side: StageSide): Array<{ container: KObject; path: string }> {
   const spec = podTemplate(side).spec;
   const out: Array<{ container: KObject; path: string }> = [];
   if (!isPlainObject(spec)) return out;

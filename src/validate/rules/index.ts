@@ -1,13 +1,14 @@
 // The registry: every rule pd-disagg knows, by scope. docs/rules.md is kept in step with this list by a test.
 import type { EppContext, PairContext } from '../context.js';
 import type { Rule } from '../registry.js';
+import { encodeRules } from './encode.js';
 import { eppConfigRules } from './epp-config.js';
 import { pairRules } from './pair.js';
 import { eppKnobRules } from './sidecar.js';
 import { dsetRules } from './dset.js';
 
 export const RULES: { pair: readonly Rule<PairContext>[]; 'epp-config': readonly Rule<EppContext>[] } = {
-  pair: pairRules,
+  pair: [...pairRules, ...encodeRules],
   'epp-config': [...eppConfigRules, ...eppKnobRules, ...dsetRules],
 };
 
