@@ -1,0 +1,318 @@
+// E/P/D (issue 16): the encode stage wired with the pair, checked by the rules of src/validate/rules/encode.ts, per
+// router version. The base is testdata/epd-guide/input.yaml (the llm-d encode-disaggregation guide, vLLM e-p-d; its
+// header cites the files); each case edits that text the way a user would get it wrong.
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { item, read, runText } from '../helpers.js';
+import type { KObject, Result } from '../../src/types.js';
+
+const GUIDE = read('testdata/epd-guide/input.yaml');
+const ENCODE_EC = `'{"ec_connector": "ECCPUConnector", "ec_role": "ec_producer", "ec_connector_extra_config": {"ec_cpu_bytes": 1073741824, "ec_enable_nixl": true}}'`;
+const PREFILL_EC = `'{"ec_connector": "ECCPUConnector", "ec_role": "ec_consumer", "ec_connector_extra_config": {"ec_cpu_bytes": 1073741824, "ec_enable_nixl": true}}'`;
+
+function edit(text: string, from: string, to: string): string {
+  expect(text.split(from).length - 1, `exactly one "${from}" in the input`).toBe(1);
+  return text.replace(from, to);
+}
+
+function withConfig(text: string, spec: string): string {
+  return text.slice(0, text.indexOf('functionConfig:')) + `functionConfig:\n  apiVersion: pd-disagg.dev/v1alpha1\n  kind: PrefillDecode\n  metadata:\n    name: qwen-vl\n  spec:\n${spec}`;
+}
+
+const byRule = (results: Result[], rule: string) => results.filter((r) => r.tags?.rule === rule);
+
+function eppConfig(items: KObject[]): KObject {
+  return parse(item(items, 'ConfigMap', 'qwen-vl-epp-config').data['epp-config.yaml']);
+}
+
+function sidecarArgs(items: KObject[]): string[] {
+  return item(items, 'Deployment', 'decode').spec.template.spec.initContainers[0].args;
+}
+
+describe('an E/P/D trio from the llm-d guide', () => {
+  it('wires the encode engine: role and pool labels, EC side channel host and port, no sidecar; and nothing else fails', () => {
+    const out = runText(GUIDE);
+    expect(out.exitCode).toBe(0);
+    // the guide's own kv_both is the only thing said about it
+    expect(out.results.filter((r) => r.severity !== 'info').map((r) => r.tags?.rule)).toEqual(['kv-role-both', 'kv-role-both']);
+    const encode = item(out.items, 'Deployment', 'encode').spec.template;
+    expect(encode.metadata.labels).toMatchObject({ 'llm-d.ai/role': 'encode', 'pd-disagg.dev/pool': 'qwen-vl' });
+    const c = encode.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'VLLM_EC_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+    expect(c.env).toContainEqual({ name: 'VLLM_EC_SIDE_CHANNEL_PORT', value: '5610' });
+    expect(c.ports).toContainEqual({ name: 'ec-nixl', containerPort: 5610, protocol: 'TCP' });
+    expect(encode.spec.initContainers).toBeUndefined();
+    expect(encode.spec.containers).toHaveLength(1);
+    // the guide's Memory /dev/shm is kept, not doubled
+    expect(encode.spec.volumes.filter((v: KObject) => v.emptyDir?.medium === 'Memory')).toHaveLength(1);
+    // the pool selects all three by pd-disagg's own label
+    const pool = item(out.items, 'InferencePool', 'qwen-vl');
+    expect(pool.spec.selector.matchLabels).toEqual({ 'pd-disagg.dev/pool': 'qwen-vl' });
+    expect(pool.spec.targetPorts).toEqual([{ number: 8000 }]);
+  });
+
+  it('adds a Memory /dev/shm for ECCPUConnector when the encode pod has none', () => {
+    let text = edit(GUIDE, "            volumeMounts:\n              - mountPath: /dev/shm\n                name: shm\n        volumes:\n          - name: shm\n            emptyDir:\n              medium: Memory\n              sizeLimit: 90Gi\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill", '- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill');
+    text = edit(text, "        serviceAccountName: sa\n", '');
+    const out = runText(text);
+    expect(out.exitCode).toBe(0);
+    const spec = item(out.items, 'Deployment', 'encode').spec.template.spec;
+    expect(spec.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+  });
+
+  it.each([
+    ['v0.8.0', 'ec-example'],
+    ['v0.9.0', 'ec-nixl'],
+    ['v0.10.0', 'ec-nixl'],
+  ])('router %s: EPP config with the encode profile, filter and multimodal decider; sidecar --ec-connector=%s', (version, connector) => {
+    const shared = version === 'v0.8.0';
+    // v0.8.0 has no ec-nixl: the trio moves the cache through shared storage there (ECExampleConnector on one PVC)
+    let text = withConfig(GUIDE, `    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    epp: {version: ${version}}\n`);
+    if (shared) text = sharedStorage(text);
+    const out = runText(text);
+    expect(out.stderr).not.toMatch(/error/);
+    expect(out.exitCode).toBe(0);
+    const args = sidecarArgs(out.items);
+    expect(args).toContain(`--ec-connector=${connector}`);
+    expect(args.filter((a) => a.startsWith('--ec-connector'))).toHaveLength(1);
+    const cfg = eppConfig(out.items);
+    const types = (cfg.plugins as KObject[]).map((p) => p.type);
+    expect(types).toContain('encode-filter');
+    const handler = (cfg.plugins as KObject[]).find((p) => p.type === 'disagg-profile-handler')!;
+    expect(handler.parameters.deciders).toEqual({ encode: 'always-disagg-multimodal-decider', prefill: 'prefix-based-pd-decider' });
+    // built in declaration order up to v0.9.0: both deciders come before the handler that names them
+    expect(types.indexOf('always-disagg-multimodal-decider')).toBeLessThan(types.indexOf('disagg-profile-handler'));
+    expect(types.indexOf('prefix-based-pd-decider')).toBeLessThan(types.indexOf('disagg-profile-handler'));
+    // v0.8.0's profile handler does not set the encoder/prefiller headers itself
+    expect(types.includes('disagg-headers-handler')).toBe(version === 'v0.8.0');
+    const encodeProfile = (cfg.schedulingProfiles as KObject[]).find((p) => p.name === 'encode')!;
+    expect(encodeProfile.plugins.map((p: KObject) => p.pluginRef)).toEqual(['encode-filter', 'max-score-picker', 'queue-scorer']);
+    expect((cfg.schedulingProfiles as KObject[]).map((p) => p.name)).toEqual(['encode', 'prefill', 'decode']);
+    // the project's linter has nothing to say about the generated config
+    expect(out.results.filter((r) => r.resourceRef?.kind === 'ConfigMap' && r.severity !== 'info')).toEqual([]);
+  });
+
+  it('a multimodal pair without an encode workload is a pair: no encode profile, no --ec-connector', () => {
+    const pairOnly = GUIDE.slice(0, GUIDE.indexOf('- apiVersion: apps/v1')) + GUIDE.slice(GUIDE.indexOf('- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill'));
+    const out = runText(withConfig(pairOnly, '    prefill: {name: prefill}\n    decode: {name: decode}\n'));
+    expect(out.exitCode).toBe(0);
+    expect(sidecarArgs(out.items).join(' ')).not.toContain('ec-connector');
+    expect(JSON.stringify(eppConfig(out.items))).not.toMatch(/encode|multimodal/);
+    expect(out.results.some((r) => /^ec-|^encode-/.test(String(r.tags?.rule)))).toBe(false);
+  });
+});
+
+/** The trio on ECExampleConnector under /ec-cache, one ReadWriteMany claim (ec-cache-pvc, as llm-d-router
+ * deploy/components/vllm-encode/pvc.yaml names it) mounted there in the encode and prefill pods. */
+function sharedStorage(text: string, mountPrefill = true): string {
+  const cfg = (role: string) => `'{"ec_connector": "ECExampleConnector", "ec_role": "${role}", "ec_connector_extra_config": {"shared_storage_path": "/ec-cache"}}'`;
+  let t = edit(text, ENCODE_EC, cfg('ec_producer'));
+  t = edit(t, PREFILL_EC, cfg('ec_consumer'));
+  const mount = '              - mountPath: /dev/shm\n                name: shm\n              - mountPath: /ec-cache\n                name: ec-cache\n';
+  const volume = '          - name: ec-cache\n            persistentVolumeClaim:\n              claimName: ec-cache-pvc\n';
+  const parts = t.split('              - mountPath: /dev/shm\n                name: shm\n');
+  // parts: before encode's mount | before prefill's | before decode's | rest
+  t = parts[0] + mount + parts[1] + (mountPrefill ? mount : '              - mountPath: /dev/shm\n                name: shm\n') + parts[2] + '              - mountPath: /dev/shm\n                name: shm\n' + parts[3];
+  const vols = t.split('              sizeLimit: 90Gi\n');
+  return vols[0] + '              sizeLimit: 90Gi\n' + volume + vols[1] + '              sizeLimit: 90Gi\n' + (mountPrefill ? volume : '') + vols[2];
+}
+
+describe('E/P/D rules', () => {
+  it('ec-role-inverted: swapped EC roles are an error on each engine, naming the swap', () => {
+    let text = edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('ec_consumer', 'ec_producer').replace('1073741824', '1073741825'));
+    text = edit(text, ENCODE_EC, ENCODE_EC.replace('ec_producer', 'ec_consumer'));
+    const out = runText(text);
+    expect(out.exitCode).toBe(1);
+    const found = byRule(out.results, 'ec-role-inverted');
+    expect(found.map((r) => [r.resourceRef?.name, r.field?.path, r.severity])).toEqual([
+      ['encode', 'spec.template.spec.containers[0].args[10]', 'error'],
+      ['prefill', 'spec.template.spec.containers[0].args[10]', 'error'],
+    ]);
+    expect(found[0]!.message).toContain('the encode and prefill EC roles are swapped');
+    expect(found[0]!.field?.proposedValue).toBe('ec_producer');
+    expect(found[1]!.field?.proposedValue).toBe('ec_consumer');
+    expect(out.items).toEqual(parse(text).items);
+  });
+
+  it('ec-transfer-config-missing: a prefill without one, with the consumer config to add', () => {
+    const text = edit(GUIDE, `              - "--ec-transfer-config"\n              - ${PREFILL_EC}\n`, '');
+    const out = runText(text);
+    const found = byRule(out.results, 'ec-transfer-config-missing');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'prefill' }, field: { path: 'spec.template.spec.containers[0].args' } });
+    expect(found[0]!.field?.proposedValue).toBe(
+      '--ec-transfer-config={"ec_connector":"ECCPUConnector","ec_role":"ec_consumer","ec_connector_extra_config":{"ec_cpu_bytes":1073741824,"ec_enable_nixl":true}}',
+    );
+    expect(found[0]!.message).toContain('runs the vision encoder itself');
+  });
+
+  it('ec-connector-mismatch: different connectors, and ECCPUConnector with NIXL on one side only', () => {
+    const other = runText(edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('ECCPUConnector', 'ECExampleConnector')));
+    const a = byRule(other.results, 'ec-connector-mismatch');
+    expect(a).toHaveLength(1);
+    expect(a[0]).toMatchObject({ resourceRef: { name: 'prefill' }, field: { currentValue: 'ECExampleConnector', proposedValue: 'ECCPUConnector' } });
+    const noNixl = runText(edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('"ec_enable_nixl": true', '"ec_enable_nixl": false')));
+    const b = byRule(noNixl.results, 'ec-connector-mismatch');
+    expect(b).toHaveLength(1);
+    expect(b[0]!.resourceRef?.name).toBe('prefill');
+    expect(b[0]!.message).toContain('ec_enable_nixl');
+  });
+
+  it('ec-connector-local-only: ECCPUConnector without NIXL on both is an error, and no EC side channel is injected', () => {
+    let text = edit(GUIDE, ENCODE_EC, ENCODE_EC.replace(', "ec_enable_nixl": true', ''));
+    text = edit(text, PREFILL_EC, PREFILL_EC.replace(', "ec_enable_nixl": true', ''));
+    const out = runText(text);
+    expect(out.exitCode).toBe(1);
+    const found = byRule(out.results, 'ec-connector-local-only');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'encode' }, field: { proposedValue: true } });
+    expect(byRule(out.results, 'ec-connector-mismatch')).toEqual([]);
+  });
+
+  it('ec-connector-unknown: a connector pd-disagg does not know is a warning, and the sidecar speaks ec-example', () => {
+    let text = edit(GUIDE, ENCODE_EC, `'{"ec_connector": "SHMConnector", "ec_role": "ec_producer"}'`);
+    text = edit(text, PREFILL_EC, `'{"ec_connector": "SHMConnector", "ec_role": "ec_consumer"}'`);
+    const out = runText(text);
+    expect(out.exitCode).toBe(0);
+    expect(byRule(out.results, 'ec-connector-unknown').map((r) => [r.severity, r.resourceRef?.name])).toEqual([['warning', 'encode']]);
+    expect(sidecarArgs(out.items)).toContain('--ec-connector=ec-example');
+    // no NIXL mode: no EC side channel on the encoder
+    expect(JSON.stringify(item(out.items, 'Deployment', 'encode'))).not.toContain('VLLM_EC_SIDE_CHANNEL');
+  });
+
+  it('ec-nixl-router-version: NIXL encoder cache at v0.8.0 is an error pointing at the EC config (golden error-epd-nixl-router-v0-8)', () => {
+    const out = runText(read('testdata/error-epd-nixl-router-v0-8/input.yaml'));
+    expect(out.exitCode).toBe(1);
+    const found = byRule(out.results, 'ec-nixl-router-version');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'encode' }, field: { path: 'spec.template.spec.containers[0].args[10]', proposedValue: 'v0.9.0' } });
+  });
+
+  it('ec-storage-not-shared: ECExampleConnector needs the same claim mounted at its path in both pods', () => {
+    const v = (t: string) => withConfig(t, '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    epp: {version: v0.8.0}\n');
+    const ok = runText(v(sharedStorage(GUIDE)));
+    expect(byRule(ok.results, 'ec-storage-not-shared')).toEqual([]);
+    expect(ok.exitCode).toBe(0);
+    const notMounted = runText(v(sharedStorage(GUIDE, false)));
+    const found = byRule(notMounted.results, 'ec-storage-not-shared');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'prefill' }, field: { path: 'spec.template.spec.containers[0].volumeMounts' } });
+    expect(found[0]!.message).toContain('claim ec-cache-pvc');
+    expect(found[0]!.message).toContain('prefill nothing mounted there');
+  });
+
+  it('encode-off-pool-port: an encode engine on another port than the pool targets', () => {
+    const out = runText(edit(GUIDE, '              - "--mm-encoder-only"\n', '              - "--mm-encoder-only"\n              - "--port=8100"\n'));
+    const found = byRule(out.results, 'encode-off-pool-port');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'encode' }, field: { path: 'spec.template.spec.containers[0].args[7]', currentValue: 8100, proposedValue: 8000 } });
+  });
+
+  it('encode-model-mismatch: the encoder of another model than prefill and decode', () => {
+    const out = runText(edit(GUIDE, '            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"', '            args:\n              - "Qwen/Qwen2.5-VL-7B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"'));
+    const found = byRule(out.results, 'encode-model-mismatch');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'encode' }, field: { path: 'spec.template.spec.containers[0].args[0]', currentValue: 'Qwen/Qwen2.5-VL-7B-Instruct', proposedValue: 'Qwen/Qwen2.5-VL-32B-Instruct' } });
+  });
+
+  it('encode-not-encoder-only: a warning, the render goes on', () => {
+    const out = runText(edit(GUIDE, '              - "--mm-encoder-only"\n', ''));
+    expect(out.exitCode).toBe(0);
+    expect(byRule(out.results, 'encode-not-encoder-only').map((r) => [r.severity, r.resourceRef?.name])).toEqual([['warning', 'encode']]);
+  });
+
+  it("ec-sidecar-connector: the guide's own decode sidecar (--ec-connector=ec-nixl) passes; without the flag or with ec-example it is an error", () => {
+    // llm-d/llm-d .../e-p-d/base/patch-decode.yaml @ 3cc65b73: the routing-proxy args, with the v0.10.0 image
+    const sidecar = (ec: string) =>
+      `        initContainers:\n          - name: routing-proxy\n            image: ghcr.io/llm-d/llm-d-router-disagg-sidecar:v0.10.0\n            restartPolicy: Always\n            args:\n              - --port=8000\n              - --kv-connector=nixlv2\n${ec}              - --zap-log-level=1\n              - --secure-proxy=false\n              - --model-server-port=8200\n`;
+    const decodeAt = '      spec:\n        containers:\n          - name: modelserver\n            image: ghcr.io/revit13/vllm-openai:14d40dc7d\n            command: ["vllm", "serve"]\n            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--mm-processor-cache-gb"\n              - "20"\n              - "--kv-transfer-config"\n              - \'{"kv_connector":"NixlConnector", "kv_role":"kv_both", "kv_connector_extra_config": {"kv_lease_duration": 300}}\'\n              - "--no-disable-hybrid-kv-cache-manager"\n              - "--port=8200"';
+    const withSidecar = (ec: string) => edit(GUIDE, decodeAt, decodeAt.replace('      spec:\n', `      spec:\n${sidecar(ec)}`));
+    const good = runText(withSidecar('              - --ec-connector=ec-nixl\n'));
+    expect(good.exitCode).toBe(0);
+    expect(byRule(good.results, 'ec-sidecar-connector')).toEqual([]);
+    const none = byRule(runText(withSidecar('')).results, 'ec-sidecar-connector');
+    expect(none).toHaveLength(1);
+    expect(none[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'decode' }, field: { path: 'spec.template.spec.initContainers[0].args', proposedValue: '--ec-connector=ec-nixl' } });
+    expect(none[0]!.message).toContain('skips the encode stage');
+    const example = byRule(runText(withSidecar('              - --ec-connector=ec-example\n')).results, 'ec-sidecar-connector');
+    expect(example[0]).toMatchObject({ field: { path: 'spec.template.spec.initContainers[0].args[2]', currentValue: 'ec-example' } });
+    // an ec-connector the version lacks stops the sidecar itself
+    const v08 = runText(withConfig(withSidecar('              - --ec-connector=ec-nixl\n'), '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    epp: {version: v0.8.0}\n'));
+    expect(v08.exitCode).toBe(1);
+    expect(byRule(v08.results, 'sidecar-flag-unknown').some((r) => r.message.includes('--ec-connector=ec-nixl'))).toBe(true);
+  });
+
+  it('rule overrides apply to the E/P/D rules like any other', () => {
+    const text = withConfig(edit(GUIDE, '              - "--mm-encoder-only"\n', ''), '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    rules: {encode-not-encoder-only: "off"}\n');
+    expect(byRule(runText(text).results, 'encode-not-encoder-only')).toEqual([]);
+  });
+});
+
+describe('finding the encode stage', () => {
+  it('by its label when nothing is named (golden epd-guide-discovered)', () => {
+    const out = runText(read('testdata/epd-guide-discovered/input.yaml'));
+    expect(out.exitCode).toBe(0);
+    expect(sidecarArgs(out.items)).toContain('--ec-connector=ec-nixl');
+  });
+
+  it('by ec_role ec_producer when the encode pod carries no role label', () => {
+    const text = GUIDE.split('llm-d.ai/role: encode\n').join('app: vl-encoder\n');
+    const out = runText(text.slice(0, text.indexOf('functionConfig:')));
+    expect(out.exitCode).toBe(0);
+    expect(item(out.items, 'Deployment', 'encode').spec.template.metadata.labels['llm-d.ai/role']).toBe('encode');
+  });
+
+  it('two encode candidates are an error listing both', () => {
+    const encodeDoc = GUIDE.slice(GUIDE.indexOf('- apiVersion: apps/v1'), GUIDE.indexOf('- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill'));
+    const twice = GUIDE.replace(encodeDoc, encodeDoc + encodeDoc.replace('    name: encode\n', '    name: encode-b\n'));
+    const out = runText(twice.slice(0, twice.indexOf('functionConfig:')));
+    expect(out.exitCode).toBe(1);
+    const err = out.results.find((r) => r.severity === 'error')!;
+    expect(err.tags?.rule).toBe('discovery');
+    expect(err.message).toContain('several encode candidates: Deployment/encode (label llm-d.ai/role=encode), Deployment/encode-b (label llm-d.ai/role=encode)');
+  });
+
+  it('a workload named as both encode and prefill is an error naming the field', () => {
+    const out = runText(withConfig(GUIDE, '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: prefill}\n'));
+    expect(out.exitCode).toBe(1);
+    const err = out.results.find((r) => r.severity === 'error')!;
+    expect(err).toMatchObject({ tags: { rule: 'discovery' }, field: { path: 'spec.encode' } });
+    expect(err.message).toContain('named as both encode and prefill');
+  });
+
+  it('data.encode in the ConfigMap form, and a name that is not there', () => {
+    const cm = (data: string) => GUIDE.slice(0, GUIDE.indexOf('functionConfig:')) + `functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: function-input}\n  data: {${data}}\n`;
+    expect(runText(cm('encode: Deployment/encode, prefill: prefill, decode: decode')).exitCode).toBe(0);
+    const missing = runText(cm('encode: nope, prefill: prefill, decode: decode'));
+    expect(missing.exitCode).toBe(1);
+    expect(missing.results.find((r) => r.severity === 'error')).toMatchObject({ field: { path: 'data.encode' } });
+  });
+});
+
+describe('ownership of the encode stage', () => {
+  it('a re-render of the output equals the output; removing the encode workload removes the E/P/D wiring', () => {
+    const first = runText(GUIDE);
+    expect(first.exitCode).toBe(0);
+    const again = runText(first.stdout);
+    expect(again.items).toEqual(first.items);
+    // the user drops the encode Deployment and spec.encode: the re-render equals a fresh render of the pair
+    const dropEncode = (list: KObject) => {
+      const copy = structuredClone(list);
+      copy.items = copy.items.filter((i: KObject) => !(i.kind === 'Deployment' && i.metadata.name === 'encode'));
+      delete copy.functionConfig.spec.encode;
+      return stringify(copy);
+    };
+    const rerender = runText(dropEncode(parse(first.stdout)));
+    const fresh = runText(dropEncode(parse(GUIDE)));
+    expect(rerender.exitCode).toBe(0);
+    const strip = (items: KObject[]) =>
+      items.map((i) => {
+        const c = structuredClone(i);
+        for (const k of ['config.kubernetes.io/path', 'config.kubernetes.io/index', 'internal.config.kubernetes.io/path', 'internal.config.kubernetes.io/index']) delete c.metadata?.annotations?.[k];
+        return c;
+      });
+    expect(strip(rerender.items)).toEqual(strip(fresh.items));
+    expect(sidecarArgs(rerender.items).join(' ')).not.toContain('ec-connector');
+  });
+});
