@@ -153,18 +153,26 @@ function why(op: Exclude<Op, { op: 'upsert' }>, plan: Plan): string {
   const parent = op.path[op.path.length - 2];
   const value = op.value as KObject | string;
   if (op.op === 'ensure' && parent === 'labels' && last === ROLE_LABEL) {
+    if (value === 'encode') return "the EPP's encode filter sends images only to pods labelled encode";
     return value === 'prefill'
       ? "the EPP's prefill filter sends the prefill hop only to pods labelled prefill"
       : "the EPP's decode filter must not mistake a prefill pod for a decode pod";
   }
-  if (op.op === 'ensure' && parent === 'labels') return 'the two pod templates shared no label, and the InferencePool selects both engines by one';
+  if (op.op === 'ensure' && parent === 'labels') {
+    return plan.pair.encode
+      ? 'the pod templates shared no label, and the InferencePool selects all three engines by one'
+      : 'the two pod templates shared no label, and the InferencePool selects both engines by one';
+  }
   if (last === 'env' && isPlainObject(value)) {
     if (value.name === 'VLLM_NIXL_SIDE_CHANNEL_HOST') {
       return "NIXL's handshake goes to the pod IP; without it vLLM advertises localhost and the KV transfer fails with nothing in the engine logs";
     }
     if (value.name === 'VLLM_NIXL_SIDE_CHANNEL_PORT') return 'a fixed side-channel port, so it can be declared on the container';
+    if (value.name === 'VLLM_EC_SIDE_CHANNEL_HOST') return 'prefill fetches the encoder output from the address the encode engine announces; without it that is localhost and prefill asks itself';
+    if (value.name === 'VLLM_EC_SIDE_CHANNEL_PORT') return 'a fixed encoder-cache side-channel port, so it can be declared on the container';
     return 'NIXL plumbing';
   }
+  if (last === 'ports' && op.note.includes('EC side channel')) return 'the encoder-cache side channel prefill connects to for the encoder output';
   if (last === 'ports') return 'the NIXL side channel the other engine connects to for the KV handshake';
   if (last === 'volumes') return "backs /dev/shm with memory: the container runtime's 64Mi default breaks NCCL/UCX shared memory as soon as TP > 1";
   if (last === 'volumeMounts') return 'mounts that volume where the engine and NIXL expect shared memory';

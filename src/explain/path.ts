@@ -4,10 +4,10 @@
 import type { PdConfig } from '../config/types.js';
 import type { Plan } from '../plan/types.js';
 import { isPlainObject, type KObject } from '../types.js';
-import type { EngineSide } from '../plan/context.js';
+import type { StageSide } from '../plan/context.js';
 
 export interface PathStep {
-  id: 'gateway' | 'pool' | 'epp' | 'sidecar' | 'prefill' | 'kv' | 'decode';
+  id: 'gateway' | 'pool' | 'epp' | 'sidecar' | 'encode' | 'prefill' | 'kv' | 'decode';
   /** one line: what it is, with its real name */
   title: string;
   details: string[];
@@ -21,7 +21,8 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
   const route = find('HTTPRoute');
   const eppDeployment = plan.generated.find((o) => o.kind === 'Deployment');
   const eppService = find('Service');
-  const { prefill, decode, sidecar, poolPort } = plan.pair;
+  const { prefill, decode, sidecar, poolPort, encode, ec } = plan.pair;
+  const engines = encode ? 'all three engines' : 'both engines';
   const poolName = pool?.metadata?.name ?? plan.name;
   const steps: PathStep[] = [];
 
@@ -55,7 +56,7 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
       id: 'pool',
       title: `InferencePool ${poolName}`,
       details: [
-        `selects pods with ${Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(', ')} (both engines) and sends them traffic on port ${poolPort}`,
+        `selects pods with ${Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(', ')} (${engines}) and sends them traffic on port ${poolPort}`,
         `asks the EPP (Service ${pool.spec?.endpointPickerRef?.name}:${pool.spec?.endpointPickerRef?.port?.number}) which pods to use, failure mode ${pool.spec?.endpointPickerRef?.failureMode ?? 'default'}`,
       ],
       node: [`InferencePool ${poolName}`, `port ${poolPort}`],
@@ -64,7 +65,7 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
     steps.push({
       id: 'pool',
       title: 'InferencePool: not generated (routing stack off)',
-      details: [`yours must select both engines and target port ${poolPort}, where prefill serves and the decode sidecar listens`],
+      details: [`yours must select ${engines} and target port ${poolPort}, where ${encode ? 'encode and ' : ''}prefill serve${encode ? '' : 's'} and the decode sidecar listens`],
       node: ['InferencePool (yours)', `port ${poolPort}`],
     });
   }
@@ -85,6 +86,7 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
       ...screenerMeaning(plan.epp.object),
       `prefix cache in blocks of ${plan.pair.eppBlockSizeTokens} tokens (${blockSizeSource(plan, config)})`,
       'picks a decode pod for every request, and a prefill pod when the decider says disaggregate (header x-prefiller-host-port)',
+      ...(encode ? ['and an encode pod for a request with images, audio or video (header x-encoder-hosts-ports)'] : []),
     ],
     node: [
       `EPP ${eppDeployment?.metadata.name ?? '(yours)'}`,
@@ -102,11 +104,21 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
       title: `routing sidecar ${name} in ${workload(decode)} (${sidecar.injected ? 'injected' : 'yours, kept'}${native ? ', native sidecar' : ''})`,
       details: [
         `listens on ${poolPort}; sends the prefill hop to the prefill pod the EPP picked, then forwards to the decode engine on ${sidecar.targetPort}`,
+        ...(encode && ec ? [`first sends each image to the encode pod the EPP picked (--ec-connector=${ec.sidecarConnector})`] : []),
       ],
       node: [`sidecar ${name}`, `:${poolPort} → :${sidecar.targetPort}`],
     });
   }
 
+  if (encode && ec) {
+    const how =
+      ec.mode === 'nixl'
+        ? `hands its output to prefill over NIXL (ECCPUConnector, EC side channel on port ${ec.sideChannelPort ?? '?'})`
+        : ec.mode === 'shared-storage'
+          ? 'writes its output to the storage prefill reads (ECExampleConnector)'
+          : `EC connector ${String(encode.engine.ecTransferConfig?.value.ec_connector ?? '(none)')}`;
+    steps.push(engineStep('encode', encode, `runs the vision encoder on each image; ${how}`));
+  }
   steps.push(engineStep('prefill', prefill, 'computes the prompt\'s KV cache (the prefill hop)'));
 
   // KV transfer
@@ -137,7 +149,7 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
   return steps;
 }
 
-function engineStep(role: 'prefill' | 'decode', side: EngineSide, does: string): PathStep {
+function engineStep(role: 'encode' | 'prefill' | 'decode', side: StageSide, does: string): PathStep {
   const e = side.engine;
   const kind = e.kind === 'vllm' ? 'vLLM' : 'SGLang';
   const block = e.blockSize ? `, block size ${e.blockSize.value}` : '';
@@ -150,7 +162,7 @@ function engineStep(role: 'prefill' | 'decode', side: EngineSide, does: string):
   };
 }
 
-function workload(side: EngineSide): string {
+function workload(side: StageSide): string {
   return `${side.resource.kind} ${side.resource.namespace ? `${side.resource.namespace}/` : ''}${side.resource.name}${side.setRole ? ` role ${side.setRole}` : ''}`;
 }
 
@@ -183,6 +195,7 @@ function deciderMeaning(type: string, params: KObject | undefined): string | und
     return parts.length ? `  ${parts.join('; ')}` : undefined;
   }
   if (type === 'always-disagg-pd-decider') return '  every request goes to prefill first';
+  if (type === 'always-disagg-multimodal-decider') return '  every request with images, audio or video goes to an encode pod first';
   return undefined;
 }
 
@@ -200,7 +213,7 @@ export function mermaidFlowchart(steps: readonly PathStep[]): string[] {
   const out = ['flowchart LR', '  client([client])'];
   for (const s of steps) {
     if (s.id === 'kv') continue; // an edge, not a box
-    const shape = s.id === 'epp' ? ['{{', '}}'] : s.id === 'prefill' || s.id === 'decode' ? ['[(', ')]'] : ['[', ']'];
+    const shape = s.id === 'epp' ? ['{{', '}}'] : s.id === 'prefill' || s.id === 'decode' || s.id === 'encode' ? ['[(', ')]'] : ['[', ']'];
     out.push(`  ${s.id}${shape[0]}${text(s.node)}${shape[1]}`);
   }
   const kv = node('kv');
@@ -210,6 +223,10 @@ export function mermaidFlowchart(steps: readonly PathStep[]): string[] {
   out.push(`  pool -.->${edge('which pods?')} epp`);
   if (node('sidecar')) {
     out.push(`  pool -->${edge('decode pod')} sidecar`);
+    if (node('encode')) {
+      out.push(`  sidecar -->${edge('0. encode hop')} encode`);
+      out.push(`  encode ==>${edge('encoder output')} prefill`);
+    }
     out.push(`  sidecar -->${edge('1. prefill hop')} prefill`);
     out.push(`  prefill ==>${edge(kv ? kv.node.join(', ') : 'KV')} decode`);
     out.push(`  sidecar -->${edge('2. decode')} decode`);

@@ -4,6 +4,7 @@
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { item, read, runText } from '../helpers.js';
+import { run } from '../../src/run.js';
 import type { KObject, Result } from '../../src/types.js';
 
 const GUIDE = read('testdata/epd-guide/input.yaml');
@@ -314,5 +315,20 @@ describe('ownership of the encode stage', () => {
       });
     expect(strip(rerender.items)).toEqual(strip(fresh.items));
     expect(sidecarArgs(rerender.items).join(' ')).not.toContain('ec-connector');
+  });
+});
+
+describe('--explain of a trio', () => {
+  it('names the encode stage in the request path, the flowchart and the reasons', () => {
+    const text = run(GUIDE, { explain: 'text' });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain('(all three engines)');
+    expect(text.stdout).toContain('and an encode pod for a request with images, audio or video (header x-encoder-hosts-ports)');
+    expect(text.stdout).toContain('first sends each image to the encode pod the EPP picked (--ec-connector=ec-nixl)');
+    expect(text.stdout).toMatch(/encode Deployment encode: vLLM on port 8000, 2 replicas, TP 2\n\s+runs the vision encoder on each image; hands its output to prefill over NIXL \(ECCPUConnector, EC side channel on port 5610\)/);
+    expect(text.stdout).toContain('the encoder-cache side channel prefill connects to for the encoder output');
+    const mermaid = run(GUIDE, { explain: 'mermaid' });
+    expect(mermaid.stdout).toContain('  sidecar -->|"0. encode hop"| encode\n');
+    expect(mermaid.stdout).toContain('  encode ==>|"encoder output"| prefill\n');
   });
 });
