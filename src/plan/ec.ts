@@ -16,7 +16,7 @@ import type { EcPlan } from './context.js';
 
 export const EC_CPU_CONNECTOR = 'ECCPUConnector';
 export const EC_EXAMPLE_CONNECTOR = 'ECExampleConnector';
-export const EC_SIDE_CHANNEL_HOST_ENV = 'VLLM_EC_SIDE_CHANNEL_HOST';
+const EC_SIDE_CHANNEL_HOST_ENV = 'VLLM_EC_SIDE_CHANNEL_HOST';
 export const EC_SIDE_CHANNEL_PORT_ENV = 'VLLM_EC_SIDE_CHANNEL_PORT';
 /** the llm-d guide's port (pd-disagg sets it explicitly, so the declared container port is the one the engine opens) */
 export const EC_SIDE_CHANNEL_DEFAULT_PORT = 5610;

@@ -6,7 +6,7 @@ import type { EppConfigRead } from './rules/epp/read.js';
 
 import type { SetContext } from '../plan/context.js';
 
-export type { EcPlan, EngineSide, PairContext, SetContext, StageSide } from '../plan/context.js';
+export type { EngineSide, PairContext, SetContext, StageSide } from '../plan/context.js';
 
 export interface EppContext {
   version: RouterVersion;
