@@ -283,3 +283,55 @@ describe('DisaggregatedSet golden test/dset/ctx-gen (router v0.10.0)', () => {
     expect(item(out.items, 'Deployment', 'wide-ep-epp').spec.template.spec.containers[0].args).toContain('--allow-experimental-plugins');
   });
 });
+
+// E/P/D from one set: the llm-d encode-disaggregation guide's three stages as the roles vision, ctx and gen of a
+// DisaggregatedSet laid out as lws v0.9.0's 3-role sample (test/dset/epd/input.yaml names its sources). Outside
+// testdata/ for the same reason as ctx-gen: its v0.10.0 config has the screener, which the harness cannot judge yet.
+describe('DisaggregatedSet golden test/dset/epd (E/P/D, router v0.10.0)', () => {
+  const dir = 'test/dset/epd';
+  it('renders as expected, all three roles wired in place, and the output rendered again changes nothing', () => {
+    const input = read(`${dir}/input.yaml`);
+    const out = runText(input);
+    if (process.env.UPDATE_GOLDEN === '1') {
+      writeFileSync(`${dir}/expected.yaml`, out.stdout);
+      writeFileSync(`${dir}/expected.stderr`, out.stderr);
+    }
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toBe(read(`${dir}/expected.yaml`));
+    expect(out.stderr).toBe(read(`${dir}/expected.stderr`));
+    const again = runText(out.stdout);
+    expect(again.exitCode).toBe(0);
+    expect(again.items).toEqual(out.items);
+    const roles = item(out.items, 'DisaggregatedSet', 'qwen-vl').spec.roles;
+    expect(roles.map((r: KObject) => [r.name, r.spec.leaderWorkerTemplate.workerTemplate.metadata.labels['llm-d.ai/role'], r.spec.leaderWorkerTemplate.workerTemplate.metadata.labels['pd-disagg.dev/pool']])).toEqual([
+      ['ctx', 'prefill', 'qwen-vl'],
+      ['gen', 'decode', 'qwen-vl'],
+      ['vision', 'encode', 'qwen-vl'],
+    ]);
+    expect(roles[2].spec.leaderWorkerTemplate.workerTemplate.spec.containers[0].env.map((e: KObject) => e.name)).toContain('VLLM_EC_SIDE_CHANNEL_HOST');
+    const config = parse(item(out.items, 'ConfigMap', 'qwen-vl-epp-config').data['epp-config.yaml']);
+    expect(config.plugins[0].type).toBe('disaggregatedset-rollout-screener');
+    expect(config.plugins[0].parameters.revisionGating.requireRoles.values).toEqual(['vision', 'ctx', 'gen']);
+    expect(out.items.filter((i) => i.kind === 'LeaderWorkerSet')).toEqual([]);
+  });
+
+  it('an encode stage from another workload than the set is a discovery error', () => {
+    const input = read(`${dir}/input.yaml`);
+    const list = parse(input);
+    const trio = list.items[0];
+    const vision = trio.spec.roles[2];
+    const encodeDeployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'vision' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'vision' } }, template: vision.spec.leaderWorkerTemplate.workerTemplate },
+    };
+    list.items = [{ ...trio, spec: { ...trio.spec, roles: trio.spec.roles.slice(0, 2) } }, encodeDeployment];
+    list.functionConfig.spec.encode = { kind: 'Deployment', name: 'vision' };
+    const out = runText(stringify(list));
+    expect(out.exitCode).toBe(1);
+    expect(errors(out.results).map((r) => r.message)).toEqual([
+      expect.stringMatching(/encode is Deployment\/vision and decode is DisaggregatedSet\/qwen-vl role gen: a DisaggregatedSet's roles pair only with roles of the same set/),
+    ]);
+  });
+});

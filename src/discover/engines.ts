@@ -208,6 +208,12 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
     return { results };
   }
   const encode = discoverEncode(workloads, items, config, chosen, results);
+  // E/P/D from a set: the encode stage is a role of the same set too (it rolls out with the others)
+  const mixedEncode = encode && chosen.decode ? mixedSet(encode.workload, chosen.decode.workload, 'encode') : undefined;
+  if (mixedEncode) {
+    results.push(discoveryError(mixedEncode, config));
+    return { results };
+  }
   return { ...chosen, ...(encode ? { encode } : {}), results };
 }
 
@@ -283,13 +289,13 @@ function workloadKey(w: Workload): string {
  * A DisaggregatedSet rolls its roles out together, and the router (v0.10.0's disaggregatedset-rollout-screener) pairs
  * only pods of one revision of one set: a stage taken from a set pairs only with another role of the same set.
  */
-function mixedSet(prefill: Workload, decode: Workload): string | undefined {
-  if (!prefill.setRole && !decode.setRole) return undefined;
-  if (prefill.setRole && decode.setRole && prefill.item === decode.item) return undefined;
+function mixedSet(stage: Workload, decode: Workload, stageName: 'prefill' | 'encode' = 'prefill'): string | undefined {
+  if (!stage.setRole && !decode.setRole) return undefined;
+  if (stage.setRole && decode.setRole && stage.item === decode.item) return undefined;
   return (
-    `prefill is ${describeWorkload(prefill)} and decode is ${describeWorkload(decode)}: a DisaggregatedSet's roles pair only with ` +
+    `${stageName} is ${describeWorkload(stage)} and decode is ${describeWorkload(decode)}: a DisaggregatedSet's roles pair only with ` +
     `roles of the same set (its controller rolls them out as one revision, and the router pairs pods of one revision); ` +
-    `take both stages from one DisaggregatedSet (spec.prefill and spec.decode with the same name and their roles), or deploy neither as one`
+    `take every stage from one DisaggregatedSet (spec.${stageName} and spec.decode with the same name and their roles), or deploy none as one`
   );
 }
 

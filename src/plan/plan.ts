@@ -53,6 +53,8 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   // A DisaggregatedSet's pods also carry the labels its controller and LWS set: the set's name, and worker-index 0 on
   // the leader (src/plan/disaggregated-set.ts), so the pool never takes a worker pod of a multi-node group.
   const poolSelector: Record<string, string> = { [POOL_LABEL]: name, ...setPoolSelector(prefill, decode) };
+  // every stage's role in the rollout screener's required roles, in stage order (E/P/D: encode first)
+  const stages = encode ? [encode, prefill, decode] : [prefill, decode];
   for (const c of encode ? [prefill, decode, encode] : [prefill, decode]) {
     ops.push({ op: 'ensure', item: c.workload.item, path: [...c.workload.templatePath, 'metadata', 'labels', POOL_LABEL], value: name, note: `pool label ${POOL_LABEL}=${name}` });
   }
@@ -91,7 +93,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     promptTokens: config.epp.promptTokens,
     blockSizeTokens,
     scorerWeights: config.epp.scorerWeights,
-    ...setScreening(poolSelector, prefill, decode),
+    ...setScreening(poolSelector, ...stages),
     ...(encode ? { encode: true } : {}),
   };
   const generatedConfig = !config.epp.config;
@@ -139,7 +141,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
           set: {
             resource: decode.workload.item.ref,
             roles: decode.workload.setRole.roleNames.filter((r) => r !== ''),
-            stageRoles: [prefill.workload.setRole.name, decode.workload.setRole.name],
+            stageRoles: stages.map((c) => c.workload.setRole?.name ?? ''),
           },
         }
       : {}),

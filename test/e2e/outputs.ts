@@ -34,7 +34,7 @@ export function golden(name: string): Obj[] {
 }
 
 /** Golden-like cases outside testdata/ (their EPP configs are not yet proven by the router; see test/dset.test.ts). */
-export const OTHER_CASES = ['test/dset/ctx-gen'];
+export const OTHER_CASES = ['test/dset/ctx-gen', 'test/dset/epd'];
 
 type Tools = ReturnType<typeof toolbox>;
 
