@@ -44,6 +44,22 @@ const errors = (results: Result[]) => results.filter((r) => r.severity === 'erro
 const eppConfig = (items: KObject[]) => parse(item(items, 'ConfigMap', 'qwen-epp-config').data['epp-config.yaml']);
 const ctxGen = () => set('qwen-set', [role({ name: 'ctx', kvRole: 'kv_producer' }), role({ name: 'gen', kvRole: 'kv_consumer' })]);
 
+/** Renders DIR/input.yaml like a golden (rewritten on UPDATE_GOLDEN=1), checks it, then renders the output again. */
+function renderGoldenTwice(dir: string): { out: ReturnType<typeof runText>; again: ReturnType<typeof runText> } {
+  const out = runText(read(`${dir}/input.yaml`));
+  if (process.env.UPDATE_GOLDEN === '1') {
+    writeFileSync(`${dir}/expected.yaml`, out.stdout);
+    writeFileSync(`${dir}/expected.stderr`, out.stderr);
+  }
+  expect(out.exitCode).toBe(0);
+  expect(out.stdout).toBe(read(`${dir}/expected.yaml`));
+  expect(out.stderr).toBe(read(`${dir}/expected.stderr`));
+  const again = runText(out.stdout);
+  expect(again.exitCode).toBe(0);
+  expect(again.items).toEqual(out.items);
+  return { out, again };
+}
+
 describe('DisaggregatedSet: discovery', () => {
   it('finds the roles by themselves (kv_role), whatever they are called, and wires them in place in the one object', () => {
     const out = render([ctxGen()], {});
@@ -262,18 +278,7 @@ describe('DisaggregatedSet: templates, rules and paths', () => {
 describe('DisaggregatedSet golden test/dset/ctx-gen (router v0.10.0)', () => {
   const dir = 'test/dset/ctx-gen';
   it('renders as expected, and the output rendered again changes nothing', () => {
-    const input = read(`${dir}/input.yaml`);
-    const out = runText(input);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      writeFileSync(`${dir}/expected.yaml`, out.stdout);
-      writeFileSync(`${dir}/expected.stderr`, out.stderr);
-    }
-    expect(out.exitCode).toBe(0);
-    expect(out.stdout).toBe(read(`${dir}/expected.yaml`));
-    expect(out.stderr).toBe(read(`${dir}/expected.stderr`));
-    const again = runText(out.stdout);
-    expect(again.exitCode).toBe(0);
-    expect(again.items).toEqual(out.items);
+    const { out, again } = renderGoldenTwice(dir);
     const withoutResults = (text: string) => text.replace(/^results:\n[\s\S]*$/m, '');
     expect(withoutResults(again.stdout)).toBe(withoutResults(out.stdout));
     // what the case is for: the screener with the set's own role names, and the EPP flag
@@ -290,18 +295,7 @@ describe('DisaggregatedSet golden test/dset/ctx-gen (router v0.10.0)', () => {
 describe('DisaggregatedSet golden test/dset/epd (E/P/D, router v0.10.0)', () => {
   const dir = 'test/dset/epd';
   it('renders as expected, all three roles wired in place, and the output rendered again changes nothing', () => {
-    const input = read(`${dir}/input.yaml`);
-    const out = runText(input);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      writeFileSync(`${dir}/expected.yaml`, out.stdout);
-      writeFileSync(`${dir}/expected.stderr`, out.stderr);
-    }
-    expect(out.exitCode).toBe(0);
-    expect(out.stdout).toBe(read(`${dir}/expected.yaml`));
-    expect(out.stderr).toBe(read(`${dir}/expected.stderr`));
-    const again = runText(out.stdout);
-    expect(again.exitCode).toBe(0);
-    expect(again.items).toEqual(out.items);
+    const { out } = renderGoldenTwice(dir);
     const roles = item(out.items, 'DisaggregatedSet', 'qwen-vl').spec.roles;
     expect(roles.map((r: KObject) => [r.name, r.spec.leaderWorkerTemplate.workerTemplate.metadata.labels['llm-d.ai/role'], r.spec.leaderWorkerTemplate.workerTemplate.metadata.labels['pd-disagg.dev/pool']])).toEqual([
       ['ctx', 'prefill', 'qwen-vl'],
