@@ -39,7 +39,8 @@ describe('runHarness', () => {
   it('turns a config that blocks into a timeout verdict and one that panics into a crash verdict, and judges the rest in a fresh process', async () => {
     const progress: { done: number; id?: string; timeout?: boolean; end?: boolean }[] = [];
     const cases = ['a-ok', 'hang-b', 'c-ok', 'req-d', 'panic-e', 'f-ok'].map((id) => ({ id, text: 'x' }));
-    const live = await runHarness(fake, cases, { configTimeout: 1.5, requestTimeout: 7, onProgress: (p: (typeof progress)[0]) => progress.push(p) });
+    // 6 s, not less: the timer also covers starting a fresh node process, which takes over a second on a loaded machine
+    const live = await runHarness(fake, cases, { configTimeout: 6, requestTimeout: 7, onProgress: (p: (typeof progress)[0]) => progress.push(p) });
 
     expect(Object.keys(live).sort()).toEqual(['a-ok', 'c-ok', 'f-ok', 'hang-b', 'panic-e', 'req-d']);
     // the router's panic is the verdict, stable across runs (no addresses, paths), and the run goes on
