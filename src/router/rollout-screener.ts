@@ -14,6 +14,8 @@ import { routerTable } from './table.js';
 import type { RouterVersion } from './types.js';
 
 export const ROLLOUT_SCREENER_TYPE = 'disaggregatedset-rollout-screener';
+/** the revisionGating modes that gate a revision on its roles (screener README; pd-disagg generates `sum`) */
+export const GATING_MODES = ['sum', 'max-role'] as const;
 export const SET_NAME_LABEL = 'disaggregatedset.x-k8s.io/name';
 export const SET_ROLE_LABEL = 'disaggregatedset.x-k8s.io/role';
 export const SET_REVISION_LABEL = 'disaggregatedset.x-k8s.io/revision';
@@ -47,7 +49,7 @@ export function rolloutScreenerPlugin(screening: RolloutScreening): KObject {
     parameters: {
       scope: { labelSelector: selectorString(screening.scope) },
       revisionGating: {
-        mode: 'sum',
+        mode: GATING_MODES[0],
         revisionLabelKey: SET_REVISION_LABEL,
         roleLabelKey: SET_ROLE_LABEL,
         requireRoles: { values: [...screening.requireRoles] },

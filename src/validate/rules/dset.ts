@@ -4,21 +4,15 @@
 // disaggregatedset-rollout-screener keeps a request on one revision that has a Ready pod of every required role
 // (pkg/epp/framework/plugins/requestcontrol/screener/disaggregatedsetrollout/screener.go) and fails it with HTTP 503
 // when none has; v0.8.0 and v0.9.0 have no such plugin.
-import { routerTable } from '../../router/table.js';
-import { ROLLOUT_SCREENER_TYPE, SET_ROLE_LABEL } from '../../router/rollout-screener.js';
+import { GATING_MODES, hasRolloutScreener, ROLLOUT_SCREENER_TYPE, SET_NAME_LABEL, SET_ROLE_LABEL } from '../../router/rollout-screener.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { EppContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
+import { finding, scope, versionsRegistering } from './epp/helpers.js';
 
-const scope = 'epp-config' as const;
-
-function screeners(config: KObject): Array<{ index: number; params: KObject }> {
-  const list = Array.isArray(config.plugins) ? config.plugins : [];
-  const out: Array<{ index: number; params: KObject }> = [];
-  list.forEach((p: unknown, index: number) => {
-    if (isPlainObject(p) && p.type === ROLLOUT_SCREENER_TYPE) out.push({ index, params: isPlainObject(p.parameters) ? p.parameters : {} });
-  });
-  return out;
+/** The screener entries of the config, as the epp-config rules read it once (rules/epp/read.ts). */
+function screeners(ctx: EppContext): Array<{ index: number; params: KObject }> {
+  return ctx.read.plugins.filter((p) => p.type === ROLLOUT_SCREENER_TYPE).map((p) => ({ index: p.index, params: p.params ?? {} }));
 }
 
 function gating(params: KObject): { mode?: unknown; roles: unknown[]; roleLabelKey?: unknown } {
@@ -27,9 +21,7 @@ function gating(params: KObject): { mode?: unknown; roles: unknown[]; roleLabelK
   return { mode: g.mode, roles: Array.isArray(rr.values) ? rr.values : [], roleLabelKey: g.roleLabelKey };
 }
 
-function finding(ctx: EppContext, message: string, path = ctx.origin.path): Finding {
-  return { message, path, ...(ctx.origin.resource ? { resource: ctx.origin.resource } : {}) };
-}
+const gates = (mode: unknown) => (GATING_MODES as readonly unknown[]).includes(mode);
 
 export const dsetRules: readonly Rule<EppContext>[] = [
   defineRule<EppContext>({
@@ -45,22 +37,23 @@ export const dsetRules: readonly Rule<EppContext>[] = [
       const risk =
         `during a rollout of ${set} the EPP can send a request's prefill hop to a pod of one revision and its decode to a pod of ` +
         `another, whose KV cache format, transfer protocol or driver may differ`;
-      if (!Object.hasOwn(routerTable(ctx.version).plugins, ROLLOUT_SCREENER_TYPE)) {
+      if (!hasRolloutScreener(ctx.version)) {
+        const first = versionsRegistering(ROLLOUT_SCREENER_TYPE)[0];
         return [
           finding(
             ctx,
-            `router ${ctx.version} has no ${ROLLOUT_SCREENER_TYPE} (added in llm-d-router v0.10.0): ${risk}; ` +
-              `use router v0.10.0 (${ctx.knobs?.fieldPrefix === 'data.' ? 'data.eppVersion' : 'spec.epp.version'}), or roll the set out only while it serves no traffic`,
+            `router ${ctx.version} has no ${ROLLOUT_SCREENER_TYPE} (added in llm-d-router ${first}): ${risk}; ` +
+              `use router ${first} (${ctx.knobs?.fieldPrefix === 'data.' ? 'data.eppVersion' : 'spec.epp.version'}), or roll the set out only while it serves no traffic`,
           ),
         ];
       }
-      const active = screeners(ctx.config).some((s) => ['sum', 'max-role'].includes(String(gating(s.params).mode)));
+      const active = screeners(ctx).some((s) => gates(gating(s.params).mode));
       if (active) return [];
       return [
         finding(
           ctx,
           `the EndpointPickerConfig has no ${ROLLOUT_SCREENER_TYPE} with revisionGating mode sum or max-role: ${risk}; add it to plugins ` +
-            `(scope.labelSelector: ${'disaggregatedset.x-k8s.io/name'}=${ctx.set.resource.name}, revisionGating: {mode: sum, requireRoles: {values: [${ctx.set.stageRoles.join(', ')}]}}) ` +
+            `(scope.labelSelector: ${SET_NAME_LABEL}=${ctx.set.resource.name}, revisionGating: {mode: sum, requireRoles: {values: [${ctx.set.stageRoles.join(', ')}]}}) ` +
             `and start the EPP with --allow-experimental-plugins, or leave spec.epp.config out to have it generated`,
         ),
       ];
@@ -78,9 +71,9 @@ export const dsetRules: readonly Rule<EppContext>[] = [
       if (!ctx.set) return [];
       const set = ctx.set;
       const out: Finding[] = [];
-      for (const s of screeners(ctx.config)) {
+      for (const s of screeners(ctx)) {
         const g = gating(s.params);
-        if (!['sum', 'max-role'].includes(String(g.mode))) continue;
+        if (!gates(g.mode)) continue;
         // another role label (llm-d.ai/role, which pd-disagg sets too) has other values: not checked here
         if (g.roleLabelKey !== undefined && g.roleLabelKey !== SET_ROLE_LABEL) continue;
         const missing = g.roles.filter((r) => typeof r !== 'string' || !set.roles.includes(r));
