@@ -55,7 +55,7 @@ export function nextIndexInFile(items: readonly { object: KObject }[], path: str
   for (const item of items) {
     const a = item.object.metadata?.annotations;
     if (!isPlainObject(a)) continue;
-    const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
+    const p = itemPath(a);
     const i = Number(a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'] ?? 0);
     if (p === path && Number.isInteger(i) && i >= next) next = i + 1;
   }

@@ -4,7 +4,7 @@
 
 import { isMultiRoleKind, type PdConfig, type WorkloadSelector } from '../config/types.js';
 import { parseEngine, whyNotEngine, type RuntimeEnv } from '../engines/index.js';
-import type { EngineModel } from '../engines/types.js';
+import { EC_PRODUCER, type EngineModel } from '../engines/types.js';
 import { formatPath, type Path } from '../paths.js';
 import { isPlainObject, type KObject, type Result } from '../types.js';
 import type { Item } from '../read/resource-list.js';
@@ -37,9 +37,8 @@ export interface Discovery {
 }
 
 type EngineLookup = { candidate: EngineCandidate } | { problem: string };
-/** The role label value and EC role of an encode stage (llm-d-router docs/disaggregation.md; vLLM ECTransferConfig). */
+/** The role label value of an encode stage (llm-d-router docs/disaggregation.md; vLLM ECTransferConfig). */
 export const ENCODE_ROLE = 'encode';
-export const EC_PRODUCER = 'ec_producer';
 
 /** The engine container of a workload: the one the config names; else a container named engine/vllm/sglang; else the
  * one container launching an engine. A problem names each container and why it was not taken. */

@@ -35,6 +35,10 @@ export interface EcTransferConfig {
   [key: string]: unknown;
 }
 
+/** the ec_role values of vLLM's ECTransferConfig: the encode engine produces, prefill consumes */
+export const EC_PRODUCER = 'ec_producer';
+export const EC_CONSUMER = 'ec_consumer';
+
 export interface EngineEnvVar {
   name: string;
   value?: string;

@@ -3,7 +3,7 @@
 // engine's place in the pool, and the model all three serve. None of them runs for a prefill/decode pair.
 // Facts: src/plan/ec.ts (vLLM EC connectors, the llm-d e-disaggregation guide, the sidecar's EC protocols per tag).
 
-import type { EcTransferConfig } from '../../engines/types.js';
+import { EC_CONSUMER, EC_PRODUCER, type EcTransferConfig } from '../../engines/types.js';
 import { EC_CPU_CONNECTOR, EC_EXAMPLE_CONNECTOR, ecMode, ecNixlEnabled, ecStoragePath } from '../../plan/ec.js';
 import { readSidecarEcConnector } from '../../router/sidecar.js';
 import { routerTable } from '../../router/table.js';
@@ -11,9 +11,6 @@ import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext, StageSide } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { at, podTemplate } from './helpers.js';
-
-const EC_PRODUCER = 'ec_producer';
-const EC_CONSUMER = 'ec_consumer';
 
 /** The trio's encode side, when there is one. */
 function trio(ctx: PairContext): { encode: StageSide; ec: NonNullable<PairContext['ec']> } | undefined {
