@@ -160,6 +160,17 @@ describe('E/P/D rules', () => {
     expect(b[0]!.message).toContain('ec_enable_nixl');
   });
 
+  it('ec-connector-mismatch: ECExampleConnector writing under one shared_storage_path and reading under another', () => {
+    const v = (t: string) => withConfig(t, '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    epp: {version: v0.8.0}\n');
+    const consumer = `'{"ec_connector": "ECExampleConnector", "ec_role": "ec_consumer", "ec_connector_extra_config": {"shared_storage_path": "/ec-cache"}}'`;
+    const same = runText(v(sharedStorage(GUIDE)));
+    expect(byRule(same.results, 'ec-connector-mismatch')).toEqual([]);
+    const apart = runText(v(edit(sharedStorage(GUIDE), consumer, consumer.replace('/ec-cache', '/other'))));
+    const found = byRule(apart.results, 'ec-connector-mismatch');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ resourceRef: { name: 'prefill' }, field: { currentValue: '/other', proposedValue: '/ec-cache' } });
+  });
+
   it('ec-connector-local-only: ECCPUConnector without NIXL on both is an error, and no EC side channel is injected', () => {
     let text = edit(GUIDE, ENCODE_EC, ENCODE_EC.replace(', "ec_enable_nixl": true', ''));
     text = edit(text, PREFILL_EC, PREFILL_EC.replace(', "ec_enable_nixl": true', ''));
