@@ -55,9 +55,10 @@ export function run(input: string | Uint8Array, options: RunOptions = {}): RunOu
 function runText(inputText: string, limits: Limits, options: RunOptions): RunOutput {
   const explainAs = options.explain;
   const input = readResourceList(inputText, limits, { lazyItems: true });
-  const outcome: Outcome = input.problems.length > 0 ? { results: input.problems } : processOutcome(input);
-  // the rule id at the end of every message: kpt prints messages, kustomize and Argo CD show stderr, neither shows tags
-  const results = (outcome.results = outcome.results.map(withRuleId));
+  // the rule id at the end of every message (processOutcome adds it to its own results): kpt prints messages,
+  // kustomize and Argo CD show stderr, neither shows tags
+  const outcome: Outcome = input.problems.length > 0 ? { results: input.problems.map(withRuleId) } : processOutcome(input);
+  const results = outcome.results;
   const failed = results.some((r) => r.severity === 'error');
   if (explainAs) {
     // for people: the explanation holds every finding, so stderr stays empty
