@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { sidecarFlagProblems } from '../../src/router/index.js';
+import { routerTable, sidecarFlagProblems } from '../../src/router/index.js';
 import { lintEppConfig } from '../../src/validate/validate.js';
 import type { RouterVersion } from '../../src/router/types.js';
 import { isPlainObject } from '../../src/types.js';
@@ -197,4 +197,10 @@ export function sidecarLint(version: string, args: string[]): { refuses: boolean
   const problems = sidecarFlagProblems(version as RouterVersion, { name: 'routing-proxy', args });
   const errors = problems.filter((p) => p.severity === 'error').map((p) => p.message);
   return { refuses: errors.length > 0, errors };
+}
+
+/** The sidecar's listen flag and default port at a tag: where `npm run conformance` starts the real sidecar. */
+export function sidecarListenFlag(version: string): { flag: string; port: number } {
+  const t = routerTable(version as RouterVersion);
+  return { flag: t.sidecar.listenFlag, port: t.sidecar.defaultListenPort };
 }
