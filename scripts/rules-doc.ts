@@ -96,6 +96,8 @@ export const RULE_WHY: Record<string, string> = {
     'Without --ec-connector the sidecar skips the encoder stage ("Leave empty to skip encoder stage", pkg/sidecar/proxy/options.go); ec-example never forwards the ec_transfer_params a NIXL transfer needs.',
   'ec-storage-not-shared':
     "ECExampleConnector writes each encoder output to a file under shared_storage_path and the consumer reads it back by mm_hash (vllm PR #25233); the llm-d-router samples add a ReadWriteMany PVC (deploy/components/vllm-encode/pvc.yaml, ec-cache-pvc) for it.",
+  'ec-side-channel-dp':
+    "ECCPUConnector's producer binds one ZMQ ROUTER on VLLM_EC_SIDE_CHANNEL_HOST:VLLM_EC_SIDE_CHANNEL_PORT (default 5601; vllm docs/features/ec_cpu_connector.md, PR #47941) from each engine's scheduler, with no data-parallel offset; each local DP rank runs its own scheduler, so the second one finds the port taken.",
   'encode-off-pool-port':
     "The EPP hands the decode sidecar the encode pods' addresses on the pool's target port (x-encoder-hosts-ports); encode pods have no sidecar (llm-d-router docs/disaggregation.md), so the engine itself must listen there, as vllm-encode's --port=8000 does in the llm-d-router samples.",
   'encode-model-mismatch':

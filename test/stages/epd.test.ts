@@ -40,8 +40,10 @@ describe('an E/P/D trio from the llm-d guide', () => {
     expect(encode.metadata.labels).toMatchObject({ 'llm-d.ai/role': 'encode', 'pd-disagg.dev/pool': 'qwen-vl' });
     const c = encode.spec.containers[0];
     expect(c.env).toContainEqual({ name: 'VLLM_EC_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
-    expect(c.env).toContainEqual({ name: 'VLLM_EC_SIDE_CHANNEL_PORT', value: '5610' });
-    expect(c.ports).toContainEqual({ name: 'ec-nixl', containerPort: 5610, protocol: 'TCP' });
+    // vLLM's own default (docs/features/ec_cpu_connector.md), set explicitly; one port for the pod, not one per rank
+    expect(c.env).toContainEqual({ name: 'VLLM_EC_SIDE_CHANNEL_PORT', value: '5601' });
+    expect(c.ports).toContainEqual({ name: 'ec-nixl', containerPort: 5601, protocol: 'TCP' });
+    expect(c.ports.filter((p: KObject) => p.containerPort >= 5600 && p.containerPort < 5700)).toEqual([{ name: 'ec-nixl', containerPort: 5601, protocol: 'TCP' }]);
     expect(encode.spec.initContainers).toBeUndefined();
     expect(encode.spec.containers).toHaveLength(1);
     // the guide's Memory /dev/shm is kept, not doubled
@@ -180,6 +182,23 @@ describe('E/P/D rules', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'encode' }, field: { proposedValue: true } });
     expect(byRule(out.results, 'ec-connector-mismatch')).toEqual([]);
+  });
+
+  it('ec-side-channel-dp: an encoder with several local DP ranks in NIXL mode is an error (one EC port per pod: vLLM adds no rank offset)', () => {
+    const dp = edit(GUIDE, '              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"', '              - "--tensor-parallel-size=2"\n              - "--data-parallel-size=2"\n              - "--trust-remote-code"');
+    const out = runText(dp);
+    expect(out.exitCode).toBe(1);
+    const found = byRule(out.results, 'ec-side-channel-dp');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'encode' }, field: { path: 'spec.template.spec.containers[0].args[3]', currentValue: 2, proposedValue: 1 } });
+    expect(found[0]!.message).toContain('VLLM_EC_SIDE_CHANNEL_PORT (5601)');
+    // one rank per pod (here: rank 1 of a multi-node DP group, --data-parallel-rank) binds the port once: no error
+    const ranked = edit(dp, '              - "--data-parallel-size=2"\n', '              - "--data-parallel-size=2"\n              - "--data-parallel-rank=1"\n');
+    expect(byRule(runText(ranked).results, 'ec-side-channel-dp')).toEqual([]);
+    // without NIXL nothing binds the side channel: ec-connector-local-only speaks, not this rule
+    let local = edit(dp, ENCODE_EC, ENCODE_EC.replace(', "ec_enable_nixl": true', ''));
+    local = edit(local, PREFILL_EC, PREFILL_EC.replace(', "ec_enable_nixl": true', ''));
+    expect(byRule(runText(local).results, 'ec-side-channel-dp')).toEqual([]);
   });
 
   it('ec-connector-unknown: a connector pd-disagg does not know is a warning, and the sidecar speaks ec-example', () => {
@@ -336,7 +355,7 @@ describe('--explain of a trio', () => {
     expect(text.stdout).toContain('(all three engines)');
     expect(text.stdout).toContain('and an encode pod for a request with images, audio or video (header x-encoder-hosts-ports)');
     expect(text.stdout).toContain('first sends each image to the encode pod the EPP picked (--ec-connector=ec-nixl)');
-    expect(text.stdout).toMatch(/encode Deployment encode: vLLM on port 8000, 2 replicas, TP 2\n\s+runs the vision encoder on each image; hands its output to prefill over NIXL \(ECCPUConnector, EC side channel on port 5610\)/);
+    expect(text.stdout).toMatch(/encode Deployment encode: vLLM on port 8000, 2 replicas, TP 2\n\s+runs the vision encoder on each image; hands its output to prefill over NIXL \(ECCPUConnector, EC side channel on port 5601\)/);
     expect(text.stdout).toContain('the encoder-cache side channel prefill connects to for the encoder output');
     const mermaid = run(GUIDE, { explain: 'mermaid' });
     expect(mermaid.stdout).toContain('  sidecar -->|"0. encode hop"| encode\n');

@@ -4,13 +4,14 @@
 // Facts: src/plan/ec.ts (vLLM EC connectors, the llm-d e-disaggregation guide, the sidecar's EC protocols per tag).
 
 import { EC_CONSUMER, EC_PRODUCER, type EcTransferConfig } from '../../engines/types.js';
-import { EC_CPU_CONNECTOR, EC_EXAMPLE_CONNECTOR, ecMode, ecNixlEnabled, ecStoragePath } from '../../plan/ec.js';
+import { EC_CPU_CONNECTOR, EC_EXAMPLE_CONNECTOR, EC_SIDE_CHANNEL_PORT_ENV, ecMode, ecNixlEnabled, ecStoragePath, proposedEcConfig } from '../../plan/ec.js';
+import { localDataParallel } from '../../plan/nixl.js';
 import { readSidecarEcConnector } from '../../router/sidecar.js';
 import { routerTable } from '../../router/table.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext, StageSide } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
-import { at, podTemplate } from './helpers.js';
+import { at, mountAt } from './helpers.js';
 
 /** The trio's encode side, when there is one. */
 function trio(ctx: PairContext): { encode: StageSide; ec: NonNullable<PairContext['ec']> } | undefined {
@@ -19,33 +20,6 @@ function trio(ctx: PairContext): { encode: StageSide; ec: NonNullable<PairContex
 
 const ecOf = (side: StageSide): EcTransferConfig | undefined => side.engine.ecTransferConfig?.value;
 const ecPath = (side: StageSide) => side.engine.ecTransferConfig?.path;
-
-/** The --ec-transfer-config a side should have, given the encode engine's (or the llm-d guide's) connector. */
-function proposedEc(role: string, like: EcTransferConfig | undefined): string {
-  const base: EcTransferConfig =
-    like && typeof like.ec_connector === 'string'
-      ? { ...like, ec_role: role }
-      : { ec_connector: EC_CPU_CONNECTOR, ec_role: role, ec_connector_extra_config: { ec_cpu_bytes: 1073741824, ec_enable_nixl: true } };
-  return JSON.stringify(base);
-}
-
-/** The volume a container mounts at (or above) `path`, with the mount's index. */
-function volumeAt(side: StageSide, path: string): { volume?: KObject; mountIndex?: number; mountPath?: string } {
-  const mounts = Array.isArray(side.container.volumeMounts) ? (side.container.volumeMounts as unknown[]) : [];
-  let best: { m: KObject; i: number } | undefined;
-  mounts.forEach((m, i) => {
-    if (!isPlainObject(m) || typeof m.mountPath !== 'string') return;
-    const mp = m.mountPath.replace(/\/+$/, '') || '/';
-    if (path === mp || path.startsWith(mp === '/' ? '/' : `${mp}/`)) {
-      if (!best || String(best.m.mountPath).length < mp.length) best = { m, i };
-    }
-  });
-  if (!best) return {};
-  const found = best as { m: KObject; i: number };
-  const volumes = podTemplate(side).spec?.volumes;
-  const volume = Array.isArray(volumes) ? volumes.find((v: unknown) => isPlainObject(v) && v.name === found.m.name) : undefined;
-  return { volume: isPlainObject(volume) ? volume : undefined, mountIndex: found.i, mountPath: String(found.m.mountPath) };
-}
 
 export const encodeRules: Rule<PairContext>[] = [
   defineRule<PairContext>({
@@ -69,7 +43,7 @@ export const encodeRules: Rule<PairContext>[] = [
         [ctx.prefill, EC_CONSUMER],
       ] as const) {
         if (ecOf(side)?.ec_connector || (side.engine.configFile && !side.engine.ecTransferConfig)) continue;
-        const proposed = proposedEc(role, side === t.encode ? ecOf(ctx.prefill) : ecOf(t.encode));
+        const proposed = proposedEcConfig(role, side === t.encode ? ecOf(ctx.prefill) : ecOf(t.encode));
         out.push(
           at(side, ecPath(side), `the ${side.role} engine of this E/P/D trio has no --ec-transfer-config (or one without an ec_connector): ${why[side.role as 'encode' | 'prefill']}; add --ec-transfer-config '${proposed}'`, {
             proposedValue: `--ec-transfer-config=${proposed}`,
@@ -266,20 +240,43 @@ export const encodeRules: Rule<PairContext>[] = [
       const t = trio(ctx);
       if (!t || t.ec.mode !== 'shared-storage' || ecMode(ecOf(ctx.prefill)) !== 'shared-storage') return [];
       const path = ecStoragePath(ecOf(t.encode));
-      const e = volumeAt(t.encode, path);
-      const p = volumeAt(ctx.prefill, ecStoragePath(ecOf(ctx.prefill)));
+      const e = mountAt(t.encode, path);
+      const p = mountAt(ctx.prefill, ecStoragePath(ecOf(ctx.prefill)));
       const claim = (v?: KObject) => (isPlainObject(v?.persistentVolumeClaim) ? v!.persistentVolumeClaim.claimName : undefined);
-      const ce = claim(e.volume);
-      const cp = claim(p.volume);
+      const ce = claim(e?.volume);
+      const cp = claim(p?.volume);
       if (ce !== undefined && ce === cp) return [];
-      const place = (v: ReturnType<typeof volumeAt>) =>
-        v.volume ? `volume ${String(v.volume.name)} (${claim(v.volume) ? `claim ${String(claim(v.volume))}` : 'not a PersistentVolumeClaim'})` : `nothing mounted there (the container's own filesystem)`;
+      const place = (v: ReturnType<typeof mountAt>) =>
+        v?.volume ? `volume ${String(v.volume.name)} (${claim(v.volume) ? `claim ${String(claim(v.volume))}` : 'not a PersistentVolumeClaim'})` : `nothing mounted there (the container's own filesystem)`;
       const off = ce === undefined ? t.encode : ctx.prefill;
       return [
         at(
           off,
-          (off === t.encode ? e : p).mountIndex !== undefined ? `volumeMounts[${(off === t.encode ? e : p).mountIndex}]` : 'volumeMounts',
+          (off === t.encode ? e : p) ? `volumeMounts[${(off === t.encode ? e : p)!.index}]` : 'volumeMounts',
           `ECExampleConnector passes the encoder output as files under ${path}: the encode pod has ${place(e)} and prefill ${place(p)}, so prefill never finds a file and encodes every image again; mount the same ReadWriteMany PersistentVolumeClaim at ${path} in both pods (the llm-d-router samples use ec-cache-pvc)`,
+        ),
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'ec-side-channel-dp',
+    scope: 'pair',
+    severity: 'error',
+    summary: 'the encode engine runs several local data-parallel ranks with the NIXL encoder cache: they all bind the one EC side-channel port',
+    fix: 'run one data-parallel rank per encode pod (--data-parallel-size 1) and scale the encode stage with replicas',
+    field: 'encode engine container args: --data-parallel-size / --data-parallel-size-local',
+    check(ctx) {
+      const t = trio(ctx);
+      if (!t || t.ec.mode !== 'nixl') return [];
+      const dp = localDataParallel(t.encode.engine);
+      if (dp.value <= 1) return [];
+      const port = t.ec.sideChannelPort === undefined ? EC_SIDE_CHANNEL_PORT_ENV : `${EC_SIDE_CHANNEL_PORT_ENV} (${t.ec.sideChannelPort})`;
+      return [
+        at(
+          t.encode,
+          dp.path,
+          `the encode engine runs ${dp.value} data-parallel ranks in one pod with ECCPUConnector's NIXL mode: each rank's scheduler binds its own ZMQ side channel on ${port}, with no per-rank offset (unlike the KV NixlConnector's port + DP rank), so every rank after the first fails to start with "Address already in use"; run one rank per encode pod (--data-parallel-size 1) and scale the encode stage with replicas`,
+          { currentValue: dp.value, proposedValue: 1 },
         ),
       ];
     },

@@ -61,6 +61,26 @@ export function podTemplate(side: StageSide): KObject {
   return isPlainObject(cur) ? cur : {};
 }
 
+/** The engine container's mount that holds `path` (the deepest mount at or above it) and the pod volume behind it:
+ * `index` in volumeMounts, `volumeIndex` in the pod's volumes (-1 when the pod defines no volume of that name). */
+export function mountAt(side: StageSide, path: string): { mount: KObject; index: number; volume?: KObject; volumeIndex: number } | undefined {
+  const mounts = Array.isArray(side.container.volumeMounts) ? (side.container.volumeMounts as unknown[]) : [];
+  const trim = (p: string) => p.replace(/\/+$/, '') || '/';
+  const want = trim(path);
+  let best: { mount: KObject; index: number; at: string } | undefined;
+  mounts.forEach((m, index) => {
+    if (!isPlainObject(m) || typeof m.mountPath !== 'string') return;
+    const at = trim(m.mountPath);
+    const covers = want === at || want.startsWith(at === '/' ? '/' : `${at}/`);
+    if (covers && (!best || best.at.length < at.length)) best = { mount: m, index, at };
+  });
+  if (!best) return undefined;
+  const { mount, index } = best as { mount: KObject; index: number };
+  const volumes = podTemplate(side).spec?.volumes;
+  const volumeIndex = Array.isArray(volumes) ? volumes.findIndex((v: unknown) => isPlainObject(v) && v.name === mount.name) : -1;
+  return { mount, index, ...(volumeIndex >= 0 ? { volume: volumes[volumeIndex] as KObject } : {}), volumeIndex };
+}
+
 /** Every container of the pod (init and regular), with its kpt path. */
 export function podContainers(side: StageSide): Array<{ container: KObject; path: string }> {
   const spec = podTemplate(side).spec;

@@ -4,22 +4,17 @@
 import { envValue, flagBool, flagValue } from '../../engines/index.js';
 import { SHM_MOUNT_PATH } from '../../plan/nixl.js';
 import { isPlainObject } from '../../types.js';
-import type { PairContext } from '../context.js';
+import type { PairContext, StageSide } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { ROLE_LABEL } from '../../discover/engines.js';
-import { at, connectorsOf, parseQuantity, podTemplate, sides } from './helpers.js';
+import { at, connectorsOf, mountAt, parseQuantity, podTemplate, sides } from './helpers.js';
 
 const ALLOC_ENVS = ['PYTORCH_CUDA_ALLOC_CONF', 'PYTORCH_ALLOC_CONF'];
 
-/** The /dev/shm mount of the engine container and the pod volume behind it. */
-function shmMount(side: Parameters<typeof podTemplate>[0]) {
-  const mounts = Array.isArray(side.container.volumeMounts) ? side.container.volumeMounts : [];
-  const index = mounts.findIndex((m: unknown) => isPlainObject(m) && m.mountPath === SHM_MOUNT_PATH);
-  if (index < 0) return undefined;
-  const mount = mounts[index];
-  const volumes = podTemplate(side).spec?.volumes;
-  const vIndex = Array.isArray(volumes) ? volumes.findIndex((v: unknown) => isPlainObject(v) && v.name === mount.name) : -1;
-  return { mount, index, volume: vIndex >= 0 ? volumes[vIndex] : undefined, volumeIndex: vIndex };
+/** The engine container's mount at /dev/shm itself (not one above it) and the pod volume behind it. */
+function shmMount(side: StageSide) {
+  const m = mountAt(side, SHM_MOUNT_PATH);
+  return m && String(m.mount.mountPath).replace(/\/+$/, '') === SHM_MOUNT_PATH ? m : undefined;
 }
 
 const human = (bytes: number) => (bytes >= 2 ** 30 ? `${+(bytes / 2 ** 30).toFixed(2)}Gi` : `${+(bytes / 2 ** 20).toFixed(1)}Mi`);
