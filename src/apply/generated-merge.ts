@@ -6,9 +6,10 @@
 // "Never generates" is measured, not listed: the routing stack is built for every router version, with and without
 // a gateway namespace, with and without metrics auth, and the union of its field paths is what pd-disagg manages (plus whatever the plan generates
 // now). Selectors are closed: a label added to a selector would change what it selects, so they are the plan's alone.
+// Both are measured only when a merge meets a field or list entry the plan does not generate now: a refresh that
+// only brings pd-disagg's own fields to the plan builds no stack at all.
 
-import { EPP_CONFIG_KEY } from '../plan/plan.js';
-import { buildRoutingStack } from '../router/stack.js';
+import { buildRoutingStack, EPP_CONFIG_KEY } from '../router/stack.js';
 import { ROUTER_VERSIONS } from '../router/types.js';
 import { isPlainObject, type KObject } from '../types.js';
 
@@ -21,7 +22,8 @@ interface Shape {
 
 let generatedShape: Shape | undefined;
 
-function shape(): Shape {
+/** Every field and named entry the routing stack has for some router version and option. */
+function everGenerated(): Shape {
   if (generatedShape) return generatedShape;
   const s: Shape = { keys: new Set(), entries: new Map() };
   for (const version of ROUTER_VERSIONS) {
@@ -44,6 +46,27 @@ function shape(): Shape {
   }
   generatedShape = s;
   return s;
+}
+
+/** What pd-disagg manages of one object's kind: measured on first use (see above). */
+class Managed {
+  #now: Shape | undefined;
+  constructor(private readonly desired: KObject) {}
+  /** the map key at `path` is one pd-disagg generates (ever, or now) */
+  key(kind: string, path: string): boolean {
+    return everGenerated().keys.has(`${kind}:${path}`) || this.now().keys.has(`${kind}:${path}`);
+  }
+  /** the entry names pd-disagg ever generates in the named list at `path` */
+  entries(kind: string, path: string): Set<string> | undefined {
+    return everGenerated().entries.get(`${kind}:${path}`);
+  }
+  private now(): Shape {
+    if (!this.#now) {
+      this.#now = { keys: new Set(), entries: new Map() };
+      record(this.#now, this.desired.kind, this.desired, '');
+    }
+    return this.#now;
+  }
 }
 
 function record(s: Shape, kind: string, value: unknown, path: string): void {
@@ -83,25 +106,22 @@ function isClosed(kind: string, path: string): boolean {
 
 /** The generated object `desired`, with what the user added to `existing` (the copy in the items) kept. */
 export function mergeGenerated(desired: KObject, existing: KObject): KObject {
-  const s = shape();
-  const now: Shape = { keys: new Set(), entries: new Map() };
-  record(now, desired.kind, desired, '');
-  return merge(desired.kind, existing, desired, '', s, now) as KObject;
+  return merge(desired.kind, existing, desired, '', new Managed(desired)) as KObject;
 }
 
-function merge(kind: string, existing: unknown, desired: unknown, path: string, s: Shape, now: Shape): unknown {
+function merge(kind: string, existing: unknown, desired: unknown, path: string, managed: Managed): unknown {
   if (isPlainObject(desired) && isPlainObject(existing)) {
     const out: KObject = {};
     for (const [k, v] of Object.entries(desired)) {
       const p = path ? `${path}.${k}` : k;
-      out[k] = Object.hasOwn(existing, k) ? merge(kind, existing[k], v, p, s, now) : structuredClone(v);
+      out[k] = Object.hasOwn(existing, k) ? merge(kind, existing[k], v, p, managed) : structuredClone(v);
     }
     if (isClosed(kind, path)) return out;
     const valueMap = isValueMap(kind, path);
     for (const [k, v] of Object.entries(existing)) {
       if (Object.hasOwn(desired, k)) continue;
       const p = path ? `${path}.${k}` : k;
-      if (valueMap ? k.startsWith('pd-disagg.dev/') : s.keys.has(`${kind}:${p}`) || now.keys.has(`${kind}:${p}`)) continue;
+      if (valueMap ? k.startsWith('pd-disagg.dev/') : managed.key(kind, p)) continue;
       out[k] = structuredClone(v);
     }
     return out;
@@ -109,12 +129,11 @@ function merge(kind: string, existing: unknown, desired: unknown, path: string, 
   if (Array.isArray(desired) && Array.isArray(existing) && desired.length > 0 && desired.every((d) => nameOf(d) !== undefined)) {
     const out: unknown[] = desired.map((d) => {
       const match = existing.find((e) => nameOf(e) === nameOf(d));
-      return match === undefined ? structuredClone(d) : merge(kind, match, d, `${path}[${nameOf(d)}]`, s, now);
+      return match === undefined ? structuredClone(d) : merge(kind, match, d, `${path}[${nameOf(d)}]`, managed);
     });
-    const ours = s.entries.get(`${kind}:${path}`);
     for (const e of existing) {
       const name = nameOf(e);
-      if (name === undefined || desired.some((d) => nameOf(d) === name) || ours?.has(name)) continue;
+      if (name === undefined || desired.some((d) => nameOf(d) === name) || managed.entries(kind, path)?.has(name)) continue;
       out.push(structuredClone(e));
     }
     return out;

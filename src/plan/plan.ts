@@ -13,6 +13,7 @@ import {
   buildEppConfig,
   buildRoutingStack,
   buildSidecarContainer,
+  EPP_CONFIG_KEY,
   isRoutingSidecar,
   readSidecarTarget,
   routerTable,
@@ -29,7 +30,6 @@ import { noteRoles, setPoolSelector, setScreening } from './disaggregated-set.js
 import type { Op, Plan } from './types.js';
 
 export const POOL_LABEL = 'pd-disagg.dev/pool';
-export const EPP_CONFIG_KEY = 'epp-config.yaml';
 /** The EPP's prefix-cache block size when neither the config nor the decode engine sets one: vLLM's default block. */
 export const DEFAULT_BLOCK_SIZE_TOKENS = 16;
 

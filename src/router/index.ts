@@ -5,4 +5,4 @@ export * from './types.js';
 export { routerTable, isRouterVersion } from './table.js';
 export { buildEppConfig, checkEppKnobs } from './epp-config.js';
 export { buildSidecarContainer, isRoutingSidecar, readSidecarTarget, readSidecarListenPort, sidecarFlagProblems } from './sidecar.js';
-export { buildRoutingStack } from './stack.js';
+export { buildRoutingStack, EPP_CONFIG_KEY } from './stack.js';

@@ -9,6 +9,8 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'pd-disagg';
 const CONFIG_CHECKSUM_ANNOTATION = 'pd-disagg.dev/epp-config-checksum';
 export const CONFIG_MOUNT_PATH = '/config';
+/** The key of the EPP's ConfigMap that holds its config (mounted at CONFIG_MOUNT_PATH, named by --config-file). */
+export const EPP_CONFIG_KEY = 'epp-config.yaml';
 /** llm-d-router chart default (config/charts/llm-d-router-gateway values httpRoute.requestTimeout) */
 export const DEFAULT_ROUTE_TIMEOUT = '300s';
 
