@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOps } from '../src/apply/apply.js';
+import { applyOps, sameWithoutToolAnnotations } from '../src/apply/apply.js';
 import { generatedFilePath } from '../src/apply/annotations.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { writeResourceList } from '../src/write/write.js';
@@ -117,5 +117,34 @@ describe('apply', () => {
     expect(generatedFilePath('decode.yaml', 'qwen')).toBe('qwen-pd-disagg.yaml');
     expect(generatedFilePath(undefined, 'qwen')).toBe('qwen-pd-disagg.yaml');
     expect(generatedFilePath('../x/decode.yaml', 'qwen')).toBe('x/qwen-pd-disagg.yaml');
+  });
+});
+
+describe('sameWithoutToolAnnotations (how a refresh tells a generated object is unchanged)', () => {
+  const cm = (annotations?: Record<string, string>, data: Record<string, string> = { k: 'v' }) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'x', ...(annotations ? { annotations } : {}) },
+    data,
+  });
+  const tool = { 'config.kubernetes.io/path': 'a.yaml', 'internal.config.kubernetes.io/index': '2', 'config.k8s.io/id': '1' };
+
+  it('leaves the tools\' annotations out, and a map of only those counts as none', () => {
+    expect(sameWithoutToolAnnotations(cm(tool), cm())).toBe(true);
+    expect(sameWithoutToolAnnotations(cm(), cm(tool))).toBe(true);
+    expect(sameWithoutToolAnnotations(cm({ ...tool, 'pd-disagg.dev/pair': 'p' }), cm({ 'pd-disagg.dev/pair': 'p' }))).toBe(true);
+    expect(sameWithoutToolAnnotations(cm({}), cm())).toBe(true);
+  });
+
+  it('sees every other difference', () => {
+    expect(sameWithoutToolAnnotations(cm({ ...tool, 'pd-disagg.dev/pair': 'p' }), cm(tool))).toBe(false);
+    expect(sameWithoutToolAnnotations(cm({ 'pd-disagg.dev/pair': 'p' }), cm({ 'pd-disagg.dev/pair': 'q' }))).toBe(false);
+    expect(sameWithoutToolAnnotations(cm({ a: '1' }), cm({ b: '1' }))).toBe(false);
+    expect(sameWithoutToolAnnotations(cm(tool, { k: 'v' }), cm(tool, { k: 'w' }))).toBe(false);
+    expect(sameWithoutToolAnnotations(cm(), { ...cm(), extra: 1 })).toBe(false);
+    expect(sameWithoutToolAnnotations(cm(), { ...cm(), metadata: { name: 'y' } })).toBe(false);
+    expect(sameWithoutToolAnnotations(cm(), { ...cm(), metadata: { name: 'x', labels: {} } })).toBe(false);
+    expect(sameWithoutToolAnnotations({ ...cm(), metadata: 'x' }, { ...cm(), metadata: 'x' })).toBe(true);
+    expect(sameWithoutToolAnnotations({ ...cm(), metadata: 'x' }, { ...cm(), metadata: 'y' })).toBe(false);
   });
 });

@@ -38,17 +38,6 @@ export function generatedFilePath(decodePath: string | undefined, baseName: stri
   return safe ? `${safe}/${file}` : file;
 }
 
-/** A copy of the object without the tools' annotations (what a generated object is compared on). */
-export function withoutToolAnnotations(object: KObject): KObject {
-  const copy = structuredClone(object);
-  const annotations = copy.metadata?.annotations;
-  if (isPlainObject(annotations)) {
-    for (const key of Object.keys(annotations)) if (isToolAnnotation(key)) delete annotations[key];
-    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
-  }
-  return copy;
-}
-
 /** The kpt index after the last item already in the file at path: where a resource added to that file goes. */
 export function nextIndexInFile(items: readonly { object: KObject }[], path: string): number {
   let next = 0;

@@ -8,7 +8,7 @@ import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import { generatedItemNode, type ResourceListInput } from '../read/resource-list.js';
 import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
-import { isToolAnnotation, newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
+import { isToolAnnotation, newResourceAnnotations, nextIndexInFile } from './annotations.js';
 import { createNodeOptions } from '../read/yaml-options.js';
 
 export interface ApplyOutcome {
@@ -141,8 +141,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
     return 'added';
   }
   if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
-  const current = withoutToolAnnotations(existing.object);
-  if (deepEqual(current, object)) return 'unchanged';
+  if (sameWithoutToolAnnotations(existing.object, object)) return 'unchanged';
   const fresh = structuredClone(object);
   const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));
   if (kept.length) fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), ...Object.fromEntries(kept) };
@@ -158,6 +157,38 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
+}
+
+/**
+ * The two objects are equal when the tools' annotations (kpt's path and index, kustomize's ids) are left out of both,
+ * and an annotations map that holds nothing else counts as none. Compared in place: nothing is copied.
+ */
+export function sameWithoutToolAnnotations(a: KObject, b: KObject): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length || !ka.every((k) => Object.hasOwn(b, k) && (k === 'metadata' || deepEqual(a[k], b[k])))) return false;
+  const ma: unknown = a.metadata;
+  const mb: unknown = b.metadata;
+  if (!isPlainObject(ma) || !isPlainObject(mb)) return deepEqual(ma, mb);
+  const fields = (m: KObject) => Object.keys(m).filter((k) => k !== 'annotations' || !onlyToolAnnotations(m.annotations));
+  const fa = fields(ma);
+  const fb = fields(mb);
+  if (fa.length !== fb.length || !fa.every((k) => fb.includes(k))) return false;
+  return fa.every((k) =>
+    k === 'annotations' && isPlainObject(ma.annotations) && isPlainObject(mb.annotations)
+      ? sameEntries(ma.annotations, mb.annotations, (key) => !isToolAnnotation(key))
+      : deepEqual(ma[k], mb[k]),
+  );
+}
+
+/** A map of annotations with nothing but the tools' in it (left out, it is no annotations at all). */
+function onlyToolAnnotations(annotations: unknown): boolean {
+  return isPlainObject(annotations) && Object.keys(annotations).every(isToolAnnotation);
+}
+
+/** The entries whose keys `keep` accepts are the same in both maps. */
+function sameEntries(a: KObject, b: KObject, keep: (key: string) => boolean): boolean {
+  const ka = Object.keys(a).filter(keep);
+  return ka.length === Object.keys(b).filter(keep).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
 }
 
 /** The warning for an object pd-disagg would generate that the user already has, without pd-disagg's label. */

@@ -24,8 +24,8 @@ import type { Op, Plan } from '../plan/types.js';
 import { forgetItemNode, generatedItemNode, type Item, type ResourceListInput } from '../read/resource-list.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
 import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
-import { newResourceAnnotations, nextIndexInFile, withoutToolAnnotations } from './annotations.js';
-import { applyOps, deepEqual, userOwned } from './apply.js';
+import { newResourceAnnotations, nextIndexInFile } from './annotations.js';
+import { applyOps, deepEqual, sameWithoutToolAnnotations, userOwned } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
 import type { Node } from 'yaml';
 
@@ -220,8 +220,10 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
       });
       continue;
     }
+    // unchanged (what a re-render without a config change meets): no merge, nothing copied
+    if (sameWithoutToolAnnotations(existing.object, object)) continue;
     const fresh = mergeGenerated(object, existing.object);
-    if (deepEqual(withoutToolAnnotations(existing.object), withoutToolAnnotations(fresh))) continue;
+    if (sameWithoutToolAnnotations(existing.object, fresh)) continue;
     replaced.set(input.itemsNode.items[existing.index] as Node, generatedItemNode(input, fresh));
     changes.push({ ref, notes: ['refreshed by pd-disagg'] });
   }
