@@ -11,7 +11,7 @@
 import { readFileSync, readSync } from 'node:fs';
 import { USAGE } from './help.js';
 import { limitsFrom, type Limits } from './read/limits.js';
-import { InputError, parseDocumentsBounded } from './read/safe-yaml.js';
+import { InputError } from './read/safe-yaml.js';
 import { decodeInput, readBounded } from './read/stdin.js';
 import { run } from './run.js';
 import { runStream } from './stream/stream.js';
@@ -117,10 +117,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     try {
+      // runStream parses the stream and the config once each, bounded like a ResourceList
       const streamText = await readStdin(limits);
-      // the stream is parsed before run() sees it: bound its nesting the same way
-      parseDocumentsBounded(streamText, limits);
-      parseDocumentsBounded(configText, limits, `--config ${options.config}`);
       out = runStream(streamText, configText, options.config, { debug, env: process.env, explain: options.explain, explainOnStderr });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;

@@ -3,8 +3,10 @@
 // wrapped into a ResourceList with the config file as functionConfig, run() does the work, and the items are unwrapped
 // back into documents. The caller gets either the whole stream or, on any failure, an empty stdout.
 
-import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isToolAnnotation } from '../apply/annotations.js';
+import { limitsFrom } from '../read/limits.js';
+import { InputError, parseDocumentsBounded } from '../read/safe-yaml.js';
 import { yamlErrorText } from '../read/yaml-error.js';
 import { parseOptions, toStringOptions } from '../read/yaml-options.js';
 import { run, type RunOptions, type RunOutput } from '../run.js';
@@ -34,13 +36,17 @@ interface Original {
   annotationKeys: Set<string>;
 }
 
-/** Parse the --config file: exactly one mapping (a PrefillDecode, a ConfigMap, or a kustomize function config). */
-export function readConfigFile(text: string, name: string): Node {
-  const docs = parseAllDocuments(stripBom(text), parseOptions);
-  if (!Array.isArray(docs)) throw new StreamError(`--config ${name}: the file holds no YAML document`);
-  const nonEmpty = docs.filter((d) => d.errors.length > 0 || !isEmptyContents(d.contents));
+/** The stream as read, once: its text (without a byte-order mark) and its documents. */
+interface Stream {
+  text: string;
+  docs: Document.Parsed[];
+}
+
+/** The --config file's one mapping (a PrefillDecode, a ConfigMap, or a kustomize function config). */
+function configNode(config: Stream, name: string): Node {
+  const nonEmpty = config.docs.filter((d) => d.errors.length > 0 || !isEmptyContents(d.contents));
   const errors = nonEmpty.flatMap((d) => d.errors);
-  if (errors.length > 0) throw new StreamError(`--config ${name}: not valid YAML: ${yamlErrorText(errors[0]!, stripBom(text))}`);
+  if (errors.length > 0) throw new StreamError(`--config ${name}: not valid YAML: ${yamlErrorText(errors[0]!, config.text)}`);
   if (nonEmpty.length !== 1) {
     throw new StreamError(
       `--config ${name}: the file holds ${nonEmpty.length} YAML documents; expected exactly one functionConfig ` +
@@ -69,33 +75,16 @@ interface PassThrough {
  * document of the stream also has does not go through run(): it is written back where it was, unchanged. Any other
  * repeated identity is still an error.
  */
-export function wrap(streamText: string, config: Node): { resourceList: string; originals: Original[]; passThrough: PassThrough[] } {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(stripBom(streamText), { ...parseOptions, lineCounter });
-  if (!Array.isArray(docs)) throw new StreamError('stdin holds no YAML document: expected a stream of Kubernetes objects');
+function wrap(stream: Stream, config: Node): { resourceList: string; originals: Original[]; passThrough: PassThrough[] } {
+  const { docs } = stream;
   const list = skeleton();
   const items = list.get('items', true) as YAMLSeq;
   const originals: Original[] = [];
   const passThrough: PassThrough[] = [];
   const shared = sharedIdentities(docs);
-  docs.forEach((doc, position) => {
-    const where = () => {
-      const offset = doc.contents?.range?.[0] ?? doc.range[0];
-      return `document ${position + 1} (line ${lineCounter.linePos(offset).line})`;
-    };
-    if (doc.errors.length > 0) throw new StreamError(`stdin ${where()} is not valid YAML: ${yamlErrorText(doc.errors[0]!, stripBom(streamText))}`);
+  docs.forEach((doc) => {
     if (isEmptyContents(doc.contents)) return; // `---` with nothing (or only comments) under it, as helm prints
-    const node = doc.contents;
-    if (!isMap(node)) throw new StreamError(`stdin ${where()} is not a mapping: every document must be a Kubernetes object`);
-    const kind: unknown = node.get('kind');
-    const fields: [string, unknown][] = [['apiVersion', node.get('apiVersion')], ['kind', kind], ['metadata.name', node.getIn(['metadata', 'name'])]];
-    const missing = fields.filter(([, v]) => typeof v !== 'string' || v === '').map(([k]) => k);
-    if (missing.length > 0) {
-      throw new StreamError(
-        `stdin ${where()} is not a Kubernetes object: ${missing.join(', ')} missing or not a string` +
-          (kind === 'List' ? ' (a kind: List is not unpacked; give its objects as separate documents)' : ''),
-      );
-    }
+    const node = doc.contents as YAMLMap; // checkStream: a Kubernetes object
     // a comment at the very top of a stream (no `---`) is parsed onto the first key; it belongs to the document
     const firstKey = node.items[0]?.key;
     if (!node.commentBefore && isScalar(firstKey) && firstKey.commentBefore) {
@@ -170,31 +159,71 @@ export function unwrap(resourceListText: string, originals: readonly Original[],
   return out.map((doc, i) => (i === 0 ? doc : `---\n${doc}`)).join('');
 }
 
-/** Stream text + config file text → stream text, stderr and exit code. Never throws; stdout is empty on failure. */
+/**
+ * Every document of the stream is a Kubernetes object, and there is one: else a StreamError naming the first that is
+ * not. Reads the documents, changes nothing.
+ */
+function checkStream(stream: Stream): void {
+  let objects = 0;
+  stream.docs.forEach((doc, position) => {
+    const where = () => {
+      const offset = doc.contents?.range?.[0] ?? doc.range[0];
+      return `document ${position + 1} (line ${lineOf(stream.text, offset)})`;
+    };
+    if (doc.errors.length > 0) throw new StreamError(`stdin ${where()} is not valid YAML: ${yamlErrorText(doc.errors[0]!, stream.text)}`);
+    if (isEmptyContents(doc.contents)) return; // `---` with nothing (or only comments) under it, as helm prints
+    const node = doc.contents;
+    if (!isMap(node)) throw new StreamError(`stdin ${where()} is not a mapping: every document must be a Kubernetes object`);
+    const kind: unknown = node.get('kind');
+    const fields: [string, unknown][] = [['apiVersion', node.get('apiVersion')], ['kind', kind], ['metadata.name', node.getIn(['metadata', 'name'])]];
+    const missing = fields.filter(([, v]) => typeof v !== 'string' || v === '').map(([k]) => k);
+    if (missing.length > 0) {
+      throw new StreamError(
+        `stdin ${where()} is not a Kubernetes object: ${missing.join(', ')} missing or not a string` +
+          (kind === 'List' ? ' (a kind: List is not unpacked; give its objects as separate documents)' : ''),
+      );
+    }
+    objects++;
+  });
+  if (objects === 0) throw new StreamError('stdin holds no Kubernetes object: give pd-disagg the rendered prefill and decode workloads');
+}
+
+/**
+ * Stream text + config file text → stream text, stderr and exit code. Never throws; stdout is empty on failure. Each
+ * text is parsed once, bounded like a ResourceList (src/read/safe-yaml.ts): the documents as text are taken from it
+ * first (wrapText only reads them), and only where that cannot be are the same documents wrapped as nodes.
+ */
 export function runStream(streamText: string, configText: string, configName: string, options: RunOptions = {}): RunOutput {
-  let originals: Original[];
-  let passThrough: PassThrough[];
-  let resourceList: string;
+  let stream: Stream;
+  let config: Node;
   try {
-    const config = readConfigFile(configText, configName);
-    ({ resourceList, originals, passThrough } = wrap(streamText, config));
+    const { limits, problem } = limitsFrom(options.env);
+    if (problem) throw new InputError(problem);
+    const text = stripBom(streamText);
+    stream = { text, docs: parseDocumentsBounded(text, limits) };
+    const configFile = stripBom(configText);
+    config = configNode({ text: configFile, docs: parseDocumentsBounded(configFile, limits, `--config ${configName}`) }, configName);
+    checkStream(stream);
   } catch (err) {
-    if (err instanceof StreamError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
+    if (err instanceof StreamError || err instanceof InputError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
     return internalError(err, options);
   }
   // the documents as text wherever that is possible, so that what pd-disagg did not change goes out as it came (not
   // for --explain, and not with hooks written back around run())
   let asText: TextList | undefined;
+  let asNodes: ReturnType<typeof wrap> | undefined;
   try {
-    asText = options.explain || passThrough.length > 0 ? undefined : wrapText(stripBom(streamText), readConfigFile(configText, configName));
+    asText = options.explain || hasPassThrough(stream.docs) ? undefined : wrapText(stream, config);
+    if (!asText) asNodes = wrap(stream, config);
   } catch (err) {
+    if (err instanceof StreamError) return { stdout: '', stderr: `pd-disagg: error: ${err.message}\n`, exitCode: 1 };
     return internalError(err, options);
   }
-  const out = run(asText?.resourceList ?? resourceList, options);
+  const out = run(asText?.resourceList ?? asNodes!.resourceList, options);
   if (options.explain) return out; // the explanation, for people: there is no stream to give back
   if (out.exitCode !== 0) return { stdout: '', stderr: out.stderr, exitCode: out.exitCode };
   try {
-    return { stdout: asText ? unwrapText(out.stdout, asText.docs) : unwrap(out.stdout, originals, passThrough), stderr: out.stderr, exitCode: 0 };
+    return { stdout: asText ? unwrapText(out.stdout, asText.docs) : unwrap(out.stdout, asNodes!.originals, asNodes!.passThrough), stderr: out.stderr, exitCode: 0 };
   } catch (err) {
     return { stdout: '', stderr: out.stderr + internalError(err, options).stderr, exitCode: 2 };
   }
@@ -226,10 +255,9 @@ interface TextList {
 
 
 /** The stream as a ResourceList text whose items are the documents' own text, or undefined where that cannot be. */
-function wrapText(text: string, config: Node): TextList | undefined {
+function wrapText(stream: Stream, config: Node): TextList | undefined {
+  const { text, docs } = stream;
   if (text.includes('\r') || /^%/m.test(text)) return undefined;
-  const docs = parseAllDocuments(text, parseOptions);
-  if (!Array.isArray(docs)) return undefined;
   const out: TextDoc[] = [];
   const entries: string[] = [];
   let from = 0;
@@ -400,6 +428,19 @@ function identity(node: YAMLMap): string {
     typeof namespace === 'string' ? namespace : '',
     String(node.getIn(['metadata', 'name'])),
   ]);
+}
+
+/** A Helm hook shares its identity with another document: wrap() writes it back around run(). */
+function hasPassThrough(docs: readonly Document.Parsed[]): boolean {
+  const shared = sharedIdentities(docs);
+  return shared.size > 0 && docs.some((doc) => isMap(doc.contents) && isHelmHook(doc.contents) && shared.has(identity(doc.contents)));
+}
+
+/** The line (from 1) of an offset into text. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Identities that more than one document of the stream has (documents that are not objects are left to wrap()). */
