@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultPods, isDefaultPool, pickedOf, POD_PORT, rolloutVerdict, scenarios } from './conformance-pool.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HARNESS = join(ROOT, 'test/conformance');
@@ -311,7 +312,7 @@ export function runHarness(bin, cases, { configTimeout = 60, requestTimeout = 10
         spawnChild();
         next();
       }, configTimeout * 1000);
-      child.stdin.write(JSON.stringify({ id: c.id, config: c.text, allowExperimental: !!c.allowExperimental }) + '\n');
+      child.stdin.write(JSON.stringify({ id: c.id, config: c.text, allowExperimental: !!c.allowExperimental, pods: c.pods ?? defaultPods(), requests: c.requests ?? DEFAULT_REQUESTS }) + '\n');
     };
     const answered = (r) => {
       if (r.id !== waiting) return fail(new Error(`harness answered ${r.id} while judging ${waiting}`));
@@ -439,14 +440,30 @@ export function stableError(e) {
   return e.replace(/\(('[^']*'(?:, '[^']*')+)\)/g, (_, list) => `(${list.split(', ').sort().join(', ')})`);
 }
 
-/** The part of a harness result that is recorded and compared. */
-export function verdictOf(r) {
+const DEFAULT_REQUESTS = [
+  { name: 'long', kind: 'long' },
+  { name: 'hi', kind: 'hi' },
+];
+
+/**
+ * The part of a harness result that is recorded and compared. `pods` is the pool the harness was given (default: the
+ * default pool); when it is not the default pool (scripts/conformance-pool.mjs), each prompt also records `picked`
+ * (profile=pods), and with an encode pod `encode`: x-encoder-hosts-ports was set and names only encode pods.
+ */
+export function verdictOf(r, pods = defaultPods()) {
   const v = { loaded: r.loaded, stage: r.stage };
   if (r.error) v.error = stableError(r.error);
+  const addrs = (stage) => pods.filter((p) => p.name.startsWith(`${stage}-`)).map((p) => `${p.ip}:${POD_PORT}`);
+  const encoders = addrs('encode');
   if (r.loaded) {
     for (const [name, p] of Object.entries(r.prompts ?? {})) {
-      // header: set at all; headerToPrefill: it names the prefill pod (the harness's prefill pod is 10.0.0.1:8000)
-      v[name] = { prefill: p.prefill, decode: p.decode, header: p.header !== '', headerToPrefill: p.header === '10.0.0.1:8000' };
+      // header: set at all; headerToPrefill: it names a prefill pod of the pool
+      v[name] = { prefill: p.prefill, decode: p.decode, header: p.header !== '', headerToPrefill: addrs('prefill').includes(p.header) };
+      if (!isDefaultPool(pods)) v[name].picked = pickedOf(p.profiles);
+      if (encoders.length) {
+        const named = (p.encodeHeader ?? '').split(',').filter(Boolean);
+        v[name].encode = named.length > 0 && named.every((a) => encoders.includes(a));
+      }
       if (p.error) v[name].error = stableError(p.error);
       // the harness cancelled the request after PDCONF_REQUEST_TIMEOUT: no verdict from the router for this prompt
       if (p.timeout) v[name].timeout = true;
@@ -511,12 +528,23 @@ async function main() {
     }
     const cases = Object.entries(corpus(version))
       .filter(([id]) => !opts.only || opts.only.test(id))
-      .map(([id, c]) => ({ id, text: c.text, allowExperimental: /^# pdconf: allow-experimental-plugins$/m.test(c.text) }));
+      .map(([id, c]) => ({ id, text: c.text, allowExperimental: /^# pdconf: allow-experimental-plugins$/m.test(c.text), scenarios: scenarios(c.text) }));
+    // each scenario of a config (its own pool; a rollout's two-revision pools) is one harness input, a fresh EPP
+    const inputs = (list) =>
+      list.flatMap((c) => c.scenarios.map((s) => ({ id: s.scenario ? `${c.id}@${s.scenario}` : c.id, text: c.text, allowExperimental: c.allowExperimental, pods: s.pods, requests: s.requests })));
+    const combined = (c, res) => {
+      const v = verdictOf(res[c.id], c.scenarios[0].pods);
+      for (const s of c.scenarios.slice(1)) {
+        const r = res[`${c.id}@${s.scenario}`];
+        v[s.scenario] = r.loaded ? rolloutVerdict(r, s.pods, s.revisionKey) : { loaded: false, stage: r.stage, ...(r.error ? { error: stableError(r.error) } : {}) };
+      }
+      return v;
+    };
     let live;
     try {
       log(`${version}: judging ${cases.length} configs (request timeout ${opts.requestTimeout}s, config timeout ${opts.configTimeout}s)`);
       let lastLog = Date.now();
-      const first = await runHarness(built.bin, cases, {
+      const first = await runHarness(built.bin, inputs(cases), {
         configTimeout: opts.configTimeout,
         requestTimeout: opts.requestTimeout,
         onProgress: (p) => {
@@ -531,15 +559,16 @@ async function main() {
         },
       });
       // the same configs again, each on a fresh EPP, to see which verdict fields the router decides at random
-      const runs = Object.fromEntries(cases.map((c) => [c.id, [verdictOf(first[c.id])]]));
-      const again = cases.filter((c) => first[c.id].loaded && !Object.values(first[c.id].prompts ?? {}).some((p) => p.timeout));
+      const runs = Object.fromEntries(cases.map((c) => [c.id, [combined(c, first)]]));
+      const settled = (r) => r.loaded && !Object.values(r.prompts ?? {}).some((p) => p.timeout);
+      const again = cases.filter((c) => inputs([c]).every((i) => settled(first[i.id])));
       for (let k = 2; k <= opts.repeat; k++) {
-        const more = await runHarness(built.bin, again, { configTimeout: opts.configTimeout, requestTimeout: opts.requestTimeout });
-        for (const c of again) runs[c.id].push(verdictOf(more[c.id]));
+        const more = await runHarness(built.bin, inputs(again), { configTimeout: opts.configTimeout, requestTimeout: opts.requestTimeout });
+        for (const c of again) runs[c.id].push(combined(c, more));
         if (k % 4 === 0 || k === opts.repeat) log(`${version}: repeat ${k}/${opts.repeat} of the ${again.length} configs that loaded (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
       }
       live = Object.fromEntries(Object.entries(runs).map(([id, vs]) => [id, mergeVerdicts(vs)]));
-      const varying = Object.entries(live).filter(([, v]) => v.varies || v.long?.varies || v.hi?.varies).map(([id]) => id);
+      const varying = Object.entries(live).filter(([, v]) => JSON.stringify(v).includes('"varies"')).map(([id]) => id);
       if (varying.length) log(`${version}: decided at random by the router (recorded as varies): ${varying.join(', ')}`);
     } catch (e) {
       console.error(`\nconformance ${version}: the harness crashed\n${e.message}`);
