@@ -82,32 +82,56 @@ for (const version of ROUTER_VERSIONS) {
     const expect = knobs.decider === 'always' ? 'both' : 'long-only';
     add(version, id, header([`pdconf-knobs: ${JSON.stringify(knobs)}`, `pdconf-expect: disaggregates ${expect}`]) + eppConfigYaml(version, knobs));
   }
-  void table;
-  // 1b. a DisaggregatedSet pair, where the version has the rollout screener (alpha: pd-disagg then runs the EPP with
-  // --allow-experimental-plugins, and so does the harness for a case with that header line)
+  // 1a. E/P/D: the encode profile, encode-filter and the multimodal decider (the knobs of the E/P/D guide goldens,
+  // testdata/epd-guide: prefix decider, nonCachedTokens 16, block 16), at every version; the harness adds an encode
+  // pod and an image request for them (scripts/conformance-pool.mjs)
+  for (const decider of ['prefix-based', 'always']) {
+    const knobs = { decider, nonCachedTokens: 16, blockSizeTokens: 16, encode: true };
+    const id = `epd-${decider === 'always' ? 'always' : 'prefix-n16'}-b16`;
+    const expect = decider === 'always' ? 'both' : 'long-only';
+    add(version, id, header([`pdconf-knobs: ${JSON.stringify(knobs)}`, `pdconf-expect: disaggregates ${expect}`]) + eppConfigYaml(version, knobs));
+  }
+  // 1b. a DisaggregatedSet pair (and trio), where the version has the rollout screener (alpha: pd-disagg then runs the
+  // EPP with --allow-experimental-plugins, and so does the harness for a case with that header line); each is also
+  // judged on two-revision pools (# pdconf: rollout)
   if (Object.hasOwn(table.plugins, 'disaggregatedset-rollout-screener')) {
-    for (const decider of ['prefix-based', 'always']) {
-      const knobs = { decider, nonCachedTokens: 32, blockSizeTokens: 64, rollout: { scope: { app: 'pdconf-pool' }, requireRoles: ['prefill', 'decode'] } };
-      const id = `dset-${decider === 'always' ? 'always' : 'prefix-n32'}-b64`;
-      const expect = decider === 'always' ? 'both' : 'long-only';
-      add(version, id, header(['pdconf: allow-experimental-plugins', `pdconf-knobs: ${JSON.stringify(knobs)}`, `pdconf-expect: disaggregates ${expect}`]) + eppConfigYaml(version, knobs));
+    const sets = [
+      ['dset-prefix-n32-b64', { decider: 'prefix-based', nonCachedTokens: 32, blockSizeTokens: 64, rollout: { scope: { app: 'pdconf-pool' }, requireRoles: ['prefill', 'decode'] } }],
+      ['dset-always-b64', { decider: 'always', nonCachedTokens: 32, blockSizeTokens: 64, rollout: { scope: { app: 'pdconf-pool' }, requireRoles: ['prefill', 'decode'] } }],
+      // role names are the user's: the roles of test/dset/epd
+      ['dset-epd-prefix-n16-b16', { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 16, encode: true, rollout: { scope: { app: 'pdconf-pool' }, requireRoles: ['vision', 'ctx', 'gen'] } }],
+    ];
+    for (const [id, knobs] of sets) {
+      const expect = knobs.decider === 'always' ? 'both' : 'long-only';
+      add(version, id, header(['pdconf: allow-experimental-plugins', 'pdconf: rollout', `pdconf-knobs: ${JSON.stringify(knobs)}`, `pdconf-expect: disaggregates ${expect}`]) + eppConfigYaml(version, knobs));
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// 2. the EPP configs in the pipeline goldens
-for (const dir of readdirSync(join(ROOT, 'testdata'))) {
-  const f = join(ROOT, 'testdata', dir, 'expected.yaml');
+// 2. the EPP configs in the pipeline goldens (testdata/<dir>: golden-<dir>) and the DisaggregatedSet goldens
+// (test/dset/<dir>: golden-dset-<dir>). A golden whose EPP pd-disagg starts with --allow-experimental-plugins is judged
+// with it; one whose pair is a DisaggregatedSet is also judged on two-revision pools (# pdconf: rollout).
+const goldenDirs = [
+  ...readdirSync(join(ROOT, 'testdata')).map((dir) => ({ rel: `testdata/${dir}`, id: `golden-${dir}` })),
+  ...readdirSync(join(ROOT, 'test/dset')).map((dir) => ({ rel: `test/dset/${dir}`, id: `golden-dset-${dir}` })),
+];
+for (const { rel, id } of goldenDirs) {
+  const f = join(ROOT, rel, 'expected.yaml');
   if (!existsSync(f)) continue;
-  for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
+  const whole = readFileSync(f, 'utf8');
+  const flags = [
+    ...(/--allow-experimental-plugins\b/.test(whole) ? ['pdconf: allow-experimental-plugins'] : []),
+    ...(/pd-disagg\.dev\/pair: DisaggregatedSet\//.test(whole) ? ['pdconf: rollout'] : []),
+  ];
+  for (const doc of parseAllDocuments(whole)) {
     const walk = (o) => {
       if (!o || typeof o !== 'object') return;
       if (o.kind === 'ConfigMap' && o.data) {
         for (const [key, text] of Object.entries(o.data)) {
           const m = /Same shape as llm-d-router (v[\d.]+) /.exec(String(text));
           if (!m || !/kind: EndpointPickerConfig/.test(String(text))) continue;
-          add(m[1], `golden-${dir}`, header([`source: pd-disagg testdata/${dir}/expected.yaml, ConfigMap ${o.metadata?.name} data.${key}`, 'pdconf-expect: generated']) + text);
+          add(m[1], id, header([`source: pd-disagg ${rel}/expected.yaml, ConfigMap ${o.metadata?.name} data.${key}`, ...flags, 'pdconf-expect: generated']) + text);
         }
       }
       for (const v of Object.values(o)) walk(v);

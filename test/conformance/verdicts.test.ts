@@ -12,6 +12,7 @@ import {
   confusion,
   DATA_DIR,
   disaggregated,
+  encoded,
   formatConfusion,
   keptDisagreements,
   lint,
@@ -32,11 +33,16 @@ function knobsOf(text: string): { knobs: EppKnobs; expect: string } | undefined 
   return k && e ? { knobs: JSON.parse(k[1]) as EppKnobs, expect: e[1] } : undefined;
 }
 
-/** The EPP configs of the pipeline goldens: version -> dir -> text */
+/** The EPP configs of the pipeline goldens (testdata/<dir>) and the DisaggregatedSet goldens (test/dset/<dir>):
+ * version -> corpus id -> text */
 function goldenConfigs(): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const dir of readdirSync(join(ROOT, 'testdata'))) {
-    const f = join(ROOT, 'testdata', dir, 'expected.yaml');
+  const dirs = [
+    ...readdirSync(join(ROOT, 'testdata')).map((dir) => ({ rel: join('testdata', dir), id: `golden-${dir}` })),
+    ...readdirSync(join(ROOT, 'test/dset')).map((dir) => ({ rel: join('test/dset', dir), id: `golden-dset-${dir}` })),
+  ];
+  for (const { rel, id } of dirs) {
+    const f = join(ROOT, rel, 'expected.yaml');
     if (!existsSync(f)) continue;
     const walk = (o: unknown): void => {
       if (!o || typeof o !== 'object') return;
@@ -44,7 +50,7 @@ function goldenConfigs(): Record<string, Record<string, string>> {
       if (obj.kind === 'ConfigMap' && obj.data && typeof obj.data === 'object') {
         for (const text of Object.values(obj.data as Record<string, unknown>)) {
           const m = /Same shape as llm-d-router (v[\d.]+) /.exec(String(text));
-          if (m && /kind: EndpointPickerConfig/.test(String(text))) (out[m[1]] ??= {})[dir] = String(text);
+          if (m && /kind: EndpointPickerConfig/.test(String(text))) (out[m[1]] ??= {})[id] = String(text);
         }
       }
       for (const v of Object.values(obj)) walk(v);
@@ -67,8 +73,8 @@ describe.each(versionsWithData().map((v) => [v]))('router %s, recorded verdicts'
 
   it('every generated config is what pd-disagg generates today, loads, and routes as its decider says', () => {
     let generated = 0;
-    // gen-*: the knob matrix; dset-*: a DisaggregatedSet pair (rollout screener, v0.10.0+)
-    for (const id of ids.filter((i) => i.startsWith('gen-') || i.startsWith('dset-'))) {
+    // gen-*: the knob matrix; epd-*: E/P/D; dset-*: a DisaggregatedSet pair or trio (rollout screener, v0.10.0+)
+    for (const id of ids.filter((i) => i.startsWith('gen-') || i.startsWith('epd-') || i.startsWith('dset-'))) {
       const text = readCase(version, id);
       const k = knobsOf(text);
       expect(k, id).toBeDefined();
@@ -78,15 +84,49 @@ describe.each(versionsWithData().map((v) => [v]))('router %s, recorded verdicts'
       expect(v.loaded, `${id}: ${v.error}`).toBe(true);
       expect(disaggregated(v.long), `${id}: the ~600-token prompt must take the prefill hop`).toBe(true);
       expect(disaggregated(v.hi), `${id}: "hi" ${k!.expect === 'both' ? 'must' : 'must not'} take the prefill hop`).toBe(k!.expect === 'both');
+      // E/P/D: the harness's pool has an encode pod and it sends an image: only the image takes the encode hop
+      expect(v.image !== undefined, `${id}: an image request is sent exactly when the config has an encode stage`).toBe(!!k!.knobs.encode);
+      if (k!.knobs.encode) {
+        expect(encoded(v.image), `${id}: the image must be sent to the encode pod (${JSON.stringify(v.image)})`).toBe(true);
+        expect(disaggregated(v.image), `${id}: and then through prefill to decode`).toBe(true);
+        for (const p of [v.long, v.hi]) expect(encoded(p) || /encode=/.test(p?.picked ?? ''), `${id}: text never runs the encode profile`).toBe(false);
+      }
       generated++;
     }
     expect(generated).toBeGreaterThanOrEqual(20);
   });
 
+  it('pd-disagg\'s E/P/D configs take the encode hop for an image, with the real encode decider of this version', () => {
+    const epd = ids.filter((i) => i.startsWith('epd-') || (i.startsWith('golden-') && /^# E\/P\/D: /m.test(readCase(version, i))));
+    expect(epd.length, 'every version has pd-disagg E/P/D configs in the corpus').toBeGreaterThanOrEqual(2);
+    for (const id of epd) {
+      const v = file.verdicts[id];
+      expect(v.image?.picked, id).toMatch(/^decode=decode-0 encode=encode-0 prefill=prefill-0$/);
+      expect(routerAccepts(v), id).toBe(true);
+    }
+  });
+
+  it('a DisaggregatedSet config never pairs prefill and decode of different revisions where it has the rollout screener, and does without it (dset-rollout-unscreened)', () => {
+    const rollouts = ids.filter((i) => /^# pdconf: rollout$/m.test(readCase(version, i)));
+    if (version === 'v0.8.0') expect(rollouts).toEqual([]);
+    else expect(rollouts.length, 'v0.9.0 has the DisaggregatedSet golden, v0.10.0 the screened configs').toBeGreaterThanOrEqual(1);
+    for (const id of rollouts) {
+      const v = file.verdicts[id];
+      if (/type: disaggregatedset-rollout-screener/.test(readCase(version, id))) {
+        // both revisions complete: each request stays on one, and both get traffic (sum of Ready pods, 1:1)
+        expect(v.rollout, id).toEqual({ pairs: 'pdconf-rev-1/pdconf-rev-1 pdconf-rev-2/pdconf-rev-2', crossRevision: false });
+        // the new revision without a Ready prefill pod gets no request at all
+        expect(v.rolloutPartial, id).toEqual({ pairs: 'pdconf-rev-1/pdconf-rev-1', crossRevision: false });
+      } else {
+        expect(v.rollout?.crossRevision, `${id}: without the screener the router pairs pods of different revisions`).toBe(true);
+        expect(v.rolloutPartial?.crossRevision, id).toBe(true);
+      }
+    }
+  });
+
   it('every EPP config in the pipeline goldens is in the corpus, loads and disaggregates the long prompt', () => {
     const goldens = goldenConfigs()[version] ?? {};
-    for (const [dir, text] of Object.entries(goldens)) {
-      const id = `golden-${dir}`;
+    for (const [id, text] of Object.entries(goldens)) {
       expect(ids, `${id} missing: re-run scripts/conformance-corpus.mjs`).toContain(id);
       expect(readCase(version, id).endsWith(text.endsWith('\n') ? text : `${text}\n`), `${id} is stale`).toBe(true);
       const v = file.verdicts[id];

@@ -26,6 +26,26 @@ export interface PromptVerdict {
   timeout?: boolean;
   /** fields that differed between repeated runs (the router broke a tie at random); each is recorded as false */
   varies?: string[];
+  /** the pool was derived from the config (scripts/conformance-pool.mjs): profile=pods the scheduler picked, sorted */
+  picked?: string;
+  /** the pool has an encode pod: x-encoder-hosts-ports was set and names only encode pods */
+  encode?: boolean;
+}
+
+/**
+ * A `# pdconf: rollout` config on a two-revision pool (scripts/conformance-pool.mjs): the revision pairs
+ * "<prefill pod's>/<decode pod's>" its requests were given ("-" for no prefill hop), space-separated and sorted.
+ */
+export interface RolloutVerdict {
+  pairs?: string;
+  /** some request's prefill pod and decode pod were of different revisions */
+  crossRevision?: boolean;
+  errors?: string;
+  timeout?: boolean;
+  loaded?: boolean;
+  stage?: string;
+  error?: string;
+  varies?: string[];
 }
 
 export interface Verdict {
@@ -36,6 +56,12 @@ export interface Verdict {
   error?: string;
   long?: PromptVerdict;
   hi?: PromptVerdict;
+  /** a chat request with an image part, sent when the config has an encode stage */
+  image?: PromptVerdict;
+  /** both revisions complete */
+  rollout?: RolloutVerdict;
+  /** the second revision has only a decode pod (a rollout step before its prefill pod is Ready) */
+  rolloutPartial?: RolloutVerdict;
   /** top-level fields that differed between repeated runs */
   varies?: string[];
 }
@@ -56,12 +82,25 @@ export function disaggregated(p: PromptVerdict | undefined): boolean {
 
 /** The harness gave up waiting (the whole config, or one of its requests): the router gave no verdict. */
 export function timedOut(v: Verdict): boolean {
-  return v.stage === 'timeout' || !!v.long?.timeout || !!v.hi?.timeout;
+  return (
+    v.stage === 'timeout' ||
+    [v.long, v.hi, v.image, v.rollout, v.rolloutPartial].some((p) => !!p?.timeout) ||
+    v.rollout?.stage === 'timeout' ||
+    v.rolloutPartial?.stage === 'timeout'
+  );
 }
 
-/** What the router says about a config: it loads and the long uncached prompt disaggregates. */
+/** An E/P/D request took the encode hop: the encode profile picked the encode pod and the header names it. */
+export function encoded(p: PromptVerdict | undefined): boolean {
+  return !!p?.encode && /(^| )encode=encode-\d/.test(p.picked ?? '');
+}
+
+/**
+ * What the router says about a config: it loads and the long uncached prompt disaggregates; and when the config has
+ * an encode stage (the harness then sends an image), the image request takes the encode hop.
+ */
 export function routerAccepts(v: Verdict): boolean {
-  return v.loaded && disaggregated(v.long);
+  return v.loaded && disaggregated(v.long) && (v.image === undefined || encoded(v.image));
 }
 
 export function versionsWithData(): string[] {
