@@ -58,6 +58,8 @@ export const RULE_WHY: Record<string, string> = {
     "buildEppConfig leaves a knob out where the version's decider has no such parameter (v0.9's strict decoder would stop the EPP on it); without this warning the setting would vanish silently.",
   'decode-port-is-sidecar-port': 'The routing sidecar owns the pod\'s public port (the InferencePool\'s target); a decode engine on the same port fails to bind or shadows the sidecar, so requests skip the P/D handshake.',
   'sidecar-target-port': "The sidecar's engine port default moved from 8001 to 8200 in router v0.10.0 (llm-d-router PR #1723); a sidecar pointing elsewhere gets connection refused.",
+  'sidecar-listen-port':
+    "The InferencePool sends every request to one target port on each selected pod; on a decode pod only the routing sidecar may answer there (it runs the prefill hop, then forwards to the engine). A sidecar kept from the user's manifest that listens elsewhere (--port, default 8000 in every router version) is never reached.",
   'sidecar-kv-connector': 'The sidecar drives the handshake in the protocol named by --kv-connector; a mismatch leaves decode waiting in WAITING_FOR_REMOTE_KVS until the gateway times out (llm-d#355). SGLang needs `sglang`; the default is nixlv2.',
   'prefill-port-not-pool-port': 'The InferencePool sends traffic for every selected pod to one target port; the prefill pod has no sidecar, so its engine must listen there itself.',
   'nixl-side-channel-host':
@@ -180,7 +182,7 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
   out.push('');
   out.push(
     'Problems met while reading an engine launch line (bad JSON, `--port=abc`, a repeated `serve`, …) are reported too, tagged `parse-<code>` ' +
-      '(see `ISSUE_CODES` in `src/engines/index.ts`); they are not registry rules and cannot be overridden. Neither are discovery errors, reported ' +
+      '(see `ISSUE_CODES` in `src/engines/issue-codes.ts`); they are not registry rules and cannot be overridden. Neither are discovery errors, reported ' +
       'before any rule runs: a named workload that is missing or whose engine container cannot be found (results point at its ' +
       '`spec.template.spec.containers`), and zero or several candidates for a role.',
   );

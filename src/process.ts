@@ -4,8 +4,8 @@
 // validate checks the planned result without touching the Document; only a pair without errors is applied. When apply
 // itself refuses something (a field of the wrong type, a name another pair owns), run() writes the items as they were
 // read, so no half-applied change ever goes out.
-// `processResourceList` gets a parsed ResourceList and returns the results; it edits the Document in place. `processOutcome` also
-// returns what each step decided, for the explanation (src/explain), which reads it and derives nothing itself.
+// `processOutcome` gets a parsed ResourceList, edits the Document in place and returns the results with what each step
+// decided, for the explanation (src/explain), which reads it and derives nothing itself.
 //
 // A re-render sees pd-disagg's own earlier output: discovery and the plan run on the items without what this pair
 // injected before (src/plan/owned.ts), so they see what a fresh render sees, and reconcile (src/apply/reconcile.ts)
@@ -33,10 +33,6 @@ export interface Outcome {
   plan?: Plan;
   /** what apply changed, per resource (removals as notes starting with "removed"); unset when nothing was applied */
   changes?: ApplyOutcome['changes'];
-}
-
-export function processResourceList(input: ResourceListInput): Result[] {
-  return processOutcome(input).results;
 }
 
 /** Every step's outcome; each result's message ends with its rule id (kpt prints messages, kustomize and Argo CD show

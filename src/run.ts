@@ -10,7 +10,6 @@ import { processOutcome, type Outcome } from './process.js';
 import { limitsFrom, type Limits } from './read/limits.js';
 import { InputError, readResourceList } from './read/resource-list.js';
 import { decodeInput } from './read/stdin.js';
-import type { Result } from './types.js';
 import { formatResults, withRuleId } from './write/stderr.js';
 import { writeResourceList } from './write/write.js';
 
@@ -79,5 +78,3 @@ function runText(inputText: string, limits: Limits, options: RunOptions): RunOut
 function printable(text: string): string {
   return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-
-export type { Result };

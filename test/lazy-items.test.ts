@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { isCollection, isPair, isScalar, type Node } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { processResourceList as processList } from '../src/process.js';
+import { processOutcome } from '../src/process.js';
 import { withRuleId } from '../src/write/stderr.js';
 import { blockCst } from '../src/read/block-cst.js';
 import { composeEntry, splitItems } from '../src/read/lazy-items.js';
@@ -69,7 +69,7 @@ function checkSame(text: string, name: string): boolean {
 /** run() reads items lazily; this is the same run reading them all composed. */
 function runComposed(text: string) {
   let input = readResourceList(text);
-  const results = input.problems.length > 0 ? input.problems.map(withRuleId) : processList(input);
+  const results = input.problems.length > 0 ? input.problems.map(withRuleId) : processOutcome(input).results;
   const failed = results.some((r) => r.severity === 'error');
   if (failed) input = readResourceList(text);
   return writeResourceList(input, results, input.source);
@@ -134,13 +134,13 @@ describe('items read without composing', () => {
     const first = resourceListFromDir('examples/qwen-pd', { configFile: 'pd-disagg.yaml' });
     const input = readResourceList(first, undefined, { lazyItems: true });
     const items = input.items.length;
-    processList(input);
+    processOutcome(input).results;
     // the two engines were edited; the Kptfile and the config were not
     expect(input.unread.size).toBe(items - 2);
     const again = run(first).stdout.replace(/^results:\n[\s\S]*$/m, '');
     const steady = readResourceList(again, undefined, { lazyItems: true });
     expect(steady.unread.size).toBe(steady.items.length);
-    processList(steady);
+    processOutcome(steady).results;
     expect(steady.unread.size).toBe(steady.items.length);
   });
 

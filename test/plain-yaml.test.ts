@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { Document, parseDocument, type YAMLSeq } from 'yaml';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { processResourceList as processList } from '../src/process.js';
+import { processOutcome } from '../src/process.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { createNodeOptions, parseOptions, toStringOptions } from '../src/read/yaml-options.js';
 import { run } from '../src/run.js';
@@ -113,7 +113,7 @@ describe('plain-data printer', () => {
   it('takes everything the pipeline generates for the golden inputs', () => {
     for (const input of goldenInputs()) {
       const list = readResourceList(input);
-      const results = processList(list);
+      const results = processOutcome(list).results;
       if (results.some((r) => r.severity === 'error')) continue;
       for (const object of list.generated.values()) expect(printListEntry(object), `${object.kind}/${object.metadata.name}`).toBeDefined();
       expect(printTopLevelField('results', results)).toBeDefined();

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { processResourceList as processList } from '../src/process.js';
+import { processOutcome } from '../src/process.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { toStringOptions } from '../src/read/yaml-options.js';
 import { itemSourceText } from '../src/write/source-items.js';
@@ -20,9 +20,9 @@ import { mutate } from './property/mutate.js';
 /** Both ways of writing the same run: every item serialised, and untouched items copied from the text. */
 function bothWays(text: string) {
   const slow = readResourceList(text);
-  const slowResults = processList(slow);
+  const slowResults = processOutcome(slow).results;
   const fast = readResourceList(text);
-  const fastResults = processList(fast);
+  const fastResults = processOutcome(fast).results;
   return { serialised: writeResourceList(slow, slowResults), copied: writeResourceList(fast, fastResults, text) };
 }
 
@@ -202,7 +202,7 @@ describe('source-text write-back', () => {
     const input = read('testdata/kpt-package-comments/input.yaml');
     const { copied } = bothWays(input);
     const doc = readResourceList(input);
-    processList(doc);
+    processOutcome(doc).results;
     let used = 0;
     for (let i = 0; i < doc.itemsNode.items.length; i++) {
       const text = itemSourceText(input, doc.itemsNode, i);

@@ -216,7 +216,7 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
     const parse = Object.hasOwn(CONFIGMAP_KEYS, key) ? CONFIGMAP_KEYS[key] : undefined;
     if (!parse) {
       results.push(
-        configError(`functionConfig data.${key} is not a known key${didYouMean(key, Object.keys(CONFIGMAP_KEYS))} (accepted keys: ${Object.keys(CONFIGMAP_KEYS).join(', ')})`, ref, `data.${key}`),
+        configError(`functionConfig data.${key} is not a known key${didYouMean(key, CONFIGMAP_KEY_NAMES)} (accepted keys: ${CONFIGMAP_KEY_NAMES.join(', ')})`, ref, `data.${key}`),
       );
       continue;
     }

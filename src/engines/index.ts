@@ -5,9 +5,7 @@
 // and their values), model.ts (parseEngine), queries.ts (what the pipeline and the rules ask of a model).
 
 export * from './types.js';
-export { expandKubeVars } from './expand.js';
-export { splitScript, shown, UNKNOWN } from './shell.js';
-export { ISSUE_CODES } from './issue-codes.js';
+export { shown } from './shell.js';
 export type { RuntimeEnv } from './env.js';
-export { parseEngine, whyNotEngine, detectEngineKind } from './model.js';
+export { parseEngine, whyNotEngine } from './model.js';
 export { flagValue, flagBool, blockSizeOrDefault, kvConnectors, nixlConnectors, httpPortCount, envValue } from './queries.js';

@@ -9,7 +9,7 @@ import { readFlags, specIndex, type Token } from './flags.js';
 import { ISSUE_CODES } from './issue-codes.js';
 import { locate, type LaunchLocation } from './launch-line.js';
 import { isUnknown } from './shell.js';
-import type { ContainerPath, EngineKind, EngineModel, KvTransferConfig, RuntimeValue, Sourced } from './types.js';
+import type { ContainerPath, EngineModel, KvTransferConfig, RuntimeValue, Sourced } from './types.js';
 import { convertJsonObject } from './values.js';
 
 function build(container: KObject, loc: LaunchLocation): EngineModel {
@@ -284,14 +284,4 @@ export function whyNotEngine(container: KObject): string {
     `and its args (\`${head(args)}\`) carry no engine-only flag (${exclusive.join(', ')}) nor, under a container name like ` +
     `${DIALECTS.flatMap((d) => d.imageEntrypoint?.containerNames ?? []).join('/')}, the engine's flags`
   );
-}
-
-/** Which engine a container launches, if any (cheaper than parseEngine: flags are not read). */
-export function detectEngineKind(container: KObject): EngineKind | undefined {
-  if (!isPlainObject(container)) return undefined;
-  try {
-    return locate(container)?.found.dialect.kind;
-  } catch {
-    return undefined;
-  }
 }

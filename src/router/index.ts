@@ -2,7 +2,7 @@
 // that run the EPP. It knows no rules (the EPP config linter is src/validate) and prints nothing.
 
 export * from './types.js';
-export { routerTable, isRouterVersion } from './table.js';
-export { buildEppConfig, checkEppKnobs } from './epp-config.js';
-export { buildSidecarContainer, isRoutingSidecar, readSidecarTarget, readSidecarListenPort, sidecarFlagProblems } from './sidecar.js';
+export { routerTable } from './table.js';
+export { buildEppConfig } from './epp-config.js';
+export { buildSidecarContainer, isRoutingSidecar, readSidecarTarget } from './sidecar.js';
 export { buildRoutingStack, EPP_CONFIG_KEY } from './stack.js';

@@ -185,11 +185,12 @@ export function readSidecarEcConnector(version: RouterVersion, container: KObjec
   return flag ? { value: flag.value, path: flag.valuePath } : undefined;
 }
 
-/** The port the sidecar listens on: --port, else the default 8000 (the same in every table). */
-export function readSidecarListenPort(container: KObject, version: RouterVersion = 'v0.10.0'): number {
+/** The port an existing sidecar listens on under `version`'s flag rules (--port, else the table's default) and the
+ * container-relative path holding it, unset for the default; `port` is NaN when the value is not a literal number. */
+export function readSidecarListenPort(version: RouterVersion, container: KObject): SidecarTarget {
   const table = routerTable(version);
   const flag = lastFlag(parseFlags(container), table.sidecar.listenFlag);
-  return flag ? toPort(flag.value) : table.sidecar.defaultListenPort;
+  return flag ? { port: toPort(flag.value), path: flag.valuePath } : { port: table.sidecar.defaultListenPort };
 }
 
 export interface SidecarFlagProblem extends Finding {

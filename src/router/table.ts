@@ -14,10 +14,6 @@ const TABLES: Readonly<Record<RouterVersion, RouterTable>> = {
   'v0.10.0': v0_10_0,
 };
 
-export function isRouterVersion(value: unknown): value is RouterVersion {
-  return typeof value === 'string' && (ROUTER_VERSIONS as readonly string[]).includes(value);
-}
-
 export function routerTable(version: RouterVersion): RouterTable {
   const table = TABLES[version];
   if (!table) throw new Error(`unknown router version ${String(version)}; known: ${ROUTER_VERSIONS.join(', ')}`);

@@ -1,6 +1,7 @@
 // Bad input becomes a ParseIssue with a stable code and the path of the offending item; never an exception.
 import { describe, expect, it } from 'vitest';
-import { ISSUE_CODES, parseEngine, type EngineModel } from '../../src/engines/index.js';
+import { parseEngine, type EngineModel } from '../../src/engines/index.js';
+import { ISSUE_CODES } from '../../src/engines/issue-codes.js';
 import type { KObject } from '../../src/types.js';
 
 const parse = (c: KObject): EngineModel => {

@@ -1,6 +1,8 @@
 // Finding the engine on the launch line: command + args, $(VAR), sh -c, image entrypoints.
 import { describe, expect, it } from 'vitest';
-import { detectEngineKind, expandKubeVars, parseEngine, splitScript, UNKNOWN } from '../../src/engines/index.js';
+import { parseEngine } from '../../src/engines/index.js';
+import { expandKubeVars } from '../../src/engines/expand.js';
+import { splitScript, UNKNOWN } from '../../src/engines/shell.js';
 
 describe('kubelet $(VAR) expansion', () => {
   const vars: Record<string, string> = { A: 'x', PORT: '8200', EMPTY: '' };
@@ -189,7 +191,7 @@ describe('detection', () => {
     [{ name: 'engine', image: 'ghcr.io/acme/llm:1', args: ['m', '--block-size=16'] }, 'vllm'],
     [{ name: 'x', image: 'lmsysorg/sglang:v0.5.16', command: ['python3', '-m', 'sglang.launch_server'] }, 'sglang'],
   ])('%j → %s', (container, kind) => {
-    expect(detectEngineKind(container)).toBe(kind);
+    expect(parseEngine(container)?.kind).toBe(kind);
   });
 
   it.each([
@@ -204,7 +206,6 @@ describe('detection', () => {
     [{ name: 'router', image: 'vllm/vllm-router:latest', args: ['--port', '8000', '--block-size', '16'] }],
     [{}],
   ])('not an engine: %j', (container) => {
-    expect(detectEngineKind(container)).toBeUndefined();
     expect(parseEngine(container)).toBeUndefined();
   });
 

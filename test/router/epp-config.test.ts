@@ -5,11 +5,11 @@ import { parse } from 'yaml';
 import {
   ROUTER_VERSIONS,
   buildEppConfig,
-  checkEppKnobs,
   routerTable,
   type DeciderKind,
   type EppKnobs,
 } from '../../src/router/index.js';
+import { checkEppKnobs } from '../../src/router/epp-config.js';
 import { eppConfigYaml } from '../../src/plan/epp-text.js';
 import { lintEppConfig } from '../../src/validate/validate.js';
 

@@ -3,11 +3,10 @@ import {
   ROUTER_VERSIONS,
   buildSidecarContainer,
   isRoutingSidecar,
-  readSidecarListenPort,
   readSidecarTarget,
   routerTable,
-  sidecarFlagProblems,
 } from '../../src/router/index.js';
+import { readSidecarListenPort, sidecarFlagProblems } from '../../src/router/sidecar.js';
 
 describe('buildSidecarContainer', () => {
   it('builds a native sidecar with the version image and flags', () => {
@@ -32,7 +31,7 @@ describe('buildSidecarContainer', () => {
       expect(sidecarFlagProblems(version, c)).toEqual([]);
       expect(isRoutingSidecar(c)).toBe(true);
       expect(readSidecarTarget(version, c)).toEqual({ port: 8123, path: 'args[1]' });
-      expect(readSidecarListenPort(c)).toBe(8000);
+      expect(readSidecarListenPort(version, c)).toEqual({ port: 8000, path: 'args[0]' });
     }
   });
 
@@ -79,8 +78,9 @@ describe('readSidecarTarget', () => {
     expect(Number.isNaN(readSidecarTarget('v0.9.0', { args: ['--vllm-port=$(PORT)'] }).port)).toBe(true);
   });
   it('reads the listen port', () => {
-    expect(readSidecarListenPort({ args: ['--port', '9000'] })).toBe(9000);
-    expect(readSidecarListenPort({ args: [] })).toBe(8000);
+    expect(readSidecarListenPort('v0.9.0', { args: ['--port', '9000'] })).toEqual({ port: 9000, path: 'args[1]' });
+    expect(readSidecarListenPort('v0.10.0', { args: [] })).toEqual({ port: 8000 });
+    expect(Number.isNaN(readSidecarListenPort('v0.8.0', { args: ['--port=$(PORT)'] }).port)).toBe(true);
   });
 });
 

@@ -458,6 +458,21 @@ const cases: Case[] = [
     ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args[1] = '--model-server-port=8001'))),
     trips: { path: 'spec.template.spec.initContainers[0].args[1]', current: 8001, proposed: 8200 },
   },
+  { rule: 'sidecar-listen-port', name: 'llm-d: sidecar --port=8000, the pool port', ctx: llmd, trips: false },
+  { rule: 'sidecar-listen-port', name: 'modelplane (sidecar injected on the pool port)', ctx: () => pair(modelplane('prefill'), modelplane('decode')), trips: false },
+  {
+    rule: 'sidecar-listen-port',
+    name: 'existing sidecar listens on 9000',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args[0] = '--port=9000'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args[0]', resource: 'gpt-oss-decode', current: 9000, proposed: 8000, message: /never reach the sidecar/ },
+  },
+  {
+    rule: 'sidecar-listen-port',
+    name: 'existing sidecar without --port (8000) while the pool targets 9000',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => s.initContainers![0]!.args.splice(0, 1)), { sidecarPort: 9000 }),
+    trips: { path: 'spec.template.spec.initContainers[0].args', current: 8000, proposed: 9000, message: /its default 8000/ },
+  },
+  { rule: 'sidecar-listen-port', name: 'existing sidecar with --port=$(PORT) (known when the pod runs)', ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args[0] = '--port=$(PORT)'))), trips: false },
   { rule: 'sidecar-kv-connector', name: 'llm-d: nixlv2 for vLLM NIXL', ctx: llmd, trips: false },
   { rule: 'sidecar-kv-connector', name: 'SGLang guide: sglang', ctx: sgl, trips: false },
   {

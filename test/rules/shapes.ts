@@ -316,8 +316,9 @@ function candidate(role: 'prefill' | 'decode', shape: PodShape, index: number): 
 /** The PairContext the rules see in a render: the shapes' engines found as discovery finds them (locateEngine) and
  * planned by plan() with the default config for router `version` (pool port 8000), i.e. with what the plan injects
  * (NIXL env and ports, /dev/shm, role and pool labels, the routing sidecar unless the decode pod has one). */
-export function pair(prefill: PodShape, decode: PodShape, options: { version?: RouterVersion } = {}): PairContext {
-  const fc = { apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', metadata: { name: 'rules' }, spec: { epp: { version: options.version ?? 'v0.10.0' } } };
+export function pair(prefill: PodShape, decode: PodShape, options: { version?: RouterVersion; sidecarPort?: number } = {}): PairContext {
+  const spec = { epp: { version: options.version ?? 'v0.10.0' }, ...(options.sidecarPort ? { sidecar: { port: options.sidecarPort } } : {}) };
+  const fc = { apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', metadata: { name: 'rules' }, spec };
   const { config, results } = readConfig(fc);
   if (!config) throw new Error(`test config refused: ${JSON.stringify(results)}`);
   return plan(config, candidate('prefill', prefill, 0), candidate('decode', decode, 1)).pair;

@@ -5,7 +5,7 @@
 import { flagValue, envValue, httpPortCount, nixlConnectors } from '../../engines/index.js';
 import type { EngineModel } from '../../engines/types.js';
 import { localDataParallel, sideChannelBasePort, NIXL_BY_ENGINE } from '../../plan/nixl.js';
-import { readSidecarDataParallel } from '../../router/sidecar.js';
+import { readSidecarDataParallel, readSidecarListenPort } from '../../router/sidecar.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
@@ -166,6 +166,34 @@ export const portRules: Rule<PairContext>[] = [
           path: s.targetPath ?? `${s.containerPath}.args`,
           currentValue: s.targetPort,
           proposedValue: ctx.decode.engine.port.value,
+        },
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'sidecar-listen-port',
+    scope: 'pair',
+    severity: 'error',
+    summary: "the decode pod's routing sidecar listens on a port other than the InferencePool's target port",
+    fix: "set the sidecar's --port to spec.sidecar.port (the pool's target port), or spec.sidecar.port to the sidecar's --port",
+    field: 'routing sidecar args: --port',
+    check(ctx) {
+      const s = ctx.sidecar;
+      if (!s) return [];
+      const listen = readSidecarListenPort(ctx.version, s.container);
+      // a port only known when the pod runs ($(PORT)) cannot be compared
+      if (Number.isNaN(listen.port) || listen.port === ctx.poolPort) return [];
+      const how = listen.path ? `listens on ${listen.port}` : `sets no --port, so it listens on its default ${listen.port}`;
+      return [
+        {
+          message:
+            `the routing sidecar ${String(s.container.name ?? '')} ${how}, but the InferencePool targets port ${ctx.poolPort} on the decode pods ` +
+            `(spec.sidecar.port), so the EPP's requests never reach the sidecar and no prefill hop happens; ` +
+            `give the sidecar --port=${ctx.poolPort}, or set spec.sidecar.port to ${listen.port} (prefill then serves there too)`,
+          resource: ctx.decode.resource,
+          path: listen.path ? `${s.containerPath}.${listen.path}` : `${s.containerPath}.args`,
+          currentValue: listen.port,
+          proposedValue: ctx.poolPort,
         },
       ];
     },
