@@ -141,6 +141,8 @@ export const RULE_WHY: Record<string, string> = {
   'dset-screener-roles':
     'The screener drops every revision without a Ready pod of each required role (screener.go), and the role is the pod label disaggregatedset.x-k8s.io/role, i.e. the set\'s spec.roles[].name: a role the set does not have (prefill where the set says ctx) leaves no revision, and every request fails with HTTP 503.',
   'epp-prefill-profile-filter': 'Without its role filter a profile scores both pods and the picker breaks ties at random, so the prefill hop or the destination lands on the wrong pod (seen live by npm run conformance).',
+  'epp-encode-stage':
+    'disagg-profile-handler runs the encode stage only when deciders.encode names a decider and schedulingProfiles has the profile profiles.encode (default "encode"); otherwise it logs "No deciders.encode configured, E disaggregation disabled" or skips the stage (disagg_profile_handler.go at inference-scheduler v0.8.0, router v0.9.0 and v0.10.0). encode-filter keeps only llm-d.ai/role=encode pods (filter/bylabel/roles.go); at v0.8.0 disagg-headers-handler sets x-encoder-hosts-ports from its own encodeProfile.',
 };
 
 const SCOPES = [

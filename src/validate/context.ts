@@ -25,6 +25,8 @@ export interface EppContext {
   experimentalAllowed?: boolean;
   /** the config routes a DisaggregatedSet pair (the config of the pair itself, not other ConfigMaps in sight) */
   set?: SetContext;
+  /** the config routes an E/P/D trio: the pair has an encode stage (the config of the pair itself, as for `set`) */
+  encode?: boolean;
 }
 
 /** What a caller gives to lint a config: the context without what lintEppConfig reads from it. */

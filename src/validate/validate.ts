@@ -45,6 +45,7 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
         ...(knobs ? { knobs } : {}),
         ...(experimentalAllowed ? { experimentalAllowed } : {}),
         ...(plan.pair.set ? { set: plan.pair.set } : {}),
+        ...(encode ? { encode: true } : {}),
       },
       config,
     ),

@@ -12,15 +12,16 @@ const origin = {
   generated: false,
 };
 
-function base(version: RouterVersion, decider: 'prefix-based' | 'always' = 'prefix-based', block = 128): KObject {
-  return structuredClone(buildEppConfig(version, { decider, nonCachedTokens: 16, blockSizeTokens: block }));
+function base(version: RouterVersion, decider: 'prefix-based' | 'always' = 'prefix-based', block = 128, encode = false): KObject {
+  return structuredClone(buildEppConfig(version, { decider, nonCachedTokens: 16, blockSizeTokens: block, ...(encode ? { encode } : {}) }));
 }
 const plugin = (c: KObject, type: string) => c.plugins.find((p: KObject) => p.type === type);
-const ctx = (version: RouterVersion, config: KObject, engineBlockSize: number | undefined = 128): EppConfigInput => ({
+const ctx = (version: RouterVersion, config: KObject, engineBlockSize: number | undefined = 128, encode = false): EppConfigInput => ({
   version,
   config,
   origin,
   ...(engineBlockSize !== undefined ? { engineBlockSize } : {}),
+  ...(encode ? { encode } : {}),
 });
 const ids = (c: EppConfigInput, rule: string) => lintEppConfig(c).filter((r) => r.tags?.rule === rule);
 
@@ -34,6 +35,8 @@ interface Case {
   engineBlockSize?: number;
   /** text the message must contain */
   says: RegExp;
+  /** the config routes an E/P/D trio: the generated trio config, linted as the trio's */
+  encode?: boolean;
 }
 
 const cases: Case[] = [
@@ -89,6 +92,8 @@ const cases: Case[] = [
   { rule: 'epp-prefill-profile-filter', version: 'v0.9.0', bad: (c) => (c.schedulingProfiles[0].plugins = c.schedulingProfiles[0].plugins.slice(1)), says: /profile prefill \(the prefill stage\) has no prefill filter/, good: (c) => (c.schedulingProfiles[1].plugins[0].pluginRef = "decode-filter") },
   { rule: 'epp-missing-plugin-ref', version: 'v0.10.0', bad: (c) => (plugin(c, 'prefix-cache-scorer').parameters = { prefixMatchInfoProducerName: 'nope' }), says: /prefixMatchInfoProducerName names "nope"/, good: (c) => (c.plugins = c.plugins.filter((p: KObject) => p.type !== 'max-score-picker')) },
   { rule: 'epp-headers-handler-missing', version: 'v0.10.0', bad: (c) => { const h = plugin(c, 'disagg-profile-handler'); h.type = 'pd-profile-handler'; h.parameters = { deciderPluginName: 'prefix-based-pd-decider' }; }, says: /pd-profile-handler picks a prefill pod but does not set x-prefiller-host-port/ },
+  { rule: 'epp-encode-stage', version: 'v0.10.0', encode: true, bad: (c) => delete plugin(c, 'disagg-profile-handler').parameters.deciders.encode, says: /no deciders\.encode.*E disaggregation disabled/ },
+  { rule: 'epp-encode-stage', version: 'v0.8.0', encode: true, bad: (c) => (plugin(c, 'disagg-headers-handler').parameters = { encodeProfile: 'vision' }), says: /x-encoder-hosts-ports from the pick of profile "vision"/, good: (c) => (plugin(c, 'disagg-headers-handler').parameters = { encodeProfile: 'encode' }) },
   { rule: 'epp-duplicate-plugin-name', version: 'v0.9.0', bad: (c) => c.plugins.push({ type: 'queue-scorer' }), says: /both named "queue-scorer"/, good: (c) => c.plugins.push({ type: 'queue-scorer', name: 'queue-2' }) },
 ];
 
@@ -102,9 +107,9 @@ describe('epp-config rules', () => {
 
   for (const [i, tc] of cases.entries()) {
     it(`${tc.rule} #${i} on ${tc.version}: flags the bad config`, () => {
-      const config = base(tc.version);
+      const config = base(tc.version, 'prefix-based', 128, tc.encode);
       tc.bad(config);
-      const found = ids(ctx(tc.version, config, tc.engineBlockSize), tc.rule);
+      const found = ids(ctx(tc.version, config, tc.engineBlockSize, tc.encode), tc.rule);
       expect(found.length).toBeGreaterThan(0);
       expect(found[0]!.message).toMatch(tc.says);
       expect(found[0]!.resourceRef).toEqual(origin.resource);
@@ -112,9 +117,9 @@ describe('epp-config rules', () => {
       expect(found[0]!.severity).toBe(eppConfigRules.find((r) => r.id === tc.rule)!.severity);
     });
     it(`${tc.rule} #${i} on ${tc.version}: accepts the near miss`, () => {
-      const config = base(tc.version);
+      const config = base(tc.version, 'prefix-based', 128, tc.encode);
       tc.good?.(config);
-      expect(ids(ctx(tc.version, config, tc.engineBlockSize === 32 ? 128 : tc.engineBlockSize), tc.rule)).toEqual([]);
+      expect(ids(ctx(tc.version, config, tc.engineBlockSize === 32 ? 128 : tc.engineBlockSize, tc.encode), tc.rule)).toEqual([]);
     });
   }
 

@@ -106,6 +106,85 @@ describe('an E/P/D trio from the llm-d guide', () => {
   });
 });
 
+describe('a user-owned EPP config of a trio (spec.epp.config): rule epp-encode-stage and the encode decider references', () => {
+  /** The trio rendered at `version` with `config` as the user's own EPP config (v0.8.0 on shared storage, as above). */
+  const renderOwn = (version: string, config: KObject | undefined, encode = true) => {
+    let text = GUIDE;
+    if (!encode) text = GUIDE.slice(0, GUIDE.indexOf('- apiVersion: apps/v1')) + GUIDE.slice(GUIDE.indexOf('- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill'));
+    text = withConfig(text, `    prefill: {name: prefill}\n    decode: {name: decode}\n${encode ? '    encode: {name: encode}\n' : ''}    epp: {version: ${version}${config ? `, config: ${JSON.stringify(config)}` : ''}}\n`);
+    return runText(version === 'v0.8.0' && encode ? sharedStorage(text) : text);
+  };
+  /** The config pd-disagg generates for the trio at `version`: the starting point a user copies. */
+  const generated = (version: string): KObject => eppConfig(renderOwn(version, undefined).items);
+  const handlerOf = (cfg: KObject) => (cfg.plugins as KObject[]).find((p) => p.type === 'disagg-profile-handler')!;
+  const stage = (out: ReturnType<typeof runText>) => byRule(out.results, 'epp-encode-stage');
+
+  it.each(['v0.8.0', 'v0.9.0', 'v0.10.0'])('router %s: the generated trio config, as the user\'s own, passes; each part taken out is an error on spec.epp.config', (version) => {
+    const base = generated(version);
+    const ok = renderOwn(version, base);
+    expect(ok.exitCode).toBe(0);
+    expect(stage(ok)).toEqual([]);
+    // no deciders.encode: the EPP turns the encode stage off
+    const noDecider = structuredClone(base);
+    delete handlerOf(noDecider).parameters.deciders.encode;
+    let out = renderOwn(version, noDecider);
+    expect(out.exitCode).toBe(1);
+    expect(stage(out)).toHaveLength(1);
+    expect(stage(out)[0]).toMatchObject({ severity: 'error', resourceRef: { kind: 'PrefillDecode', name: 'qwen-vl' }, field: { path: 'spec.epp.config', proposedValue: 'always-disagg-multimodal-decider' } });
+    expect(stage(out)[0]!.message).toContain('"No deciders.encode configured, E disaggregation disabled"');
+    // no encode profile: the stage is skipped
+    const noProfile = structuredClone(base);
+    noProfile.schedulingProfiles = (noProfile.schedulingProfiles as KObject[]).filter((p) => p.name !== 'encode');
+    out = renderOwn(version, noProfile);
+    expect(stage(out).map((r) => r.message)).toEqual([expect.stringContaining('runs the encode stage as scheduling profile "encode", which schedulingProfiles does not define')]);
+    // an encode profile with no encode filter picks among every pod
+    const noFilter = structuredClone(base);
+    const encodeProfile = (noFilter.schedulingProfiles as KObject[]).find((p) => p.name === 'encode')!;
+    encodeProfile.plugins = (encodeProfile.plugins as KObject[]).filter((r) => r.pluginRef !== 'encode-filter');
+    out = renderOwn(version, noFilter);
+    expect(stage(out).map((r) => [r.severity, r.field?.proposedValue])).toEqual([['error', 'encode-filter']]);
+    // the profile handler's profiles.encode renames the stage: the profile of that name is the one read
+    const renamed = structuredClone(base);
+    handlerOf(renamed).parameters.profiles = { encode: 'vision' };
+    out = renderOwn(version, renamed);
+    expect(stage(out).map((r) => r.message)).toEqual(
+      version === 'v0.8.0'
+        ? [expect.stringContaining('profile "vision"'), expect.stringContaining('sets x-encoder-hosts-ports from the pick of profile "encode" (its encodeProfile), but plugin disagg-profile-handler runs the encode stage as "vision"')]
+        : [expect.stringContaining('profile "vision"')],
+    );
+  });
+
+  it('the encode decider must be declared, and declared before the handler where plugins are built in order (v0.8.0, v0.9.0)', () => {
+    for (const version of ['v0.9.0', 'v0.10.0']) {
+      const undeclared = structuredClone(generated(version));
+      undeclared.plugins = (undeclared.plugins as KObject[]).filter((p) => p.type !== 'always-disagg-multimodal-decider');
+      const out = renderOwn(version, undeclared);
+      expect(out.exitCode).toBe(1);
+      expect(byRule(out.results, 'epp-missing-plugin-ref').map((r) => r.message)).toEqual([expect.stringContaining('deciders.encode names "always-disagg-multimodal-decider", which is not declared under plugins')]);
+      const late = structuredClone(generated(version));
+      const plugins = late.plugins as KObject[];
+      const decider = plugins.splice(plugins.findIndex((p) => p.type === 'always-disagg-multimodal-decider'), 1)[0]!;
+      plugins.push(decider);
+      const order = byRule(renderOwn(version, late).results, 'epp-plugin-order');
+      expect(order.map((r) => r.message)).toEqual(version === 'v0.9.0' ? [expect.stringContaining('"deciders.encode plugin not found"')] : []);
+    }
+  });
+
+  it('pd-profile-handler (v0.8.0) has no encode stage; a pair without an encode workload is not asked for one', () => {
+    const pd = structuredClone(generated('v0.8.0'));
+    const handler = handlerOf(pd);
+    handler.type = 'pd-profile-handler';
+    handler.parameters = { deciderPluginName: 'prefix-based-pd-decider' };
+    const out = renderOwn('v0.8.0', pd);
+    expect(stage(out).map((r) => [r.field?.currentValue, r.field?.proposedValue])).toEqual([['pd-profile-handler', 'disagg-profile-handler']]);
+    // the P/D config of a pair: nothing about an encode stage
+    const pairConfig = eppConfig(renderOwn('v0.10.0', undefined, false).items);
+    const pair = renderOwn('v0.10.0', pairConfig, false);
+    expect(pair.exitCode).toBe(0);
+    expect(stage(pair)).toEqual([]);
+  });
+});
+
 /** The trio on ECExampleConnector under /ec-cache, one ReadWriteMany claim (ec-cache-pvc, as llm-d-router
  * deploy/components/vllm-encode/pvc.yaml names it) mounted there in the encode and prefill pods. */
 function sharedStorage(text: string, mountPrefill = true): string {

@@ -51,6 +51,7 @@ const REPORT_ORDER = [
   'epp-profile-handlers',
   'epp-stage-order',
   'epp-prefill-profile-filter',
+  'epp-encode-stage',
 ];
 
 export const eppConfigRules: Rule<EppContext>[] = REPORT_ORDER.map((id) => {

@@ -67,12 +67,17 @@ export function producerParamHint(t: RouterTable, p: PluginEntry, param: string)
   return p.type === 'prefix-cache-scorer' && reads(t.plugins[t.producer.type], param) ? `; it belongs on ${t.producer.type}` : '';
 }
 
-export function decidersInUse(plugins: PluginEntry[], handler: HandlerView | undefined): PluginEntry[] {
-  if (handler?.prefillDecider) {
-    const d = plugins.find((p) => p.name === handler.prefillDecider);
-    return d ? [d] : [];
+/** The declared deciders the handler names: the prefill decider first, then the encode decider (E/P/D). */
+export function decidersInUse(plugins: PluginEntry[], handler: HandlerView | undefined): Array<PluginEntry & { stage: 'prefill' | 'encode' }> {
+  const out: Array<PluginEntry & { stage: 'prefill' | 'encode' }> = [];
+  for (const [name, stage] of [
+    [handler?.prefillDecider, 'prefill'],
+    [handler?.encodeDecider, 'encode'],
+  ] as const) {
+    const d = name ? plugins.find((p) => p.name === name) : undefined;
+    if (d) out.push({ ...d, stage });
   }
-  return [];
+  return out;
 }
 
 /** Every profile handler type any supported tag registers; the scheduler config accepts exactly one. */
@@ -80,7 +85,11 @@ export const PROFILE_HANDLER_TYPES = ['single-profile-handler', DISAGG_HANDLER, 
 /** Picker types: with none declared the loader adds a max-score-picker named "max-score-picker" to every profile. */
 export const PICKER_TYPES = ['max-score-picker', 'random-picker', 'weighted-random-picker'];
 /** Filters that keep only the prefill pods in the prefill profile (the role filters, or a label filter). */
-export const ROLE_FILTER_TYPES = { prefill: ['prefill-filter', 'by-label', 'by-label-selector', 'label-selector-filter'], decode: ['decode-filter', 'by-label', 'by-label-selector', 'label-selector-filter'] };
+export const ROLE_FILTER_TYPES = {
+  prefill: ['prefill-filter', 'by-label', 'by-label-selector', 'label-selector-filter'],
+  decode: ['decode-filter', 'by-label', 'by-label-selector', 'label-selector-filter'],
+  encode: ['encode-filter', 'by-label', 'by-label-selector', 'label-selector-filter'],
+};
 export const STAGE_ORDERS = ['decode-first', 'prefill-first'];
 
 /** Go types of the parameters the P/D plugins decode: a value of another JSON type fails to unmarshal. */

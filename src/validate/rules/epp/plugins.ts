@@ -4,6 +4,7 @@ import { routerTable } from '../../../router/table.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
+import { ENCODE_DECIDER_TYPE } from '../../../router/epp-config.js';
 import { PICKER_TYPES, decidersInUse, finding, pluginLabel, reads, scope, versionsRegistering } from './helpers.js';
 
 export const pluginsRules: Rule<EppContext>[] = [
@@ -106,11 +107,12 @@ export const pluginsRules: Rule<EppContext>[] = [
       if (!t.declarationOrderMatters) return [];
       const plugins = ctx.read.plugins;
       const handler = ctx.read.handler;
-      const decider = decidersInUse(plugins, handler)[0];
-      if (!handler || !decider || decider.index < handler.plugin.index) return [];
-      return [
-        finding(ctx, `${pluginLabel(handler.plugin)} (plugins[${handler.plugin.index}]) comes before its decider ${decider.name} (plugins[${decider.index}]); router ${ctx.version} builds plugins in list order, so the handler fails with "deciders.prefill plugin not found". Move ${decider.name} above the handler`),
-      ];
+      if (!handler) return [];
+      return decidersInUse(plugins, handler)
+        .filter((d) => d.index > handler.plugin.index)
+        .map((d) =>
+          finding(ctx, `${pluginLabel(handler.plugin)} (plugins[${handler.plugin.index}]) comes before its decider ${d.name} (plugins[${d.index}]); router ${ctx.version} builds plugins in list order, so the handler fails with "deciders.${d.stage} plugin not found". Move ${d.name} above the handler`),
+        );
     },
   }),
 
@@ -157,6 +159,9 @@ export const pluginsRules: Rule<EppContext>[] = [
       const handler = ctx.read.handler;
       if (handler?.prefillDecider && !names.has(handler.prefillDecider)) {
         out.push(finding(ctx, `${pluginLabel(handler.plugin)} ${handler.deciderField} names "${handler.prefillDecider}", which is not declared under plugins; the handler fails to build. Declare a plugin of type prefix-based-pd-decider or always-disagg-pd-decider with that name`, { currentValue: handler.prefillDecider }));
+      }
+      if (handler?.encodeDecider && !names.has(handler.encodeDecider)) {
+        out.push(finding(ctx, `${pluginLabel(handler.plugin)} ${handler.encodeDeciderField} names "${handler.encodeDecider}", which is not declared under plugins; the handler fails to build ("deciders.encode plugin not found"). Declare a plugin of type ${ENCODE_DECIDER_TYPE} with that name`, { currentValue: handler.encodeDecider }));
       }
       const t = routerTable(ctx.version);
       for (const p of plugins.filter((x) => x.type === 'prefix-cache-scorer')) {

@@ -4,7 +4,8 @@ import { routerTable } from '../../../router/table.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
-import { DISAGG_HANDLER, PD_HANDLER, str } from './read.js';
+import { ENCODE_DECIDER_TYPE, ENCODE_FILTER_TYPE } from '../../../router/epp-config.js';
+import { DISAGG_HANDLER, ENCODE_PROFILE, PD_HANDLER, str } from './read.js';
 import { PROFILE_HANDLER_TYPES, ROLE_FILTER_TYPES, STAGE_ORDERS, finding, pluginLabel, reads, scope, stageOrderOf } from './helpers.js';
 
 export const profilesRules: Rule<EppContext>[] = [
@@ -154,6 +155,61 @@ export const profilesRules: Rule<EppContext>[] = [
         out.push(
           finding(ctx, `scheduling profile ${profile.name} (the ${role} stage) has no ${role} filter, so the scheduler picks between prefill and decode pods by score and tie-break, and requests are not reliably disaggregated; add - pluginRef: ${role}-filter to it`),
         );
+      }
+      return out;
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-encode-stage',
+    scope,
+    severity: 'error',
+    summary: 'The pair has an encode stage (E/P/D) and the EndpointPickerConfig never runs it: no encode decider, no encode profile, or one without the encode filter.',
+    fix: 'Declare encode-filter and always-disagg-multimodal-decider, set deciders.encode on disagg-profile-handler, and add an "encode" profile with the encode-filter (router v0.8.0: disagg-headers-handler with the same encodeProfile).',
+    field: 'plugins[disagg-profile-handler].parameters.deciders.encode',
+    check(ctx) {
+      const handler = ctx.read.handler;
+      if (!ctx.encode || !handler) return []; // no handler at all: epp-no-prefill-decider says it
+      const t = routerTable(ctx.version);
+      const idle = 'the decode sidecar never gets an encode pod, the encode pods get no traffic and prefill runs the vision encoder on every image';
+      if (handler.encodeProfile === undefined) {
+        return [finding(ctx, `${pluginLabel(handler.plugin)} (router ${ctx.version}) has no encode stage: ${idle}; use ${DISAGG_HANDLER} with deciders.encode: ${ENCODE_DECIDER_TYPE} and an "${ENCODE_PROFILE}" profile`, { currentValue: handler.plugin.type, proposedValue: DISAGG_HANDLER })];
+      }
+      const out: Finding[] = [];
+      if (!handler.encodeDecider) {
+        out.push(
+          finding(ctx, `${pluginLabel(handler.plugin)} has no deciders.encode, so encode disaggregation is off (the EPP logs "No deciders.encode configured, E disaggregation disabled"): ${idle}; declare - type: ${ENCODE_DECIDER_TYPE}${t.declarationOrderMatters ? ' above the handler' : ''} and set deciders.encode: ${ENCODE_DECIDER_TYPE}`, {
+            proposedValue: ENCODE_DECIDER_TYPE,
+          }),
+        );
+      }
+      const byName = new Map(ctx.read.plugins.map((p) => [p.name, p]));
+      const profile = ctx.read.profiles.find((p) => p.name === handler.encodeProfile);
+      if (!profile) {
+        out.push(
+          finding(ctx, `${pluginLabel(handler.plugin)} runs the encode stage as scheduling profile "${handler.encodeProfile}", which schedulingProfiles does not define, so the stage is skipped: ${idle}; add a profile "${handler.encodeProfile}" with - pluginRef: ${ENCODE_FILTER_TYPE}`, {
+            proposedValue: handler.encodeProfile,
+          }),
+        );
+      } else if (!profile.refs.some((r) => ROLE_FILTER_TYPES.encode.includes(byName.get(r)?.type ?? ''))) {
+        out.push(
+          finding(ctx, `scheduling profile ${profile.name} (the encode stage) has no encode filter, so it picks among every pod of the pool, prefill and decode pods included, and hands the sidecar a pod that runs no encoder-only engine; declare - type: ${ENCODE_FILTER_TYPE} and add - pluginRef: ${ENCODE_FILTER_TYPE} to it`, {
+            proposedValue: ENCODE_FILTER_TYPE,
+          }),
+        );
+      }
+      // router ≤ v0.8.0: the headers handler, not the profile handler, puts the encode picks in x-encoder-hosts-ports
+      if (t.disagg.headersHandler === 'required') {
+        for (const p of ctx.read.plugins.filter((x) => t.disagg.headersHandlerTypes.includes(x.type))) {
+          const reads = str(p.params?.encodeProfile) ?? ENCODE_PROFILE;
+          if (reads === handler.encodeProfile) continue;
+          out.push(
+            finding(ctx, `${pluginLabel(p)} sets x-encoder-hosts-ports from the pick of profile "${reads}" (its encodeProfile), but ${pluginLabel(handler.plugin)} runs the encode stage as "${handler.encodeProfile}", so router ${ctx.version}'s sidecar never learns the encode pods; set encodeProfile: ${handler.encodeProfile} on ${p.name}`, {
+              currentValue: reads,
+              proposedValue: handler.encodeProfile,
+            }),
+          );
+        }
       }
       return out;
     },

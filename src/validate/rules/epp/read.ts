@@ -45,6 +45,8 @@ export function profilesOf(config: KObject): ProfileEntry[] {
 export const DISAGG_HANDLER = 'disagg-profile-handler';
 export const PD_HANDLER = 'pd-profile-handler';
 export const PREFIX_DECIDER = 'prefix-based-pd-decider';
+/** the encode profile's name when the handler sets none (disagg_profile_handler.go defaultEncodeProfile, every tag) */
+export const ENCODE_PROFILE = 'encode';
 
 /** What the profile handler is set to do, after defaults, in whichever parameter form it uses. */
 export interface HandlerView {
@@ -55,6 +57,12 @@ export interface HandlerView {
   prefillDecider?: string;
   /** the parameter that names the decider, for messages */
   deciderField: string;
+  /** E/P/D: the profile run as the encode stage (profiles.encode, default "encode"), and the decider that turns it on
+   * (deciders.encode; none: the EPP logs "No deciders.encode configured, E disaggregation disabled"). pd-profile-handler
+   * (v0.8.0) has no encode stage: encodeProfile is undefined. */
+  encodeProfile?: string;
+  encodeDecider?: string;
+  encodeDeciderField: string;
 }
 
 export function str(v: unknown): string | undefined {
@@ -72,6 +80,7 @@ export function handlerOf(plugins: PluginEntry[]): HandlerView | undefined {
       decodeProfile: str(params.decodeProfile) ?? 'decode',
       prefillDecider: str(params.deciderPluginName) ?? PREFIX_DECIDER,
       deciderField: 'deciderPluginName',
+      encodeDeciderField: 'deciders.encode',
     };
   }
   const profiles = isPlainObject(params.profiles) ? params.profiles : {};
@@ -83,6 +92,9 @@ export function handlerOf(plugins: PluginEntry[]): HandlerView | undefined {
     decodeProfile: str(profiles.decode) ?? str(params.decodeProfile) ?? 'decode',
     prefillDecider: str(deciders.prefill) ?? flatDecider,
     deciderField: str(deciders.prefill) || !flatDecider ? 'deciders.prefill' : 'prefillDeciderPluginName',
+    encodeProfile: str(profiles.encode) ?? str(params.encodeProfile) ?? ENCODE_PROFILE,
+    ...(str(deciders.encode) ?? str(params.encodeDeciderPluginName) ? { encodeDecider: (str(deciders.encode) ?? str(params.encodeDeciderPluginName))! } : {}),
+    encodeDeciderField: str(deciders.encode) || !str(params.encodeDeciderPluginName) ? 'deciders.encode' : 'encodeDeciderPluginName',
   };
 }
 
