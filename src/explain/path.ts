@@ -5,6 +5,7 @@ import type { PdConfig } from '../config/types.js';
 import type { Plan } from '../plan/types.js';
 import { isPlainObject, type KObject } from '../types.js';
 import type { StageSide } from '../plan/context.js';
+import { injectedKvConnector } from '../plan/plan.js';
 
 export interface PathStep {
   id: 'gateway' | 'pool' | 'epp' | 'sidecar' | 'encode' | 'prefill' | 'kv' | 'decode';
@@ -129,7 +130,10 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
   if (kvP || kvD) {
     kvDetails.push(`connector ${kvP?.kv_connector ?? '?'} → ${kvD?.kv_connector ?? '?'}, kv_role ${kvP?.kv_role ?? '(unset)'} → ${kvD?.kv_role ?? '(unset)'}`);
   }
-  if (sc.prefill !== undefined || sc.decode !== undefined) {
+  // the transport: what the sidecar's connector drives (SGLang's own backend, vLLM's Mooncake, else NIXL)
+  const sglangBackend = (decode.engine.sglang ?? prefill.engine.sglang)?.transferBackend?.value ?? 'mooncake';
+  const transport = decode.engine.kind === 'sglang' ? (sglangBackend === 'nixl' ? 'NIXL' : sglangBackend === 'mooncake' ? 'Mooncake' : sglangBackend) : injectedKvConnector(decode.engine) === 'mooncake' ? 'Mooncake' : 'NIXL';
+  if (transport === 'NIXL' && (sc.prefill !== undefined || sc.decode !== undefined)) {
     kvDetails.push(`NIXL side channel on port ${sc.prefill ?? '?'} (prefill) and ${sc.decode ?? '?'} (decode), advertised at the pod IP`);
   }
   const sg = decode.engine.sglang ?? prefill.engine.sglang;
@@ -140,9 +144,9 @@ export function requestPath(plan: Plan, config: PdConfig): PathStep[] {
   }
   steps.push({
     id: 'kv',
-    title: 'KV cache over NIXL, prefill → decode',
+    title: `KV cache over ${transport}, prefill → decode`,
     details: kvDetails.length ? kvDetails : ['the engines\' own KV transfer settings'],
-    node: ['KV over NIXL', ...(sc.prefill !== undefined ? [`side channel :${sc.prefill}`] : [])],
+    node: [`KV over ${transport}`, ...(transport === 'NIXL' && sc.prefill !== undefined ? [`side channel :${sc.prefill}`] : [])],
   });
 
   steps.push(engineStep('decode', decode, 'reads the KV cache and generates the answer'));

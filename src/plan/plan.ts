@@ -15,8 +15,11 @@ import {
   buildSidecarContainer,
   EPP_CONFIG_KEY,
   isRoutingSidecar,
+  prefillPortOf,
   readSidecarTarget,
   routerTable,
+  sidecarKvConnectorFor,
+  type SidecarConnector,
 } from '../router/index.js';
 import { isPlainObject, type KObject } from '../types.js';
 import type { EcPlan, EngineSide, PairContext, StageSide } from './context.js';
@@ -83,7 +86,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   const sidecarPort = config.sidecar.port;
   // E/P/D: the sidecar's encoder-cache protocol; one the version lacks is left out (a rule refuses the render)
   const ecConnector = ec && routerTable(version).sidecar.ecConnectors.includes(ec.sidecarConnector) ? ec.sidecarConnector : undefined;
-  const sidecar = planSidecar(config, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)), sidecarEnv(prefill.engine), ecConnector);
+  const sidecar = planSidecar(config, prefill, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)), ecConnector);
 
   // EPP config.
   const blockSizeTokens = config.epp.blockSizeTokens ?? decode.engine.blockSize?.value ?? DEFAULT_BLOCK_SIZE_TOKENS;
@@ -288,24 +291,21 @@ function podPortNames(c: EngineCandidate): string[] {
   return names;
 }
 
-/** SGLang: the sidecar dials the prefill's bootstrap server on SGLANG_BOOTSTRAP_PORT (default 8998; connector_sglang.go
- * in inference-scheduler v0.8.0 and router v0.9.0/v0.10.0); a prefill on another port needs it passed. */
-export function sidecarEnv(prefill: EngineModel): Array<{ name: string; value: string }> {
-  const port = prefill.sglang?.bootstrapPort;
-  if (prefill.kind !== 'sglang' || !port?.path || port.value === SGLANG_DEFAULT_BOOTSTRAP_PORT) return [];
-  return [{ name: 'SGLANG_BOOTSTRAP_PORT', value: String(port.value) }];
+/** The --kv-connector pd-disagg injects for the decode engine (src/router/versions/shared.ts SIDECAR_WIRING_*): the one
+ * that speaks its KV protocol, or the sidecar's default nixlv2 when none of the recorded ones does. */
+export function injectedKvConnector(decode: EngineModel): SidecarConnector {
+  return sidecarKvConnectorFor(decode)?.connector ?? 'nixlv2';
 }
-export const SGLANG_DEFAULT_BOOTSTRAP_PORT = 8998;
 
 /** The decode pod's routing sidecar and its path in the pod (its container is read from the planned workload). */
 function planSidecar(
   config: PdConfig,
+  prefill: EngineCandidate,
   decode: EngineCandidate,
   ops: Op[],
   dataParallelSize: number,
-  env: Array<{ name: string; value: string }>,
   ecConnector?: string,
-): { context: NonNullable<PairContext['sidecar']>; path: Path } {
+): { context: NonNullable<PairContext['sidecar']>; path: Path } | undefined {
   const version = config.epp.version;
   const templateSpec = [...decode.workload.templatePath, 'spec'];
   for (const list of ['initContainers', 'containers'] as const) {
@@ -326,14 +326,22 @@ function planSidecar(
     return { context, path: containerPath };
   }
   const engine: EngineModel = decode.engine;
+  // the connector that speaks the decode engine's protocol; a version whose sidecar lacks it gets no sidecar, and
+  // the rule sidecar-kv-connector-missing refuses the pair
+  const connector = injectedKvConnector(engine);
+  const wiring = routerTable(version).sidecar.kvWiring[connector];
+  if (!wiring) return undefined;
+  // the port the prefill serves the connector's bootstrap server on; one not readable here is left to the sidecar's
+  // default, and the bootstrap-port rules say so
+  const prefillPort = prefillPortOf(wiring, prefill.engine);
   const container = buildSidecarContainer(version, {
     enginePort: engine.port.value,
     listenPort: config.sidecar.port,
-    connector: engine.kind === 'sglang' ? 'sglang' : 'nixlv2',
+    connector,
     native: config.sidecar.native,
     image: config.sidecar.image,
     dataParallelSize,
-    env,
+    ...(prefillPort && !prefillPort.unknown ? { prefillPort: prefillPort.value } : {}),
     ...(ecConnector ? { ecConnector } : {}),
   });
   const list = config.sidecar.native ? 'initContainers' : 'containers';

@@ -4,7 +4,10 @@ import { split as shellSplit } from 'shlex';
 import type { Finding, KObject, Severity } from '../types.js';
 import { isPlainObject } from '../types.js';
 import { routerTable } from './table.js';
-import type { RouterVersion, SidecarOptions, SidecarTarget } from './types.js';
+import type { RouterVersion, SidecarConnector, SidecarKvWiring, SidecarOptions, SidecarTarget } from './types.js';
+import { ROUTER_VERSIONS } from './types.js';
+import { envValue, flagValue, kvConnectors } from '../engines/index.js';
+import type { EngineModel } from '../engines/types.js';
 
 export const SIDECAR_CONTAINER_NAME = 'routing-proxy';
 export const SIDECAR_PORT_NAME = 'sidecar';
@@ -30,6 +33,15 @@ export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptio
   if (opts.ecConnector !== undefined && !table.sidecar.ecConnectors.includes(opts.ecConnector)) {
     throw new RangeError(`router ${version} sidecar does not support --${table.sidecar.ecConnectorFlag}=${opts.ecConnector}`);
   }
+  // the prefill-side port the connector dials, when it is not the sidecar's default: its flag, else its env var
+  const port = table.sidecar.kvWiring[opts.connector]?.prefillPort;
+  const portArg: string[] = [];
+  const portEnv: Array<{ name: string; value: string }> = [];
+  if (port && opts.prefillPort !== undefined && opts.prefillPort !== port.default) {
+    assertPort('prefillPort', opts.prefillPort);
+    if (port.flag) portArg.push(`--${port.flag}=${opts.prefillPort}`);
+    else portEnv.push({ name: port.env, value: String(opts.prefillPort) });
+  }
   const container: KObject = {
     name: SIDECAR_CONTAINER_NAME,
     image: opts.image ?? `${table.images.sidecar}:${table.images.tag}`,
@@ -39,12 +51,14 @@ export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptio
       // always explicit: the default engine port moved from 8001 to 8200 in v0.10.0 (llm-d-router #1723)
       `--${table.sidecar.enginePortFlags[0]}=${opts.enginePort}`,
       `--${table.sidecar.connectorFlag}=${opts.connector}`,
+      ...portArg,
       ...(opts.ecConnector !== undefined ? [`--${table.sidecar.ecConnectorFlag}=${opts.ecConnector}`] : []),
       '--secure-proxy=false',
     ],
     ports: [{ containerPort: opts.listenPort, name: SIDECAR_PORT_NAME, protocol: 'TCP' }],
   };
-  if (opts.env && opts.env.length > 0) container.env = opts.env.map((e) => ({ ...e }));
+  const env = [...portEnv, ...(opts.env ?? [])];
+  if (env.length > 0) container.env = env.map((e) => ({ ...e }));
   const dp = opts.dataParallelSize ?? 1;
   if (dp > 1) {
     (container.args as string[]).push(`--${table.sidecar.dataParallelFlag}=${dp}`);
@@ -280,4 +294,58 @@ export function sidecarFlagProblems(version: RouterVersion, container: KObject):
     });
   }
   return problems;
+}
+
+/** The sidecar connector that speaks a decode engine's KV protocol, by the wirings the router tables record
+ * (SidecarKvWiring): SGLang → sglang; vLLM → the first wiring one of whose connectors the engine loads (a
+ * MultiConnector's children count). undefined when no wiring speaks it (no KV transfer config, or another connector). */
+export function sidecarKvConnectorFor(engine: EngineModel): { connector: SidecarConnector; wiring: SidecarKvWiring } | undefined {
+  // the newest table lists every wiring (each version's list extends the one before)
+  const all = routerTable(ROUTER_VERSIONS[ROUTER_VERSIONS.length - 1]!).sidecar.kvWiring;
+  const names = kvConnectors(engine.kvTransferConfig?.value).map((c) => c.kv_connector);
+  for (const [connector, wiring] of Object.entries(all) as Array<[SidecarConnector, SidecarKvWiring]>) {
+    if (wiring.engine !== engine.kind) continue;
+    if (engine.kind === 'sglang' || names.some((n) => typeof n === 'string' && wiring.vllmConnectors?.includes(n))) return { connector, wiring };
+  }
+  return undefined;
+}
+
+/** The first router version whose sidecar has `connector`, or undefined. */
+export function firstVersionWithConnector(connector: string): RouterVersion | undefined {
+  return ROUTER_VERSIONS.find((v) => routerTable(v).sidecar.kvConnectors.includes(connector));
+}
+
+/** Where the prefill engine serves the connector's bootstrap port: its value (the engine's default when unset), the
+ * container-relative path that set it, or `unknown` when it is set to something not readable here (valueFrom, $(VAR)). */
+export function prefillPortOf(wiring: SidecarKvWiring, prefill: EngineModel): { value: number; path?: string; unknown?: string } | undefined {
+  const port = wiring.prefillPort;
+  if (!port) return undefined;
+  const where = port.engine;
+  if ('env' in where) {
+    const e = prefill.env[where.env];
+    if (!e) return { value: where.default };
+    const text = envValue(prefill, where.env);
+    const n = toPort(text);
+    return Number.isNaN(n) ? { value: where.default, path: e.path, unknown: `env ${where.env}` } : { value: n, path: `${e.path}.value` };
+  }
+  const f = flagValue(prefill, where.flag);
+  if (!f) return { value: where.default };
+  const n = toPort(typeof f.value === 'string' ? f.value : undefined);
+  return Number.isNaN(n) ? { value: where.default, path: f.path, unknown: where.flag } : { value: n, path: f.path };
+}
+
+/** The bootstrap port a sidecar dials for the connector: its flag, else its env var, else the default; `path` is
+ * container-relative (undefined for the default). NaN when not a literal number. */
+export function readSidecarPrefillPort(wiring: SidecarKvWiring, container: KObject): { value: number; path?: string; from: 'flag' | 'env' | 'default' } | undefined {
+  const port = wiring.prefillPort;
+  if (!port) return undefined;
+  const flag = port.flag ? lastFlag(parseFlags(container), port.flag) : undefined;
+  if (flag) return { value: toPort(flag.value), path: flag.valuePath, from: 'flag' };
+  const env = Array.isArray(container.env) ? container.env : [];
+  const i = env.findIndex((e: unknown) => isPlainObject(e) && e.name === port.env);
+  if (i >= 0) {
+    const v = (env[i] as KObject).value;
+    return { value: toPort(typeof v === 'string' ? v : undefined), path: `env[${i}].value`, from: 'env' };
+  }
+  return { value: port.default, from: 'default' };
 }

@@ -21,7 +21,34 @@ export interface EppKnobs {
   encode?: boolean;
 }
 
-export type SidecarConnector = 'nixlv2' | 'sglang';
+export type SidecarConnector = 'nixlv2' | 'sglang' | 'mooncake';
+
+/**
+ * How pd-disagg wires one --kv-connector value of the routing sidecar: which engines speak its protocol and the port
+ * on the prefill pod it dials besides the HTTP port, when the prefill engine chooses that port. Facts from the
+ * router's pkg/sidecar/proxy (options.go, connector_*.go) and docs/disaggregation.md "KV Connector" at each tag.
+ */
+export interface SidecarKvWiring {
+  /** the engine dialect whose P/D protocol it drives */
+  engine: 'vllm' | 'sglang';
+  /** vLLM: the kv_connector classes (the config's own, or a MultiConnector's children) it speaks for */
+  vllmConnectors?: readonly string[];
+  /** the port on the prefill pod the sidecar dials (a bootstrap server), and where each side sets it */
+  prefillPort?: {
+    /** what it is, for messages */
+    what: string;
+    /** the sidecar's flag for it; without one only `env` sets it */
+    flag?: string;
+    /** the sidecar's env var read when the flag is not given */
+    env: string;
+    /** the sidecar's default */
+    default: number;
+    /** where the prefill engine sets it (an env var of its container or a flag) and the engine's default */
+    engine: { env: string; default: number } | { flag: string; default: number };
+  };
+  /** where the facts come from */
+  source: string;
+}
 
 export interface SidecarOptions {
   /** the decode engine's HTTP port the sidecar forwards to */
@@ -37,7 +64,10 @@ export interface SidecarOptions {
   dataParallelSize?: number;
   /** E/P/D: the sidecar's --ec-connector (ec-nixl, ec-example); unset for a prefill/decode pair */
   ecConnector?: string;
-  /** env of the sidecar (e.g. SGLANG_BOOTSTRAP_PORT when the prefill's bootstrap port is not 8998) */
+  /** the port the prefill serves the connector's bootstrap server on (SidecarKvWiring.prefillPort): passed as the
+   * connector's flag, or its env var when it has no flag (SGLANG_BOOTSTRAP_PORT), when it is not the sidecar's default */
+  prefillPort?: number;
+  /** more env of the sidecar */
   env?: Array<{ name: string; value: string }>;
 }
 
@@ -152,6 +182,8 @@ export interface RouterTable {
     /** the flag giving the engine's number of data-parallel HTTP ports (pkg/sidecar/proxy/options.go) */
     dataParallelFlag: string;
     kvConnectors: readonly string[];
+    /** the connectors pd-disagg injects for a decode engine, with what each needs (a subset of kvConnectors) */
+    kvWiring: Readonly<Partial<Record<SidecarConnector, SidecarKvWiring>>>;
     /** every long flag the binary registers (without dashes) */
     flags: readonly string[];
     /** flag-name prefixes registered by the logging options (zap) */

@@ -2,6 +2,7 @@
 // field each finding points at. A case that trips names the expected path (kpt style) and, where useful, the resource,
 // the current/proposed values and words of the message.
 import { describe, expect, it } from 'vitest';
+import type { RouterVersion } from '../../src/router/types.js';
 import type { PairContext } from '../../src/validate/context.js';
 import type { Finding } from '../../src/validate/registry.js';
 import { pairRules } from '../../src/validate/rules/pair.js';
@@ -49,6 +50,17 @@ const sgl = () => pair(sglangPrefill(), sglangDecode());
 const kvArg = (role: string, connector = 'NixlConnector', extra = '') => `{"kv_connector":"${connector}","kv_role":"${role}"${extra}}`;
 /** llm-d shapes with the --kv-transfer-config JSON (args[4]) replaced */
 const withKv = (shape: PodShape, json: string) => edit(shape, (s) => (s.engine.args[4] = json));
+
+/** the decode pod without its routing sidecar (pd-disagg injects one) */
+const noSidecar = (shape: PodShape) => edit(shape, (s) => delete s.initContainers);
+/** the decode pod's routing sidecar with other args */
+const mooncakeSidecar = (shape: PodShape, args: string[]) => edit(shape, (s) => (s.initContainers![0]!.args = args));
+/** the llm-d prefill with vLLM's MooncakeConnector (kv_producer) and, when given, VLLM_MOONCAKE_BOOTSTRAP_PORT */
+const mooncakePrefill = (port?: string) =>
+  edit(withKv(llmdPrefill(), kvArg('kv_producer', 'MooncakeConnector')), (s) => port !== undefined && s.engine.env.push({ name: 'VLLM_MOONCAKE_BOOTSTRAP_PORT', value: port }));
+/** a MooncakeConnector pair; the decode pod has no sidecar, so the plan injects one */
+const mooncake = (o: { version?: RouterVersion; port?: string } = {}) =>
+  pair(mooncakePrefill(o.port), withKv(noSidecar(llmdDecode()), kvArg('kv_consumer', 'MooncakeConnector')), o.version ? { version: o.version } : {});
 /** a vLLM shape publishing KV events on `port` (and replaying on `replay`), bound on all interfaces */
 const withEvents = (shape: PodShape, port: number, replay?: number) =>
   edit(shape, (s) =>
@@ -492,6 +504,84 @@ const cases: Case[] = [
     name: 'vLLM NIXL decode with the retired nixl (v1) connector',
     ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args[2] = '--kv-connector=nixl'))),
     trips: { path: 'spec.template.spec.initContainers[0].args[2]', proposed: '--kv-connector=nixlv2', message: /llm-d#355/ },
+  },
+  // MooncakeConnector pairs (engine JSON as in vllm docs/features/mooncake_connector_usage.md): the sidecar pd-disagg
+  // injects is judged like the user's
+  { rule: 'sidecar-kv-connector', name: 'MooncakeConnector pair, injected sidecar (v0.10.0)', ctx: () => mooncake(), trips: false },
+  { rule: 'sidecar-kv-connector', name: 'MooncakeConnector pair, injected sidecar (v0.9.0)', ctx: () => mooncake({ version: 'v0.9.0' }), trips: false },
+  {
+    rule: 'sidecar-kv-connector',
+    name: "MooncakeConnector pair behind the guide's nixlv2 sidecar",
+    ctx: () => pair(mooncakePrefill(), withKv(llmdDecode(), kvArg('kv_consumer', 'MooncakeConnector'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args[2]', current: 'nixlv2', proposed: '--kv-connector=mooncake', message: /MooncakeConnector/ },
+  },
+  { rule: 'sidecar-kv-connector-missing', name: 'llm-d: NIXL at v0.8.0', ctx: () => pair(llmdPrefill(), llmdDecode(), { version: 'v0.8.0' }), trips: false },
+  { rule: 'sidecar-kv-connector-missing', name: 'MooncakeConnector pair at v0.9.0', ctx: () => mooncake({ version: 'v0.9.0' }), trips: false },
+  {
+    rule: 'sidecar-kv-connector-missing',
+    name: 'MooncakeConnector pair at v0.8.0 (no mooncake in its sidecar): no sidecar injected, refused',
+    ctx: () => {
+      const ctx = mooncake({ version: 'v0.8.0' });
+      // the plan writes no sidecar that could not work
+      expect(ctx.sidecar).toBeUndefined();
+      return ctx;
+    },
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', current: 'MooncakeConnector', proposed: 'spec.epp.version: v0.9.0', message: /has no such connector \(it has nixlv2, shared-storage, sglang\)/ },
+  },
+  {
+    rule: 'sidecar-kv-connector-missing',
+    name: "MooncakeConnector pair at v0.8.0 behind the user's mooncake sidecar",
+    ctx: () => pair(mooncakePrefill(), withKv(mooncakeSidecar(llmdDecode(), ['--port=8000', '--vllm-port=8200', '--kv-connector=mooncake', '--secure-proxy=false']), kvArg('kv_consumer', 'MooncakeConnector')), { version: 'v0.8.0' }),
+    trips: { path: `${C0}.args[4]`, current: 'MooncakeConnector', message: /cannot speak it/ },
+  },
+  { rule: 'mooncake-bootstrap-port-sidecar', name: 'llm-d: NIXL pair', ctx: llmd, trips: false },
+  { rule: 'mooncake-bootstrap-port-sidecar', name: 'MooncakeConnector pair, default bootstrap port', ctx: () => mooncake(), trips: false },
+  {
+    rule: 'mooncake-bootstrap-port-sidecar',
+    name: 'prefill VLLM_MOONCAKE_BOOTSTRAP_PORT=9100, injected sidecar gets --mooncake-bootstrap-port=9100',
+    ctx: () => {
+      const ctx = mooncake({ port: '9100' });
+      expect(ctx.sidecar?.container.args).toContain('--mooncake-bootstrap-port=9100');
+      return ctx;
+    },
+    trips: false,
+  },
+  {
+    rule: 'mooncake-bootstrap-port-sidecar',
+    name: "prefill VLLM_MOONCAKE_BOOTSTRAP_PORT=9100, the user's mooncake sidecar dials the default",
+    ctx: () => pair(mooncakePrefill('9100'), withKv(mooncakeSidecar(llmdDecode(), ['--port=8000', '--model-server-port=8200', '--kv-connector=mooncake', '--secure-proxy=false']), kvArg('kv_consumer', 'MooncakeConnector'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args', resource: 'gpt-oss-decode', current: 8998, proposed: '--mooncake-bootstrap-port=9100', message: /502/ },
+  },
+  {
+    rule: 'mooncake-bootstrap-port-sidecar',
+    // llm-d-router v0.10.0 deploy/environments/dev/p-d/patch-decode.yaml passes --mooncake-bootstrap-port=8000 (its
+    // prefill is the inference simulator); in front of a vLLM prefill on the default 8998 it dials the wrong port
+    name: "the router's dev patch (--mooncake-bootstrap-port=8000) in front of a vLLM prefill on 8998",
+    ctx: () => pair(mooncakePrefill(), withKv(mooncakeSidecar(llmdDecode(), ['--port=8000', '--model-server-port=8200', '--kv-connector=mooncake', '--mooncake-bootstrap-port=8000', '--secure-proxy=false']), kvArg('kv_consumer', 'MooncakeConnector'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args[3]', current: 8000, proposed: '--mooncake-bootstrap-port=8998' },
+  },
+  {
+    rule: 'mooncake-bootstrap-port-sidecar',
+    name: 'sidecar told through env MOONCAKE_BOOTSTRAP_PORT',
+    ctx: () =>
+      pair(
+        mooncakePrefill('9100'),
+        withKv(
+          edit(mooncakeSidecar(llmdDecode(), ['--port=8000', '--model-server-port=8200', '--kv-connector=mooncake', '--secure-proxy=false']), (s) => (s.initContainers![0]!.env = [{ name: 'MOONCAKE_BOOTSTRAP_PORT', value: '9100' }])),
+          kvArg('kv_consumer', 'MooncakeConnector'),
+        ),
+      ),
+    trips: false,
+  },
+  {
+    rule: 'mooncake-bootstrap-port-sidecar',
+    name: 'prefill bootstrap port from a fieldRef (only known at run time)',
+    ctx: () =>
+      pair(
+        edit(mooncakePrefill(), (s) => s.engine.env.push({ name: 'VLLM_MOONCAKE_BOOTSTRAP_PORT', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['port']" } } })),
+        withKv(noSidecar(llmdDecode()), kvArg('kv_consumer', 'MooncakeConnector')),
+      ),
+    trips: { path: `${C0}.env[1]`, resource: 'gpt-oss-prefill', message: /only known when the pod runs/ },
   },
   { rule: 'prefill-port-not-pool-port', name: 'llm-d: prefill on 8000 (default)', ctx: llmd, trips: false },
   {

@@ -1,6 +1,6 @@
 // Building blocks the per-version tables share. Only data and tiny constructors live here; every fact a table states
 // was read from that tag's source (see docs/router-versions.md for the files).
-import type { PluginInfo, PluginParams } from '../types.js';
+import type { PluginInfo, PluginParams, SidecarKvWiring } from '../types.js';
 
 export type ParamShape = Readonly<Record<string, true | readonly string[]>>;
 
@@ -183,6 +183,55 @@ export const SIDECAR_BASE_FLAGS = [
   'inference-pool',
   'max-idle-conns-per-host',
 ] as const;
+
+// How pd-disagg wires each --kv-connector it injects (src/router/types.ts SidecarKvWiring). The router's own table
+// (docs/disaggregation.md "KV Connector", llm-d-router v0.9.0 and v0.10.0) pairs nixlv2 with vLLM's NixlConnector,
+// mooncake with MooncakeConnector and sglang with SGLang; each table lists the ones its sidecar has.
+
+/** nixlv2 (connector_nixlv2.go, every tag): vLLM's NIXL connectors; the NIXL side channel is the engines' business */
+export const SIDECAR_WIRING_NIXLV2: SidecarKvWiring = {
+  engine: 'vllm',
+  vllmConnectors: ['NixlConnector', 'NixlPullConnector', 'NixlPushConnector'],
+  source: 'pkg/sidecar/proxy/connector_nixlv2.go',
+};
+
+/**
+ * sglang (connector_sglang.go, every tag): sends bootstrap_host/port/room to both engines; the port is a package
+ * variable set once from env SGLANG_BOOTSTRAP_PORT (default 8998), there is no flag. SGLang's prefill serves it on
+ * --disaggregation-bootstrap-port (default 8998) with either transfer backend: mooncake and nixl both run the common
+ * bootstrap server (sglang python/sglang/srt/disaggregation/{mooncake,nixl}/conn.py, NixlKVBootstrapServer is a
+ * CommonKVBootstrapServer), so the same connector serves both.
+ */
+export const SIDECAR_WIRING_SGLANG: SidecarKvWiring = {
+  engine: 'sglang',
+  prefillPort: {
+    what: "the prefill's SGLang bootstrap server",
+    env: 'SGLANG_BOOTSTRAP_PORT',
+    default: 8998,
+    engine: { flag: '--disaggregation-bootstrap-port', default: 8998 },
+  },
+  source: 'pkg/sidecar/proxy/connector_sglang.go init()',
+};
+
+/**
+ * mooncake (llm-d-router v0.9.0+, connector_mooncake.go): asks the prefill pod's Mooncake bootstrap server
+ * (GET http://<prefill host>:<port>/query, one server per pod answering for every DP rank) for the engine id, then
+ * sends prefill and decode at once. The port is --mooncake-bootstrap-port, else env MOONCAKE_BOOTSTRAP_PORT, else 8998
+ * (options.go). vLLM's MooncakeConnector serves it on the prefill (kv_producer) engine at env
+ * VLLM_MOONCAKE_BOOTSTRAP_PORT, default 8998 (vllm docs/features/mooncake_connector_usage.md).
+ */
+export const SIDECAR_WIRING_MOONCAKE: SidecarKvWiring = {
+  engine: 'vllm',
+  vllmConnectors: ['MooncakeConnector'],
+  prefillPort: {
+    what: "the prefill's Mooncake bootstrap server",
+    flag: 'mooncake-bootstrap-port',
+    env: 'MOONCAKE_BOOTSTRAP_PORT',
+    default: 8998,
+    engine: { env: 'VLLM_MOONCAKE_BOOTSTRAP_PORT', default: 8998 },
+  },
+  source: 'pkg/sidecar/proxy/connector_mooncake.go, options.go',
+};
 
 /** the logging options bind zap's flags plus klog-style -v onto the sidecar's flag set */
 export const SIDECAR_LOG_FLAG_PREFIXES = ['zap-'] as const;

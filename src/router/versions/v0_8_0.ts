@@ -16,6 +16,8 @@ import {
   SIDECAR_BASE_FLAGS,
   SIDECAR_LOG_FLAGS,
   SIDECAR_LOG_FLAG_PREFIXES,
+  SIDECAR_WIRING_NIXLV2,
+  SIDECAR_WIRING_SGLANG,
   TLS_FLAG_REPLACEMENTS,
   params,
   paramless,
@@ -177,6 +179,8 @@ export const v0_8_0: RouterTable = {
     // (llm-d-inference-scheduler v0.8.0 pkg/sidecar/proxy/data_parallel.go; same flag at llm-d-router v0.9.0, v0.10.0)
     dataParallelFlag: 'data-parallel-size',
     kvConnectors: ['nixlv2', 'shared-storage', 'sglang'],
+    // no mooncake before llm-d-router v0.9.0: a MooncakeConnector pair is refused (rule sidecar-kv-connector-missing)
+    kvWiring: { nixlv2: SIDECAR_WIRING_NIXLV2, sglang: SIDECAR_WIRING_SGLANG },
     flags: [
       ...SIDECAR_BASE_FLAGS,
       'vllm-port',

@@ -3,6 +3,7 @@
 // floors its block size at 64 tokens. Written as v0.8.0 plus what v0.9.0 changed.
 import type { PluginInfo, RouterTable } from '../types.js';
 import {
+  SIDECAR_WIRING_MOONCAKE,
   POOL_NAME_FLAG_REPLACEMENTS,
   TLS_FLAG_REPLACEMENTS,
   nextList,
@@ -104,6 +105,8 @@ export const v0_9_0: RouterTable = {
   sidecar: {
     ...v0_8_0.sidecar,
     kvConnectors: [...v0_8_0.sidecar.kvConnectors, 'mooncake'],
+    // pkg/sidecar/constants/constants.go KVConnectorMooncake, connector_mooncake.go; --mooncake-bootstrap-port (options.go)
+    kvWiring: { ...v0_8_0.sidecar.kvWiring, mooncake: SIDECAR_WIRING_MOONCAKE },
     // pkg/sidecar/constants/constants.go ECConnectorNIXL, added by llm-d-router #1444 (connector_ec_nixl.go)
     ecConnectors: [...v0_8_0.sidecar.ecConnectors, 'ec-nixl'],
     flags: nextList(v0_8_0.sidecar.flags, {

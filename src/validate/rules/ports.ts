@@ -5,11 +5,13 @@
 import { flagValue, envValue, httpPortCount, nixlConnectors } from '../../engines/index.js';
 import type { EngineModel } from '../../engines/types.js';
 import { localDataParallel, sideChannelBasePort, NIXL_BY_ENGINE } from '../../plan/nixl.js';
-import { readSidecarDataParallel, readSidecarListenPort } from '../../router/sidecar.js';
+import { firstVersionWithConnector, prefillPortOf, readSidecarDataParallel, readSidecarListenPort, readSidecarPrefillPort, sidecarKvConnectorFor } from '../../router/sidecar.js';
+import { routerTable } from '../../router/table.js';
+import type { SidecarKvWiring } from '../../router/types.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
-import { at, connectorsOf, fromPlan, isNixl, podContainers, podTemplate, sides } from './helpers.js';
+import { at, connectorsOf, fromPlan, podContainers, podTemplate, sides } from './helpers.js';
 
 const HOST_ENV = 'VLLM_NIXL_SIDE_CHANNEL_HOST';
 const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
@@ -77,13 +79,12 @@ function sidecarConnector(container: KObject): { value: string; path: string } |
   return found;
 }
 
-/** The sidecar connector that speaks the decode engine's protocol, when there is one to insist on. */
-function expectedSidecarConnector(e: EngineModel): string | undefined {
-  if (e.kind === 'sglang') return 'sglang';
-  const names = connectorsOf(e).map((c) => c.kv_connector);
-  if (names.some(isNixl)) return 'nixlv2';
-  if (names.includes('MooncakeConnector')) return 'mooncake';
-  return undefined;
+/** The sidecar connector that speaks the decode engine's protocol, when there is one to insist on (the wirings of the
+ * router tables, src/router/versions/shared.ts), and whether the pair's router version has it. */
+function expectedSidecarConnector(ctx: PairContext): { connector: string; available: boolean; wiring: SidecarKvWiring } | undefined {
+  const found = sidecarKvConnectorFor(ctx.decode.engine);
+  if (!found) return undefined;
+  return { ...found, available: routerTable(ctx.version).sidecar.kvWiring[found.connector] !== undefined };
 }
 
 export const portRules: Rule<PairContext>[] = [
@@ -155,7 +156,7 @@ export const portRules: Rule<PairContext>[] = [
     field: 'routing sidecar args: --vllm-port / --model-server-port',
     check(ctx) {
       const s = ctx.sidecar;
-      if (!s || s.injected || s.targetPort === ctx.decode.engine.port.value) return [];
+      if (!s || s.targetPort === ctx.decode.engine.port.value) return [];
       const how = s.targetPath ? `forwards to port ${s.targetPort}` : `forwards to its default port ${s.targetPort} for ${ctx.version}`;
       return [
         {
@@ -203,14 +204,16 @@ export const portRules: Rule<PairContext>[] = [
     needs: ['kvTransferConfig'],
     scope: 'pair',
     severity: 'error',
-    summary: "an existing routing sidecar's --kv-connector does not speak the decode engine's protocol",
+    summary: "the decode pod's routing sidecar (the user's or the one pd-disagg adds) has a --kv-connector that does not speak the decode engine's protocol",
     fix: 'set the sidecar --kv-connector to sglang for SGLang, nixlv2 for vLLM with NIXL (mooncake for MooncakeConnector)',
     field: 'routing sidecar args: --kv-connector',
     check(ctx) {
       const s = ctx.sidecar;
-      if (!s || s.injected) return [];
-      const want = expectedSidecarConnector(ctx.decode.engine);
-      if (!want) return [];
+      if (!s) return [];
+      const expected = expectedSidecarConnector(ctx);
+      // a connector the version lacks is sidecar-kv-connector-missing's
+      if (!expected?.available) return [];
+      const want = expected.connector;
       const got = sidecarConnector(s.container);
       const value = got?.value ?? 'nixlv2';
       if (value === want) return [];
@@ -226,6 +229,78 @@ export const portRules: Rule<PairContext>[] = [
           path: got ? `${s.containerPath}.${got.path}` : `${s.containerPath}.args`,
           currentValue: value,
           proposedValue: `--kv-connector=${want}`,
+        },
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'sidecar-kv-connector-missing',
+    needs: ['kvTransferConfig'],
+    scope: 'pair',
+    severity: 'error',
+    summary: "the routing sidecar of the config's router version has no --kv-connector for the decode engine's KV connector (MooncakeConnector before v0.9.0)",
+    fix: 'raise spec.epp.version to a router version whose sidecar has the connector (mooncake: v0.9.0), or move both engines to a connector it has (NixlConnector)',
+    field: 'decode engine container args: --kv-transfer-config',
+    check(ctx) {
+      const expected = expectedSidecarConnector(ctx);
+      if (!expected || expected.available) return [];
+      const since = firstVersionWithConnector(expected.connector);
+      const table = routerTable(ctx.version);
+      const d = ctx.decode;
+      const names = connectorsOf(d.engine).map((c) => c.kv_connector).filter((n) => expected.wiring.vllmConnectors?.includes(String(n)));
+      const what = d.engine.kind === 'vllm' ? `the decode engine loads ${names.join(', ')}` : `the decode engine is ${d.engine.kind}`;
+      const sidecar = ctx.sidecar && !ctx.sidecar.injected ? `the decode pod's routing sidecar ${String(ctx.sidecar.container.name ?? '')} cannot speak it` : 'so pd-disagg adds no routing sidecar to the decode pod';
+      return [
+        at(
+          d,
+          d.engine.kvTransferConfig?.path,
+          `${what}, which the routing sidecar drives with --${table.sidecar.connectorFlag}=${expected.connector}, but the sidecar of router ${ctx.version} has no such connector ` +
+            `(it has ${table.sidecar.kvConnectors.join(', ')}) and exits at start with any other value, ${sidecar}. ` +
+            `${since ? `Set spec.epp.version to ${since} or later (the first with ${expected.connector})` : 'Use a router version that has it'}, or move both engines to NixlConnector (--kv-connector=nixlv2)`,
+          { currentValue: names[0] ?? d.engine.kind, ...(since ? { proposedValue: `spec.epp.version: ${since}` } : {}) },
+        ),
+      ];
+    },
+  }),
+  defineRule<PairContext>({
+    id: 'mooncake-bootstrap-port-sidecar',
+    needs: ['kvTransferConfig'],
+    engines: ['vllm'],
+    scope: 'pair',
+    severity: 'error',
+    summary: "the routing sidecar dials another port for the prefill's Mooncake bootstrap server than the prefill engine serves it on (VLLM_MOONCAKE_BOOTSTRAP_PORT)",
+    fix: 'pass --mooncake-bootstrap-port=<the prefill engine\'s VLLM_MOONCAKE_BOOTSTRAP_PORT> to the routing sidecar (pd-disagg does when it adds the sidecar)',
+    field: 'routing sidecar args: --mooncake-bootstrap-port',
+    check(ctx) {
+      const s = ctx.sidecar;
+      const expected = expectedSidecarConnector(ctx);
+      if (!s || !expected?.available || expected.wiring.engine !== 'vllm' || !expected.wiring.prefillPort) return [];
+      const port = expected.wiring.prefillPort;
+      const want = prefillPortOf(expected.wiring, ctx.prefill.engine);
+      const have = readSidecarPrefillPort(expected.wiring, s.container);
+      if (!want || !have) return [];
+      if (want.unknown) {
+        return [
+          at(
+            ctx.prefill,
+            want.path,
+            `the prefill engine sets ${want.unknown} to something only known when the pod runs, and the routing sidecar must dial that port (${port.what}); ` +
+              `write it as a literal number so the sidecar's --${port.flag ?? port.env} can be set to it`,
+          ),
+        ];
+      }
+      if (have.value === want.value) return [];
+      const how = have.from === 'default' ? `dials its default ${have.value}` : `dials ${Number.isNaN(have.value) ? 'a port that is not a literal number' : have.value} (${have.from === 'flag' ? `--${port.flag}` : `env ${port.env}`})`;
+      const where = 'env' in port.engine ? `${port.engine.env}${want.path ? '' : ' (unset: its default)'}` : port.engine.flag;
+      return [
+        {
+          message:
+            `the prefill engine serves ${port.what} on ${want.value} (${where}), but the routing sidecar ${String(s.container.name ?? '')} ${how}, ` +
+            `so it cannot look up the prefill's engine id and every disaggregated request fails with 502; pass --${port.flag ?? port.env}=${want.value} to the sidecar`,
+          resource: ctx.decode.resource,
+          path: have.path ? `${s.containerPath}.${have.path}` : `${s.containerPath}.args`,
+          currentValue: have.value,
+          proposedValue: `--${port.flag ?? port.env}=${want.value}`,
         },
       ];
     },

@@ -3,7 +3,8 @@
 
 import { envValue } from '../../engines/index.js';
 import type { PairContext } from '../context.js';
-import { sidecarEnv } from '../../plan/plan.js';
+import { prefillPortOf } from '../../router/sidecar.js';
+import { routerTable } from '../../router/table.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { at, sides } from './helpers.js';
@@ -152,9 +153,12 @@ export const sglangRules: Rule<PairContext>[] = [
     fix: 'set env SGLANG_BOOTSTRAP_PORT=<prefill bootstrap port> on the routing sidecar',
     field: 'routing sidecar env: SGLANG_BOOTSTRAP_PORT',
     check(ctx) {
-      const want = sidecarEnv(ctx.prefill.engine)[0];
+      // the prefill's --disaggregation-bootstrap-port when set to another port than the sidecar's default (the table's sglang wiring)
+      const wiring = routerTable(ctx.version).sidecar.kvWiring.sglang;
+      const port = wiring && prefillPortOf(wiring, ctx.prefill.engine);
+      const want = port?.path && !port.unknown && port.value !== wiring?.prefillPort?.default ? { value: String(port.value) } : undefined;
       const s = ctx.sidecar;
-      if (!want || !s || s.injected) return [];
+      if (!want || !s) return [];
       const env = Array.isArray(s.container.env) ? s.container.env : [];
       const i = env.findIndex((e: unknown) => isPlainObject(e) && e.name === 'SGLANG_BOOTSTRAP_PORT');
       const have = i >= 0 ? (env[i] as KObject).value : undefined;

@@ -1,6 +1,7 @@
 // Pair rules about a routing sidecar the decode pod already has: the flags and image it carries against the router
 // version of the config (pd-sidecar parses flags with pflag and exits on an unknown one), and the EPP knobs of the
-// config that the version cannot honour (eppKnobRules, in the epp-config scope: they point at the config). An injected sidecar is built for the version and is not checked.
+// config that the version cannot honour (eppKnobRules, in the epp-config scope: they point at the config). The rules
+// judge the planned result: the sidecar pd-disagg injects passes the same checks as one the user wrote.
 
 import { checkEppKnobs } from '../../router/epp-config.js';
 import { sidecarFlagProblems, type SidecarFlagProblem } from '../../router/sidecar.js';
@@ -11,7 +12,7 @@ import type { EppContext, PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 
 function existing(ctx: PairContext) {
-  return ctx.sidecar && !ctx.sidecar.injected ? ctx.sidecar : undefined;
+  return ctx.sidecar;
 }
 
 function problems(ctx: PairContext, keep: (p: SidecarFlagProblem) => boolean): Finding[] {
