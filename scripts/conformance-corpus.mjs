@@ -507,11 +507,16 @@ const sidecar = {};
 for (const version of ROUTER_VERSIONS) {
   const table = routerTable(version);
   const cases = [];
-  const gen = (connector) => buildSidecarContainer(version, { enginePort: 8200, listenPort: 8000, connector, native: true }).args;
+  const gen = (connector, prefillPort, v = version) => buildSidecarContainer(v, { enginePort: 8200, listenPort: 8000, connector, native: true, ...(prefillPort ? { prefillPort } : {}) }).args;
   const c = (id, args, what) => cases.push({ id, what, args });
-  for (const k of ['nixlv2', 'sglang']) if (table.sidecar.kvConnectors.includes(k)) c(`gen-${k}`, gen(k), `pd-disagg's generated sidecar, --${table.sidecar.connectorFlag}=${k}`);
+  // every connector pd-disagg injects at this version (table.sidecar.kvWiring), and with a prefill bootstrap port off
+  // the default where the sidecar takes it as a flag (mooncake: --mooncake-bootstrap-port)
+  for (const [k, w] of Object.entries(table.sidecar.kvWiring)) {
+    c(`gen-${k}`, gen(k), `pd-disagg's generated sidecar, --${table.sidecar.connectorFlag}=${k}`);
+    if (w.prefillPort?.flag) c(`gen-${k}-bootstrap-port`, gen(k, 9100), `pd-disagg's generated sidecar, --${table.sidecar.connectorFlag}=${k} for a prefill whose ${w.prefillPort.engine.env ?? w.prefillPort.engine.flag} is 9100`);
+  }
   const base = gen('nixlv2');
-  for (const k of table.sidecar.kvConnectors) if (!['nixlv2', 'sglang'].includes(k)) c(`connector-${k}`, base.map((a) => a.replace(/=nixlv2$/, `=${k}`)), `connector ${k}`);
+  for (const k of table.sidecar.kvConnectors) if (!(k in table.sidecar.kvWiring)) c(`connector-${k}`, base.map((a) => a.replace(/=nixlv2$/, `=${k}`)), `connector ${k}`);
   c('connector-bogus', base.map((a) => a.replace(/=nixlv2$/, '=bogus')), 'unknown connector');
   for (const f of Object.keys(table.sidecar.removedFlags)) c(`removed-${f}`, [...base, /tls|secure/.test(f) ? `--${f}=false` : `--${f}=x`], `flag --${f}, which this version removed`);
   for (const f of Object.keys(table.sidecar.deprecatedFlags)) c(`deprecated-${f}`, [...base, /port/.test(f) ? `--${f}=8200` : /tls|secure/.test(f) ? `--${f}=false` : `--${f}=x`], `deprecated flag --${f}`);
@@ -522,6 +527,13 @@ for (const version of ROUTER_VERSIONS) {
   c('single-dash', base.map((a) => a.replace(/^--/, '-')), 'flags written with one dash');
   c('space-separated', base.flatMap((a) => a.split('=')), 'flag values as separate arguments');
   for (const other of ROUTER_VERSIONS) if (other !== version) c(`gen-of-${other}`, buildSidecarContainer(other, { enginePort: 8200, listenPort: 8000, connector: 'nixlv2', native: true }).args, `the sidecar pd-disagg generates for ${other}`);
+  // a connector another version's sidecar has and this one lacks (mooncake before v0.9.0): pd-disagg never injects it here
+  for (const other of ROUTER_VERSIONS) {
+    for (const k of Object.keys(routerTable(other).sidecar.kvWiring)) {
+      if (k in table.sidecar.kvWiring) continue;
+      c(`gen-of-${other}-${k}`, gen(k, undefined, other), `the ${k} sidecar pd-disagg generates for ${other} (prefill on the default bootstrap port)`);
+    }
+  }
   sidecar[version] = cases;
 }
 mkdirSync(join(DATA, 'sidecar'), { recursive: true });

@@ -25,7 +25,7 @@ const CACHE = resolve(process.env.PDCONF_CACHE ?? join(ROOT, '.tmp/conformance')
 export const EXIT_PROXY_REFUSED = 3;
 
 function parseArgs(argv) {
-  const opts = { routerSrc: {}, src: {}, update: false, versions: undefined, buildOnly: false, verbose: false, configTimeout: 60, requestTimeout: 10, only: undefined, repeat: 16 };
+  const opts = { routerSrc: {}, src: {}, update: false, versions: undefined, buildOnly: false, sidecarOnly: false, verbose: false, configTimeout: 60, requestTimeout: 10, only: undefined, repeat: 16 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -35,6 +35,7 @@ function parseArgs(argv) {
     };
     if (a === '--update') opts.update = true;
     else if (a === '--build-only') opts.buildOnly = true;
+    else if (a === '--sidecar-only') opts.sidecarOnly = true;
     else if (a === '--verbose') opts.verbose = true;
     else if (a.startsWith('--versions')) opts.versions = val().split(',');
     else if (a.startsWith('--only')) opts.only = new RegExp(val());
@@ -54,6 +55,7 @@ function parseArgs(argv) {
   --router-src v0.9.0=/path/llm-d-router  use a local checkout of that tag instead (e.g. git archive v0.9.0)
   --src github.com/llm-d/llm-d-kv-cache@v0.7.1=/path  same for any other pinned module
   --only REGEX          judge only the matching corpus ids and print their verdicts (no comparison, no --update)
+  --sidecar-only        only the routing-sidecar check (testdata/conformance/sidecar/; with --update, records it)
   --repeat 16           runs per config (each a fresh EPP); a field that differs between runs is recorded as varies
   --request-timeout 10  seconds the harness lets the router hold one request before cancelling it (verdict: timeout)
   --config-timeout 60   seconds one config may take in all before the harness process is killed (verdict: timeout)
@@ -163,9 +165,10 @@ function build(version, opts) {
   const work = join(CACHE, version);
   const bin = join(work, 'pdconf');
   const sidecar = join(work, 'pd-sidecar');
-  const stampFile = join(work, 'stamp');
+  // --sidecar-only builds the sidecar alone, under its own stamp
+  const stampFile = join(work, opts.sidecarOnly ? 'stamp.sidecar' : 'stamp');
   const source = Object.fromEntries(Object.entries(dirs).map(([m, d]) => [m, { version: pinned[m], from: d.startsWith(sh('go', ['env', 'GOMODCACHE']).stdout.trim()) ? 'module proxy' : d }]));
-  if (existsSync(bin) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+  if (existsSync(opts.sidecarOnly ? sidecar : bin) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
     return { bin, sidecar: existsSync(sidecar) ? sidecar : undefined, source, cached: true };
   }
   const t0 = Date.now();
@@ -199,8 +202,8 @@ function build(version, opts) {
     const r = sh('go', ['mod', 'edit', ...edits], { cwd: mainDir, env });
     if (r.code !== 0) throw new Error(`go mod edit failed in ${mainDir}:\n${r.stderr}`);
   }
-  log(`building the ${version} harness (${Object.entries(source).map(([m, s]) => `${m}@${s.version} from ${s.from}`).join(', ')})`);
-  const r = sh('go', ['build', '-o', bin, './cmd/pdconf'], { cwd: mainDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  log(`building the ${version} ${opts.sidecarOnly ? 'sidecar' : 'harness'} (${Object.entries(source).map(([m, s]) => `${m}@${s.version} from ${s.from}`).join(', ')})`);
+  const r = opts.sidecarOnly ? { code: 0 } : sh('go', ['build', '-o', bin, './cmd/pdconf'], { cwd: mainDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.code !== 0) {
     const refused = r.stderr.match(/^.*(403 Forbidden|not available).*$/m);
     if (refused) throw new ProxyRefused(`${version}: a dependency is not served by the module proxy\n  go build ./cmd/pdconf (in ${mainDir})\n  -> ${refused[0]}`);
@@ -208,7 +211,11 @@ function build(version, opts) {
   }
   if (spec.sidecar) {
     const s = sh('go', ['build', '-o', sidecar, `./${spec.sidecar}`], { cwd: mainDir, env });
-    if (s.code !== 0) throw new Error(`the ${version} sidecar does not build (go build ./${spec.sidecar} in ${mainDir}):\n${s.stderr}`);
+    if (s.code !== 0) {
+      const refused = s.stderr.match(/^.*(403 Forbidden|not available).*$/m);
+      if (refused) throw new ProxyRefused(`${version}: a dependency is not served by the module proxy\n  go build ./${spec.sidecar} (in ${mainDir})\n  -> ${refused[0]}`);
+      throw new Error(`the ${version} sidecar does not build (go build ./${spec.sidecar} in ${mainDir}):\n${s.stderr}`);
+    }
   }
   writeFileSync(stampFile, stamp);
   log(`built ${version} in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
@@ -500,6 +507,18 @@ export function mergeVerdicts(runs) {
   return runs.length === 1 ? runs[0] : merge(runs);
 }
 
+/** The sidecar part: start the tag's real sidecar with every recorded argument list; false when it disagrees or crashed. */
+async function checkSidecar(version, built, opts) {
+  if (!built.sidecar) return true;
+  try {
+    const { compareSidecar } = await import('./conformance-compare.mjs');
+    return await compareSidecar({ version, bin: built.sidecar, source: built.source, update: opts.update, runSidecar });
+  } catch (e) {
+    console.error(`\nconformance ${version}: the sidecar check crashed\n${e.message}`);
+    return false;
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   mkdirSync(CACHE, { recursive: true });
@@ -524,6 +543,10 @@ async function main() {
     }
     if (opts.buildOnly) {
       log(`${version}: harness ${built.bin}${built.cached ? ' (cached)' : ''}`);
+      continue;
+    }
+    if (opts.sidecarOnly) {
+      if (!(await checkSidecar(version, built, opts))) failed = true;
       continue;
     }
     const cases = Object.entries(corpus(version))
@@ -581,15 +604,7 @@ async function main() {
     }
     const ok = await compare({ version, live, cases, source: built.source, update: opts.update, verbose: opts.verbose, seconds: (Date.now() - t0) / 1000 });
     if (!ok) failed = true;
-    if (built.sidecar) {
-      try {
-        const { compareSidecar } = await import('./conformance-compare.mjs');
-        if (!(await compareSidecar({ version, bin: built.sidecar, source: built.source, update: opts.update, runSidecar }))) failed = true;
-      } catch (e) {
-        console.error(`\nconformance ${version}: the sidecar check crashed\n${e.message}`);
-        failed = true;
-      }
-    }
+    if (!(await checkSidecar(version, built, opts))) failed = true;
   }
   if (refused.length) {
     const bar = '!'.repeat(100);
