@@ -583,6 +583,18 @@ const cases: Case[] = [
       ),
     trips: { path: `${C0}.env[1]`, resource: 'gpt-oss-prefill', message: /only known when the pod runs/ },
   },
+  { rule: 'mooncake-bootstrap-server-address', name: 'MooncakeConnector pair with the embedded bootstrap server', ctx: () => mooncake(), trips: false },
+  { rule: 'mooncake-bootstrap-server-address', name: 'llm-d: NIXL pair', ctx: llmd, trips: false },
+  {
+    rule: 'mooncake-bootstrap-server-address',
+    name: 'prefill registers with an external bootstrap server (kv_connector_extra_config.bootstrap_server_address)',
+    ctx: () =>
+      pair(
+        withKv(llmdPrefill(), kvArg('kv_producer', 'MooncakeConnector', ',"kv_connector_extra_config":{"bootstrap_server_address":"mooncake-bootstrap.llm-d:8998"}')),
+        withKv(noSidecar(llmdDecode()), kvArg('kv_consumer', 'MooncakeConnector')),
+      ),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-prefill', current: 'mooncake-bootstrap.llm-d:8998', message: /always asks the prefill pod itself/ },
+  },
   { rule: 'prefill-port-not-pool-port', name: 'llm-d: prefill on 8000 (default)', ctx: llmd, trips: false },
   {
     rule: 'prefill-port-not-pool-port',

@@ -306,6 +306,36 @@ export const portRules: Rule<PairContext>[] = [
     },
   }),
   defineRule<PairContext>({
+    id: 'mooncake-bootstrap-server-address',
+    needs: ['kvTransferConfig'],
+    engines: ['vllm'],
+    scope: 'pair',
+    severity: 'warning',
+    summary: "the prefill's MooncakeConnector registers with an external bootstrap server (bootstrap_server_address), which the routing sidecar never asks",
+    fix: 'remove kv_connector_extra_config.bootstrap_server_address so the prefill serves the bootstrap itself on VLLM_MOONCAKE_BOOTSTRAP_PORT, or run that server in the prefill pod on the port the sidecar dials',
+    field: 'prefill engine container args: --kv-transfer-config',
+    check(ctx) {
+      const expected = expectedSidecarConnector(ctx);
+      if (expected?.connector !== 'mooncake' || !ctx.sidecar) return [];
+      const p = ctx.prefill;
+      const mooncakeChildren = connectorsOf(p.engine).filter((c) => expected.wiring.vllmConnectors?.includes(String(c.kv_connector)));
+      const address = mooncakeChildren.map((c) => c.kv_connector_extra_config?.bootstrap_server_address).find((a) => typeof a === 'string' && a !== '');
+      if (typeof address !== 'string') return [];
+      const flag = expected.wiring.prefillPort?.flag;
+      return [
+        at(
+          p,
+          p.engine.kvTransferConfig?.path,
+          `the prefill's MooncakeConnector sets bootstrap_server_address ${JSON.stringify(address)}: it registers there and starts no bootstrap server of its own ` +
+            `(vllm docs/features/mooncake_connector_usage.md), but the routing sidecar always asks the prefill pod itself, http://<prefill pod IP>:<${flag ? `--${flag}` : 'port'}>/query (connector_mooncake.go), ` +
+            'so unless that server runs in the prefill pod on that port, listening on the pod IP, every disaggregated request fails with 502; ' +
+            'remove bootstrap_server_address (the prefill then serves it on VLLM_MOONCAKE_BOOTSTRAP_PORT)',
+          { currentValue: address },
+        ),
+      ];
+    },
+  }),
+  defineRule<PairContext>({
     id: 'prefill-port-not-pool-port',
     needs: ['port'],
     scope: 'pair',
