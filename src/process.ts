@@ -4,8 +4,8 @@
 // validate checks the planned result without touching the Document; only a pair without errors is applied. When apply
 // itself refuses something (a field of the wrong type, a name another pair owns), run() writes the items as they were
 // read, so no half-applied change ever goes out.
-// `processOutcome` gets a parsed ResourceList, edits the Document in place and returns the results with what each step
-// decided, for the explanation (src/explain), which reads it and derives nothing itself.
+// `processOutcome` gets the ResourceList document (src/read/items.ts), edits it in place and returns the results with
+// what each step decided, for the explanation (src/explain), which reads it and derives nothing itself.
 //
 // A re-render sees pd-disagg's own earlier output: discovery and the plan run on the items without what this pair
 // injected before (src/plan/owned.ts), so they see what a fresh render sees, and reconcile (src/apply/reconcile.ts)
@@ -21,7 +21,7 @@ import { foldSwappedRoles } from './validate/swapped-roles.js';
 import { configIdOf, pairIdOf } from './plan/owned.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
-import type { ResourceListInput } from './read/resource-list.js';
+import type { ResourceDocument } from './read/items.js';
 import type { Result } from './types.js';
 import { validate } from './validate/validate.js';
 import { withRuleId } from './write/stderr.js';
@@ -37,13 +37,13 @@ export interface Outcome {
 
 /** Every step's outcome; each result's message ends with its rule id (kpt prints messages, kustomize and Argo CD show
  * stderr lines made from them; neither shows tags). */
-export function processOutcome(input: ResourceListInput): Outcome {
+export function processOutcome(input: ResourceDocument): Outcome {
   const outcome = steps(input);
   outcome.results = outcome.results.map(withRuleId);
   return outcome;
 }
 
-function steps(input: ResourceListInput): Outcome {
+function steps(input: ResourceDocument): Outcome {
   const { config, results: configResults } = readConfig(input.functionConfig);
   if (!config) return { results: configResults };
   config.id = configIdOf(input.functionConfig);

@@ -8,10 +8,11 @@
 import { explain, explainMermaid } from './explain/explain.js';
 import { processOutcome, type Outcome } from './process.js';
 import { limitsFrom, type Limits } from './read/limits.js';
-import { InputError, readResourceList } from './read/resource-list.js';
+import { readDocument } from './read/document.js';
+import { InputError } from './read/resource-list.js';
 import { decodeInput } from './read/stdin.js';
 import { formatResults, withRuleId } from './write/stderr.js';
-import { writeResourceList } from './write/write.js';
+import { writeDocument } from './write/write.js';
 
 export interface RunOutput {
   stdout: string;
@@ -53,7 +54,7 @@ export function run(input: string | Uint8Array, options: RunOptions = {}): RunOu
 
 function runText(inputText: string, limits: Limits, options: RunOptions): RunOutput {
   const explainAs = options.explain;
-  const input = readResourceList(inputText, limits, { lazyItems: true });
+  const input = readDocument(inputText, limits);
   // the rule id at the end of every message (processOutcome adds it to its own results): kpt prints messages,
   // kustomize and Argo CD show stderr, neither shows tags
   const outcome: Outcome = input.problems.length > 0 ? { results: input.problems.map(withRuleId) } : processOutcome(input);
@@ -65,9 +66,7 @@ function runText(inputText: string, limits: Limits, options: RunOptions): RunOut
   }
   // On failure kpt and kustomize keep nothing we print; the items still go out unchanged, with the results,
   // so kpt can show them, and nobody ever sees a half-applied change.
-  const out = failed ? readResourceList(inputText, limits, { lazyItems: true }) : input;
-  if (!failed && !(out.itemsNode.items.length > 0)) throw new Error('refusing to write an empty items list');
-  const stdout = writeResourceList(out, results, out.source);
+  const stdout = writeDocument(failed ? readDocument(inputText, limits) : input, results);
   // stderr carries errors and warnings only: kustomize streams it on every build and Argo CD shows it, while kpt
   // prints the info results from the ResourceList anyway
   const stderr = options.explainOnStderr ? explain(outcome) : formatResults(results.filter((r) => r.severity !== 'info'));

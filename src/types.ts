@@ -1,7 +1,7 @@
 // Shared vocabulary of the pipeline, usable from every layer (test/layers.test.ts): results (the KRM function spec's
 // Result shape), rule findings and the user's rule overrides, resource references and the plain-object view of a
 // Kubernetes object. Everything that reads a resource works on the plain view; everything
-// that writes goes through the YAML Document (src/apply) so comments, key order and quoting survive.
+// that writes goes through the ResourceList document (src/read/items.ts) so comments, key order and quoting survive.
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyOps, sameWithoutToolAnnotations } from '../src/apply/apply.js';
 import { generatedFilePath } from '../src/apply/annotations.js';
+import { ResourceListDocument } from '../src/read/document.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { writeResourceList } from '../src/write/write.js';
 import { parse } from 'yaml';
@@ -44,7 +45,7 @@ items:
 
 describe('apply', () => {
   it('ensures without overwriting, appends creating lists, and keeps comments and quoting', () => {
-    const rl = readResourceList(input);
+    const rl = new ResourceListDocument(readResourceList(input));
     const d = rl.items[0]!;
     const { changes } = applyOps(
       rl,
@@ -57,7 +58,7 @@ describe('apply', () => {
       ],
       'engines/x-pd-disagg.yaml',
     );
-    const text = writeResourceList(rl, []);
+    const text = writeResourceList(rl.written(), []);
     expect(text).toContain('name: d # keep me');
     expect(text).toContain('app: "x"');
     expect(text).toContain('"0755"');
@@ -72,7 +73,7 @@ describe('apply', () => {
   });
 
   it('adds new resources with a relative path and the next free index, refreshes its own, and leaves the user\'s alone', () => {
-    const rl = readResourceList(input);
+    const rl = new ResourceListDocument(readResourceList(input));
     const cm = (name: string, k: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'pd-disagg' } }, data: { k } });
     const { results } = applyOps(
       rl,
@@ -83,7 +84,7 @@ describe('apply', () => {
       ],
       'engines/gen.yaml',
     );
-    const items = parse(writeResourceList(rl, [])).items;
+    const items = parse(writeResourceList(rl.written(), [])).items;
     const added = items.find((i: { metadata: { name: string } }) => i.metadata.name === 'new');
     expect(added.metadata.annotations).toEqual({
       'config.kubernetes.io/path': 'engines/gen.yaml',
@@ -104,12 +105,12 @@ describe('apply', () => {
   });
 
   it('changes nothing when its own resource is already up to date', () => {
-    const rl = readResourceList(input);
-    const before = writeResourceList(rl, []);
+    const rl = new ResourceListDocument(readResourceList(input));
+    const before = writeResourceList(rl.written(), []);
     const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine', labels: { 'app.kubernetes.io/managed-by': 'pd-disagg' } }, data: { k: 'old' } };
     const { changes } = applyOps(rl, [{ op: 'upsert', object, note: 'mine' }], 'engines/gen.yaml');
     expect(changes).toEqual([]);
-    expect(writeResourceList(rl, [])).toBe(before);
+    expect(writeResourceList(rl.written(), [])).toBe(before);
   });
 
   it('puts generated files next to the decode workload, never outside the package', () => {

@@ -248,7 +248,7 @@ describe('DisaggregatedSet: templates, rules and paths', () => {
 
   it('each role is a workload: its serving template, LWS size and replicas × slices (spec.slices, lws v0.10.0)', () => {
     const s = set('qwen-set', [role({ name: 'ctx', kvRole: 'kv_producer', leader: true, size: 4 }), role({ name: 'gen', kvRole: 'kv_consumer' })], { slices: 3 });
-    const ws = asWorkloads({ index: 0, node: undefined as never, object: s, ref: { apiVersion: s.apiVersion, kind: s.kind, name: 'qwen-set' } });
+    const ws = asWorkloads({ index: 0, object: s, ref: { apiVersion: s.apiVersion, kind: s.kind, name: 'qwen-set' } });
     expect(ws.map((w) => ({ path: w.templatePath.join('.'), replicas: w.replicas, role: w.setRole }))).toEqual([
       { path: 'spec.roles.0.spec.leaderWorkerTemplate.leaderTemplate', replicas: 6, role: { name: 'ctx', index: 0, roleNames: ['ctx', 'gen'] } },
       { path: 'spec.roles.1.spec.leaderWorkerTemplate.workerTemplate', replicas: 6, role: { name: 'gen', index: 1, roleNames: ['ctx', 'gen'] } },
@@ -257,7 +257,7 @@ describe('DisaggregatedSet: templates, rules and paths', () => {
     expect(runtimeEnv(ws[0]!).LWS_GROUP_SIZE).toBe('4');
     expect(runtimeEnv(ws[1]!).LWS_GROUP_SIZE).toBe('1');
     // another API group is not a DisaggregatedSet
-    expect(asWorkloads({ index: 0, node: undefined as never, object: { ...s, apiVersion: 'example.com/v1' }, ref: { apiVersion: 'example.com/v1', kind: s.kind, name: 'x' } })).toEqual([]);
+    expect(asWorkloads({ index: 0, object: { ...s, apiVersion: 'example.com/v1' }, ref: { apiVersion: 'example.com/v1', kind: s.kind, name: 'x' } })).toEqual([]);
   });
 
   it('a re-render after a config change equals a fresh render (roles renamed in the config, version changed)', () => {

@@ -8,11 +8,12 @@ import { processOutcome } from '../src/process.js';
 import { withRuleId } from '../src/write/stderr.js';
 import { blockCst } from '../src/read/block-cst.js';
 import { composeEntry, splitItems } from '../src/read/lazy-items.js';
+import { ResourceListDocument } from '../src/read/document.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { toPlain } from '../src/read/safe-yaml.js';
 import { run } from '../src/run.js';
 import { itemSourceText } from '../src/write/source-items.js';
-import { writeResourceList } from '../src/write/write.js';
+import { writeDocument } from '../src/write/write.js';
 import { goldenInputs, mutationArb } from './property/invariants.js';
 import { resourceListFromDir } from '../scripts/resource-list.mjs';
 import { mutate } from './property/mutate.js';
@@ -68,11 +69,11 @@ function checkSame(text: string, name: string): boolean {
 
 /** run() reads items lazily; this is the same run reading them all composed. */
 function runComposed(text: string) {
-  let input = readResourceList(text);
+  let input = new ResourceListDocument(readResourceList(text));
   const results = input.problems.length > 0 ? input.problems.map(withRuleId) : processOutcome(input).results;
   const failed = results.some((r) => r.severity === 'error');
-  if (failed) input = readResourceList(text);
-  return writeResourceList(input, results, input.source);
+  if (failed) input = new ResourceListDocument(readResourceList(text));
+  return writeDocument(input, results);
 }
 
 describe('items read without composing', () => {
@@ -134,13 +135,13 @@ describe('items read without composing', () => {
     const first = resourceListFromDir('examples/qwen-pd', { configFile: 'pd-disagg.yaml' });
     const input = readResourceList(first, undefined, { lazyItems: true });
     const items = input.items.length;
-    processOutcome(input).results;
+    processOutcome(new ResourceListDocument(input)).results;
     // the two engines were edited; the Kptfile and the config were not
     expect(input.unread.size).toBe(items - 2);
     const again = run(first).stdout.replace(/^results:\n[\s\S]*$/m, '');
     const steady = readResourceList(again, undefined, { lazyItems: true });
     expect(steady.unread.size).toBe(steady.items.length);
-    processOutcome(steady).results;
+    processOutcome(new ResourceListDocument(steady)).results;
     expect(steady.unread.size).toBe(steady.items.length);
   });
 

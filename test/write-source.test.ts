@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { processOutcome } from '../src/process.js';
+import { ResourceListDocument } from '../src/read/document.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { toStringOptions } from '../src/read/yaml-options.js';
 import { itemSourceText } from '../src/write/source-items.js';
@@ -19,11 +20,11 @@ import { mutate } from './property/mutate.js';
 
 /** Both ways of writing the same run: every item serialised, and untouched items copied from the text. */
 function bothWays(text: string) {
-  const slow = readResourceList(text);
+  const slow = new ResourceListDocument(readResourceList(text));
   const slowResults = processOutcome(slow).results;
-  const fast = readResourceList(text);
+  const fast = new ResourceListDocument(readResourceList(text));
   const fastResults = processOutcome(fast).results;
-  return { serialised: writeResourceList(slow, slowResults), copied: writeResourceList(fast, fastResults, text) };
+  return { serialised: writeResourceList(slow.written(), slowResults), copied: writeResourceList(fast.written(), fastResults, text) };
 }
 
 /** What a text means to the yaml package, comments and styles included: printed once more the same way. */
@@ -201,8 +202,9 @@ describe('source-text write-back', () => {
   it('copies untouched items byte for byte, comments and quoting as written', () => {
     const input = read('testdata/kpt-package-comments/input.yaml');
     const { copied } = bothWays(input);
-    const doc = readResourceList(input);
-    processOutcome(doc).results;
+    const document = new ResourceListDocument(readResourceList(input));
+    processOutcome(document).results;
+    const doc = document.written();
     let used = 0;
     for (let i = 0; i < doc.itemsNode.items.length; i++) {
       const text = itemSourceText(input, doc.itemsNode, i);

@@ -1,15 +1,14 @@
-// Apply: carry out a plan's operations on the YAML Document. Knows nothing about P/D; edits go through the Document
-// API so everything around them (comments, key order, quoting, tool annotations) stays as it was.
+// Apply: carry out a plan's operations on the ResourceList document (src/read/items.ts). Knows nothing about P/D, nor
+// how the document holds its items; edits go into the item's place, so everything around them (comments, key order,
+// quoting, tool annotations) stays as it was.
 
-import { isMap, isScalar, isSeq, YAMLMap, type Document, type Node, type YAMLSeq } from 'yaml';
 import { describe, sameRef } from '../discover/workloads.js';
 import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
-import { generatedItemNode, type ResourceListInput } from '../read/resource-list.js';
+import type { ResourceDocument } from '../read/items.js';
 import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations, nextIndexInFile } from './annotations.js';
-import { createNodeOptions } from '../read/yaml-options.js';
 
 export interface ApplyOutcome {
   /** what was changed, per resource (for the summary results), in the order of the first change */
@@ -17,7 +16,7 @@ export interface ApplyOutcome {
   results: Result[];
 }
 
-export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePath: string): ApplyOutcome {
+export function applyOps(input: ResourceDocument, ops: readonly Op[], newFilePath: string): ApplyOutcome {
   const byResource = new Map<string, { ref: ResourceRef; notes: string[] }>();
   const results: Result[] = [];
   const note = (ref: ResourceRef, text: string) => {
@@ -30,15 +29,13 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
   for (const op of ops) {
     switch (op.op) {
       case 'ensure': {
-        // already set in what was read: no need to compose the item's nodes to find that out (src/read/lazy-items.ts)
-        if (isSet(op.item.object, op.path)) break;
-        const outcome = ensure(input.doc, op.item.node, op.path, op.value);
+        const outcome = input.ensure(op.item, op.path, op.value);
         if (outcome === true) note(op.item.ref, `set ${op.note}`);
         else if (typeof outcome === 'string') results.push(notEditable(op.item.ref, op.path, outcome, op.note));
         break;
       }
       case 'append': {
-        const problem = append(input.doc, op.item.node, op.path, op.value);
+        const problem = input.append(op.item, op.path, op.value);
         if (problem) results.push(notEditable(op.item.ref, op.path, problem, `add ${op.note}`));
         else note(op.item.ref, `added ${op.note}`);
         break;
@@ -54,70 +51,6 @@ export function applyOps(input: ResourceListInput, ops: readonly Op[], newFilePa
   return { changes: [...byResource.values()], results };
 }
 
-/**
- * The item as read has a value (not null) at `path`. Nodes only gain values while a plan is applied, so a value read
- * is a value the node still has: what ensure() would find.
- */
-function isSet(object: unknown, path: Path): boolean {
-  let cur = object;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return false;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur !== null && cur !== undefined;
-}
-
-/** Walk to the collection that holds the last path segment, creating maps on the way (replacing nulls). */
-function parentOf(doc: Document, root: YAMLMap, path: Path): YAMLMap | undefined {
-  let node: Node = root;
-  for (const key of path.slice(0, -1)) {
-    if (isSeq(node) && !(typeof key === 'number' && key >= 0 && key <= node.items.length)) return undefined;
-    let next = (node as YAMLMap).get(key, true) as Node | undefined;
-    if (next === undefined || (isScalar(next) && next.value === null)) {
-      next = doc.createNode({}, createNodeOptions) as Node;
-      (node as YAMLMap).set(key, next);
-    }
-    if (!isMap(next) && !isSeq(next)) return undefined;
-    node = next;
-  }
-  return node as YAMLMap;
-}
-
-/** A list takes only an index (at most one past the end). */
-function fits(parent: YAMLMap | YAMLSeq, key: string | number): boolean {
-  return !isSeq(parent) || (typeof key === 'number' && key >= 0 && key <= parent.items.length);
-}
-
-/** true: set; false: already there; a string: why it cannot be set (a parent is not a mapping or list). */
-function ensure(doc: Document, root: YAMLMap, path: Path, value: unknown): boolean | string {
-  const parent = parentOf(doc, root, path);
-  const key = path[path.length - 1]!;
-  if (!parent || !fits(parent, key)) return 'a parent of it is not a mapping or a list';
-  const current = parent.get(key, true) as Node | undefined;
-  if (current !== undefined && !(isScalar(current) && current.value === null)) return false;
-  parent.set(key, doc.createNode(value, createNodeOptions));
-  return true;
-}
-
-/** Append to the list at path; returns why it cannot, if it cannot. */
-function append(doc: Document, root: YAMLMap, path: Path, value: unknown): string | undefined {
-  const parent = parentOf(doc, root, path);
-  const key = path[path.length - 1]!;
-  if (!parent || !fits(parent, key)) return 'a parent of it is not a mapping or a list';
-  const current = parent.get(key, true) as Node | undefined;
-  if (isSeq(current)) {
-    current.items.push(doc.createNode(value, createNodeOptions) as Node);
-    // a flow-style `[]` written by hand becomes a block list once it has entries
-    if (current.flow && current.items.length === 1) current.flow = false;
-    return undefined;
-  }
-  if (current === undefined || (isScalar(current) && current.value === null)) {
-    parent.set(key, doc.createNode([value], createNodeOptions));
-    return;
-  }
-  return 'it is not a list';
-}
-
 /** A field pd-disagg must edit has the wrong type: an error naming it (the whole run then changes nothing). */
 function notEditable(ref: ResourceRef, path: Path, why: string, what: string): Result {
   return {
@@ -131,13 +64,13 @@ function notEditable(ref: ResourceRef, path: Path, why: string, what: string): R
 
 type UpsertOutcome = 'added' | 'refreshed' | 'unchanged' | 'user-owned';
 
-function upsert(input: ResourceListInput, object: KObject, annotationsForNew: () => Record<string, string>): UpsertOutcome {
+function upsert(input: ResourceDocument, object: KObject, annotationsForNew: () => Record<string, string>): UpsertOutcome {
   const ref = refOf(object);
   const existing = input.items.find((item) => sameRef(item.ref, ref));
   if (!existing) {
     const withPath = structuredClone(object);
     withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...annotationsForNew() };
-    input.itemsNode.items.push(generatedItemNode(input, withPath));
+    input.add(withPath);
     return 'added';
   }
   if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
@@ -145,7 +78,7 @@ function upsert(input: ResourceListInput, object: KObject, annotationsForNew: ()
   const fresh = structuredClone(object);
   const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));
   if (kept.length) fresh.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), ...Object.fromEntries(kept) };
-  input.itemsNode.items[existing.index] = generatedItemNode(input, fresh);
+  input.replace(existing, fresh);
   return 'refreshed';
 }
 

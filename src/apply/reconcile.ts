@@ -1,7 +1,7 @@
 // Reconcile: bring the items to the plan, for one pair. The engines: what the plan injects, against what the record
 // says pd-disagg injected before (src/plan/owned.ts); the generated objects: the plan's, against the ones marked with
-// this pair. Unchanged items are not touched; changed ones are rewritten through the Document; what the config no
-// longer wants is removed, and each removal is an info result.
+// this pair. Unchanged items are not touched; changed ones are rewritten through the document (src/read/items.ts);
+// what the config no longer wants is removed, and each removal is an info result.
 
 import { describe, sameRef } from '../discover/workloads.js';
 import type { PdConfig } from '../config/types.js';
@@ -21,13 +21,12 @@ import {
   type Unit,
 } from '../plan/owned.js';
 import type { Op, Plan } from '../plan/types.js';
-import { forgetItemNode, generatedItemNode, type Item, type ResourceListInput } from '../read/resource-list.js';
+import type { Item, ResourceDocument } from '../read/items.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
 import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile } from './annotations.js';
 import { applyOps, deepEqual, sameWithoutToolAnnotations, userOwned } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
-import type { Node } from 'yaml';
 
 /** The items as a fresh render would see them: this pair's injections taken out of the engines that carry them. */
 export interface OwnedView {
@@ -55,14 +54,7 @@ export function ownedView(items: readonly Item[], pair: string, form: PdConfig['
       continue;
     }
     const strip = stripOwned(item.object, form);
-    const viewItem: Item = {
-      index: item.index,
-      ref: item.ref,
-      object: strip.object,
-      get node() {
-        return item.node;
-      },
-    };
+    const viewItem: Item = { index: item.index, ref: item.ref, object: strip.object };
     view.items.push(viewItem);
     view.original.set(viewItem, item);
     view.strips.set(item, strip);
@@ -76,7 +68,7 @@ export interface ReconcileOutcome {
   changes: { ref: ResourceRef; notes: string[] }[];
 }
 
-export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan, form: PdConfig['form'], newFile: string): ReconcileOutcome {
+export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, form: PdConfig['form'], newFile: string): ReconcileOutcome {
   const results: Result[] = [];
   const changes: { ref: ResourceRef; notes: string[] }[] = [];
 
@@ -167,8 +159,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
     }
     if (deepEqual(sim, item.object)) continue;
     // rewrite: take the old injections out of the Document exactly as out of the view, then apply the plan
-    const node = item.node;
-    for (const path of strip?.deletions ?? []) node.deleteIn(path);
+    for (const path of strip?.deletions ?? []) input.delete(item, path);
     const markerOps: Op[] =
       units.length > 0
         ? [
@@ -189,8 +180,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
   // ---- generated objects ----
   const desired = plan.generated;
   const desiredRefs = desired.map(refOf);
-  const replaced = new Map<Node, Node>();
-  const removed = new Set<Node>();
+  const removed = new Set<Item>();
   const added: { object: KObject; at: number }[] = [];
   let newIndex = nextIndexInFile(input.items, newFile);
   for (const [i, object] of desired.entries()) {
@@ -224,7 +214,7 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
     if (sameWithoutToolAnnotations(existing.object, object)) continue;
     const fresh = mergeGenerated(object, existing.object);
     if (sameWithoutToolAnnotations(existing.object, fresh)) continue;
-    replaced.set(input.itemsNode.items[existing.index] as Node, generatedItemNode(input, fresh));
+    input.replace(existing, fresh);
     changes.push({ ref, notes: ['refreshed by pd-disagg'] });
   }
   const binding = desired.find((o) => o.kind === 'ClusterRoleBinding');
@@ -243,35 +233,16 @@ export function reconcile(input: ResourceListInput, view: OwnedView, plan: Plan,
     const meta = item.object.metadata;
     if (meta?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY || !ownedBy(meta?.annotations, view.pair, view.configId)) continue;
     if (desiredRefs.some((r) => sameRef(r, item.ref))) continue;
-    removed.add(input.itemsNode.items[item.index] as Node);
+    removed.add(item);
     changes.push({ ref: item.ref, notes: [`removed by pd-disagg (generated for pair ${String(meta?.annotations?.[PAIR_ANNOTATION])}; the config no longer asks for it)`] });
   }
-  if (replaced.size > 0 || removed.size > 0 || added.length > 0) {
-    // one pass over the items: nothing above may look an item up by index once they move
-    const nodeOfDesired = (i: number): Node | undefined => {
-      const existing = input.items.find((it) => sameRef(it.ref, desiredRefs[i]!));
-      return existing ? (input.itemsNode.items[existing.index] as Node) : undefined;
-    };
-    const before = new Map<Node, Node[]>();
-    const atEnd: Node[] = [];
-    for (const { object, at } of added) {
-      const standIn = generatedItemNode(input, object);
-      let anchor: Node | undefined;
-      for (let j = at + 1; j < desired.length && !anchor; j++) anchor = nodeOfDesired(j);
-      if (anchor && !removed.has(anchor)) before.set(anchor, [...(before.get(anchor) ?? []), standIn]);
-      else atEnd.push(standIn);
-    }
-    const next: Node[] = [];
-    for (const node of input.itemsNode.items as Node[]) {
-      next.push(...(before.get(node) ?? []));
-      if (removed.has(node)) {
-        forgetItemNode(input, node);
-        continue;
-      }
-      next.push(replaced.get(node) ?? node);
-    }
-    next.push(...atEnd);
-    input.itemsNode.items = next as never;
+  for (const item of removed) input.remove(item);
+  // a new object goes before the next desired one that is already there (unless that one goes), else at the end
+  const existingOf = (i: number): Item | undefined => input.items.find((it) => sameRef(it.ref, desiredRefs[i]!));
+  for (const { object, at } of added) {
+    let anchor: Item | undefined;
+    for (let j = at + 1; j < desired.length && !anchor; j++) anchor = existingOf(j);
+    input.add(object, anchor && !removed.has(anchor) ? anchor : undefined);
   }
   return { results, changes };
 }

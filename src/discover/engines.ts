@@ -7,7 +7,7 @@ import { parseEngine, whyNotEngine, type RuntimeEnv } from '../engines/index.js'
 import { EC_PRODUCER, type EngineModel } from '../engines/types.js';
 import { formatPath, type Path } from '../paths.js';
 import { isPlainObject, type KObject, type Result } from '../types.js';
-import type { Item } from '../read/resource-list.js';
+import type { Item } from '../read/items.js';
 import { asWorkloads, describe, describeWorkload, DISAGGREGATED_SET_GROUP, findWorkloads, getIn, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
 
 export type Role = 'prefill' | 'decode';

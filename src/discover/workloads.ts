@@ -2,7 +2,7 @@
 
 import type { WorkloadKind } from '../config/types.js';
 import type { PdConfig } from '../config/types.js';
-import type { Item } from '../read/resource-list.js';
+import type { Item } from '../read/items.js';
 import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
 import type { Path } from '../paths.js';
 

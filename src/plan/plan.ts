@@ -24,9 +24,9 @@ import {
 import { isPlainObject, type KObject } from '../types.js';
 import type { EcPlan, EngineSide, PairContext, StageSide } from './context.js';
 import { EC_PORT_NAME, ecMode, ecSideChannelEnv, ecSideChannelPort, sidecarEcConnector } from './ec.js';
-import { stringify } from 'yaml';
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
 import { configChecksum, eppConfigYaml } from './epp-text.js';
+import { userYamlText } from '../write/yaml-text.js';
 import { applyPlain, CONFIG_ANNOTATION, PAIR_ANNOTATION, pairIdOf } from './owned.js';
 import { alphaPlugins } from '../router/rollout-screener.js';
 import { noteRoles, setPoolSelector, setScreening } from './disaggregated-set.js';
@@ -101,7 +101,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   };
   const generatedConfig = !config.epp.config;
   const eppObject = config.epp.config ?? buildEppConfig(version, knobs);
-  const eppText = generatedConfig ? eppConfigYaml(version, knobs) : stringify(config.epp.config, { lineWidth: 0 });
+  const eppText = generatedConfig ? eppConfigYaml(version, knobs) : userYamlText(config.epp.config);
   // The stack carries the EPP ConfigMap; with the router disabled only that ConfigMap is kept.
   const configMapName = `${name}-epp-config`;
   const stack = buildRoutingStack({

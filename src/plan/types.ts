@@ -1,5 +1,5 @@
 import type { EppKnobs } from '../router/types.js';
-import type { Item } from '../read/resource-list.js';
+import type { Item } from '../read/items.js';
 import type { Path } from '../paths.js';
 import type { KObject, ResourceRef } from '../types.js';
 import type { PairContext } from './context.js';

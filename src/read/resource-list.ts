@@ -1,7 +1,9 @@
 // Read: stdin text → a ResourceList held as a YAML Document (for writing) plus a plain view of each item (for reading).
 // Everything here is bounded (src/read/limits.ts) and every refusal is an InputError naming what and where.
+// What this gives is read/ and write/'s own: the pipeline gets it as a ResourceDocument (src/read/document.ts).
 
-import { isMap, isScalar, isSeq, Scalar, YAMLMap, type CST, type Document, type Node, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, type CST, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Item } from './items.js';
 import { composeEntry, splitItems, type SplitList } from './lazy-items.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
@@ -11,30 +13,27 @@ import { yamlErrorText } from './yaml-error.js';
 
 export { InputError };
 
-export interface Item {
-  /** position in `items` */
-  index: number;
+/** An item as read, with its node in the Document (composed the first time it is asked for). */
+export interface ReadItem extends Item {
   /** the item's node in the Document: every change goes through it */
   node: YAMLMap;
-  /** plain view of the item as read */
-  object: KObject;
-  ref: ResourceRef;
 }
 
-export interface ResourceListInput {
+/** The ResourceList as read: the Document, the items, and what the writer needs to copy texts (read/ and write/ only). */
+export interface ParsedResourceList {
   doc: Document.Parsed;
   /** the text the Document was parsed from (the input without a byte-order mark): its node ranges point into it */
   source: string;
   apiVersion: string;
   itemsNode: YAMLSeq;
-  items: Item[];
+  items: ReadItem[];
   functionConfig?: KObject;
   /** the input was JSON (flow style); output is converted to block YAML */
   json: boolean;
   /** problems with the items as a whole (e.g. two items with one identity): error results, nothing is changed */
   problems: Result[];
   /**
-   * Resources pd-disagg generated (src/apply): each stands in `itemsNode` as an empty map until it is written, and is
+   * Resources pd-disagg generated (added through src/read/document.ts): each stands in `itemsNode` as an empty map until it is written, and is
    * printed from its object (src/write/plain-yaml.ts), or made into nodes where that printer declines.
    */
   generated: Map<Node, KObject>;
@@ -58,7 +57,7 @@ export interface ReadOptions {
 
 const ACCEPTED_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1', 'config.kubernetes.io/v1alpha1'];
 
-export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, options: ReadOptions = {}): ResourceListInput {
+export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, options: ReadOptions = {}): ParsedResourceList {
   if (text.length > limits.maxInputBytes) throw new InputError(tooLargeMessage('stdin', limits.maxInputBytes));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') {
@@ -138,7 +137,7 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, 
   }
 
   // From here on the data is bounded and alias-free: items and functionConfig become plain data without the checks.
-  const items: Item[] = itemsNode.items.map((node, index) => {
+  const items: ReadItem[] = itemsNode.items.map((node, index) => {
     const pending = lazy && unread.get(node as Node);
     if (!pending) return toItem(node, index, doc);
     const object = lazy.entries[index]!.object as KObject;
@@ -169,7 +168,7 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, 
   return { doc, source: text, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map(), unread };
 }
 
-function toItem(node: unknown, index: number, doc: Document.Parsed): Item {
+function toItem(node: unknown, index: number, doc: Document.Parsed): ReadItem {
   if (!isMap(node)) {
     const what = isSeq(node) ? 'a list' : isScalar(node) ? (node.value === null ? 'empty' : `the scalar ${JSON.stringify(short(node.value))}`) : 'not a mapping';
     throw new InputError(`items[${index}] is ${what}: every item must be a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
@@ -242,22 +241,4 @@ function scalarString(node: unknown): string | undefined {
 function short(value: unknown): string {
   const s = value instanceof SourceScalar ? value.source : String(value);
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
-}
-
-/**
- * A generated resource as an item node. It stands in `itemsNode` as an empty map and stays plain data until it is
- * written: making yaml nodes for the whole stack is most of what writing it would cost on a cold start, and the writer
- * usually prints the object directly (src/write/write.ts). Apply puts the node where the resource goes and needs to
- * know nothing else about it.
- */
-export function generatedItemNode(input: ResourceListInput, object: KObject): Node {
-  const node = new YAMLMap(input.doc.schema);
-  input.generated.set(node, object);
-  return node;
-}
-
-/** An item node that leaves the items: forget its stand-in object or its unread text. */
-export function forgetItemNode(input: ResourceListInput, node: Node): void {
-  input.unread.delete(node);
-  input.generated.delete(node);
 }

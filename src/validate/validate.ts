@@ -9,7 +9,7 @@ import { shown } from '../engines/index.js';
 import { enginePath } from './rules/pair.js';
 import type { Plan } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
-import type { Item } from '../read/resource-list.js';
+import type { Item } from '../read/items.js';
 import { parseYamlValue } from '../read/safe-yaml.js';
 import { isPlainObject, refOf, type Result, type RuleOverrides } from '../types.js';
 import type { EppConfigInput, EppContext, PairContext, StageSide } from './context.js';

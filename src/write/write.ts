@@ -2,18 +2,29 @@
 // never send them in), so any `results` in the input are replaced: running the output through again stays stable.
 
 import { isCollection, isMap, isScalar, Scalar, visit, type Document, type Node, type YAMLSeq } from 'yaml';
-import type { ResourceListInput } from '../read/resource-list.js';
+import type { ResourceListDocument } from '../read/document.js';
+import type { ParsedResourceList } from '../read/resource-list.js';
 import { createNodeOptions, toStringOptions } from '../read/yaml-options.js';
 import type { Result } from '../types.js';
 import { printListEntry, printTopLevelField } from './plain-yaml.js';
 import { itemSourceText, spanText, unchangedSource } from './source-items.js';
 
 /**
+ * The document as ResourceList text, with this run's results. The writer decides, item by item, how each goes out:
+ * copied from the input text, printed from plain data, or printed by the yaml package (see writeResourceList).
+ */
+export function writeDocument(document: ResourceListDocument, results: readonly Result[]): string {
+  const list = document.written();
+  if (!(list.itemsNode.items.length > 0)) throw new Error('refusing to write an empty items list');
+  return writeResourceList(list, results, list.source);
+}
+
+/**
  * `sourceText` is the text the input was read from: items nobody changed are copied from it (src/write/source-items.ts)
  * and the resources pd-disagg generated are printed from their objects (src/write/plain-yaml.ts), rather than
  * serialised through yaml nodes. Without it, or for JSON input, every item is serialised.
  */
-export function writeResourceList(input: ResourceListInput, results: readonly Result[], sourceText?: string): string {
+export function writeResourceList(input: ParsedResourceList, results: readonly Result[], sourceText?: string): string {
   const { doc, itemsNode } = input;
   const asText = sourceText !== undefined && !input.json && !itemsNode.flow;
   if (!asText) materializeAll(input);
@@ -55,7 +66,7 @@ interface ItemText {
  * pd-disagg added to them). All of them before anything is replaced: finding an item's `-` may look at the end of the
  * item before it.
  */
-function itemTexts(input: ResourceListInput, text: string): ItemText[] {
+function itemTexts(input: ParsedResourceList, text: string): ItemText[] {
   return input.itemsNode.items.map((node, i) => {
     const object = input.generated.get(node as Node);
     if (object !== undefined) return { text: printListEntry(object) };
@@ -81,7 +92,7 @@ function itemTexts(input: ResourceListInput, text: string): ItemText[] {
  * between the entries, there is nothing but line breaks and indentation (a comment or a blank line there is left to
  * the yaml package to place).
  */
-function documentText(input: ResourceListInput, text: string, texts: readonly ItemText[], results: readonly Result[]): string | undefined {
+function documentText(input: ParsedResourceList, text: string, texts: readonly ItemText[], results: readonly Result[]): string | undefined {
   const { doc, itemsNode } = input;
   const root = doc.contents;
   if (!isMap(root) || root.flow || root.comment || doc.comment || doc.directives?.docStart || doc.directives?.docEnd) {
@@ -165,7 +176,7 @@ function endsOpen(doc: Document): boolean {
  * Items without a text become nodes for the yaml package to print (all of them when items are not written as text):
  * generated resources from their objects, items read without composing from their tokens.
  */
-function materialize(input: ResourceListInput, index: number): void {
+function materialize(input: ParsedResourceList, index: number): void {
   const node = input.itemsNode.items[index] as Node;
   const object = input.generated.get(node);
   if (object !== undefined) {
@@ -180,7 +191,7 @@ function materialize(input: ResourceListInput, index: number): void {
   }
 }
 
-function materializeAll(input: ResourceListInput): void {
+function materializeAll(input: ParsedResourceList): void {
   if (input.generated.size === 0 && input.unread.size === 0) return;
   for (let i = 0; i < input.itemsNode.items.length; i++) materialize(input, i);
 }
@@ -190,7 +201,7 @@ function materializeAll(input: ResourceListInput): void {
  * item's text where its placeholder's line is, and `undo` puts the nodes back. Generated resources without a text
  * become nodes.
  */
-function useItemTexts(input: ResourceListInput, texts: readonly (string | undefined)[]): { fill(out: string): string; undo(): void } | undefined {
+function useItemTexts(input: ParsedResourceList, texts: readonly (string | undefined)[]): { fill(out: string): string; undo(): void } | undefined {
   const items = input.itemsNode;
   const source = input.source;
   let nonce = Math.random().toString(36).slice(2, 10);

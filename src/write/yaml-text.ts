@@ -2,7 +2,7 @@
 // where it can (src/write/plain-yaml.ts, no yaml nodes on a cold start), the yaml package where it declines. Callers
 // get the text and never know which printed it.
 
-import { Document } from 'yaml';
+import { Document, stringify } from 'yaml';
 import { toStringOptions } from '../read/yaml-options.js';
 import type { KObject } from '../types.js';
 import { printDocument } from './plain-yaml.js';
@@ -15,4 +15,9 @@ export function yamlText(object: KObject, headLines: readonly string[]): string 
   const doc = new Document(object);
   doc.commentBefore = comment;
   return doc.toString(toStringOptions);
+}
+
+/** A value the user wrote (spec.epp.config) as YAML text, printed by the yaml package with its own defaults, unfolded. */
+export function userYamlText(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
 }

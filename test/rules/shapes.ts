@@ -5,7 +5,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { locateEngine, type EngineCandidate } from '../../src/discover/engines.js';
 import { asWorkload } from '../../src/discover/workloads.js';
 import { plan } from '../../src/plan/plan.js';
-import type { Item } from '../../src/read/resource-list.js';
+import type { Item } from '../../src/read/items.js';
 import type { RouterVersion } from '../../src/router/types.js';
 import type { KObject, ResourceRef } from '../../src/types.js';
 import type { PairContext } from '../../src/validate/context.js';
@@ -298,14 +298,7 @@ function candidate(role: 'prefill' | 'decode', shape: PodShape, index: number): 
   const object = workloadObject(role, shape);
   const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
   if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
-  const item: Item = {
-    index,
-    ref,
-    object,
-    get node(): never {
-      throw new Error('rule tests plan; they never edit a Document');
-    },
-  };
+  const item: Item = { index, ref, object };
   const workload = asWorkload(item);
   if (!workload) throw new Error(`${ref.name}: not a workload`);
   const located = locateEngine(workload);
