@@ -501,6 +501,54 @@ for (const version of ROUTER_VERSIONS) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 4b. mutations of the generated E/P/D config (the epd-prefix-n16-b16 knobs): the encode decider, profile and their
+// references (the harness sends an image whenever the config has an encode stage or an encode decider)
+for (const version of ROUTER_VERSIONS) {
+  const base = () => structuredClone(buildEppConfig(version, { decider: 'prefix-based', nonCachedTokens: 16, blockSizeTokens: 16, encode: true }));
+  const mut = (id, what, fn) => {
+    const c = base();
+    fn(c);
+    add(version, `mut-epd-${id}`, header([`mutation: ${what}`, `of: pd-disagg's generated E/P/D config for ${version}`]) + yamlOf(c));
+  };
+  const P = (c, type) => c.plugins.find((p) => p.type === type);
+  const handler = (c) => P(c, 'disagg-profile-handler');
+  const encodeProfile = (c) => c.schedulingProfiles.find((s) => s.name === 'encode');
+  mut('decider-after-handler', 'always-disagg-multimodal-decider declared after the profile handler', (c) => {
+    const d = P(c, 'always-disagg-multimodal-decider');
+    c.plugins = [...c.plugins.filter((p) => p !== d), d];
+  });
+  mut('no-encode-decider', 'deciders.encode removed (the encode profile stays)', (c) => {
+    delete handler(c).parameters.deciders.encode;
+  });
+  mut('drop-encode-decider', 'always-disagg-multimodal-decider dropped, deciders.encode still names it', (c) => {
+    c.plugins = c.plugins.filter((p) => p.type !== 'always-disagg-multimodal-decider');
+  });
+  mut('encode-decider-unknown-name', 'deciders.encode names a plugin that is not declared', (c) => {
+    handler(c).parameters.deciders.encode = 'no-such-decider';
+  });
+  mut('drop-encode-profile', 'the encode scheduling profile removed (deciders.encode stays)', (c) => {
+    c.schedulingProfiles = c.schedulingProfiles.filter((s) => s.name !== 'encode');
+  });
+  mut('encode-profile-renamed', 'encode profile renamed enc, handler told (profiles.encode)', (c) => {
+    encodeProfile(c).name = 'enc';
+    handler(c).parameters.profiles = { encode: 'enc' };
+  });
+  mut('encode-profile-renamed-untold', 'encode profile renamed enc, handler not told', (c) => {
+    encodeProfile(c).name = 'enc';
+  });
+  mut('named-encode-decider', 'encode decider given a name, handler refers to the name', (c) => {
+    P(c, 'always-disagg-multimodal-decider').name = 'mm';
+    handler(c).parameters.deciders.encode = 'mm';
+  });
+  mut('encode-decider-is-pd-decider', 'deciders.encode names the prefix-based P/D decider', (c) => {
+    handler(c).parameters.deciders.encode = 'prefix-based-pd-decider';
+  });
+  mut('encode-filter-typo', 'encode-filter type misspelt', (c) => {
+    P(c, 'encode-filter').type = 'encode_filter';
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // 5. routing sidecar argument lists: what pd-disagg generates, and existing sidecars it accepts or rejects
 const { buildSidecarContainer } = router;
 const sidecar = {};

@@ -3,8 +3,9 @@
 //
 // - always prefill-0 (10.0.0.1, llm-d.ai/role=prefill) and decode-0 (10.0.0.2, llm-d.ai/role=decode), in the
 //   InferencePool (app=pdconf-pool), labelled as revision pdconf-rev-1 of a DisaggregatedSet pdconf-set;
-// - encode-0 (10.0.0.3, llm-d.ai/role=encode) when the config has an encode stage (a scheduling profile with the
-//   profile handler's encode name, or one that uses encode-filter), and then an `image` request besides long and hi;
+// - encode-0 (10.0.0.3, llm-d.ai/role=encode) when the config has an encode stage (an encode decider in the profile
+//   handler, a scheduling profile with the handler's encode name, or one that uses encode-filter), and then an `image`
+//   request besides long and hi;
 // - a by-label filter in a stage's profile: that stage's pod gets the filter's label with its first valid value;
 // - a disaggregatedset-rollout-screener: every pod gets the equality labels of its scope.labelSelector, and the
 //   stage pods get its requireRoles values on its roleLabelKey, in stage order (encode, prefill, decode: the order
@@ -80,7 +81,8 @@ export function poolNeeds(config) {
   for (const s of STAGES) names[s] = (isObj(hp.profiles) && typeof hp.profiles[s] === 'string' && hp.profiles[s]) || (typeof hp[`${s}Profile`] === 'string' && hp[`${s}Profile`]) || s;
   const profiles = Array.isArray(config.schedulingProfiles) ? config.schedulingProfiles.filter(isObj) : [];
   const refs = (profile) => (Array.isArray(profile?.plugins) ? profile.plugins.filter(isObj).map((r) => byName.get(r.pluginRef)).filter(Boolean) : []);
-  needs.encode = profiles.some((p) => p.name === names.encode) || profiles.some((p) => refs(p).some((pl) => pl.type === 'encode-filter'));
+  const encodeDecider = (isObj(hp.deciders) && typeof hp.deciders.encode === 'string' && hp.deciders.encode) || (typeof hp.encodeDeciderPluginName === 'string' && hp.encodeDeciderPluginName);
+  needs.encode = !!encodeDecider || profiles.some((p) => p.name === names.encode) || profiles.some((p) => refs(p).some((pl) => pl.type === 'encode-filter'));
   for (const s of STAGES) {
     const profile = profiles.find((p) => p.name === names[s]);
     for (const pl of refs(profile)) {

@@ -2,7 +2,6 @@
 // own filters and screener find the pods the config asks for (E/P/D encode pod, role names such as ctx/gen, the
 // screener's scope), and a rollout config gets two-revision pools. Without Go: it tests what the harness is given.
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM script without types
 import { defaultPods, isDefaultPool, rolloutVerdict, scenarios, selectorLabels } from '../../scripts/conformance-pool.mjs';
 // @ts-expect-error plain ESM script without types
 import { verdictOf } from '../../scripts/conformance.mjs';

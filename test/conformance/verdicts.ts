@@ -10,6 +10,7 @@ import { sidecarFlagProblems } from '../../src/router/sidecar.js';
 import { lintEppConfig } from '../../src/validate/validate.js';
 import type { RouterVersion } from '../../src/router/types.js';
 import { isPlainObject } from '../../src/types.js';
+import { poolNeeds } from '../../scripts/conformance-pool.mjs';
 
 export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../testdata/conformance');
 
@@ -93,7 +94,7 @@ export function timedOut(v: Verdict): boolean {
 
 /** An E/P/D request took the encode hop: the encode profile picked the encode pod and the header names it. */
 export function encoded(p: PromptVerdict | undefined): boolean {
-  return !!p?.encode && /(^| )encode=encode-\d/.test(p.picked ?? '');
+  return !!p?.encode && /[=+]encode-\d/.test(p.picked ?? "");
 }
 
 /**
@@ -148,11 +149,15 @@ export function lint(version: string, text: string): LintView {
   // the harness starts the EPP with --allow-experimental-plugins for a case with this header line (as pd-disagg does
   // for the configs that need it), so the linter is told the same
   const experimentalAllowed = /^# pdconf: allow-experimental-plugins$/m.test(text);
+  // the harness's pool has an encode pod when the config has an encode stage (scripts/conformance-pool.mjs): the
+  // linter is told so, as the pipeline tells it for an E/P/D trio (rule epp-encode-stage)
+  const encode = poolNeeds(config).encode;
   const results = lintEppConfig({
     version: version as RouterVersion,
     config,
     origin: { path: 'data.epp-config.yaml', generated: false },
     ...(experimentalAllowed ? { experimentalAllowed } : {}),
+    ...(encode ? { encode } : {}),
   });
   const errors = results.filter((r) => r.severity === 'error').map((r) => `${String(r.tags?.rule)}: ${r.message}`);
   return { refuses: errors.length > 0, errors };
