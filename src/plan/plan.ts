@@ -6,7 +6,7 @@
 import type { PdConfig } from '../config/types.js';
 import { ENCODE_ROLE, ROLE_LABEL, runtimeEnv, type EngineCandidate, type Role } from '../discover/engines.js';
 import { getIn } from '../discover/workloads.js';
-import { httpPortCount, parseEngine } from '../engines/index.js';
+import { httpPortCount, nixlConnectors, parseEngine } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
 import { formatPath, joinPath, type Path } from '../paths.js';
 import {
@@ -206,7 +206,21 @@ export function baseName(prefillName: string, decodeName: string): string {
   return stem.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 48).replace(/^-+|-+$/g, '') || 'pd-disagg';
 }
 
+/** Whether an engine gets the NIXL plumbing (NIXL_BY_ENGINE): not when its KV connector is one the sidecar drives by
+ * another protocol (vLLM MooncakeConnector: a bootstrap server, not NIXL's side channel; SGLang, whose table entry is
+ * empty anyway) and it loads no NIXL connector besides. An unknown connector keeps it, as before. /dev/shm is planned
+ * either way. */
+function usesNixl(engine: EngineModel): boolean {
+  if (nixlConnectors(engine).length > 0) return true;
+  const wiring = sidecarKvConnectorFor(engine);
+  return !wiring || wiring.connector === 'nixlv2';
+}
+
 function planNixl(c: EngineCandidate, ops: Op[]): number | undefined {
+  if (!usesNixl(c.engine)) {
+    planShm(c, ops);
+    return undefined;
+  }
   const spec = NIXL_BY_ENGINE[c.engine.kind];
   const item = c.workload.item;
   const containerPath = c.containerPath;

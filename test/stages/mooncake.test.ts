@@ -35,6 +35,15 @@ describe('a vLLM MooncakeConnector pair', () => {
     expect(sidecar.image).toBe(image);
     expect(sidecar.args).toEqual(['--port=8000', enginePort, '--kv-connector=mooncake', '--mooncake-bootstrap-port=9100', '--secure-proxy=false']);
     expect(sidecar.env).toBeUndefined();
+    // no NIXL plumbing for Mooncake engines (no side channel env or port), but the Memory /dev/shm every engine gets
+    for (const name of ['qwen-prefill', 'qwen-decode']) {
+      const pod = item(out.items, 'Deployment', name).spec.template.spec;
+      const engine = pod.containers[0];
+      expect((engine.env ?? []).map((e: KObject) => e.name).filter((n: string) => n.startsWith('VLLM_NIXL_'))).toEqual([]);
+      expect(engine.ports).toBeUndefined();
+      expect(engine.volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+      expect(pod.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
+    }
     const again = runText(out.stdout);
     expect(again.exitCode).toBe(0);
     expect(again.items).toEqual(out.items);
