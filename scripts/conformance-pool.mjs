@@ -11,11 +11,12 @@
 //   stage pods get its requireRoles values on its roleLabelKey, in stage order (encode, prefill, decode: the order
 //   pd-disagg writes them, src/router/rollout-screener.ts) and revision pdconf-rev-1 on its revisionLabelKey.
 //
-// A config whose header has `# pdconf: rollout` is also judged on two more pools, each a fresh EPP, with 24 long
-// requests that share no prefix: `rollout` (revisions pdconf-rev-1 and pdconf-rev-2 both complete: prefill-1,
-// decode-1, encode-1 copy the stage pods) and `rolloutPartial` (pdconf-rev-2 has only decode-1, a rollout step whose
-// new revision has no prefill pod yet). Their verdicts say which revision pairs (prefill pod's / decode pod's) the
-// router formed.
+// A config whose header has `# pdconf: rollout` is also judged on more pools, each a fresh EPP, with 24 requests that
+// share no prefix (long text; images when the config has an encode stage): `rollout` (revisions pdconf-rev-1 and
+// pdconf-rev-2 both complete: prefill-1, decode-1, encode-1 copy the stage pods), `rolloutPartial` (pdconf-rev-2 has
+// only decode-1, a rollout step whose new revision has no prefill pod yet) and, with an encode stage,
+// `rolloutNoEncode` (pdconf-rev-2 has prefill-1 and decode-1 but no encode pod yet). Their verdicts say which
+// revision pairs (encode pod's / prefill pod's / decode pod's) the router formed.
 //
 // This module decides only what the fake cluster looks like; every routing decision is the router's.
 import { parse } from 'yaml';
@@ -155,11 +156,13 @@ export function scenarios(text) {
   ];
   const out = [{ scenario: '', pods: podsFor(needs, 0, REVISIONS[0]), requests }];
   if (/^# pdconf: rollout$/m.test(text)) {
-    const many = Array.from({ length: ROLLOUT_REQUESTS }, (_, i) => ({ name: `r${i + 1}`, kind: 'long', seed: i + 1 }));
+    const kind = needs.encode ? 'image' : 'long';
+    const many = Array.from({ length: ROLLOUT_REQUESTS }, (_, i) => ({ name: `r${i + 1}`, kind, seed: i + 1 }));
     const revisionKey = needs.screener?.revisionLabelKey ?? SET_REVISION;
     const rev1 = podsFor(needs, 0, REVISIONS[0]);
     out.push({ scenario: 'rollout', pods: [...rev1, ...podsFor(needs, 1, REVISIONS[1])], requests: many, revisionKey });
     out.push({ scenario: 'rolloutPartial', pods: [...rev1, ...podsFor(needs, 1, REVISIONS[1], ['decode'])], requests: many, revisionKey });
+    if (needs.encode) out.push({ scenario: 'rolloutNoEncode', pods: [...rev1, ...podsFor(needs, 1, REVISIONS[1], ['prefill', 'decode'])], requests: many, revisionKey });
   }
   return out;
 }
@@ -180,12 +183,14 @@ export function pickedOf(profiles) {
 }
 
 /**
- * The rollout verdict of one run: the revision pairs "<prefill pod's>/<decode pod's>" (prefill "-" when the request
- * took no prefill hop), space-separated and sorted, whether any pair crossed revisions, and the router's errors.
+ * The rollout verdict of one run: the revision pairs "<prefill pod's>/<decode pod's>" (with an encode pod in the pool
+ * "<encode pod's>/<prefill pod's>/<decode pod's>"; "-" for a hop the request did not take), space-separated and
+ * sorted, whether any pair crossed revisions, and the router's errors.
  */
 export function rolloutVerdict(result, pods, revisionKey) {
   const rev = Object.fromEntries(pods.map((p) => [p.name, p.labels[revisionKey] ?? '?']));
   const byAddr = Object.fromEntries(pods.map((p) => [`${p.ip}:${POD_PORT}`, p.name]));
+  const withEncode = pods.some((p) => p.name.startsWith('encode-'));
   const pairs = new Set();
   const errors = new Set();
   let cross = false;
@@ -194,14 +199,15 @@ export function rolloutVerdict(result, pods, revisionKey) {
     if (r.timeout) timeouts++;
     if (r.error) errors.add(r.error);
     const decode = byAddr[r.target];
-    const prefill = Object.values(r.profiles ?? {})
+    const picked = Object.values(r.profiles ?? {})
       .flat()
-      .map(podOf)
-      .find((n) => n.startsWith('prefill-') && n !== decode);
+      .map(podOf);
+    const prefill = picked.find((n) => n.startsWith('prefill-') && n !== decode);
+    const encode = picked.find((n) => n.startsWith('encode-'));
     if (!decode) continue;
-    const p = prefill ? rev[prefill] : '-';
-    pairs.add(`${p}/${rev[decode]}`);
-    if (prefill && rev[prefill] !== rev[decode]) cross = true;
+    const hops = [...(withEncode ? [encode] : []), prefill];
+    pairs.add([...hops.map((n) => (n ? rev[n] : '-')), rev[decode]].join('/'));
+    if (hops.some((n) => n && rev[n] !== rev[decode])) cross = true;
   }
   const v = { pairs: [...pairs].sort().join(' '), crossRevision: cross };
   if (errors.size) v.errors = [...errors].sort().join(' | ');

@@ -59,10 +59,13 @@ describe('the fake pool is derived from the config', () => {
     expect(new Set(all[1]!.requests.map((r) => r.seed)).size).toBe(all[1]!.requests.length);
   });
 
-  it('an E/P/D DisaggregatedSet: vision, ctx and gen go to the encode, prefill and decode pods', () => {
-    const [s] = scenarios(readCase('v0.10.0', 'golden-dset-epd')) as Scenario[];
-    const role = (n: string) => byName(s!.pods)[n]!['disaggregatedset.x-k8s.io/role'];
+  it('an E/P/D DisaggregatedSet: vision, ctx and gen go to the encode, prefill and decode pods; its rollouts send images', () => {
+    const all = scenarios(readCase('v0.10.0', 'golden-dset-epd')) as Scenario[];
+    const role = (n: string) => byName(all[0]!.pods)[n]!['disaggregatedset.x-k8s.io/role'];
     expect([role('encode-0'), role('prefill-0'), role('decode-0')]).toEqual(['vision', 'ctx', 'gen']);
+    expect(all.map((s) => s.scenario)).toEqual(['', 'rollout', 'rolloutPartial', 'rolloutNoEncode']);
+    expect(new Set(all[1]!.requests.map((r) => r.kind))).toEqual(new Set(['image']));
+    expect(all[3]!.pods.map((p) => p.name)).toEqual(['encode-0', 'prefill-0', 'decode-0', 'prefill-1', 'decode-1']);
   });
 
   it("a by-label filter's label and first value go on its stage's pod", () => {
@@ -113,5 +116,13 @@ describe('verdicts from the derived pool', () => {
       crossRevision: false,
     });
     expect(rolloutVerdict({ prompts: { a: req('prefill-1', '10.0.0.2') } }, pods, key)).toEqual({ pairs: 'pdconf-rev-2/pdconf-rev-1', crossRevision: true });
+    // E/P/D: the encode pod's revision is the first of three, and counts for crossing
+    const trio = (scenarios(readCase('v0.10.0', 'golden-dset-epd')) as Scenario[])[1]!.pods;
+    const epd = (encode: string, prefill: string, decodeIp: string) => ({ target: `${decodeIp}:8000`, profiles: { encode: [encode], prefill: [prefill], decode: ['x'] } });
+    expect(rolloutVerdict({ prompts: { a: epd('encode-0', 'prefill-0', '10.0.0.2'), b: epd('encode-1', 'prefill-1', '10.0.0.12') } }, trio, key)).toEqual({
+      pairs: 'pdconf-rev-1/pdconf-rev-1/pdconf-rev-1 pdconf-rev-2/pdconf-rev-2/pdconf-rev-2',
+      crossRevision: false,
+    });
+    expect(rolloutVerdict({ prompts: { a: epd('encode-1', 'prefill-0', '10.0.0.2') } }, trio, key).crossRevision).toBe(true);
   });
 });

@@ -113,10 +113,14 @@ describe.each(versionsWithData().map((v) => [v]))('router %s, recorded verdicts'
     for (const id of rollouts) {
       const v = file.verdicts[id];
       if (/type: disaggregatedset-rollout-screener/.test(readCase(version, id))) {
+        // E/P/D: images, and each pair names the encode pod's revision too
+        const hops = v.image ? 3 : 2;
+        const on = (rev: string) => Array(hops).fill(rev).join('/');
         // both revisions complete: each request stays on one, and both get traffic (sum of Ready pods, 1:1)
-        expect(v.rollout, id).toEqual({ pairs: 'pdconf-rev-1/pdconf-rev-1 pdconf-rev-2/pdconf-rev-2', crossRevision: false });
-        // the new revision without a Ready prefill pod gets no request at all
-        expect(v.rolloutPartial, id).toEqual({ pairs: 'pdconf-rev-1/pdconf-rev-1', crossRevision: false });
+        expect(v.rollout, id).toEqual({ pairs: `${on('pdconf-rev-1')} ${on('pdconf-rev-2')}`, crossRevision: false });
+        // the new revision without a Ready prefill pod (or, E/P/D, encode pod) gets no request at all
+        expect(v.rolloutPartial, id).toEqual({ pairs: on('pdconf-rev-1'), crossRevision: false });
+        expect(v.rolloutNoEncode, id).toEqual(v.image ? { pairs: on('pdconf-rev-1'), crossRevision: false } : undefined);
       } else {
         expect(v.rollout?.crossRevision, `${id}: without the screener the router pairs pods of different revisions`).toBe(true);
         expect(v.rolloutPartial?.crossRevision, id).toBe(true);

@@ -64,6 +64,8 @@ export interface Verdict {
   rollout?: RolloutVerdict;
   /** the second revision has only a decode pod (a rollout step before its prefill pod is Ready) */
   rolloutPartial?: RolloutVerdict;
+  /** E/P/D: the second revision has prefill and decode pods but no encode pod yet */
+  rolloutNoEncode?: RolloutVerdict;
   /** top-level fields that differed between repeated runs */
   varies?: string[];
 }
@@ -86,9 +88,8 @@ export function disaggregated(p: PromptVerdict | undefined): boolean {
 export function timedOut(v: Verdict): boolean {
   return (
     v.stage === 'timeout' ||
-    [v.long, v.hi, v.image, v.rollout, v.rolloutPartial].some((p) => !!p?.timeout) ||
-    v.rollout?.stage === 'timeout' ||
-    v.rolloutPartial?.stage === 'timeout'
+    [v.long, v.hi, v.image].some((p) => !!p?.timeout) ||
+    [v.rollout, v.rolloutPartial, v.rolloutNoEncode].some((r) => !!r?.timeout || r?.stage === 'timeout')
   );
 }
 
