@@ -2,6 +2,16 @@
 
 export type Path = readonly (string | number)[];
 
+/** The value at `path` in plain data (own properties only), or undefined when the path does not lead anywhere. */
+export function getIn(object: unknown, path: Path): unknown {
+  let cur: unknown = object;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
 export function formatPath(path: Path): string {
   let out = '';
   for (const part of path) {

@@ -12,7 +12,7 @@
 // brings the items to the plan, removing what this pair owns and the config no longer asks for.
 
 import type { ApplyOutcome } from './apply/apply.js';
-import { generatedFilePath, itemPath } from './apply/annotations.js';
+import { generatedFilePath } from './apply/annotations.js';
 import { ownedView, reconcile } from './apply/reconcile.js';
 import { readConfig } from './config/read-config.js';
 import type { PdConfig } from './config/types.js';
@@ -22,6 +22,7 @@ import { configIdOf, pairIdOf } from './plan/owned.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { ResourceDocument } from './read/items.js';
+import { itemPath } from './read/kpt-annotations.js';
 import type { Result } from './types.js';
 import { validate } from './validate/validate.js';
 import { withRuleId } from './write/stderr.js';

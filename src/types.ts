@@ -46,9 +46,15 @@ export function isPlainObject(value: unknown): value is KObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Two references name the same object (no namespace and an empty one are the same). */
+export function sameRef(a: ResourceRef, b: ResourceRef): boolean {
+  return a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+}
+
 /** The reference of an object: apiVersion, kind, name, and namespace when it has one. */
 export function refOf(object: KObject): ResourceRef {
-  const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
-  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+  const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata?.name };
+  const namespace: unknown = object.metadata?.namespace;
+  if (typeof namespace === 'string' && namespace !== '') ref.namespace = namespace;
   return ref;
 }

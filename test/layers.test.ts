@@ -1,7 +1,8 @@
 // One-way layers: every import in src/ points at the same layer or a lower one, so the pipeline can be read (and
 // changed) from the bottom up. A new folder or top-level file must be placed in LAYERS before it can be imported.
 //
-//   types, paths          shared vocabulary: results, findings, rule overrides, resource refs, field paths
+//   types, paths, names   shared vocabulary: results, findings, rule overrides, resource refs, field paths, and the
+//                         names in a container spec (program, shells, image reference)
 //   read, write           the ResourceList text in and out (know no P/D); the layers above read/write only reach them
 //                         through a few faces (FACES): the document (read/items.ts), never how it is read or written
 //   engines, router       engine dialects and router versions as data (know no rules, print nothing)
@@ -11,7 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const LAYERS: string[][] = [
-  ['types', 'paths'],
+  ['types', 'paths', 'names'],
   ['read'],
   ['write'],
   ['engines'],
@@ -40,6 +41,7 @@ const DOMAIN = ['engines', 'router', 'config', 'discover', 'plan', 'validate', '
 const FACES = [
   'read/items.ts', // the ResourceList document: items to read, edits to make
   'read/safe-yaml.ts', // a user's YAML text (an EPP config) as bounded plain data
+  'read/kpt-annotations.ts', // the package file an item came from (kpt's path annotations), as plain data
   'write/yaml-text.ts', // plain data as YAML text; which printer printed it is not said
   'write/stderr.ts', // results as stderr lines, the rule id in messages
 ].map((f) => join(SRC, f));

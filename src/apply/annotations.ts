@@ -1,10 +1,11 @@
 // Annotations that belong to kpt, kustomize and kyaml. pd-disagg keeps them on every item it touches and sets the
 // path/index pair on the resources it creates (relative to the package, never with ../).
 
+import { itemPath, LEGACY_PATH_ANNOTATION, PATH_ANNOTATION } from '../read/kpt-annotations.js';
 import { isPlainObject, type KObject } from '../types.js';
 
 const TOOL_PREFIXES = ['internal.config.kubernetes.io/', 'kustomize.config.k8s.io/'];
-const TOOL_KEYS = new Set(['config.kubernetes.io/path', 'config.kubernetes.io/index', 'config.k8s.io/id']);
+const TOOL_KEYS = new Set([LEGACY_PATH_ANNOTATION, 'config.kubernetes.io/index', 'config.k8s.io/id']);
 
 export function isToolAnnotation(key: string): boolean {
   return TOOL_KEYS.has(key) || TOOL_PREFIXES.some((p) => key.startsWith(p));
@@ -13,19 +14,11 @@ export function isToolAnnotation(key: string): boolean {
 /** Both the internal and the legacy spelling, kept consistent: kpt rejects a mismatched pair. */
 export function newResourceAnnotations(path: string, index: number): Record<string, string> {
   return {
-    'config.kubernetes.io/path': path,
+    [LEGACY_PATH_ANNOTATION]: path,
     'config.kubernetes.io/index': String(index),
-    'internal.config.kubernetes.io/path': path,
+    [PATH_ANNOTATION]: path,
     'internal.config.kubernetes.io/index': String(index),
   };
-}
-
-/** Where an item lives in the package, if the orchestrator said so. */
-export function itemPath(annotations: unknown): string | undefined {
-  if (typeof annotations !== 'object' || annotations === null) return undefined;
-  const a = annotations as Record<string, unknown>;
-  const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
-  return typeof p === 'string' ? p : undefined;
 }
 
 /** The file generated resources go to: next to the decode workload's file, named after the base name. */

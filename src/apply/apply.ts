@@ -2,12 +2,12 @@
 // how the document holds its items; edits go into the item's place, so everything around them (comments, key order,
 // quoting, tool annotations) stays as it was.
 
-import { describe, sameRef } from '../discover/workloads.js';
+import { describe } from '../discover/workloads.js';
 import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { ResourceDocument } from '../read/items.js';
-import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isPlainObject, refOf, sameRef, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations, nextIndexInFile } from './annotations.js';
 
 export interface ApplyOutcome {

@@ -3,14 +3,13 @@
 // this pair. Unchanged items are not touched; changed ones are rewritten through the document (src/read/items.ts);
 // what the config no longer wants is removed, and each removal is an info result.
 
-import { describe, sameRef } from '../discover/workloads.js';
+import { describe } from '../discover/workloads.js';
 import type { PdConfig } from '../config/types.js';
 import {
   applyPlain,
   carryKey,
   formatLocator,
   formatRecord,
-  getAt,
   CONFIG_ANNOTATION,
   INJECTED_ANNOTATION,
   ownedBy,
@@ -21,9 +20,10 @@ import {
   type Unit,
 } from '../plan/owned.js';
 import type { Op, Plan } from '../plan/types.js';
+import { getIn } from '../paths.js';
 import type { Item, ResourceDocument } from '../read/items.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
-import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isPlainObject, refOf, sameRef, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile } from './annotations.js';
 import { applyOps, deepEqual, sameWithoutToolAnnotations, userOwned } from './apply.js';
 import { mergeGenerated } from './generated-merge.js';
@@ -93,7 +93,7 @@ export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, 
     const finalOps: Op[] = [];
     for (const op of ops) {
       // a value the user wrote wins: the ensure sets nothing, and nothing is pd-disagg's
-      if (op.op === 'ensure' && getAt(sim, op.path) !== undefined && getAt(sim, op.path) !== null) continue;
+      if (op.op === 'ensure' && getIn(sim, op.path) !== undefined && getIn(sim, op.path) !== null) continue;
       const unit = unitOf(sim, op);
       let value = op.value;
       if (unit && unit.fields && strip && isPlainObject(value)) {

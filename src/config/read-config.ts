@@ -4,11 +4,11 @@
 //   3. none, or kpt's empty `function-input` ConfigMap: everything is discovered.
 
 import { DEFAULT_ROUTER_VERSION, ROUTER_VERSIONS, type DeciderKind, type RouterVersion } from '../router/types.js';
-import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import schema from './prefilldecode.schema.json';
 import validateSchema, { type SchemaError } from './schema-validator.generated.js';
 import { didYouMean } from './suggest.js';
-import { isMultiRoleKind, MULTI_ROLE_KINDS, STAGES, WORKLOAD_KINDS, type PdConfig, type Stage, type WorkloadKind, type WorkloadSelector } from './types.js';
+import { isMultiRoleKind, MULTI_ROLE_KINDS, STAGES, stageField, WORKLOAD_KINDS, type PdConfig, type Stage, type WorkloadKind, type WorkloadSelector } from './types.js';
 
 export const CONFIG_API_VERSION = 'pd-disagg.dev/v1alpha1';
 export const CONFIG_KIND = 'PrefillDecode';
@@ -27,7 +27,7 @@ export interface ConfigOutcome {
 
 export function readConfig(fc: KObject | undefined): ConfigOutcome {
   if (fc === undefined) return { config: defaults('none'), results: [] };
-  const ref = refOf(fc);
+  const ref = configRef(fc);
   if (fc.apiVersion === 'v1' && fc.kind === 'ConfigMap') return fromConfigMap(fc, ref);
   if (fc.kind === CONFIG_KIND || fc.apiVersion === CONFIG_API_VERSION) return fromTyped(fc, ref);
   return {
@@ -63,7 +63,7 @@ function fromTyped(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome {
   config.prefill = spec.prefill;
   config.decode = spec.decode;
   config.encode = spec.encode;
-  const roleErrors = STAGES.flatMap((stage) => roleOnSingleRoleKind(config[stage], `spec.${stage}.role`, ref));
+  const roleErrors = STAGES.flatMap((stage) => roleOnSingleRoleKind(config[stage], stageField('PrefillDecode', stage, 'role'), ref));
   if (roleErrors.length) return { results: roleErrors };
   const epp: KObject = spec.epp ?? {};
   config.epp = {
@@ -228,7 +228,7 @@ function fromConfigMap(fc: KObject, ref: ResourceRef | undefined): ConfigOutcome
     if (problem) results.push(configError(`functionConfig data.${key} ${problem}, got ${JSON.stringify(String(raw))}`, ref, `data.${key}`));
   }
   if (results.length) return { results };
-  for (const stage of STAGES) results.push(...roleOnSingleRoleKind(config[stage], `data.${stage}Role`, ref));
+  for (const stage of STAGES) results.push(...roleOnSingleRoleKind(config[stage], stageField('ConfigMap', stage, 'role'), ref));
   if (results.length) return { results };
   // every value once more through the schema of the typed form, so a ConfigMap is refused wherever a PrefillDecode is
   const typedErrors = asTyped(config);
@@ -347,12 +347,10 @@ function boolean(v: string, set: (b: boolean) => void): string | undefined {
 
 // ---- shared ---------------------------------------------------------------------------------------------------------
 
-function refOf(fc: KObject): ResourceRef | undefined {
-  const name = fc.metadata?.name;
-  if (typeof fc.apiVersion !== 'string' || typeof fc.kind !== 'string' || typeof name !== 'string') return undefined;
-  const ref: ResourceRef = { apiVersion: fc.apiVersion, kind: fc.kind, name };
-  if (typeof fc.metadata.namespace === 'string') ref.namespace = fc.metadata.namespace;
-  return ref;
+/** The functionConfig's reference, when it has the fields one needs. */
+function configRef(fc: KObject): ResourceRef | undefined {
+  if (typeof fc.apiVersion !== 'string' || typeof fc.kind !== 'string' || typeof fc.metadata?.name !== 'string') return undefined;
+  return refOf(fc);
 }
 
 /** The id config errors carry (not a registry rule: it cannot be switched off). */

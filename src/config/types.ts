@@ -13,6 +13,13 @@ export function isMultiRoleKind(kind: string | undefined): boolean {
 export const STAGES = ['encode', 'prefill', 'decode'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Where a stage's workload (or its `container`/`role` key) is set in the config as the user writes it:
+ * spec.prefill.role in a PrefillDecode (and with no config), data.prefillRole in a ConfigMap. */
+export function stageField(form: PdConfig['form'], stage: Stage, key?: 'container' | 'role'): string {
+  if (form === 'ConfigMap') return `data.${stage}${key ? key[0]!.toUpperCase() + key.slice(1) : ''}`;
+  return `spec.${stage}${key ? `.${key}` : ''}`;
+}
+
 export interface WorkloadSelector {
   name: string;
   kind?: WorkloadKind;

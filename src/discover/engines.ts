@@ -2,18 +2,18 @@
 // Roles come from the config when it names the workloads; otherwise from, in order, the pod template label
 // llm-d.ai/role, the kv_role of the KV transfer config, and SGLang's --disaggregation-mode.
 
-import { isMultiRoleKind, type PdConfig, type WorkloadSelector } from '../config/types.js';
+import { isMultiRoleKind, stageField, type PdConfig, type WorkloadSelector } from '../config/types.js';
 import { parseEngine, whyNotEngine, type RuntimeEnv } from '../engines/index.js';
 import { EC_PRODUCER, type EngineModel } from '../engines/types.js';
-import { formatPath, type Path } from '../paths.js';
+import { formatPath, getIn, type Path } from '../paths.js';
+import { ROLE_LABEL } from '../router/types.js';
 import { isPlainObject, type KObject, type Result } from '../types.js';
 import type { Item } from '../read/items.js';
-import { asWorkloads, describe, describeWorkload, DISAGGREGATED_SET_GROUP, findWorkloads, getIn, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
+import { asWorkloads, describe, describeWorkload, DISAGGREGATED_SET_GROUP, findWorkloads, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
 
 export type Role = 'prefill' | 'decode';
 /** The id discovery errors carry (not a registry rule: they stop the run before any rule runs). */
 export const DISCOVERY_RULE = 'discovery';
-export const ROLE_LABEL = 'llm-d.ai/role';
 
 /** Container names that mark the engine, in order of preference. */
 const ENGINE_CONTAINER_NAMES = ['engine', 'vllm', 'sglang'];
@@ -152,7 +152,7 @@ export function discoverEngines(items: Parameters<typeof findWorkloads>[0], conf
     for (const w of workloads) {
       if (w.setRole ? takenRoles.has(workloadKey(w)) : taken.has(w.item)) continue;
       const label = w.template.metadata?.labels?.[ROLE_LABEL];
-      const field = label === 'prefill' || label === 'decode' ? `${configField(config, label)}.container` : undefined;
+      const field = label === 'prefill' || label === 'decode' ? stageField(config.form, label, 'container') : undefined;
       const located = locateEngine(w, undefined, field);
       if ('candidate' in located) engines.push(located.candidate);
       else if (label === 'prefill' || label === 'decode') unlocated.push({ workload: w, role: label, problem: located.problem });
@@ -231,7 +231,7 @@ function discoverEncode(
     encode = pickNamed('encode', config.encode, workloads, items, config, results);
     const also = encode && taken(encode);
     if (also) {
-      results.push(discoveryError(`${describeWorkload(encode!.workload)} is named as both encode and ${also}; the encode stage must be a workload of its own`, config, configField(config, 'encode')));
+      results.push(discoveryError(`${describeWorkload(encode!.workload)} is named as both encode and ${also}; the encode stage must be a workload of its own`, config, stageField(config.form, 'encode')));
       return undefined;
     }
   } else {
@@ -239,7 +239,7 @@ function discoverEncode(
     for (const w of workloads) {
       if (Object.values(chosen).some((c) => workloadKey(c.workload) === workloadKey(w))) continue;
       const label = w.template.metadata?.labels?.[ROLE_LABEL];
-      const located = locateEngine(w, undefined, `${configField(config, 'encode')}.container`);
+      const located = locateEngine(w, undefined, stageField(config.form, 'encode', 'container'));
       if (!('candidate' in located)) {
         if (label === ENCODE_ROLE) {
           results.push({
@@ -261,7 +261,7 @@ function discoverEncode(
     }
     if (candidates.length > 1) {
       const list = candidates.map((m) => `${describeWorkload(m.c.workload)} (${m.why})`).join(', ');
-      results.push(discoveryError(`several encode candidates: ${list}; name the encode workload in ${configField(config, 'encode')}`, config));
+      results.push(discoveryError(`several encode candidates: ${list}; name the encode workload in ${stageField(config.form, 'encode')}`, config));
       return undefined;
     }
     encode = candidates[0]?.c;
@@ -307,8 +307,9 @@ function pickNamed(
   results: Result[],
 ): EngineCandidate | undefined {
   const byName = workloads.filter((w) => w.item.ref.name === selector.name && (!selector.kind || w.kind === selector.kind));
-  const field = configField(config, role);
-  const roleField = config.form === 'ConfigMap' ? `data.${role}Role` : `${field}.role`;
+  const field = stageField(config.form, role);
+  const roleField = stageField(config.form, role, 'role');
+  const containerField = stageField(config.form, role, 'container');
   let matches = byName;
   const sets = [...new Set(byName.filter((w) => w.setRole).map((w) => w.item))];
   if (sets.length === 1 && byName.every((w) => w.item === sets[0])) {
@@ -329,7 +330,7 @@ function pickNamed(
       }
     } else {
       const claiming = byName.filter((w) => {
-        const located = locateEngine(w, selector.container, `${field}.container`);
+        const located = locateEngine(w, selector.container, containerField);
         return 'candidate' in located && impliedRole(located.candidate)?.role === role;
       });
       if (claiming.length !== 1) {
@@ -395,14 +396,14 @@ function pickNamed(
   if (selector.role !== undefined && !isMultiRoleKind(workload.kind)) {
     results.push(
       discoveryError(
-        `${field}.role "${selector.role}" names a role inside a multi-role object, but ${describe(workload.item.ref)} is a ${workload.kind}, which plays one role: remove the role`,
+        `${roleField} "${selector.role}" names a role inside a multi-role object, but ${describe(workload.item.ref)} is a ${workload.kind}, which plays one role: remove the role`,
         config,
-        config.form === 'ConfigMap' ? `data.${role}Role` : `${field}.role`,
+        roleField,
       ),
     );
     return undefined;
   }
-  const located = locateEngine(workload, selector.container, `${field}.container`);
+  const located = locateEngine(workload, selector.container, containerField);
   if ('problem' in located) {
     results.push({
       message: `${describeWorkload(workload)} is named as ${role} but ${located.problem}`,
@@ -417,10 +418,6 @@ function pickNamed(
 }
 
 /** Where the config names a role's workload: spec.prefill, or data.prefill in the ConfigMap form. */
-function configField(config: PdConfig, role: Role | 'encode'): string {
-  return config.form === 'ConfigMap' ? `data.${role}` : `spec.${role}`;
-}
-
 function discoveryError(message: string, config: PdConfig, field?: string): Result {
   const result: Result = { message, severity: 'error', tags: { rule: DISCOVERY_RULE } };
   if (config.ref) {

@@ -3,8 +3,8 @@
 import type { WorkloadKind } from '../config/types.js';
 import type { PdConfig } from '../config/types.js';
 import type { Item } from '../read/items.js';
-import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
-import type { Path } from '../paths.js';
+import { isPlainObject, sameRef, type KObject, type ResourceRef } from '../types.js';
+import { getIn, type Path } from '../paths.js';
 
 export interface Workload {
   item: Item;
@@ -47,15 +47,6 @@ const WORKLOAD_SHAPES: Record<Exclude<WorkloadKind, 'DisaggregatedSet'>, Workloa
   },
 };
 
-export function getIn(object: unknown, path: Path): unknown {
-  let cur: unknown = object;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur;
-}
-
 /** Items pd-disagg must never edit: kpt/kustomize plumbing, local-config objects and the functionConfig itself. */
 export function isPassThrough(item: Item, functionConfig?: ResourceRef): boolean {
   const { ref, object } = item;
@@ -65,10 +56,6 @@ export function isPassThrough(item: Item, functionConfig?: ResourceRef): boolean
   if (isPlainObject(annotations) && String(annotations['config.kubernetes.io/local-config']).toLowerCase() === 'true') return true;
   if (functionConfig && sameRef(ref, functionConfig)) return true;
   return false;
-}
-
-export function sameRef(a: ResourceRef, b: ResourceRef): boolean {
-  return a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
 /** The workloads an item holds: one for a Deployment, StatefulSet or LeaderWorkerSet, one per role of a

@@ -8,4 +8,4 @@ export * from './types.js';
 export { shown } from './shell.js';
 export type { RuntimeEnv } from './env.js';
 export { parseEngine, whyNotEngine } from './model.js';
-export { flagValue, flagBool, blockSizeOrDefault, kvConnectors, nixlConnectors, httpPortCount, envValue } from './queries.js';
+export { flagValue, flagBool, blockSizeOrDefault, kvConnectors, isNixl, nixlConnectors, httpPortCount, envValue } from './queries.js';

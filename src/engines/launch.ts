@@ -6,6 +6,7 @@ import { ISSUE_CODES } from './issue-codes.js';
 import type { ContainerPath, LaunchInfo, ParseIssue } from './types.js';
 import { splitScript, type ShellLookup } from './shell.js';
 import { canonicalFlag, specIndex } from './flags.js';
+import { basename, isShell, parseImage } from '../names.js';
 
 export interface LineToken {
   text: string;
@@ -23,13 +24,7 @@ export interface FoundLauncher {
   issues: ParseIssue[];
 }
 
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
 const MAX_SHELL_DEPTH = 3;
-
-export function basename(p: string): string {
-  const slash = p.lastIndexOf('/');
-  return slash < 0 ? p : p.slice(slash + 1);
-}
 
 function isPython(name: string): boolean {
   if (!name.startsWith('python')) return false;
@@ -64,7 +59,7 @@ function labelOf(tokens: readonly LineToken[], i: number, span: number, l: Launc
 
 /** Index of the `-c` script when tokens[i] starts `sh -c <script>`, else -1. */
 function shellScriptAt(tokens: readonly LineToken[], i: number): number {
-  if (!SHELLS.has(basename(tokens[i].text))) return -1;
+  if (!isShell(tokens[i].text)) return -1;
   let sawC = false;
   let j = i + 1;
   while (j < tokens.length) {
@@ -147,19 +142,6 @@ export function findLauncher(
   return undefined;
 }
 
-/** The repository path segments of an image reference, without registry, tag and digest (lower case). */
-export function imageSegments(image: string): string[] {
-  let ref = image.trim().toLowerCase();
-  const at = ref.indexOf('@');
-  if (at >= 0) ref = ref.slice(0, at);
-  const parts = ref.split('/');
-  const last = parts[parts.length - 1];
-  const colon = last.indexOf(':');
-  if (colon >= 0) parts[parts.length - 1] = last.slice(0, colon);
-  if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) parts.shift();
-  return parts.filter((p) => p.length > 0);
-}
-
 function hasFlag(d: Dialect, args: readonly LineToken[], names: readonly string[]): boolean {
   const want = new Set(names);
   for (const a of args) {
@@ -183,7 +165,7 @@ export function inferEntrypoint(
   dialects: readonly Dialect[],
   named = false,
 ): FoundLauncher | undefined {
-  const segs = typeof image === 'string' ? imageSegments(image) : [];
+  const segs = typeof image === 'string' ? parseImage(image).segments : [];
   const repo = segs[segs.length - 1] ?? '';
   for (const dialect of dialects) {
     const ep = dialect.imageEntrypoint;

@@ -35,11 +35,12 @@ export function kvConnectors(cfg: KvTransferConfig | undefined): KvTransferConfi
   return [cfg];
 }
 
-/** The NIXL connectors among the engine's KV connectors (NixlConnector, NixlPullConnector, NixlPushConnector). */
+/** Is this a NIXL KV connector name (NixlConnector, NixlPullConnector, NixlPushConnector)? */
+export const isNixl = (connector: unknown): boolean => typeof connector === 'string' && connector.startsWith('Nixl');
+
+/** The NIXL connectors among the engine's KV connectors. */
 export function nixlConnectors(model: EngineModel): KvTransferConfig[] {
-  return kvConnectors(model.kvTransferConfig?.value).filter(
-    (c) => typeof c.kv_connector === 'string' && c.kv_connector.startsWith('Nixl'),
-  );
+  return kvConnectors(model.kvTransferConfig?.value).filter((c) => isNixl(c.kv_connector));
 }
 
 /**

@@ -3,11 +3,11 @@
 // text (no colours: it lands in CI logs and pull requests), with the request path as a Mermaid flowchart at the end.
 
 import type { PdConfig } from '../config/types.js';
-import { ROLE_LABEL } from '../discover/engines.js';
+import { ROLE_LABEL } from '../router/types.js';
 import { describe } from '../discover/workloads.js';
 import type { Outcome } from '../process.js';
 import type { Op, Plan } from '../plan/types.js';
-import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { isPlainObject, refOf, sameRef, type KObject, type ResourceRef, type Result } from '../types.js';
 import { formatResult } from '../write/stderr.js';
 import { mermaidFlowchart, requestPath } from './path.js';
 
@@ -76,10 +76,6 @@ function counts(results: readonly Result[]): string {
 function isChangeSummary(r: Result, outcome: Outcome): boolean {
   if (r.severity !== 'info' || r.tags || !r.resourceRef || !outcome.changes) return false;
   return outcome.changes.some((c) => sameRef(c.ref, r.resourceRef!) && c.notes.join(', ') === r.message);
-}
-
-function sameRef(a: ResourceRef, b: ResourceRef): boolean {
-  return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '') && a.apiVersion === b.apiVersion;
 }
 
 // ---- changes ---------------------------------------------------------------------------------------------------------
@@ -203,11 +199,5 @@ function whyGenerated(object: KObject, plan: Plan): string {
     default:
       return 'part of the routing stack';
   }
-}
-
-function refOf(object: KObject): ResourceRef {
-  const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata?.name };
-  if (object.metadata?.namespace) ref.namespace = object.metadata.namespace;
-  return ref;
 }
 

@@ -18,6 +18,8 @@ export interface StageSide {
   object: KObject;
   /** kpt-style path of the serving pod template, e.g. spec.template or spec.leaderWorkerTemplate.leaderTemplate */
   templatePath: string;
+  /** the serving pod template as it will be written (at templatePath in object), {} when it is not a mapping */
+  template: KObject;
   /** path of the engine container, e.g. spec.template.spec.containers[0] */
   containerPath: string;
   container: KObject;

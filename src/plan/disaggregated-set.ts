@@ -9,7 +9,7 @@
 // every revision and slice) and the LWS leader label worker-index=0; never by app (rewritten per slice and role) or
 // the revision label (changes on every rollout).
 import type { EngineCandidate } from '../discover/engines.js';
-import { getIn } from '../discover/workloads.js';
+import { getIn } from '../paths.js';
 import type { Op } from './types.js';
 import { LWS_WORKER_INDEX_LABEL, SET_NAME_LABEL, type RolloutScreening } from '../router/rollout-screener.js';
 

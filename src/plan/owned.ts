@@ -28,11 +28,14 @@
 // the entry becomes the user's: pd-disagg stops managing it and treats it as a value the user wrote.
 
 import type { PdConfig } from '../config/types.js';
-import { ROLE_LABEL } from '../discover/engines.js';
-import type { Path } from '../paths.js';
+import { ROLE_LABEL } from '../router/types.js';
+import { getIn, type Path } from '../paths.js';
+import { itemPath } from '../read/kpt-annotations.js';
 import { sha256Hex } from './sha256.js';
 import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
 
+/** The pod label the InferencePool selects a pair's pods by (its value: the base name). */
+export const POOL_LABEL = 'pd-disagg.dev/pool';
 export const PAIR_ANNOTATION = 'pd-disagg.dev/pair';
 export const INJECTED_ANNOTATION = 'pd-disagg.dev/injected';
 /** Beside the pair: which function config made it, so a config that moves to other workloads finds its old pair. */
@@ -48,9 +51,8 @@ export const CONFIG_ANNOTATION = 'pd-disagg.dev/config';
  */
 export function configIdOf(fc: KObject | undefined): string | undefined {
   if (!isPlainObject(fc) || !isPlainObject(fc.metadata)) return undefined;
-  const annotations = isPlainObject(fc.metadata.annotations) ? fc.metadata.annotations : {};
-  const path = annotations['config.kubernetes.io/path'] ?? annotations['internal.config.kubernetes.io/path'];
-  return typeof path === 'string' && path !== '' ? path : undefined;
+  const path = itemPath(fc.metadata.annotations);
+  return path !== '' ? path : undefined;
 }
 
 /**
@@ -215,15 +217,6 @@ export function resolveLocator(object: unknown, locator: readonly Step[]): Path 
   return path;
 }
 
-export function getAt(object: unknown, path: Path): unknown {
-  let cur: unknown = object;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur;
-}
-
 /**
  * The unit an ensure or append op makes, located in `object` (the item as the op will find it): numeric indices on
  * the way become the entries' keys, and an appended entry is named by its own key.
@@ -267,7 +260,7 @@ export function knobFor(locator: readonly Step[], field: string | undefined, for
   const list = locator.length >= 2 ? locator[locator.length - 2]!.key : '';
   const last = locator[locator.length - 1]?.key;
   if (list === 'labels' && last === ROLE_LABEL) return cm ? 'data.prefill / data.decode' : 'spec.prefill / spec.decode';
-  if (list === 'labels' && last === 'pd-disagg.dev/pool') return cm ? 'data.name' : 'metadata.name';
+  if (list === 'labels' && last === POOL_LABEL) return cm ? 'data.name' : 'metadata.name';
   if (list === 'containers' || list === 'initContainers') {
     switch (field) {
       case 'image':
@@ -327,7 +320,7 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
   for (const unit of units) {
     const path = resolveLocator(object, unit.locator);
     if (!path) continue; // the user removed it: a fresh render adds it back if still wanted
-    const current = getAt(object, path);
+    const current = getIn(object, path);
     if (unit.hash !== undefined) {
       if (hashValue(current) !== unit.hash) {
         const knob = knobFor(unit.locator, undefined, form);
@@ -399,7 +392,7 @@ function deleteAll(object: KObject, paths: Path[], order: Path[]): KObject {
   // deepest first: a parent emptied by its child's removal goes next
   for (const parent of [...parents.values()].sort((a, b) => b.length - a.length || comparePathsDesc(a, b))) {
     if (parent.length < 2 || !stopsAbove(parent)) continue;
-    const value = getAt(object, parent);
+    const value = getIn(object, parent);
     const empty = (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
     if (empty && deleteAt(object, parent)) order.push(parent);
   }
@@ -415,7 +408,7 @@ function stopsAbove(path: Path): boolean {
 const CLEANED = new Set(['labels', 'annotations', 'env', 'ports', 'volumes', 'volumeMounts', 'initContainers']);
 
 function deleteAt(object: unknown, path: Path): boolean {
-  const parent = getAt(object, path.slice(0, -1));
+  const parent = getIn(object, path.slice(0, -1));
   const key = path[path.length - 1]!;
   if (Array.isArray(parent) && typeof key === 'number' && key < parent.length) {
     parent.splice(key, 1);

@@ -4,17 +4,17 @@
 // rules (src/validate) check what will be written: the injected env, ports, /dev/shm volume and routing sidecar.
 
 import type { PdConfig } from '../config/types.js';
-import { ENCODE_ROLE, ROLE_LABEL, runtimeEnv, type EngineCandidate, type Role } from '../discover/engines.js';
-import { getIn } from '../discover/workloads.js';
+import { ENCODE_ROLE, runtimeEnv, type EngineCandidate, type Role } from '../discover/engines.js';
 import { httpPortCount, nixlConnectors, parseEngine } from '../engines/index.js';
 import type { EngineModel } from '../engines/types.js';
-import { formatPath, joinPath, type Path } from '../paths.js';
+import { formatPath, getIn, joinPath, type Path } from '../paths.js';
 import {
   buildEppConfig,
   buildRoutingStack,
   buildSidecarContainer,
   EPP_CONFIG_KEY,
   isRoutingSidecar,
+  POOL_TARGET_PORTS_MAX,
   prefillPortOf,
   readSidecarTarget,
   routerTable,
@@ -27,12 +27,12 @@ import { EC_PORT_NAME, ecMode, ecSideChannelEnv, ecSideChannelPort, sidecarEcCon
 import { NIXL_BY_ENGINE, SHM_MOUNT_PATH, SHM_VOLUME_NAMES, localDataParallel, nixlPortName, sideChannelBasePort } from './nixl.js';
 import { configChecksum, eppConfigYaml } from './epp-text.js';
 import { userYamlText } from '../write/yaml-text.js';
-import { applyPlain, CONFIG_ANNOTATION, PAIR_ANNOTATION, pairIdOf } from './owned.js';
+import { applyPlain, CONFIG_ANNOTATION, PAIR_ANNOTATION, pairIdOf, POOL_LABEL } from './owned.js';
 import { alphaPlugins } from '../router/rollout-screener.js';
+import { ROLE_LABEL } from '../router/types.js';
 import { noteRoles, setPoolSelector, setScreening } from './disaggregated-set.js';
 import type { Op, Plan } from './types.js';
 
-export const POOL_LABEL = 'pd-disagg.dev/pool';
 /** The EPP's prefix-cache block size when neither the config nor the decode engine sets one: vLLM's default block. */
 export const DEFAULT_BLOCK_SIZE_TOKENS = 16;
 
@@ -78,15 +78,15 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   const ec = encode ? planEc(encode, ops) : undefined;
 
   // Data-parallel HTTP ports: with vLLM's multi-port external LB every local rank serves port + rank; the pool then
-  // targets every rank's port (InferencePool v1 allows 8; more is refused by dp-ports-over-pool-limit).
+  // targets every rank's port (InferencePool v1 allows POOL_TARGET_PORTS_MAX; more is refused by dp-ports-over-pool-limit).
   const httpPorts = { prefill: httpPortCount(prefill.engine).value, decode: httpPortCount(decode.engine).value };
-  const poolPortCount = Math.min(8, Math.max(1, httpPorts.prefill, httpPorts.decode, encode ? httpPortCount(encode.engine).value : 1));
+  const poolPortCount = Math.min(POOL_TARGET_PORTS_MAX, Math.max(1, httpPorts.prefill, httpPorts.decode, encode ? httpPortCount(encode.engine).value : 1));
 
   // The decode pod's routing sidecar: keep the user's, or inject one for this router version.
   const sidecarPort = config.sidecar.port;
   // E/P/D: the sidecar's encoder-cache protocol; one the version lacks is left out (a rule refuses the render)
   const ecConnector = ec && routerTable(version).sidecar.ecConnectors.includes(ec.sidecarConnector) ? ec.sidecarConnector : undefined;
-  const sidecar = planSidecar(config, prefill, decode, ops, Math.max(1, Math.min(8, httpPorts.decode)), ecConnector);
+  const sidecar = planSidecar(config, prefill, decode, ops, Math.max(1, Math.min(POOL_TARGET_PORTS_MAX, httpPorts.decode)), ecConnector);
 
   // EPP config.
   const blockSizeTokens = config.epp.blockSizeTokens ?? decode.engine.blockSize?.value ?? DEFAULT_BLOCK_SIZE_TOKENS;
@@ -178,6 +178,7 @@ function plannedStage(role: StageSide['role'], c: EngineCandidate, ops: readonly
     applyPlain(object, op);
   }
   const container = getIn(object, c.containerPath) as KObject;
+  const template = getIn(object, c.workload.templatePath);
   // what the workload controller injects (LeaderWorkerSet's size) is read from the workload: the plan never edits it
   const engine = parseEngine(container, runtimeEnv(c.workload), c.named);
   // the plan only adds env, ports and mounts to a container that launches an engine: it still does
@@ -187,6 +188,7 @@ function plannedStage(role: StageSide['role'], c: EngineCandidate, ops: readonly
     resource: c.workload.item.ref,
     object,
     templatePath: formatPath(c.workload.templatePath),
+    template: isPlainObject(template) ? template : {},
     containerPath: formatPath(c.containerPath),
     container,
     engine,

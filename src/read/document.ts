@@ -10,7 +10,7 @@
 // made in one pass when the document is written: until then every item stays at the index it was read at.
 
 import { isMap, isScalar, isSeq, YAMLMap, type Document, type Node, type YAMLSeq } from 'yaml';
-import type { Path } from '../paths.js';
+import { getIn, type Path } from '../paths.js';
 import type { KObject, Result } from '../types.js';
 import type { Item, ResourceDocument } from './items.js';
 import type { Limits } from './limits.js';
@@ -138,12 +138,8 @@ function forgetItemNode(list: ParsedResourceList, node: Node): void {
  * is a value the node still has: what ensureNode() would find.
  */
 function isSet(object: unknown, path: Path): boolean {
-  let cur = object;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return false;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur !== null && cur !== undefined;
+  const value = getIn(object, path);
+  return value !== null && value !== undefined;
 }
 
 /** Walk to the collection that holds the last path segment, creating maps on the way (replacing nulls). */

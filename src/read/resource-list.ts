@@ -5,6 +5,7 @@
 import { isMap, isScalar, isSeq, Scalar, type CST, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Item } from './items.js';
 import { composeEntry, splitItems, type SplitList } from './lazy-items.js';
+import { itemPath } from './kpt-annotations.js';
 import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
 import { tooLargeMessage, type Limits } from './limits.js';
@@ -228,10 +229,7 @@ function duplicates(items: readonly Item[]): Result[] {
 }
 
 function filePath(object: KObject): string | undefined {
-  const a = isPlainObject(object.metadata) ? object.metadata.annotations : undefined;
-  if (!isPlainObject(a)) return undefined;
-  const p = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
-  return typeof p === 'string' ? p : undefined;
+  return isPlainObject(object.metadata) ? itemPath(object.metadata.annotations) : undefined;
 }
 
 function scalarString(node: unknown): string | undefined {

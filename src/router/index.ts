@@ -5,4 +5,4 @@ export * from './types.js';
 export { routerTable } from './table.js';
 export { buildEppConfig } from './epp-config.js';
 export { buildSidecarContainer, isRoutingSidecar, prefillPortOf, readSidecarTarget, sidecarKvConnectorFor } from './sidecar.js';
-export { buildRoutingStack, EPP_CONFIG_KEY } from './stack.js';
+export { buildRoutingStack, EPP_CONFIG_KEY, POOL_TARGET_PORTS_MAX } from './stack.js';

@@ -3,6 +3,7 @@
 import { split as shellSplit } from 'shlex';
 import type { Finding, KObject, Severity } from '../types.js';
 import { isPlainObject } from '../types.js';
+import { basename, isShell, parseImage } from '../names.js';
 import { routerTable } from './table.js';
 import type { RouterVersion, SidecarConnector, SidecarKvWiring, SidecarOptions, SidecarTarget } from './types.js';
 import { ROUTER_VERSIONS } from './types.js';
@@ -14,7 +15,6 @@ export const SIDECAR_PORT_NAME = 'sidecar';
 const SIDECAR_NAMES = new Set(['routing-proxy', 'pd-sidecar', 'llm-d-routing-sidecar']);
 const SIDECAR_IMAGES = new Set(['llm-d-routing-sidecar', 'llm-d-router-disagg-sidecar']);
 const SIDECAR_BINARY = 'pd-sidecar';
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
 
 function assertPort(name: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
@@ -70,24 +70,11 @@ export function buildSidecarContainer(version: RouterVersion, opts: SidecarOptio
   return container;
 }
 
-function imageRepoBase(image: unknown): string | undefined {
-  if (typeof image !== 'string' || image === '') return undefined;
-  const noDigest = image.split('@')[0]!;
-  const lastSlash = noDigest.lastIndexOf('/');
-  const lastColon = noDigest.lastIndexOf(':');
-  const repo = lastColon > lastSlash ? noDigest.slice(0, lastColon) : noDigest;
-  return repo.slice(repo.lastIndexOf('/') + 1);
-}
-
-function basename(path: unknown): string {
-  return typeof path === 'string' ? path.slice(path.lastIndexOf('/') + 1) : '';
-}
-
 /** llm-d, KServe and modelplane sidecar shapes: by image repository, binary, or container name. */
 export function isRoutingSidecar(container: KObject): boolean {
   if (!isPlainObject(container)) return false;
   if (typeof container.name === 'string' && SIDECAR_NAMES.has(container.name)) return true;
-  const repo = imageRepoBase(container.image);
+  const repo = typeof container.image === 'string' ? parseImage(container.image).segments.at(-1) : undefined;
   if (repo !== undefined && SIDECAR_IMAGES.has(repo)) return true;
   return argv(container).some((a) => basename(a.text) === SIDECAR_BINARY);
 }
@@ -109,7 +96,7 @@ function argv(container: KObject): Word[] {
       if (typeof item === 'string') words.push({ text: item, path: `${field}[${i}]` });
     });
   }
-  const shellAt = words.findIndex((w, i) => SHELLS.has(basename(w.text)) && words[i + 1]?.text === '-c');
+  const shellAt = words.findIndex((w, i) => isShell(w.text) && words[i + 1]?.text === '-c');
   if (shellAt >= 0 && words[shellAt + 2]) {
     const script = words[shellAt + 2]!;
     let parts: string[];

@@ -37,6 +37,10 @@ export function clusterRbacName(name: string, namespace: string | undefined): st
  */
 export const UNKNOWN_NAMESPACE_SUBJECT = 'default';
 
+/** How many ports an InferencePool may target: spec.targetPorts has +kubebuilder:validation:MaxItems=8 in
+ * gateway-api-inference-extension v1.5.0 api/v1/inferencepool_types.go (the API server refuses a ninth). */
+export const POOL_TARGET_PORTS_MAX = 8;
+
 export function buildRoutingStack(input: RoutingStackInput): KObject[] {
   const table = routerTable(input.version);
   const { name, namespace } = input;
@@ -44,8 +48,8 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
     throw new RangeError(`RoutingStackInput.targetPort must be a TCP port, got ${input.targetPort}`);
   }
   const count = input.targetPortCount ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > 8 || input.targetPort + count - 1 > 65535) {
-    throw new RangeError(`RoutingStackInput.targetPortCount must be 1 to 8 ports from targetPort, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > POOL_TARGET_PORTS_MAX || input.targetPort + count - 1 > 65535) {
+    throw new RangeError(`RoutingStackInput.targetPortCount must be 1 to ${POOL_TARGET_PORTS_MAX} ports from targetPort, got ${count}`);
   }
   if (Object.keys(input.poolSelector).length === 0) {
     throw new RangeError('RoutingStackInput.poolSelector must have at least one label');

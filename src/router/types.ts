@@ -5,6 +5,11 @@ export const ROUTER_VERSIONS = ['v0.8.0', 'v0.9.0', 'v0.10.0'] as const;
 export type RouterVersion = (typeof ROUTER_VERSIONS)[number];
 export const DEFAULT_ROUTER_VERSION: RouterVersion = 'v0.10.0';
 
+/** The pod label the router's prefill/decode/encode filters select by (RoleLabel in
+ * pkg/epp/framework/plugins/scheduling/filter/bylabel/roles.go, the same in llm-d-inference-scheduler v0.8.0 and
+ * llm-d-router v0.9.0 and v0.10.0). */
+export const ROLE_LABEL = 'llm-d.ai/role';
+
 export type DeciderKind = 'prefix-based' | 'always';
 
 /** What the user may tune in the generated EndpointPickerConfig (spec.epp). */

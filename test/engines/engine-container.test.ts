@@ -93,6 +93,8 @@ describe('the engine container of a labelled workload', () => {
     // no rules key in the ConfigMap form: the only error left is the missing KV config, not discovery
     expect(cm('decodeContainer: main, decode: m-decode').results.filter((r) => r.severity === 'error').map((r) => r.tags?.rule)).toEqual(['kv-transfer-config-missing']);
     expect(cm('decodeContainer: main').results[0]?.message).toContain('data.decodeContainer needs data.decode (the workload) too');
+    // the ConfigMap form names its own key (data.decodeContainer), not the PrefillDecode field
+    expect(cm('decode: m-decode').results.find((r) => r.severity === 'error')?.message).toContain('name the engine container in the config (data.decodeContainer)');
   });
   it('a container name that does not exist is an error listing the containers', () => {
     const out = runText(

@@ -34,8 +34,6 @@ export function normaliseConnector(name: unknown): string | undefined {
   return name === 'NixlConnector' ? 'NixlPullConnector' : name;
 }
 
-export const isNixl = (connector: unknown): boolean => typeof connector === 'string' && /^Nixl/.test(connector);
-
 /** The connectors that carry KV (a MultiConnector's children, else the config itself), with their names set. */
 export function connectorsOf(engine: EngineModel): KvTransferConfig[] {
   return kvConnectors(engine.kvTransferConfig?.value).filter((c) => typeof c.kv_connector === 'string' && c.kv_connector !== '');
@@ -47,19 +45,6 @@ export function mayBeInConfigFile(engine: EngineModel, value: Sourced<unknown> |
 }
 
 // ------------------------------------------------------------------ pod template
-
-/** The serving pod template of a side (plain data), or {} when it cannot be read. */
-export function podTemplate(side: StageSide): KObject {
-  let cur: unknown = side.object;
-  // kpt-style: spec.template, or spec.roles[1].spec.leaderWorkerTemplate.leaderTemplate in a DisaggregatedSet
-  for (const part of side.templatePath.split('.')) {
-    const [, key, indices] = /^([^[]*)((?:\[\d+\])*)$/.exec(part) ?? [, part, ''];
-    if (!isPlainObject(cur)) return {};
-    cur = cur[key!];
-    for (const m of indices!.matchAll(/\[(\d+)\]/g)) cur = Array.isArray(cur) ? cur[Number(m[1])] : undefined;
-  }
-  return isPlainObject(cur) ? cur : {};
-}
 
 /** The engine container's mount that holds `path` (the deepest mount at or above it) and the pod volume behind it:
  * `index` in volumeMounts, `volumeIndex` in the pod's volumes (-1 when the pod defines no volume of that name). */
@@ -76,14 +61,14 @@ export function mountAt(side: StageSide, path: string): { mount: KObject; index:
   });
   if (!best) return undefined;
   const { mount, index } = best as { mount: KObject; index: number };
-  const volumes = podTemplate(side).spec?.volumes;
+  const volumes = side.template.spec?.volumes;
   const volumeIndex = Array.isArray(volumes) ? volumes.findIndex((v: unknown) => isPlainObject(v) && v.name === mount.name) : -1;
   return { mount, index, ...(volumeIndex >= 0 ? { volume: volumes[volumeIndex] as KObject } : {}), volumeIndex };
 }
 
 /** Every container of the pod (init and regular), with its kpt path. */
 export function podContainers(side: StageSide): Array<{ container: KObject; path: string }> {
-  const spec = podTemplate(side).spec;
+  const spec = side.template.spec;
   const out: Array<{ container: KObject; path: string }> = [];
   if (!isPlainObject(spec)) return out;
   for (const list of ['initContainers', 'containers'] as const) {

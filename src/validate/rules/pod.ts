@@ -6,8 +6,8 @@ import { SHM_MOUNT_PATH } from '../../plan/nixl.js';
 import { isPlainObject } from '../../types.js';
 import type { PairContext, StageSide } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
-import { ROLE_LABEL } from '../../discover/engines.js';
-import { at, connectorsOf, mountAt, parseQuantity, podTemplate, sides } from './helpers.js';
+import { ROLE_LABEL } from '../../router/types.js';
+import { at, connectorsOf, mountAt, parseQuantity, sides } from './helpers.js';
 
 const ALLOC_ENVS = ['PYTORCH_CUDA_ALLOC_CONF', 'PYTORCH_ALLOC_CONF'];
 
@@ -49,20 +49,20 @@ export const podRules: Rule<PairContext>[] = [
     id: 'role-label-conflict',
     scope: 'pair',
     severity: 'error',
-    summary: "a pod template's llm-d.ai/role label contradicts the role the workload plays",
-    fix: 'set llm-d.ai/role to prefill on the prefill pod template and decode on the decode one, or fix spec.prefill/spec.decode',
-    field: 'pod template metadata.labels[llm-d.ai/role]',
+    summary: `a pod template's ${ROLE_LABEL} label contradicts the role the workload plays`,
+    fix: `set ${ROLE_LABEL} to prefill on the prefill pod template and decode on the decode one, or fix spec.prefill/spec.decode`,
+    field: `pod template metadata.labels[${ROLE_LABEL}]`,
     check(ctx) {
       return sides(ctx).flatMap((s) => {
-        const label = podTemplate(s).metadata?.labels?.[ROLE_LABEL];
+        const label = s.template.metadata?.labels?.[ROLE_LABEL];
         if (label === undefined || label === s.role) return [];
         return [
           {
             message:
-              `${s.resource.kind}/${s.resource.name} plays ${s.role}, but its pod template is labelled llm-d.ai/role: ${String(label)}; ` +
+              `${s.resource.kind}/${s.resource.name} plays ${s.role}, but its pod template is labelled ${ROLE_LABEL}: ${String(label)}; ` +
               `the EPP filters pods by this label, so set it to ${s.role}`,
             resource: s.resource,
-            path: `${s.templatePath}.metadata.labels.llm-d.ai/role`,
+            path: `${s.templatePath}.metadata.labels.${ROLE_LABEL}`,
             currentValue: label,
             proposedValue: s.role,
           },

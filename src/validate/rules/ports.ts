@@ -6,12 +6,13 @@ import { flagValue, envValue, httpPortCount, nixlConnectors } from '../../engine
 import type { EngineModel } from '../../engines/types.js';
 import { localDataParallel, sideChannelBasePort, NIXL_BY_ENGINE } from '../../plan/nixl.js';
 import { firstVersionWithConnector, prefillPortOf, readSidecarDataParallel, readSidecarListenPort, readSidecarPrefillPort, sidecarKvConnectorFor } from '../../router/sidecar.js';
+import { POOL_TARGET_PORTS_MAX } from '../../router/stack.js';
 import { routerTable } from '../../router/table.js';
 import type { SidecarKvWiring } from '../../router/types.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
-import { at, connectorsOf, fromPlan, podContainers, podTemplate, sides } from './helpers.js';
+import { at, connectorsOf, fromPlan, podContainers, sides } from './helpers.js';
 
 const HOST_ENV = 'VLLM_NIXL_SIDE_CHANNEL_HOST';
 const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
@@ -387,7 +388,7 @@ export const portRules: Rule<PairContext>[] = [
           ];
         }
         const fieldPath = env.valueFrom?.fieldRef?.fieldPath;
-        const hostNetwork = podTemplate(s).spec?.hostNetwork === true;
+        const hostNetwork = s.template.spec?.hostNetwork === true;
         if (fieldPath === 'status.hostIP' && !hostNetwork) {
           return [
             at(
@@ -501,21 +502,21 @@ export const portRules: Rule<PairContext>[] = [
     id: 'dp-ports-over-pool-limit',
     scope: 'pair',
     severity: 'error',
-    summary: 'more data-parallel HTTP ports per pod than an InferencePool can target (8)',
-    fix: 'run at most 8 local data-parallel ranks per pod with --data-parallel-multi-port-external-lb (e.g. 2 pods of 8 instead of 1 of 16), or drop the flag and let vLLM balance internally',
+    summary: `more data-parallel HTTP ports per pod than an InferencePool can target (${POOL_TARGET_PORTS_MAX})`,
+    fix: `run at most ${POOL_TARGET_PORTS_MAX} local data-parallel ranks per pod with --data-parallel-multi-port-external-lb (e.g. 2 pods of 8 instead of 1 of 16), or drop the flag and let vLLM balance internally`,
     field: 'engine container args: --data-parallel-size-local',
     check(ctx) {
       return sides(ctx).flatMap((s): Finding[] => {
         const n = httpPortCount(s.engine);
-        if (n.value <= 8) return [];
+        if (n.value <= POOL_TARGET_PORTS_MAX) return [];
         return [
           at(
             s,
             n.path,
             `the ${s.role} engine serves ${n.value} HTTP ports (one per local data-parallel rank, --data-parallel-multi-port-external-lb), ` +
-              'but InferencePool spec.targetPorts holds at most 8, so ranks 8 and up would never get traffic; run at most 8 local ranks per pod ' +
+              `but InferencePool spec.targetPorts holds at most ${POOL_TARGET_PORTS_MAX}, so ranks ${POOL_TARGET_PORTS_MAX} and up would never get traffic; run at most ${POOL_TARGET_PORTS_MAX} local ranks per pod ` +
               '(more pods with fewer ranks), or drop --data-parallel-multi-port-external-lb and let vLLM balance across its ranks behind one port',
-            { currentValue: n.value, proposedValue: 8 },
+            { currentValue: n.value, proposedValue: POOL_TARGET_PORTS_MAX },
           ),
         ];
       });
@@ -539,7 +540,7 @@ export const portRules: Rule<PairContext>[] = [
         at(
           few,
           (few === ctx.prefill ? p : d).path ?? few.engine.port.path,
-          `the InferencePool targets ${Math.min(8, manyN)} ports (${ctx.poolPort}-${ctx.poolPort + Math.min(8, manyN) - 1}) because the ${many.role} pods ` +
+          `the InferencePool targets ${Math.min(POOL_TARGET_PORTS_MAX, manyN)} ports (${ctx.poolPort}-${ctx.poolPort + Math.min(POOL_TARGET_PORTS_MAX, manyN) - 1}) because the ${many.role} pods ` +
             `serve one per data-parallel rank, but the ${few.role} pods serve ${fewN}: the EPP would send requests to ports nothing listens on there. ` +
             'Give both engines the same --data-parallel-size-local with --data-parallel-multi-port-external-lb, or use it on neither',
           { currentValue: fewN, proposedValue: manyN },
@@ -559,7 +560,7 @@ export const portRules: Rule<PairContext>[] = [
       if (!s || s.injected) return [];
       const want = httpPortCount(ctx.decode.engine).value;
       const got = readSidecarDataParallel(ctx.version, s.container);
-      if (got.value === want || want > 8) return [];
+      if (got.value === want || want > POOL_TARGET_PORTS_MAX) return [];
       return [
         {
           message:

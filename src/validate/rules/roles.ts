@@ -2,9 +2,10 @@
 // Every connector of a MultiConnector is read on its own: a child does not inherit the parent's kv_role.
 
 import type { KvTransferConfig } from '../../engines/types.js';
+import { isNixl } from '../../engines/index.js';
 import type { EngineSide, PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
-import { RIGHT_ROLE, at, connectorsOf, isNixl, normaliseConnector, sides } from './helpers.js';
+import { RIGHT_ROLE, at, connectorsOf, normaliseConnector, sides } from './helpers.js';
 
 /** `connectors[1] (NixlConnector)` inside a MultiConnector, `NixlConnector` otherwise. */
 function connectorLabel(side: EngineSide, c: KvTransferConfig): string {

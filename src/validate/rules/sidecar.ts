@@ -7,7 +7,7 @@ import { checkEppKnobs } from '../../router/epp-config.js';
 import { sidecarFlagProblems, type SidecarFlagProblem } from '../../router/sidecar.js';
 import { routerTable } from '../../router/table.js';
 import { ROUTER_VERSIONS, type RouterVersion } from '../../router/types.js';
-import { imageSegments } from '../../engines/launch.js';
+import { parseImage } from '../../names.js';
 import type { EppContext, PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 
@@ -33,12 +33,9 @@ const isEnginePortDefault = (ctx: PairContext) => (p: SidecarFlagProblem) => p.f
 
 /** Which router version an image reference belongs to, when its repository or tag says so. */
 function imageVersion(image: string): { repo: string; tag?: string; versions: RouterVersion[] } | undefined {
-  if (image.includes('@')) return undefined; // a digest says nothing readable about the version
-  const segs = imageSegments(image);
-  const repo = segs[segs.length - 1] ?? '';
-  const last = image.slice(image.lastIndexOf('/') + 1);
-  const colon = last.indexOf(':');
-  const tag = colon >= 0 ? last.slice(colon + 1) : undefined;
+  const { segments, tag, digest } = parseImage(image);
+  if (digest) return undefined; // a digest says nothing readable about the version
+  const repo = segments.at(-1) ?? '';
   const versions = ROUTER_VERSIONS.filter((v) => routerTable(v).images.sidecar.endsWith(`/${repo}`));
   if (versions.length === 0) return undefined;
   return { repo, tag, versions };

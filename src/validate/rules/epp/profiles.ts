@@ -1,6 +1,7 @@
 // EndpointPickerConfig rules: scheduling profiles and the profile handler that runs them.
 
 import { routerTable } from '../../../router/table.js';
+import { ROLE_LABEL } from '../../../router/types.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
@@ -141,7 +142,7 @@ export const profilesRules: Rule<EppContext>[] = [
     scope,
     severity: 'error',
     summary: 'The prefill or decode profile has no role filter, so the scheduler picks between prefill and decode pods at random.',
-    fix: 'Reference prefill-filter in the prefill profile and decode-filter in the decode profile (or a label filter on llm-d.ai/role).',
+    fix: `Reference prefill-filter in the prefill profile and decode-filter in the decode profile (or a label filter on ${ROLE_LABEL}).`,
     field: 'schedulingProfiles[].plugins',
     check(ctx) {
       const plugins = ctx.read.plugins;
