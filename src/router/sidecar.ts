@@ -186,6 +186,12 @@ export function readSidecarEcConnector(version: RouterVersion, container: KObjec
   return flag ? { value: flag.value, path: flag.valuePath } : undefined;
 }
 
+/** The first router version whose sidecar takes --ec-connector=`connector` (ec-nixl: v0.9.0, llm-d-router #1444), read
+ * from the version tables. */
+export function ecConnectorSince(connector: string): RouterVersion | undefined {
+  return ROUTER_VERSIONS.find((v) => routerTable(v).sidecar.ecConnectors.includes(connector));
+}
+
 /** The port an existing sidecar listens on under `version`'s flag rules (--port, else the table's default) and the
  * container-relative path holding it, unset for the default; `port` is NaN when the value is not a literal number. */
 export function readSidecarListenPort(version: RouterVersion, container: KObject): SidecarTarget {
@@ -264,12 +270,13 @@ export function sidecarFlagProblems(version: RouterVersion, container: KObject):
   }
   const ec = lastFlag(flags, table.sidecar.ecConnectorFlag);
   if (ec && ec.value !== undefined && ec.value !== '' && !table.sidecar.ecConnectors.includes(ec.value)) {
+    const since = ecConnectorSince(ec.value);
     problems.push({
       severity: 'error',
       flag: ec.name,
       path: ec.valuePath,
       currentValue: ec.value,
-      message: `routing sidecar ${version} does not support --${ec.name}=${ec.value} and exits at start ("--ec-connector must be one of: ${table.sidecar.ecConnectors.join(', ')}")${ec.value === 'ec-nixl' ? '; ec-nixl exists from router v0.9.0: raise spec.epp.version, or move the encoder cache through shared storage (vLLM ECExampleConnector, --ec-connector=ec-example)' : ''}`,
+      message: `routing sidecar ${version} does not support --${ec.name}=${ec.value} and exits at start ("--ec-connector must be one of: ${table.sidecar.ecConnectors.join(', ')}")${since ? `; ${ec.value} exists from router ${since}: raise spec.epp.version, or move the encoder cache through shared storage (vLLM ECExampleConnector, --ec-connector=ec-example)` : ''}`,
     });
   }
   if (!table.sidecar.enginePortFlags.some((n) => lastFlag(flags, n))) {

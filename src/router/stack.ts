@@ -129,7 +129,7 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
                 `--metrics-port=${metrics}`,
                 ...(table.epp.metricsAuth && input.metricsAuth === false ? [`--${table.epp.metricsAuth.flag}=false`] : []),
                 // alpha plugins (v0.10.0: cmd/epp/runner/runner.go registers them with StabilityAlpha) load only with it
-                ...(input.allowExperimentalPlugins ? ['--allow-experimental-plugins'] : []),
+                ...(input.allowExperimentalPlugins && table.epp.experimentalPluginsFlag ? [`--${table.epp.experimentalPluginsFlag}`] : []),
               ],
               env: [
                 { name: nsEnv, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },

@@ -212,6 +212,9 @@ export interface RouterTable {
      * TokenReview and a SubjectAccessReview (controller-runtime filters.WithAuthenticationAndAuthorization), which only
      * a ClusterRole can grant: `clusterRules` are that ClusterRole's rules, as upstream's chart ships them.
      */
+    /** the flag without which the EPP refuses alpha plugins (v0.10+, cmd/epp/runner/runner.go registers plugins with a
+     * stability level); undefined where plugins have none */
+    experimentalPluginsFlag?: string;
     metricsAuth?: {
       /** the boolean flag that turns it off (`--<flag>=false`) */
       flag: string;

@@ -10,11 +10,13 @@ import {
   buildEppConfig,
   buildRoutingStack,
   buildSidecarContainer,
+  routerTable,
   type RouterVersion,
   type RoutingStackInput,
 } from '../../src/router/index.js';
 import { configChecksum, eppConfigYaml } from '../../src/plan/epp-text.js';
 import type { KObject } from '../../src/types.js';
+import { ecConnectorSince, sidecarFlagProblems } from '../../src/router/sidecar.js';
 
 const input = (version: RouterVersion, extra: Partial<RoutingStackInput> = {}): RoutingStackInput => ({
   version,
@@ -248,5 +250,33 @@ describe('InferencePool targetPorts for data-parallel ranks (issue 13, item 2)',
     const pool = buildRoutingStack(input('v0.10.0', { targetPortCount: 8 })).find((o) => o.kind === 'InferencePool')!;
     expect(pool.spec.targetPorts).toEqual([8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007].map((number) => ({ number })));
     expect(() => buildRoutingStack(input('v0.10.0', { targetPortCount: 9 }))).toThrow(/1 to 8 ports/);
+  });
+});
+
+describe('the EPP flag for alpha plugins comes from the version table (epp.experimentalPluginsFlag)', () => {
+  const args = (version: RouterVersion, allow: boolean) =>
+    one(buildRoutingStack(input(version, { allowExperimentalPlugins: allow })), 'Deployment').spec.template.spec.containers[0].args as string[];
+  it('v0.10.0 passes it when asked, and only then; the flag is one the EPP registers', () => {
+    expect(args('v0.10.0', true)).toContain('--allow-experimental-plugins');
+    expect(args('v0.10.0', false).some((a) => a.includes('experimental'))).toBe(false);
+    expect(routerTable('v0.10.0').epp.flags).toContain(routerTable('v0.10.0').epp.experimentalPluginsFlag);
+  });
+  it('v0.8.0 and v0.9.0 have no such flag (no plugin stability levels): never passed, it would stop the EPP', () => {
+    for (const v of ['v0.8.0', 'v0.9.0'] as const) {
+      expect(routerTable(v).epp.experimentalPluginsFlag).toBeUndefined();
+      expect(args(v, true).some((a) => a.includes('experimental'))).toBe(false);
+    }
+  });
+});
+
+describe('ecConnectorSince: the first version whose sidecar takes an --ec-connector value, from the tables', () => {
+  it('ec-example from v0.8.0, ec-nixl from v0.9.0 (llm-d-router #1444), an unknown one never', () => {
+    expect(ecConnectorSince('ec-example')).toBe('v0.8.0');
+    expect(ecConnectorSince('ec-nixl')).toBe('v0.9.0');
+    expect(ecConnectorSince('ec-lmcache')).toBeUndefined();
+  });
+  it('names it in the sidecar flag problem of an older version', () => {
+    const problems = sidecarFlagProblems('v0.8.0', { name: 'routing-proxy', args: ['--port=8000', '--vllm-port=8200', '--ec-connector=ec-nixl'] });
+    expect(problems.find((p) => p.flag === 'ec-connector')?.message).toContain('ec-nixl exists from router v0.9.0');
   });
 });

@@ -22,6 +22,9 @@ const NEW_PLUGINS = [
   'topology-affinity-scorer', 'topology-extractor', 'utilization-filter',
 ];
 
+/** alpha plugins load only with it (pkg/epp/server/options.go, cmd/epp/runner/runner.go) */
+const ALLOW_EXPERIMENTAL_PLUGINS = 'allow-experimental-plugins';
+
 export const v0_10_0: RouterTable = {
   ...v0_9_0,
   version: 'v0.10.0',
@@ -93,8 +96,9 @@ export const v0_10_0: RouterTable = {
     // pkg/epp/server/options.go: the model-server metrics flags are dropped; alpha plugins need an opt-in flag
     flags: nextList(v0_9_0.epp.flags, {
       remove: ['model-server-metrics-port', 'model-server-metrics-path', 'model-server-metrics-scheme'],
-      append: ['allow-experimental-plugins'],
+      append: [ALLOW_EXPERIMENTAL_PLUGINS],
     }),
+    experimentalPluginsFlag: ALLOW_EXPERIMENTAL_PLUGINS,
   },
   configNotes: [
     'Router v0.10.0 (llm-d-router). Armed so it really disaggregates:',

@@ -5,6 +5,7 @@
 // (pkg/epp/framework/plugins/requestcontrol/screener/disaggregatedsetrollout/screener.go) and fails it with HTTP 503
 // when none has; v0.8.0 and v0.9.0 have no such plugin.
 import { GATING_MODES, hasRolloutScreener, ROLLOUT_SCREENER_TYPE, SET_NAME_LABEL, SET_ROLE_LABEL } from '../../router/rollout-screener.js';
+import { routerTable } from '../../router/table.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { EppContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
@@ -54,7 +55,7 @@ export const dsetRules: readonly Rule<EppContext>[] = [
           ctx,
           `the EndpointPickerConfig has no ${ROLLOUT_SCREENER_TYPE} with revisionGating mode sum or max-role: ${risk}; add it to plugins ` +
             `(scope.labelSelector: ${SET_NAME_LABEL}=${ctx.set.resource.name}, revisionGating: {mode: sum, requireRoles: {values: [${ctx.set.stageRoles.join(', ')}]}}) ` +
-            `and start the EPP with --allow-experimental-plugins, or leave spec.epp.config out to have it generated`,
+            `and start the EPP with --${routerTable(ctx.version).epp.experimentalPluginsFlag}, or leave spec.epp.config out to have it generated`,
         ),
       ];
     },

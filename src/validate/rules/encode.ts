@@ -4,14 +4,17 @@
 // Facts: src/plan/ec.ts (vLLM EC connectors, the llm-d e-disaggregation guide, the sidecar's EC protocols per tag).
 
 import { EC_CONSUMER, EC_PRODUCER, type EcTransferConfig } from '../../engines/types.js';
-import { EC_CPU_CONNECTOR, EC_EXAMPLE_CONNECTOR, EC_SIDE_CHANNEL_PORT_ENV, ecMode, ecNixlEnabled, ecStoragePath, proposedEcConfig } from '../../plan/ec.js';
+import { EC_CPU_CONNECTOR, EC_EXAMPLE_CONNECTOR, EC_SIDE_CHANNEL_PORT_ENV, ecMode, ecNixlEnabled, ecStoragePath, proposedEcConfig, sidecarEcConnector } from '../../plan/ec.js';
 import { localDataParallel } from '../../plan/nixl.js';
-import { readSidecarEcConnector } from '../../router/sidecar.js';
+import { ecConnectorSince, readSidecarEcConnector } from '../../router/sidecar.js';
 import { routerTable } from '../../router/table.js';
 import { isPlainObject, type KObject } from '../../types.js';
 import type { PairContext, StageSide } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { at, mountAt } from './helpers.js';
+
+/** The first router version whose sidecar speaks ECCPUConnector's NIXL transfer (from the version tables). */
+const EC_NIXL_SINCE = ecConnectorSince(sidecarEcConnector('nixl'));
 
 /** The trio's encode side, when there is one. */
 function trio(ctx: PairContext): { encode: StageSide; ec: NonNullable<PairContext['ec']> } | undefined {
@@ -183,7 +186,7 @@ export const encodeRules: Rule<PairContext>[] = [
     scope: 'pair',
     severity: 'error',
     summary: "the encode engine moves the encoder cache over NIXL, and the router version's sidecar has no ec-nixl",
-    fix: 'raise spec.epp.version to v0.9.0 or later, or use ECExampleConnector on a volume both pods share',
+    fix: `raise spec.epp.version to ${EC_NIXL_SINCE} or later, or use ECExampleConnector on a volume both pods share`,
     field: 'spec.epp.version',
     check(ctx) {
       const t = trio(ctx);
@@ -194,8 +197,8 @@ export const encodeRules: Rule<PairContext>[] = [
         at(
           t.encode,
           ecPath(t.encode),
-          `the encode engine serves its encoder output over NIXL (ECCPUConnector with ec_enable_nixl), which the decode sidecar drives with --ec-connector=${t.ec.sidecarConnector}; router ${ctx.version}'s sidecar has only ${have.join(', ')} (ec-nixl exists from v0.9.0, llm-d-router #1444) and would never pass prefill the transfer metadata; raise the router version (spec.epp.version) to v0.9.0 or later, or move the cache through shared storage (ECExampleConnector on a ReadWriteMany volume both pods mount)`,
-          { proposedValue: 'v0.9.0' },
+          `the encode engine serves its encoder output over NIXL (ECCPUConnector with ec_enable_nixl), which the decode sidecar drives with --ec-connector=${t.ec.sidecarConnector}; router ${ctx.version}'s sidecar has only ${have.join(', ')} (${t.ec.sidecarConnector} exists from ${ecConnectorSince(t.ec.sidecarConnector)}, llm-d-router #1444) and would never pass prefill the transfer metadata; raise the router version (spec.epp.version) to ${ecConnectorSince(t.ec.sidecarConnector)} or later, or move the cache through shared storage (ECExampleConnector on a ReadWriteMany volume both pods mount)`,
+          { proposedValue: ecConnectorSince(t.ec.sidecarConnector) },
         ),
       ];
     },

@@ -66,7 +66,7 @@ export const pluginsRules: Rule<EppContext>[] = [
       return ctx.read.plugins
         .filter((p) => t.plugins[p.type]?.alpha)
         .map((p) =>
-          finding(ctx, `${pluginLabel(p)} is alpha in router ${ctx.version}: the EPP stops at start ("has Alpha stability level, but command line flag --allow-experimental-plugins is not set"), and pd-disagg does not pass that flag; remove the plugin`),
+          finding(ctx, `${pluginLabel(p)} is alpha in router ${ctx.version}: the EPP stops at start ("has Alpha stability level, but command line flag --${t.epp.experimentalPluginsFlag} is not set"), and pd-disagg does not pass that flag; remove the plugin`),
         );
     },
   }),
