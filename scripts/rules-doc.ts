@@ -112,6 +112,8 @@ export const RULE_WHY: Record<string, string> = {
     "Encoder output is one model's vision embedding, keyed by mm_hash; the llm-d guide runs the same model on all three stages.",
   'encode-not-encoder-only':
     'Every llm-d E/P/D sample starts the encoder with --mm-encoder-only (llm-d-router deploy/components/vllm-encode, the llm-d e-disaggregation guide); without it the encoder also loads the language model and its KV cache.',
+  'dset-slice-crossing':
+    "lws v0.10.0: spec.slices copies the whole role topology, and placementPolicy ExclusiveSlice/ExclusiveTopology puts each slice's roles in one topology domain (disaggregatedset_types.go); the router's rollout screener gates revisions, and keeps a request in one slice only with its slice headerSelector and header-label-affinity-scorer (screener/disaggregatedsetrollout/README.md, DisaggregatedSet Slice Affinity).",
   // ---- epp-config (src/validate/rules/epp-config.ts)
   'epp-api-version': 'Router v0.9.0 moved the config to llm-d.ai/v1alpha1; earlier versions decode only the x-k8s group, and an unknown apiVersion or kind stops the EPP.',
   'epp-api-version-deprecated': 'v0.9+ still read the x-k8s group but log a deprecation; switching now avoids a later break.',

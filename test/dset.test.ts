@@ -329,3 +329,70 @@ describe('DisaggregatedSet golden test/dset/epd (E/P/D, router v0.10.0)', () => 
     ]);
   });
 });
+
+// Slices (lws v0.10.0): the upstream v0.10.0 sample with vLLM in place of nginx (test/dset/slices/input.yaml cites it),
+// run like a golden. Outside testdata/ like ctx-gen, and outside the schema check (test/e2e/outputs.ts OTHER_CASES):
+// the DisaggregatedSet CRD there is lws v0.9.0's, which has no spec.slices or spec.placementPolicy, and the module
+// proxy refuses lws v0.10.0.
+describe('DisaggregatedSet golden test/dset/slices (lws v0.10.0 sample: slices 2, placementPolicy ExclusiveSlice)', () => {
+  const dir = 'test/dset/slices';
+  /** The labels a leader or worker pod of `role` in `slice` carries: the role template's labels as written, merged
+   * with the controller's (lws v0.10.0 pkg/utils/disaggregatedset/utils.go GenerateLabels: app, role, slice, name,
+   * revision) and LWS's worker index (0 on the leader). */
+  const podLabels = (set: KObject, index: number, slice: number, revision: string, worker: number): Record<string, string> => {
+    const r = set.spec.roles[index];
+    return {
+      ...r.spec.leaderWorkerTemplate[worker === 0 ? 'leaderTemplate' : 'workerTemplate'].metadata.labels,
+      app: `${set.metadata.name}-${slice}-${r.name}`,
+      'disaggregatedset.x-k8s.io/role': r.name,
+      'disaggregatedset.x-k8s.io/slice': String(slice),
+      'disaggregatedset.x-k8s.io/name': set.metadata.name,
+      'disaggregatedset.x-k8s.io/revision': revision,
+      'leaderworkerset.sigs.k8s.io/worker-index': String(worker),
+    };
+  };
+  const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+  it('renders as expected and again unchanged; slices and placementPolicy are left alone; the pool takes the leaders of every slice and revision', () => {
+    const { out } = renderGoldenTwice(dir);
+    const input = parse(read(`${dir}/input.yaml`)).items[0];
+    const ds = item(out.items, 'DisaggregatedSet', 'disaggregatedset-sample');
+    expect(ds.spec.slices).toBe(2);
+    expect(ds.spec.placementPolicy).toEqual(input.spec.placementPolicy);
+    // wired in place: the leader of each role (size 1: the leader serves); nothing emitted as a LeaderWorkerSet
+    expect(ds.spec.roles.map((r: KObject) => r.spec.leaderWorkerTemplate.leaderTemplate.metadata.labels['llm-d.ai/role'])).toEqual(['prefill', 'decode']);
+    expect(out.items.filter((i) => i.kind === 'LeaderWorkerSet')).toEqual([]);
+    const selector = item(out.items, 'InferencePool', 'disaggregatedset').spec.selector.matchLabels as Record<string, string>;
+    // never by the labels that differ across slices or revisions, or that the controller rewrites
+    for (const k of ['app', 'disaggregatedset.x-k8s.io/slice', 'disaggregatedset.x-k8s.io/revision', 'disaggregatedset.x-k8s.io/role', 'role']) expect(selector).not.toHaveProperty(k);
+    for (const slice of [0, 1]) {
+      for (const revision of ['58f79fdb78', '6c9d7b5f4d']) {
+        for (const index of [0, 1]) {
+          expect(matches(selector, podLabels(ds, index, slice, revision, 0)), `leader of role ${index}, slice ${slice}`).toBe(true);
+          expect(matches(selector, podLabels(ds, index, slice, revision, 1)), `worker of role ${index}, slice ${slice}`).toBe(false);
+        }
+      }
+    }
+    // the slices are in one pool, and nothing keeps a request in one: the warning says so, pointing into the set
+    expect(out.results.filter((r) => r.tags?.rule === 'dset-slice-crossing').map((r) => [r.severity, r.resourceRef?.name, r.field?.path])).toEqual([
+      ['warning', 'disaggregatedset-sample', 'spec.placementPolicy.type'],
+    ]);
+  });
+
+  it('dset-slice-crossing needs both: slices > 1 and a placement that ties a slice to a domain', () => {
+    const text = read(`${dir}/input.yaml`);
+    const crossing = (t: string) => runText(t).results.filter((r) => r.tags?.rule === 'dset-slice-crossing');
+    expect(crossing(text.replace('    slices: 2\n', '    slices: 1\n'))).toEqual([]);
+    expect(crossing(text.replace('type: ExclusiveSlice', 'type: None'))).toEqual([]);
+    expect(crossing(text.replace('type: ExclusiveSlice', 'type: ExclusiveTopology'))).toHaveLength(1);
+  });
+
+  it('pair rules on a sliced set point into spec.roles[i] of the one object', () => {
+    const text = read(`${dir}/input.yaml`).replace(/(- --port=8200\n\s+- )--block-size=16/g, '$1--block-size=24');
+    const out = runText(text);
+    const mismatch = out.results.filter((r) => r.tags?.rule === 'block-size-mismatch');
+    expect(mismatch.length).toBeGreaterThan(0);
+    expect(mismatch[0]!.resourceRef).toMatchObject({ kind: 'DisaggregatedSet', name: 'disaggregatedset-sample' });
+    expect(mismatch[0]!.field?.path).toMatch(/^spec\.roles\[[01]\]\.spec\.leaderWorkerTemplate\.leaderTemplate\.spec\.containers\[0\]\.args/);
+  });
+});

@@ -19,6 +19,8 @@ export const GATING_MODES = ['sum', 'max-role'] as const;
 export const SET_NAME_LABEL = 'disaggregatedset.x-k8s.io/name';
 export const SET_ROLE_LABEL = 'disaggregatedset.x-k8s.io/role';
 export const SET_REVISION_LABEL = 'disaggregatedset.x-k8s.io/revision';
+/** the slice index (lws v0.10.0 SliceLabelKey; v0.9.0 has no slices) */
+export const SET_SLICE_LABEL = 'disaggregatedset.x-k8s.io/slice';
 /** set by the LWS pod webhook on every pod, "0" on the leader (lws v0.10.0 pkg/webhooks/pod_webhook.go,
  * pkg/utils/pod/pod_utils.go LeaderPod) */
 export const LWS_WORKER_INDEX_LABEL = 'leaderworkerset.sigs.k8s.io/worker-index';

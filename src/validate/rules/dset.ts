@@ -4,10 +4,10 @@
 // disaggregatedset-rollout-screener keeps a request on one revision that has a Ready pod of every required role
 // (pkg/epp/framework/plugins/requestcontrol/screener/disaggregatedsetrollout/screener.go) and fails it with HTTP 503
 // when none has; v0.8.0 and v0.9.0 have no such plugin.
-import { GATING_MODES, hasRolloutScreener, ROLLOUT_SCREENER_TYPE, SET_NAME_LABEL, SET_ROLE_LABEL } from '../../router/rollout-screener.js';
+import { GATING_MODES, hasRolloutScreener, ROLLOUT_SCREENER_TYPE, SET_NAME_LABEL, SET_ROLE_LABEL, SET_SLICE_LABEL } from '../../router/rollout-screener.js';
 import { routerTable } from '../../router/table.js';
 import { isPlainObject, type KObject } from '../../types.js';
-import type { EppContext } from '../context.js';
+import type { EppContext, PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { finding, scope, versionsRegistering } from './epp/helpers.js';
 
@@ -90,6 +90,43 @@ export const dsetRules: readonly Rule<EppContext>[] = [
         }
       }
       return out;
+    },
+  }),
+];
+
+/** spec.placementPolicy types that tie each slice's roles to one topology domain (lws v0.10.0
+ * api/disaggregatedset/v1/disaggregatedset_types.go PlacementExclusiveSlice, PlacementExclusiveTopology). */
+const SLICE_PLACEMENTS = ['ExclusiveSlice', 'ExclusiveTopology'];
+
+/** Pair rules of a DisaggregatedSet pair that read the set itself (spec.slices, spec.placementPolicy). */
+export const dsetPairRules: readonly Rule<PairContext>[] = [
+  defineRule<PairContext>({
+    id: 'dset-slice-crossing',
+    scope: 'pair',
+    severity: 'warning',
+    summary: "A DisaggregatedSet with several slices placed one per topology domain: the pool spans every slice and nothing keeps a request's prefill and decode pods in one slice.",
+    fix: "Accept KV transfers across domains, or keep a request in one slice with the router's slice affinity (the screener's headerSelectors slice, mode prefer, and header-label-affinity-scorer on x-disagg-slice) in a config of your own, or use one set (slices: 1) per domain.",
+    field: 'spec.placementPolicy',
+    check(ctx) {
+      if (!ctx.set) return [];
+      const spec = ctx.decode.object.spec;
+      const slices = isPlainObject(spec) && typeof spec.slices === 'number' ? spec.slices : 1;
+      const placement = isPlainObject(spec) && isPlainObject(spec.placementPolicy) ? spec.placementPolicy.type : undefined;
+      if (slices <= 1 || typeof placement !== 'string' || !SLICE_PLACEMENTS.includes(placement)) return [];
+      return [
+        {
+          message:
+            `DisaggregatedSet/${ctx.set.resource.name} runs ${slices} slices with placementPolicy ${placement}, which puts each slice's roles in one topology domain ` +
+            `so that the KV cache moves inside it; but the InferencePool selects the pods of every slice (by ${SET_NAME_LABEL}) and the EPP picks the prefill ` +
+            `and decode pods of a request independently, so a request can pair a prefill pod of one slice with a decode pod of another and move its KV cache ` +
+            `across domains (the generated config screens revisions, not slices). Accept that, or keep requests in one slice with the router's slice ` +
+            `affinity (${ROLLOUT_SCREENER_TYPE} headerSelectors on ${SET_SLICE_LABEL} in mode prefer, and header-label-affinity-scorer on its header, ` +
+            `llm-d-router v0.10.0) in a config of your own, or deploy one set with slices: 1 per domain`,
+          resource: ctx.decode.resource,
+          path: 'spec.placementPolicy.type',
+          currentValue: placement,
+        },
+      ];
     },
   }),
 ];

@@ -5,10 +5,10 @@ import { encodeRules } from './encode.js';
 import { eppConfigRules } from './epp-config.js';
 import { pairRules } from './pair.js';
 import { eppKnobRules } from './sidecar.js';
-import { dsetRules } from './dset.js';
+import { dsetPairRules, dsetRules } from './dset.js';
 
 export const RULES: { pair: readonly Rule<PairContext>[]; 'epp-config': readonly Rule<EppContext>[] } = {
-  pair: [...pairRules, ...encodeRules],
+  pair: [...pairRules, ...encodeRules, ...dsetPairRules],
   'epp-config': [...eppConfigRules, ...eppKnobRules, ...dsetRules],
 };
 
