@@ -365,5 +365,7 @@ function planSidecar(
   const index = Array.isArray(existing) ? existing.length : 0;
   ops.push({ op: 'append', item: decode.workload.item, path: [...templateSpec, list], value: container, note: `routing sidecar ${container.name} (${version})` });
   const path: Path = [...templateSpec, list, index];
-  return { context: { containerPath: formatPath(path), container, targetPort: engine.port.value, injected: true }, path };
+  // where it forwards, read back from the container as built (as for a user's sidecar)
+  const target = readSidecarTarget(version, container);
+  return { context: { containerPath: formatPath(path), container, targetPort: target.port, ...(target.path ? { targetPath: joinPath(path, target.path) } : {}), injected: true }, path };
 }

@@ -949,3 +949,30 @@ describe('pair rules', () => {
     expect(bad).toEqual([]);
   });
 });
+
+// Issue 19 item 1: the rules judge the planned result. The sidecar pd-disagg injects is right by construction, so each
+// rule is shown to look at it by breaking the injected container after planning (the exemption that used to skip it
+// hid an injected --kv-connector=nixlv2 in front of MooncakeConnector engines). sidecar-target-port reads the target
+// the plan read back from the built container (src/plan/plan.ts planSidecar), so it is not in this list.
+describe('the injected routing sidecar is judged like one the user wrote', () => {
+  const injected = (ctx: PairContext) => {
+    expect(ctx.sidecar?.injected).toBe(true);
+    return ctx.sidecar!.container as { args: string[] };
+  };
+  it.each([
+    ['sidecar-kv-connector', () => mooncake(), (args: string[]) => args.map((a) => (a === '--kv-connector=mooncake' ? '--kv-connector=nixlv2' : a))],
+    ['sidecar-flag-unknown', () => mooncake(), (args: string[]) => [...args, '--no-such-flag=1']],
+    ['mooncake-bootstrap-port-sidecar', () => mooncake({ port: '9100' }), (args: string[]) => args.filter((a) => !a.startsWith('--mooncake-bootstrap-port='))],
+    [
+      'sidecar-data-parallel-size',
+      () => pair(llmdPrefill(), edit(noSidecar(llmdDecode()), (s) => s.engine.args.push('--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb'))),
+      (args: string[]) => args.filter((a) => !a.startsWith('--data-parallel-size=')),
+    ],
+  ] as const)('%s', (id, build, breakArgs) => {
+    const ctx = build();
+    expect(findings(id, ctx)).toEqual([]);
+    const container = injected(ctx);
+    container.args = breakArgs(container.args);
+    expect(findings(id, ctx)).toHaveLength(1);
+  });
+});

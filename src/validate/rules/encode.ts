@@ -207,13 +207,13 @@ export const encodeRules: Rule<PairContext>[] = [
     id: 'ec-sidecar-connector',
     scope: 'pair',
     severity: 'error',
-    summary: "the decode pod's existing routing sidecar has no --ec-connector, or not the one the EC connector needs",
+    summary: "the decode pod's routing sidecar (the user's, or the one pd-disagg adds) has no --ec-connector, or not the one the EC connector needs",
     fix: 'pass --ec-connector=ec-nixl (ECCPUConnector with ec_enable_nixl) or ec-example (ECExampleConnector) to the sidecar',
     field: 'routing sidecar args: --ec-connector',
     check(ctx) {
       const t = trio(ctx);
       const s = ctx.sidecar;
-      if (!t || !s || s.injected) return [];
+      if (!t || !s) return [];
       if (!routerTable(ctx.version).sidecar.ecConnectors.includes(t.ec.sidecarConnector)) return []; // ec-nixl-router-version says it
       const flag = readSidecarEcConnector(ctx.version, s.container);
       if (flag?.value === t.ec.sidecarConnector) return [];

@@ -557,7 +557,7 @@ export const portRules: Rule<PairContext>[] = [
     field: 'routing sidecar args: --data-parallel-size',
     check(ctx) {
       const s = ctx.sidecar;
-      if (!s || s.injected) return [];
+      if (!s) return [];
       const want = httpPortCount(ctx.decode.engine).value;
       const got = readSidecarDataParallel(ctx.version, s.container);
       if (got.value === want || want > POOL_TARGET_PORTS_MAX) return [];
