@@ -1,11 +1,11 @@
 // Annotations that belong to kpt, kustomize and kyaml. pd-disagg keeps them on every item it touches and sets the
 // path/index pair on the resources it creates (relative to the package, never with ../).
 
-import { itemPath, LEGACY_PATH_ANNOTATION, PATH_ANNOTATION } from '../read/kpt-annotations.js';
+import { INDEX_ANNOTATION, itemPath, LEGACY_INDEX_ANNOTATION, LEGACY_PATH_ANNOTATION, PATH_ANNOTATION } from '../read/kpt-annotations.js';
 import { isPlainObject, type KObject } from '../types.js';
 
 const TOOL_PREFIXES = ['internal.config.kubernetes.io/', 'kustomize.config.k8s.io/'];
-const TOOL_KEYS = new Set([LEGACY_PATH_ANNOTATION, 'config.kubernetes.io/index', 'config.k8s.io/id']);
+const TOOL_KEYS = new Set([LEGACY_PATH_ANNOTATION, LEGACY_INDEX_ANNOTATION, 'config.k8s.io/id']);
 
 export function isToolAnnotation(key: string): boolean {
   return TOOL_KEYS.has(key) || TOOL_PREFIXES.some((p) => key.startsWith(p));
@@ -15,9 +15,9 @@ export function isToolAnnotation(key: string): boolean {
 export function newResourceAnnotations(path: string, index: number): Record<string, string> {
   return {
     [LEGACY_PATH_ANNOTATION]: path,
-    'config.kubernetes.io/index': String(index),
+    [LEGACY_INDEX_ANNOTATION]: String(index),
     [PATH_ANNOTATION]: path,
-    'internal.config.kubernetes.io/index': String(index),
+    [INDEX_ANNOTATION]: String(index),
   };
 }
 
@@ -38,7 +38,7 @@ export function nextIndexInFile(items: readonly { object: KObject }[], path: str
     const a = item.object.metadata?.annotations;
     if (!isPlainObject(a)) continue;
     const p = itemPath(a);
-    const i = Number(a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'] ?? 0);
+    const i = Number(a[INDEX_ANNOTATION] ?? a[LEGACY_INDEX_ANNOTATION] ?? 0);
     if (p === path && Number.isInteger(i) && i >= next) next = i + 1;
   }
   return next;

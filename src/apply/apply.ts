@@ -5,7 +5,7 @@
 import { describe } from '../discover/workloads.js';
 import { formatPath, type Path } from '../paths.js';
 import type { Op } from '../plan/types.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
+import { isManagedByUs, MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
 import type { ResourceDocument } from '../read/items.js';
 import { isPlainObject, refOf, sameRef, type KObject, type ResourceRef, type Result } from '../types.js';
 import { isToolAnnotation, newResourceAnnotations, nextIndexInFile } from './annotations.js';
@@ -73,7 +73,7 @@ function upsert(input: ResourceDocument, object: KObject, annotationsForNew: () 
     input.add(withPath);
     return 'added';
   }
-  if (existing.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return 'user-owned';
+  if (!isManagedByUs(existing.object)) return 'user-owned';
   if (sameWithoutToolAnnotations(existing.object, object)) return 'unchanged';
   const fresh = structuredClone(object);
   const kept = Object.entries(existing.object.metadata?.annotations ?? {}).filter(([k]) => isToolAnnotation(k));

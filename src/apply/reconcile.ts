@@ -22,7 +22,7 @@ import {
 import type { Op, Plan } from '../plan/types.js';
 import { getIn } from '../paths.js';
 import type { Item, ResourceDocument } from '../read/items.js';
-import { MANAGED_BY, MANAGED_BY_LABEL, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
+import { isManagedByUs, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
 import { isPlainObject, refOf, sameRef, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile } from './annotations.js';
 import { applyOps, deepEqual, sameWithoutToolAnnotations, userOwned } from './apply.js';
@@ -46,7 +46,7 @@ export function ownedView(items: readonly Item[], pair: string, form: PdConfig['
     const mine =
       isPlainObject(annotations) &&
       ownedBy(annotations, pair, configId) &&
-      item.object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY &&
+      !isManagedByUs(item.object) &&
       (Object.hasOwn(annotations, INJECTED_ANNOTATION) || Object.hasOwn(annotations, PAIR_ANNOTATION));
     if (!mine) {
       view.items.push(item);
@@ -193,8 +193,7 @@ export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, 
       changes.push({ ref, notes: ['added by pd-disagg'] });
       continue;
     }
-    const labels = existing.object.metadata?.labels;
-    if (!isPlainObject(labels) || labels[MANAGED_BY_LABEL] !== MANAGED_BY) {
+    if (!isManagedByUs(existing.object)) {
       results.push(userOwned(ref));
       continue;
     }
@@ -231,7 +230,7 @@ export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, 
   }
   for (const item of input.items) {
     const meta = item.object.metadata;
-    if (meta?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY || !ownedBy(meta?.annotations, view.pair, view.configId)) continue;
+    if (!isManagedByUs(item.object) || !ownedBy(meta?.annotations, view.pair, view.configId)) continue;
     if (desiredRefs.some((r) => sameRef(r, item.ref))) continue;
     removed.add(item);
     changes.push({ ref: item.ref, notes: [`removed by pd-disagg (generated for pair ${String(meta?.annotations?.[PAIR_ANNOTATION])}; the config no longer asks for it)`] });

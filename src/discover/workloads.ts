@@ -3,6 +3,7 @@
 import type { WorkloadKind } from '../config/types.js';
 import type { PdConfig } from '../config/types.js';
 import type { Item } from '../read/items.js';
+import { LOCAL_CONFIG_ANNOTATION } from '../read/kpt-annotations.js';
 import { isPlainObject, sameRef, type KObject, type ResourceRef } from '../types.js';
 import { getIn, type Path } from '../paths.js';
 
@@ -53,7 +54,7 @@ export function isPassThrough(item: Item, functionConfig?: ResourceRef): boolean
   if (ref.kind === 'Kptfile' && ref.apiVersion.startsWith('kpt.dev/')) return true;
   if ((ref.kind === 'Kustomization' || ref.kind === 'Component') && ref.apiVersion.startsWith('kustomize.config.k8s.io/')) return true;
   const annotations = object.metadata?.annotations;
-  if (isPlainObject(annotations) && String(annotations['config.kubernetes.io/local-config']).toLowerCase() === 'true') return true;
+  if (isPlainObject(annotations) && String(annotations[LOCAL_CONFIG_ANNOTATION]).toLowerCase() === 'true') return true;
   if (functionConfig && sameRef(ref, functionConfig)) return true;
   return false;
 }

@@ -3,6 +3,11 @@
 
 export const PATH_ANNOTATION = 'internal.config.kubernetes.io/path';
 export const LEGACY_PATH_ANNOTATION = 'config.kubernetes.io/path';
+/** the item's position in its file, in both spellings like the path */
+export const INDEX_ANNOTATION = 'internal.config.kubernetes.io/index';
+export const LEGACY_INDEX_ANNOTATION = 'config.kubernetes.io/index';
+/** an object the package keeps for its tools only ("true"): never applied, and pd-disagg leaves it alone */
+export const LOCAL_CONFIG_ANNOTATION = 'config.kubernetes.io/local-config';
 
 /** Where an item lives in the package, if the orchestrator said so (`metadata.annotations` as read; the internal
  * spelling first). */

@@ -1,12 +1,17 @@
 // The objects that put an EPP in front of the engines: InferencePool, the EPP's ConfigMap, Deployment, Service and
 // RBAC, and optionally an HTTPRoute from a Gateway to the pool.
-import type { KObject } from '../types.js';
+import { isPlainObject, type KObject } from '../types.js';
 import { routerTable } from './table.js';
 import type { RoutingStackInput } from './types.js';
 
 /** The label every generated object carries: how a later run tells its own objects from the user's. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'pd-disagg';
+/** Did pd-disagg generate this object (it carries the label above)? Anything else is the user's. */
+export function isManagedByUs(object: KObject | undefined): boolean {
+  const labels: unknown = object?.metadata?.labels;
+  return isPlainObject(labels) && labels[MANAGED_BY_LABEL] === MANAGED_BY;
+}
 const CONFIG_CHECKSUM_ANNOTATION = 'pd-disagg.dev/epp-config-checksum';
 export const CONFIG_MOUNT_PATH = '/config';
 /** The key of the EPP's ConfigMap that holds its config (mounted at CONFIG_MOUNT_PATH, named by --config-file). */

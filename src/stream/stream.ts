@@ -5,6 +5,7 @@
 
 import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isToolAnnotation } from '../apply/annotations.js';
+import { LOCAL_CONFIG_ANNOTATION } from '../read/kpt-annotations.js';
 import { limitsFrom } from '../read/limits.js';
 import { InputError, parseDocumentsBounded } from '../read/safe-yaml.js';
 import { yamlErrorText } from '../read/yaml-error.js';
@@ -15,7 +16,6 @@ import { run, type RunOptions, type RunOutput } from '../run.js';
  * internal.config.kubernetes.io/ prefix is one pd-disagg keeps on every item, like kpt's and kustomize's own ids. */
 export const STREAM_INDEX_ANNOTATION = 'internal.config.kubernetes.io/pd-disagg-stream-index';
 
-const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
 /** A Helm hook: Helm applies it at its own time, apart from the release's templates (and deletes it by its policy). */
 const HELM_HOOK = 'helm.sh/hook';
 /** functionConfig groups are never cluster objects: a PrefillDecode that sits in the stream is a config, not output. */
@@ -476,7 +476,7 @@ function emittable(node: YAMLMap): boolean {
   const kind = String(node.get('kind') ?? '');
   if (apiVersion.startsWith(CONFIG_API_GROUP)) return false;
   if (kind === 'Kptfile' && apiVersion.startsWith('kpt.dev/')) return false;
-  const local = annotationsOf(node)?.get(LOCAL_CONFIG);
+  const local = annotationsOf(node)?.get(LOCAL_CONFIG_ANNOTATION);
   return String(local).toLowerCase() !== 'true';
 }
 

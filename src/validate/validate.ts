@@ -8,7 +8,7 @@ import { isPassThrough } from '../discover/workloads.js';
 import { shown } from '../engines/index.js';
 import { enginePath } from './rules/pair.js';
 import type { Plan } from '../plan/types.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../router/stack.js';
+import { isManagedByUs } from '../router/stack.js';
 import type { Item } from '../read/items.js';
 import { parseYamlValue } from '../read/safe-yaml.js';
 import { isPlainObject, refOf, type Result, type RuleOverrides } from '../types.js';
@@ -53,7 +53,7 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
 
   for (const item of items) {
     if (item.ref.kind !== 'ConfigMap' || item.ref.apiVersion !== 'v1' || isPassThrough(item, config.ref)) continue;
-    if (item.object.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) continue;
+    if (isManagedByUs(item.object)) continue;
     const data = item.object.data;
     if (!isPlainObject(data)) continue;
     for (const [key, text] of Object.entries(data)) {
