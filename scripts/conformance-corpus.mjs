@@ -548,6 +548,20 @@ for (const version of ROUTER_VERSIONS) {
   });
 }
 
+// 4c. the rollout screener's gating mode, on pd-disagg's DisaggregatedSet pair (v0.10.0+): pd-disagg writes `sum`;
+// `max-role` gates the same way; `disabled` keeps no request on one revision (judged on the rollout pools too)
+for (const version of ROUTER_VERSIONS) {
+  if (!Object.hasOwn(routerTable(version).plugins, 'disaggregatedset-rollout-screener')) continue;
+  const knobs = { decider: 'prefix-based', nonCachedTokens: 32, blockSizeTokens: 64, rollout: { scope: { app: 'pdconf-pool' }, requireRoles: ['prefill', 'decode'] } };
+  for (const mode of ['max-role', 'disabled']) {
+    const c = structuredClone(buildEppConfig(version, knobs));
+    const gating = c.plugins.find((p) => p.type === 'disaggregatedset-rollout-screener').parameters.revisionGating;
+    gating.mode = mode;
+    if (mode === 'disabled') delete gating.requireRoles;
+    add(version, `mut-dset-gating-${mode}`, header(['pdconf: allow-experimental-plugins', 'pdconf: rollout', `mutation: revisionGating.mode ${mode}`, `of: pd-disagg's generated DisaggregatedSet config for ${version}`]) + yamlOf(c));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // 5. routing sidecar argument lists: what pd-disagg generates, and existing sidecars it accepts or rejects
 const { buildSidecarContainer } = router;

@@ -11,7 +11,7 @@
 //   stage pods get its requireRoles values on its roleLabelKey, in stage order (encode, prefill, decode: the order
 //   pd-disagg writes them, src/router/rollout-screener.ts) and revision pdconf-rev-1 on its revisionLabelKey.
 //
-// A config whose header has `# pdconf: rollout` is also judged on more pools, each a fresh EPP, with 24 requests that
+// A config whose header has `# pdconf: rollout` is also judged on more pools, each a fresh EPP, with 64 requests that
 // share no prefix (long text; images when the config has an encode stage): `rollout` (revisions pdconf-rev-1 and
 // pdconf-rev-2 both complete: prefill-1, decode-1, encode-1 copy the stage pods), `rolloutPartial` (pdconf-rev-2 has
 // only decode-1, a rollout step whose new revision has no prefill pod yet) and, with an encode stage,
@@ -28,7 +28,7 @@ export const SET_NAME = 'disaggregatedset.x-k8s.io/name';
 export const SET_ROLE = 'disaggregatedset.x-k8s.io/role';
 export const SET_REVISION = 'disaggregatedset.x-k8s.io/revision';
 export const REVISIONS = ['pdconf-rev-1', 'pdconf-rev-2'];
-export const ROLLOUT_REQUESTS = 24;
+export const ROLLOUT_REQUESTS = 64;
 const STAGES = ['encode', 'prefill', 'decode'];
 const IPS = { 'prefill-0': '10.0.0.1', 'decode-0': '10.0.0.2', 'encode-0': '10.0.0.3', 'prefill-1': '10.0.0.11', 'decode-1': '10.0.0.12', 'encode-1': '10.0.0.13' };
 

@@ -106,13 +106,14 @@ describe.each(versionsWithData().map((v) => [v]))('router %s, recorded verdicts'
     }
   });
 
-  it('a DisaggregatedSet config never pairs prefill and decode of different revisions where it has the rollout screener, and does without it (dset-rollout-unscreened)', () => {
+  it('a DisaggregatedSet config never pairs prefill and decode of different revisions where it has the rollout screener gating revisions, and does without it (dset-rollout-unscreened) or with mode disabled', () => {
     const rollouts = ids.filter((i) => /^# pdconf: rollout$/m.test(readCase(version, i)));
     if (version === 'v0.8.0') expect(rollouts).toEqual([]);
     else expect(rollouts.length, 'v0.9.0 has the DisaggregatedSet golden, v0.10.0 the screened configs').toBeGreaterThanOrEqual(1);
     for (const id of rollouts) {
       const v = file.verdicts[id];
-      if (/type: disaggregatedset-rollout-screener/.test(readCase(version, id))) {
+      const text = readCase(version, id);
+      if (/type: disaggregatedset-rollout-screener/.test(text) && !/^\s+mode: disabled$/m.test(text)) {
         // E/P/D: images, and each pair names the encode pod's revision too
         const hops = v.image ? 3 : 2;
         const on = (rev: string) => Array(hops).fill(rev).join('/');
@@ -122,7 +123,8 @@ describe.each(versionsWithData().map((v) => [v]))('router %s, recorded verdicts'
         expect(v.rolloutPartial, id).toEqual({ pairs: on('pdconf-rev-1'), crossRevision: false });
         expect(v.rolloutNoEncode, id).toEqual(v.image ? { pairs: on('pdconf-rev-1'), crossRevision: false } : undefined);
       } else {
-        expect(v.rollout?.crossRevision, `${id}: without the screener the router pairs pods of different revisions`).toBe(true);
+        // no screener (v0.9.0), or its gating disabled (mut-dset-gating-disabled): the negative control
+        expect(v.rollout?.crossRevision, `${id}: without the screener's gating the router pairs pods of different revisions`).toBe(true);
         expect(v.rolloutPartial?.crossRevision, id).toBe(true);
       }
     }
