@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_ANNOTATION, INJECTED_ANNOTATION, PAIR_ANNOTATION } from '../src/plan/owned.js';
 import { goldenInputs } from './property/invariants.js';
 import { FIELD_PATHS, FIELDS, KPT_CONFIG_PATH, applyEdits, caseArb, checkConverges, comparable, configOf, converge, enginesOf, fieldValues, knobsOf, withSpareWorkloads, type Edit, type Form } from './property/converge.js';
-import { slowIt, read, runText } from './helpers.js';
+import { item, slowIt, read, runText } from './helpers.js';
 import type { KObject } from '../src/types.js';
 import { readConfig } from '../src/config/read-config.js';
 import schema from '../src/config/prefilldecode.schema.json' with { type: 'json' };
@@ -245,20 +245,23 @@ describe('ownership', () => {
 // Issue 14 (gap): spec.decode / spec.prefill moved to other workloads. The pair is named by its decode workload, so the
 // old pair is found by the config marker instead (pd-disagg.dev/config: the file kpt read the config from).
 describe('the config moved to other workloads', () => {
-  const spare = withSpareWorkloads(base)!;
-  const engines = enginesOf(parse(spare));
-  const refIndex = (name: string) => fieldValues(engines).decode.findIndex((r) => r?.name === name && r.kind === undefined);
+  // built inside each test, not while vitest collects them: withSpareWorkloads renders, and a render at collection
+  // time would make every mutant it reaches "static" for `npm run mutate` (run against every test)
+  const spareBase = () => withSpareWorkloads(base)!;
+  const refIndex = (spare: string, name: string) => fieldValues(enginesOf(parse(spare))).decode.findIndex((r) => r?.name === name && r.kind === undefined);
   const isPd = (o: KObject) => Object.keys(o.metadata?.annotations ?? {}).some((k) => k.startsWith('pd-disagg.dev/')) || o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg';
 
   it('the spare base names its pair explicitly and has a spare of each engine', () => {
+    const spare = spareBase();
     expect(spare).toBeDefined();
-    expect(engines.map((e) => e.name).sort()).toEqual(['qwen-pd-decode', 'qwen-pd-decode-b', 'qwen-pd-prefill', 'qwen-pd-prefill-b']);
-    expect(refIndex('qwen-pd-decode-b')).toBeGreaterThan(0);
+    expect(enginesOf(parse(spare)).map((e) => e.name).sort()).toEqual(['qwen-pd-decode', 'qwen-pd-decode-b', 'qwen-pd-prefill', 'qwen-pd-prefill-b']);
+    expect(refIndex(spare, 'qwen-pd-decode-b')).toBeGreaterThan(0);
   });
 
   for (const form of ['PrefillDecode', 'ConfigMap'] as Form[]) {
     it(`spec.decode → another workload (${form}): the old decode is unwired, the stack moves, one info result per removal`, () => {
-      const o = converge(spare, form, [e('decode', refIndex('qwen-pd-decode-b'))]);
+      const spare = spareBase();
+      const o = converge(spare, form, [e('decode', refIndex(spare, 'qwen-pd-decode-b'))]);
       expect(o.skipped).toBeUndefined();
       expect(o.fresh.exitCode).toBe(0);
       expect(o.again.exitCode).toBe(0);
@@ -278,6 +281,7 @@ describe('the config moved to other workloads', () => {
   }
 
   it('the removals are listed: each undone injection of the old decode is an info result naming the old pair', () => {
+    const spare = spareBase();
     const first = runText(stringify({ ...parse(spare), functionConfig: withPath(parse(spare).functionConfig) }));
     expect(first.exitCode).toBe(0);
     const moved = runText(setConfig(first.stdout, (c) => ((c.spec.decode = { name: 'qwen-pd-decode-b' }), c)));
@@ -291,7 +295,8 @@ describe('the config moved to other workloads', () => {
   });
 
   it('spec.prefill → another workload: the old prefill is unwired', () => {
-    const o = converge(spare, 'PrefillDecode', [e('prefill', refIndex('qwen-pd-prefill-b'))]);
+    const spare = spareBase();
+    const o = converge(spare, 'PrefillDecode', [e('prefill', refIndex(spare, 'qwen-pd-prefill-b'))]);
     expect(o.again.exitCode).toBe(0);
     expect(comparable(o.again.items)).toEqual(comparable(o.fresh.items));
     const old = o.again.items.find((i) => i.metadata.name === 'qwen-pd-prefill')!;
@@ -310,6 +315,7 @@ describe('the config moved to other workloads', () => {
     const b = runText(stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: parse(`items:\n${itemsB}`).items, functionConfig: configB }));
     expect(b.exitCode).toBe(0);
     expect(b.items.filter(isPd).every((i) => i.metadata.annotations[CONFIG_ANNOTATION] === 'llama-fn.yaml')).toBe(true);
+    const spare = spareBase();
     const both = parse(spare);
     both.items.push(...b.items);
     both.functionConfig = withPath(both.functionConfig);
@@ -323,7 +329,45 @@ describe('the config moved to other workloads', () => {
     expect(moved.items.filter((i) => i.kind === 'InferencePool').map((i) => i.metadata.name).sort()).toEqual(['llama', 'qwen-pd']);
   });
 
-  it('holds for random edits of every config field, in both forms, on golden inputs with spare workloads (fixed seed)', () => {
+  it('moved and renamed at once: the stack the same config file made for the old pair is removed, one info result each', () => {
+    // the old stack's names are not the new ones, so only its config marker (the same file, another pair) finds it
+    const spare = spareBase();
+    const o = converge(spare, 'PrefillDecode', [e('decode', refIndex(spare, 'qwen-pd-decode-b')), e('name', 1)]);
+    expect(o.again.exitCode).toBe(0);
+    expect(comparable(o.again.items)).toEqual(comparable(o.fresh.items));
+    expect(o.again.items.filter((i) => i.kind === 'InferencePool').map((i) => i.metadata.name)).toEqual(['renamed']);
+    const generated = o.again.items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg');
+    expect(generated.every((g) => g.metadata.annotations[PAIR_ANNOTATION] === 'Deployment/qwen-pd-decode-b')).toBe(true);
+    const rendered = runText(stringify({ ...parse(spare), functionConfig: withPath(parse(spare).functionConfig) }));
+    const oldStack = rendered.items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg');
+    expect(oldStack.length).toBeGreaterThan(3);
+    const moved = runText(setConfig(rendered.stdout, (c) => ((c.spec.decode = { name: 'qwen-pd-decode-b' }), (c.metadata.name = 'renamed'), c)));
+    expect(moved.exitCode).toBe(0);
+    const removals = moved.results.filter((r) => r.severity === 'info' && r.message.startsWith('removed by pd-disagg'));
+    expect(removals.map((r) => `${r.resourceRef!.kind}/${r.resourceRef!.name}`).sort()).toEqual(oldStack.map((i) => `${i.kind}/${i.metadata.name}`).sort());
+    for (const r of removals) expect(r.message).toContain('generated for pair Deployment/qwen-pd-decode;');
+  });
+
+  it('a LeaderWorkerSet decode whose leaderTemplate had no metadata gets none back when the config moves away', () => {
+    // pd-disagg created that metadata for its labels; a fresh render of the moved config does not have it
+    const list = parse(read('testdata/leaderworkerset/input.yaml'));
+    const lws = list.items.find((i: KObject) => i.kind === 'LeaderWorkerSet');
+    delete lws.spec.leaderWorkerTemplate.leaderTemplate.metadata;
+    list.items.push({ ...structuredClone(lws), metadata: { name: 'ds-decode-b' } });
+    list.functionConfig = withPath({ ...list.functionConfig, spec: { prefill: { name: 'ds-prefill' }, decode: { name: 'ds-decode' } } });
+    const first = runText(stringify(list));
+    expect(first.exitCode).toBe(0);
+    expect(item(first.items, 'LeaderWorkerSet', 'ds-decode').spec.leaderWorkerTemplate.leaderTemplate.metadata.labels['pd-disagg.dev/pool']).toBe('ds');
+    const moved = runText(setConfig(first.stdout, (c) => ((c.spec.decode = { name: 'ds-decode-b' }), c)));
+    expect(moved.exitCode).toBe(0);
+    const fresh = runText(stringify({ ...list, functionConfig: { ...list.functionConfig, spec: { ...list.functionConfig.spec, decode: { name: 'ds-decode-b' } } } }));
+    expect(fresh.exitCode).toBe(0);
+    expect(item(moved.items, 'LeaderWorkerSet', 'ds-decode').spec).toEqual(item(fresh.items, 'LeaderWorkerSet', 'ds-decode').spec);
+    expect(item(moved.items, 'LeaderWorkerSet', 'ds-decode').spec.leaderWorkerTemplate.leaderTemplate).not.toHaveProperty('metadata');
+  });
+
+  // a fuzz slice that takes tens of seconds: npm test runs it, npm run mutate leaves it out (test/helpers.ts slowIt)
+  slowIt('holds for random edits of every config field, in both forms, on golden inputs with spare workloads (fixed seed)', () => {
     const bases = goldenInputs().map(withSpareWorkloads).filter((t): t is string => t !== undefined);
     expect(bases.length).toBeGreaterThan(3);
     fc.assert(

@@ -399,13 +399,16 @@ function deleteAll(object: KObject, paths: Path[], order: Path[]): KObject {
   return object;
 }
 
-/** Only collections inside metadata or a pod spec/container are cleaned up, never the item's own skeleton. */
+/**
+ * Only collections inside metadata or a pod spec/container are cleaned up, and a pod template's `metadata` (a
+ * LeaderWorkerSet's leaderTemplate may have none until pd-disagg labels it), never the item's own skeleton.
+ */
 function stopsAbove(path: Path): boolean {
   const last = path[path.length - 1];
   return typeof last === 'string' && CLEANED.has(last);
 }
 
-const CLEANED = new Set(['labels', 'annotations', 'env', 'ports', 'volumes', 'volumeMounts', 'initContainers']);
+const CLEANED = new Set(['labels', 'annotations', 'env', 'ports', 'volumes', 'volumeMounts', 'initContainers', 'metadata']);
 
 function deleteAt(object: unknown, path: Path): boolean {
   const parent = getIn(object, path.slice(0, -1));
