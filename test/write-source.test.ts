@@ -100,6 +100,8 @@ describe('source-text write-back', () => {
         const out = writeResourceList(input, [], text);
         // the yaml package placed the rest: the functionConfig in its style
         expect(out).toContain('metadata: { name: fc }');
+        // and the items are still copied as written (the yaml package would print `{ name: a }`)
+        expect(out).toContain('\n  metadata: {name: a}\n');
         expect(normal(out)).toBe(normal(serialise(text!)));
       });
     }
@@ -369,6 +371,19 @@ describe('source-text write-back', () => {
       expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
     });
   }
+
+  it('keeps a keep-chomping block\'s last spaces-only line (at the end of the input) when an entry is added after it', () => {
+    // the block's value ends in that line's spaces beyond its indentation: an addition must not go in front of them
+    const text = resourceList(item().replace('    - y\n', '    - |+\n      z\n         '));
+    const edit = (m: YAMLMap) => (m.getIn(['data', 'list']) as YAMLSeq).add('added');
+    const doc = readResourceList(text);
+    edit(doc.itemsNode.items[0] as YAMLMap);
+    const expected = readResourceList(text);
+    edit(expected.itemsNode.items[0] as YAMLMap);
+    const out = parseDocument(writeResourceList(doc, [], text)).toJS();
+    expect(out.items[0].data.list).toEqual(['x', 'z\n   \n', 'added']);
+    expect(out).toEqual(parseDocument(writeResourceList(expected, [])).toJS());
+  });
 
   it('serialises CRLF input (the output has LF line ends throughout)', () => {
     const text = resourceList(item()).replace(/\n/g, '\r\n');

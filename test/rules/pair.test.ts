@@ -246,7 +246,7 @@ const cases: Case[] = [
     rule: 'block-size-mismatch',
     name: 'vLLM prefill block larger than decode',
     ctx: () => pair(llmdPrefill(), setArg(llmdDecode(), '--block-size', '--block-size=64')),
-    trips: { path: `${C0}.args[2]`, resource: 'gpt-oss-decode', current: 64, proposed: 128, message: /smaller and divides/ },
+    trips: { path: `${C0}.args[2]`, resource: 'gpt-oss-decode', current: 64, proposed: 128, message: /smaller and divides.*; use the same --block-size on both engines$/ },
   },
   {
     rule: 'block-size-mismatch',
@@ -270,7 +270,7 @@ const cases: Case[] = [
     rule: 'block-size-mismatch',
     name: 'SGLang page sizes 64 / 128 (SGLang wants equal)',
     ctx: () => pair(setArg(sglangPrefill(), '--page-size', '--page-size=64'), setArg(sglangDecode(), '--page-size', '--page-size=128')),
-    trips: { path: `${C0}.args[7]`, current: 128, proposed: 64, message: /--page-size.*sglang PR #14474|Page size mismatch/ },
+    trips: { path: `${C0}.args[7]`, current: 128, proposed: 64, message: /"Page size mismatch", sglang PR #14474\); use the same --page-size on both engines$/ },
   },
   { rule: 'block-size-ratio', name: 'llm-d: equal', ctx: llmd, trips: false },
   {
