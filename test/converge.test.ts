@@ -187,6 +187,16 @@ describe('ownership', () => {
     expect(edited.results.filter((r) => r.message.includes('removed')).every((r) => !r.resourceRef!.name.startsWith('llama'))).toBe(true);
   });
 
+  it('keeps an object labelled managed-by pd-disagg that carries no pair annotation (not made for any pair)', () => {
+    const list = parse(base);
+    const stray = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', labels: { 'app.kubernetes.io/managed-by': 'pd-disagg' } }, data: { a: '1' } };
+    list.items.push(stray);
+    const out = runText(stringify(list));
+    expect(out.exitCode).toBe(0);
+    expect(item(out.items, 'ConfigMap', 'stray')).toEqual(stray);
+    expect(out.results.some((r) => r.resourceRef?.name === 'stray')).toBe(false);
+  });
+
   it('refuses a second pair that takes the first one\'s name, naming the field, and changes nothing', () => {
     const pairB = base.replace(/qwen-pd-/g, 'llama-pd-').replace(/^functionConfig:[\s\S]*$/m, '');
     const itemsB = pairB.slice(pairB.indexOf('items:\n') + 'items:\n'.length);

@@ -110,6 +110,15 @@ describe('sidecarFlagProblems', () => {
     expect(sidecarFlagProblems('v0.9.0', { args: ['--vllm-port=8200', '--kv-connector=mooncake'] })).toEqual([]);
     expect(sidecarFlagProblems('v0.10.0', { args: ['--port=8000'] })).toMatchObject([{ severity: 'warning', flag: 'model-server-port' }]);
   });
+  it('flags an encoder-cache connector the version does not have, quoting what the sidecar answers', () => {
+    const [v8] = sidecarFlagProblems('v0.8.0', { args: ['--vllm-port=8200', '--ec-connector=ec-nixl'] });
+    expect(v8).toMatchObject({ severity: 'error', flag: 'ec-connector', currentValue: 'ec-nixl', path: 'args[1]' });
+    expect(v8!.message).toContain('("--ec-connector must be one of: ec-example"); ec-nixl exists from router v0.9.0: raise spec.epp.version');
+    const [v9] = sidecarFlagProblems('v0.9.0', { args: ['--vllm-port=8200', '--ec-connector=ec-shm'] });
+    expect(v9).toMatchObject({ severity: 'error', flag: 'ec-connector', currentValue: 'ec-shm' });
+    expect(v9!.message).toMatch(/\("--ec-connector must be one of: ec-example, ec-nixl"\)$/);
+    expect(sidecarFlagProblems('v0.9.0', { args: ['--vllm-port=8200', '--ec-connector=ec-nixl'] })).toEqual([]);
+  });
   // found by the conformance run (testdata/conformance/sidecar/v0.{8,9}.0.json deprecated-connector): the real
   // sidecar exits with "--connector must be one of: ..." even though --kv-connector is valid
   it('checks the deprecated --connector as each version does', () => {

@@ -726,6 +726,12 @@ const cases: Case[] = [
     ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--disaggregation-transfer-backend')),
     trips: { path: `${C0}.args`, resource: 'oss-decode', current: 'mooncake', proposed: '--disaggregation-transfer-backend=nixl', message: /not set: SGLang's default/ },
   },
+  {
+    rule: 'sglang-transfer-backend-mismatch',
+    name: 'prefill omits it (defaults to mooncake)',
+    ctx: () => pair(setArg(sglangPrefill(), '--disaggregation-transfer-backend'), sglangDecode()),
+    trips: { path: `${C0}.args`, resource: 'oss-prefill', current: 'mooncake', proposed: '--disaggregation-transfer-backend=nixl', message: /not set: SGLang's default/ },
+  },
   { rule: 'sglang-host-loopback', name: 'SGLang guide: 0.0.0.0', ctx: sgl, trips: false },
   {
     rule: 'sglang-host-loopback',
@@ -845,6 +851,13 @@ const cases: Case[] = [
     name: 'shm one byte over the memory limit',
     ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => ((s.engine.resources.limits.memory = '1536Mi'), (s.volumes![0]!.emptyDir.sizeLimit = '1610612737')))),
     trips: { path: 'spec.template.spec.volumes[0].emptyDir.sizeLimit', resource: 'gpt-oss-decode', current: '1610612737', proposed: '1536Mi', message: /lower sizeLimit to 768Mi or so/ },
+  },
+  {
+    // a quantity written as a YAML number is bytes, as the API server reads it
+    rule: 'shm-size-over-memory-limit',
+    name: 'a memory limit written as a plain number (1 GiB) under a 20Gi shm',
+    ctx: () => pair(edit(llmdPrefill(), (s) => (s.engine.resources.limits.memory = 1073741824)), llmdDecode()),
+    trips: { path: 'spec.template.spec.volumes[0].emptyDir.sizeLimit', resource: 'gpt-oss-prefill', current: '20Gi', proposed: 1073741824, message: /lower sizeLimit to 512Mi or so/ },
   },
   {
     rule: 'shm-size-over-memory-limit',
