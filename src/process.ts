@@ -19,6 +19,7 @@ import type { PdConfig } from './config/types.js';
 import { discoverEngines } from './discover/engines.js';
 import { foldSwappedRoles } from './validate/swapped-roles.js';
 import { configIdOf, pairIdOf } from './plan/owned.js';
+import { itemPackage } from './read/kpt-annotations.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { ResourceDocument } from './read/items.js';
@@ -48,17 +49,19 @@ function steps(input: ResourceDocument): Outcome {
   const { config, results: configResults } = readConfig(input.functionConfig);
   if (!config) return { results: configResults };
   config.id = configIdOf(input.functionConfig);
+  // kpt's package of the config: with nested packages, items of a subpackage are never this render's (owned.ts ownedBy)
+  const configPackage = itemPackage(input.functionConfig?.metadata?.annotations);
 
   // discover engines; their flags are parsed on the way (src/engines). The pair is named by its decode workload;
   // then discovery runs again on the items without what this pair injected before.
   const first = discoverEngines(input.items, config);
   if (!first.prefill || !first.decode) return { results: first.results, config };
   let pair = pairIdOf(first.decode.workload.item.ref);
-  let view = ownedView(input.items, pair, config.form, config.id);
+  let view = ownedView(input.items, pair, config.form, config.id, configPackage);
   let found = view.strips.size > 0 ? discoverEngines(view.items, config) : first;
   if (found.decode && pairIdOf(found.decode.workload.item.ref) !== pair) {
     pair = pairIdOf(found.decode.workload.item.ref);
-    view = ownedView(input.items, pair, config.form, config.id);
+    view = ownedView(input.items, pair, config.form, config.id, configPackage);
     found = discoverEngines(view.items, config);
   }
   if (!found.prefill || !found.decode) return { results: found.results, config };

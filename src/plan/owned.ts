@@ -30,7 +30,7 @@
 import type { PdConfig } from '../config/types.js';
 import { ROLE_LABEL } from '../router/types.js';
 import { getIn, type Path } from '../paths.js';
-import { itemPath } from '../read/kpt-annotations.js';
+import { itemPackage, itemPath } from '../read/kpt-annotations.js';
 import { sha256Hex } from './sha256.js';
 import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
 
@@ -57,10 +57,15 @@ export function configIdOf(fc: KObject | undefined): string | undefined {
 
 /**
  * Is this object marked as made for this render's pair: the same pair, or, when the config has an identity, a pair
- * made by the same config (the config moved to other workloads: that pair is the one it replaces)?
+ * made by the same config (the config moved to other workloads: that pair is the one it replaces)? Never an object of
+ * another kpt package: kpt renders a subpackage first and then gives its items to the parent's functions with paths
+ * relative to the subpackage, so a subpackage's `pd-disagg.dev/config: pd-disagg.yaml` reads like the parent's own
+ * marker; the package path kpt puts on every item and on the functionConfig tells them apart.
  */
-export function ownedBy(annotations: unknown, pair: string, configId: string | undefined): boolean {
+export function ownedBy(annotations: unknown, pair: string, configId: string | undefined, configPackage?: string): boolean {
   if (!isPlainObject(annotations)) return false;
+  const pkg = itemPackage(annotations);
+  if (configPackage !== undefined && pkg !== undefined && pkg !== configPackage) return false;
   if (annotations[PAIR_ANNOTATION] === pair) return true;
   return configId !== undefined && annotations[CONFIG_ANNOTATION] === configId && typeof annotations[PAIR_ANNOTATION] === 'string';
 }

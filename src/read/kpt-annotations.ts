@@ -3,11 +3,21 @@
 
 export const PATH_ANNOTATION = 'internal.config.kubernetes.io/path';
 export const LEGACY_PATH_ANNOTATION = 'config.kubernetes.io/path';
+/** the absolute directory of the kpt package an item belongs to (kpt fn render, on every item and the functionConfig;
+ * with nested packages each item's path is relative to its own package, so two packages can hold the same path) */
+const PACKAGE_PATH_ANNOTATION = 'internal.config.kubernetes.io/package-path';
 /** the item's position in its file, in both spellings like the path */
 export const INDEX_ANNOTATION = 'internal.config.kubernetes.io/index';
 export const LEGACY_INDEX_ANNOTATION = 'config.kubernetes.io/index';
 /** an object the package keeps for its tools only ("true"): never applied, and pd-disagg leaves it alone */
 export const LOCAL_CONFIG_ANNOTATION = 'config.kubernetes.io/local-config';
+
+/** The kpt package an item belongs to, if kpt said so. */
+export function itemPackage(annotations: unknown): string | undefined {
+  if (typeof annotations !== 'object' || annotations === null) return undefined;
+  const p = (annotations as Record<string, unknown>)[PACKAGE_PATH_ANNOTATION];
+  return typeof p === 'string' && p !== '' ? p : undefined;
+}
 
 /** Where an item lives in the package, if the orchestrator said so (`metadata.annotations` as read; the internal
  * spelling first). */

@@ -3,7 +3,7 @@
 // package with the same edit (file by file, as data), objects the config no longer wants must leave their files
 // (a file left with none is deleted, as kpt does when a function drops every item of it), a second render must
 // change nothing, and a second pair in the same package must not move.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -211,3 +211,31 @@ describe('kpt fn render with two pairs in one package', () => {
   });
 });
 
+
+describe('kpt fn render of a package holding a subpackage with its own pair', () => {
+  // kpt renders the subpackage first and then hands its items to the parent's functions with paths relative to the
+  // subpackage, so both configs read as `pd-disagg.yaml`; the parent must not take the subpackage's pair for its own
+  // (it used to remove all of it, each with a `removed` info result).
+  it('leaves the subpackage pair wired, and a second render changes nothing', () => {
+    const pkg = gitPackage('examples/qwen-pd');
+    const sub = join(pkg, 'sub');
+    mkdirSync(sub);
+    for (const f of readdirSync(pkg)) {
+      if (f === 'sub' || f.startsWith('.')) continue;
+      writeFileSync(join(sub, f), readFileSync(join(pkg, f), 'utf8').replace(/qwen/g, 'qsub'));
+    }
+    gitCommit(pkg, 'subpackage');
+    const r = render(pkg);
+    expect(r.stdout + r.stderr).not.toContain('removed');
+    for (const dir of [pkg, sub]) {
+      const decode = readFileSync(join(dir, 'decode.yaml'), 'utf8');
+      expect(decode).toContain('routing-proxy');
+      expect(decode).toContain('pd-disagg.dev/config: pd-disagg.yaml');
+    }
+    expect(existsSync(join(sub, 'qsub-pd-disagg.yaml'))).toBe(true);
+    expect(existsSync(join(pkg, 'qwen-pd-disagg.yaml'))).toBe(true);
+    gitCommit(pkg, 'rendered');
+    render(pkg);
+    expect(gitDiff(pkg)).toBe('');
+  });
+});
