@@ -263,6 +263,21 @@ describe('E/P/D rules', () => {
     expect(byRule(out.results, 'ec-connector-mismatch')).toEqual([]);
   });
 
+  it('ECCPUConnector without NIXL, its rule turned off: the encode pod still gets a Memory /dev/shm (the mmap region) and no EC side channel', () => {
+    let text = edit(GUIDE, "            volumeMounts:\n              - mountPath: /dev/shm\n                name: shm\n        volumes:\n          - name: shm\n            emptyDir:\n              medium: Memory\n              sizeLimit: 90Gi\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill", '- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill');
+    text = edit(text, "        serviceAccountName: sa\n", '');
+    text = edit(text, ENCODE_EC, ENCODE_EC.replace(', "ec_enable_nixl": true', ''));
+    text = edit(text, PREFILL_EC, PREFILL_EC.replace(', "ec_enable_nixl": true', ''));
+    text = withConfig(text, `    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    rules: {ec-connector-local-only: 'off'}\n`);
+    const out = runText(text);
+    expect(byRule(out.results, 'ec-connector-local-only')).toEqual([]);
+    expect(out.exitCode).toBe(0);
+    const spec = item(out.items, 'Deployment', 'encode').spec.template.spec;
+    expect(spec.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+    expect((spec.containers[0].env ?? []).map((e: KObject) => e.name)).not.toContain('VLLM_EC_SIDE_CHANNEL_PORT');
+  });
+
   it('ec-side-channel-dp: an encoder with several local DP ranks in NIXL mode is an error (one EC port per pod: vLLM adds no rank offset)', () => {
     const dp = edit(GUIDE, '              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"', '              - "--tensor-parallel-size=2"\n              - "--data-parallel-size=2"\n              - "--trust-remote-code"');
     const out = runText(dp);
