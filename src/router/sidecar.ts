@@ -186,6 +186,15 @@ export function readSidecarEcConnector(version: RouterVersion, container: KObjec
   return flag ? { value: flag.value, path: flag.valuePath } : undefined;
 }
 
+/** The sidecar's KV protocol as `version` reads it: its connector flag (--kv-connector), else the deprecated alias
+ * (--connector) where the version still has one; the value and the container-relative path holding it. */
+export function readSidecarKvConnector(version: RouterVersion, container: KObject): { value?: string; path: string } | undefined {
+  const { connectorFlag, connectorAlias } = routerTable(version).sidecar;
+  const flags = parseFlags(container);
+  const flag = lastFlag(flags, connectorFlag) ?? (connectorAlias ? lastFlag(flags, connectorAlias) : undefined);
+  return flag ? { value: flag.value, path: flag.valuePath } : undefined;
+}
+
 /** The first router version whose sidecar takes --ec-connector=`connector` (ec-nixl: v0.9.0, llm-d-router #1444), read
  * from the version tables. */
 export function ecConnectorSince(connector: string): RouterVersion | undefined {

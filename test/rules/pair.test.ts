@@ -501,6 +501,12 @@ const cases: Case[] = [
   },
   {
     rule: 'sidecar-kv-connector',
+    name: 'SGLang decode with a nixlv2 sidecar through the deprecated --connector (v0.9.0 still reads it)',
+    ctx: () => pair(sglangPrefill(), edit(sglangDecode(), (s) => (s.initContainers![0]!.args[2] = '--connector=nixlv2')), { version: 'v0.9.0' }),
+    trips: { path: 'spec.template.spec.initContainers[0].args[2]', current: 'nixlv2', proposed: '--kv-connector=sglang' },
+  },
+  {
+    rule: 'sidecar-kv-connector',
     name: 'vLLM NIXL decode with the retired nixl (v1) connector',
     ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args[2] = '--kv-connector=nixl'))),
     trips: { path: 'spec.template.spec.initContainers[0].args[2]', proposed: '--kv-connector=nixlv2', message: /llm-d#355/ },

@@ -5,11 +5,11 @@
 import { flagValue, envValue, httpPortCount, nixlConnectors } from '../../engines/index.js';
 import type { EngineModel } from '../../engines/types.js';
 import { localDataParallel, sideChannelBasePort, NIXL_BY_ENGINE } from '../../plan/nixl.js';
-import { firstVersionWithConnector, prefillPortOf, readSidecarDataParallel, readSidecarListenPort, readSidecarPrefillPort, sidecarKvConnectorFor } from '../../router/sidecar.js';
+import { firstVersionWithConnector, prefillPortOf, readSidecarDataParallel, readSidecarKvConnector, readSidecarListenPort, readSidecarPrefillPort, sidecarKvConnectorFor } from '../../router/sidecar.js';
 import { POOL_TARGET_PORTS_MAX } from '../../router/stack.js';
 import { routerTable } from '../../router/table.js';
 import type { SidecarKvWiring } from '../../router/types.js';
-import { isPlainObject, type KObject } from '../../types.js';
+import { isPlainObject } from '../../types.js';
 import type { PairContext } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { at, connectorsOf, fromPlan, podContainers, sides } from './helpers.js';
@@ -61,23 +61,6 @@ function freeBase(count: number, taken: number[]): number {
     if (!taken.some((t) => t >= base && t < base + count)) return base;
   }
   return 5600;
-}
-
-/** The routing sidecar's --kv-connector (or the deprecated --connector), Go-flag spellings. */
-function sidecarConnector(container: KObject): { value: string; path: string } | undefined {
-  const words: Array<{ text: string; path: string }> = [];
-  for (const field of ['command', 'args'] as const) {
-    const list = container[field];
-    if (Array.isArray(list)) list.forEach((w, i) => typeof w === 'string' && words.push({ text: w, path: `${field}[${i}]` }));
-  }
-  let found: { value: string; path: string } | undefined;
-  for (let i = 0; i < words.length; i++) {
-    const m = /^--?(kv-connector|connector)(?:=(.*))?$/.exec(words[i]!.text);
-    if (!m) continue;
-    if (m[2] !== undefined) found = { value: m[2], path: words[i]!.path };
-    else if (words[i + 1] && !words[i + 1]!.text.startsWith('-')) found = { value: words[i + 1]!.text, path: words[i + 1]!.path };
-  }
-  return found;
 }
 
 /** The sidecar connector that speaks the decode engine's protocol, when there is one to insist on (the wirings of the
@@ -215,10 +198,10 @@ export const portRules: Rule<PairContext>[] = [
       // a connector the version lacks is sidecar-kv-connector-missing's
       if (!expected?.available) return [];
       const want = expected.connector;
-      const got = sidecarConnector(s.container);
+      const got = readSidecarKvConnector(ctx.version, s.container);
       const value = got?.value ?? 'nixlv2';
       if (value === want) return [];
-      const how = got ? `is set to --kv-connector=${value}` : 'has no --kv-connector and defaults to nixlv2';
+      const how = got?.value !== undefined ? `is set to --kv-connector=${value}` : 'has no --kv-connector and defaults to nixlv2';
       const legacy = value === 'nixl' ? ' (nixl is the retired v1 protocol: decode requests wait in WAITING_FOR_REMOTE_KVS until they time out, llm-d#355)' : '';
       return [
         {
