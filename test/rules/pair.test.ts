@@ -1,7 +1,9 @@
 // Table-driven tests of the pair rules: for every rule, real-world shapes that pass and shapes that trip it, with the
 // field each finding points at. A case that trips names the expected path (kpt style) and, where useful, the resource,
 // the current/proposed values and words of the message.
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RouterVersion } from '../../src/router/types.js';
 import type { PairContext } from '../../src/validate/context.js';
 import type { Finding } from '../../src/validate/registry.js';
@@ -911,7 +913,31 @@ function withKvAt(shape: PodShape, index: number, json: string): PodShape {
   return edit(shape, (s) => (s.engine.args[index] = json));
 }
 
+// What each tripping case reports, whole, as the user reads it (message with its fix, resource, field, current and
+// proposed value): test/rules/pair-findings.snapshot.json, keyed `rule: case name`. A changed message or value shows
+// up as a diff of that file:
+//   UPDATE_GOLDEN=1 npx vitest run test/rules/pair.test.ts   (review the diff!)
+const FINDINGS = fileURLToPath(new URL('./pair-findings.snapshot.json', import.meta.url));
+const updateFindings = process.env.UPDATE_GOLDEN === '1';
+const findingsSnapshot: Record<string, unknown> = existsSync(FINDINGS) ? JSON.parse(readFileSync(FINDINGS, 'utf8')) : {};
+const caseKey = (c: Case) => `${c.rule}: ${c.name}`;
+
 describe('pair rules', () => {
+  const written: Record<string, unknown> = {};
+  afterAll(() => {
+    if (updateFindings) writeFileSync(FINDINGS, `${JSON.stringify(written, null, 2)}\n`);
+  });
+
+  it('case names are unique per rule (they key the findings snapshot)', () => {
+    const keys = cases.map(caseKey);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  it('the findings snapshot holds exactly the tripping cases', () => {
+    if (updateFindings) return;
+    expect(Object.keys(findingsSnapshot).sort()).toEqual(cases.filter((c) => c.trips !== false).map(caseKey).sort());
+  });
+
   it.each(cases.map((c) => [c.rule, c.name, c] as const))('%s: %s', (_rule, _name, c) => {
     const ctx = c.ctx();
     // real shapes must read cleanly, so a trip is the rule's doing and not a parse accident
@@ -921,6 +947,10 @@ describe('pair rules', () => {
       expect(got).toEqual([]);
       return;
     }
+    // every finding whole: the message and its fix, the resource, the field, current and proposed values
+    const plain = JSON.parse(JSON.stringify(got)) as unknown;
+    if (updateFindings) written[caseKey(c)] = plain;
+    else expect(plain, 'test/rules/pair-findings.snapshot.json (UPDATE_GOLDEN=1 rewrites it; review the diff)').toStrictEqual(findingsSnapshot[caseKey(c)]);
     const t = c.trips;
     expect(got).toHaveLength(t.count ?? 1);
     const f = got[0] as Finding;
