@@ -71,6 +71,11 @@ const withEvents = (shape: PodShape, port: number, replay?: number) =>
       JSON.stringify({ enable_kv_cache_events: true, publisher: 'zmq', endpoint: `tcp://*:${port}`, ...(replay ? { replay_endpoint: `tcp://*:${replay}` } : {}) }),
     ),
   );
+/** the shape serving one HTTP port per local data-parallel rank (4) from `port` up */
+const multiPort = (shape: PodShape, port: number, ranks = 4) =>
+  edit(setArg(shape, '--port', `--port=${port}`), (s) => s.engine.args.push(`--data-parallel-size-local=${ranks}`, '--data-parallel-multi-port-external-lb'));
+/** the llm-d shape without --kv-transfer-config and its JSON */
+const noKvConfig = (shape: PodShape) => edit(shape, (s) => s.engine.args.splice(3, 2));
 const multi = (children: object[]) => JSON.stringify({ kv_connector: 'MultiConnector', kv_role: 'kv_both', kv_connector_extra_config: { connectors: children } });
 
 const cases: Case[] = [
@@ -907,6 +912,294 @@ const cases: Case[] = [
     ctx: () => pair(edit(withKv(llmdPrefill(), kvArg('kv_producer', 'NixlConnector', ',"engine_id":"x"')), (s) => (s.replicas = 1)), edit(withKv(llmdDecode(), kvArg('kv_consumer', 'NixlConnector', ',"engine_id":"x"')), (s) => (s.replicas = 1))),
     trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', message: /same id/ },
   },
+
+  // ---------------------------------------------------------------- boundaries and the other branch of each rule
+  {
+    rule: 'decode-port-is-sidecar-port',
+    name: "decode rank ports 7997-8000 reach the sidecar's 8000-8003",
+    ctx: () => pair(llmdPrefill(), multiPort(llmdDecode(), 7997)),
+    trips: { path: `${C0}.args[6]`, resource: 'gpt-oss-decode', current: 7997, proposed: '--port=8200', message: /ports 7997-8000 overlap the routing sidecar's 8000-8003/ },
+  },
+  { rule: 'decode-port-is-sidecar-port', name: "decode rank ports 7996-7999, just below the sidecar's 8000-8003", ctx: () => pair(llmdPrefill(), multiPort(llmdDecode(), 7996)), trips: false },
+  {
+    rule: 'decode-port-is-sidecar-port',
+    name: "decode rank ports 8003-8006 reach the last of the sidecar's 8000-8003",
+    ctx: () => pair(multiPort(llmdPrefill(), 8000), multiPort(llmdDecode(), 8003)),
+    trips: { path: `${C0}.args[6]`, current: 8003, message: /8003-8006 overlap the routing sidecar's 8000-8003/ },
+  },
+  { rule: 'decode-port-is-sidecar-port', name: "decode rank ports 8004-8007, just past the sidecar's 8000-8003", ctx: () => pair(multiPort(llmdPrefill(), 8000), multiPort(llmdDecode(), 8004)), trips: false },
+  {
+    rule: 'sidecar-target-port',
+    name: 'existing sidecar without an engine port flag forwards to its default 8200, decode listens on 8001',
+    ctx: () => pair(llmdPrefill(), edit(setArg(llmdDecode(), '--port', '--port=8001'), (s) => s.initContainers![0]!.args.splice(1, 1))),
+    trips: { path: 'spec.template.spec.initContainers[0].args', current: 8200, proposed: 8001, message: /forwards to its default port 8200 for v0.10.0, but the decode engine listens on 8001/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'an empty literal',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '' }), llmdDecode()),
+    trips: { path: `${C0}.env[0].value`, resource: 'gpt-oss-prefill', current: '', message: /VLLM_NIXL_SIDE_CHANNEL_HOST="", empty:/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'the wildcards :: and *',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '::' }), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '*' })),
+    trips: { count: 2, path: `${C0}.env[0].value`, current: '::', message: /a wildcard address/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'loopback spelled [::1] and LOCALHOST',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '[::1]' }), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: ' LOCALHOST ' })),
+    trips: { count: 2, path: `${C0}.env[0].value`, current: '[::1]', message: /a loopback address/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'loopback spelled engine.localhost and 0:0:0:0:0:0:0:1',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: 'engine.localhost' }), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '0:0:0:0:0:0:0:1' })),
+    trips: { count: 2, path: `${C0}.env[0].value`, current: 'engine.localhost', message: /a loopback address/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'routable literals: a pod-network address and a DNS name',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '10.0.0.7' }), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: 'localhost-gw.llm-d.svc' })),
+    trips: false,
+  },
+  {
+    rule: 'nixl-side-channel-port',
+    name: 'kimi-k2 DP 8: nixl-dp2 declared on 5700',
+    ctx: () => pair(kimi('prefill'), edit(kimi('decode'), (s) => (s.engine.ports = [{ name: 'nixl-dp2', containerPort: 5700 }]))),
+    trips: { path: `${LEADER0}.ports[0].containerPort`, resource: 'kimi-decode', current: 5700, proposed: 5602, message: /listens on 5600-5607 \(vLLM ≥ 0.11.1 default/ },
+  },
+  {
+    rule: 'nixl-side-channel-port',
+    name: 'a port named nixl-metadata outside the range is told the base port',
+    ctx: () => pair(kimi('prefill'), edit(kimi('decode'), (s) => (s.engine.ports = [{ name: 'nixl-metadata', containerPort: 5700 }]))),
+    trips: { path: `${LEADER0}.ports[0].containerPort`, current: 5700, proposed: 5600 },
+  },
+  {
+    rule: 'nixl-side-channel-port',
+    name: 'the user sets VLLM_NIXL_SIDE_CHANNEL_PORT=5700 but declares nixl on 5600',
+    ctx: () => pair(edit(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { value: '5700' }), (s) => (s.engine.ports = [{ name: 'nixl', containerPort: 5600 }])), llmdDecode()),
+    trips: { path: `${C0}.ports[0].containerPort`, resource: 'gpt-oss-prefill', current: 5600, proposed: 5700, message: /listens on 5700; a NetworkPolicy/ },
+  },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: "decode side channel on the routing sidecar's port 8000",
+    ctx: () => pair(llmdPrefill(), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { value: '8000' })),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-decode', current: 8000, proposed: '5600', message: /collides with 8000 \(the routing sidecar\), 8000 \(container routing-proxy's port sidecar\):/ },
+  },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: "decode side channel on the routing sidecar's data-parallel port 8002 (pool ports 8000-8003)",
+    ctx: () => pair(multiPort(llmdPrefill(), 8000), setEnv(multiPort(llmdDecode(), 8200), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { value: '8002' })),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-decode', current: 8002, message: /collides with 8002 \(the routing sidecar's data-parallel port 2\)/ },
+  },
+  { rule: 'nixl-side-channel-port-conflict', name: 'prefill side channel on 8200 (the decode pod has the sidecar, not the prefill pod)', ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { value: '8200' }), llmdDecode()), trips: false },
+  {
+    rule: 'nixl-side-channel-port-conflict',
+    name: "another container of the pod declares 5600 (named) and 5601 (unnamed) in the decode's DP 2 range",
+    ctx: () =>
+      pair(
+        llmdPrefill(),
+        edit(llmdDecode(), (s) => {
+          s.engine.args.push('--data-parallel-size-local=2');
+          s.containers = [{ name: 'metrics', image: 'prom/exporter', ports: [{ name: 'scrape', containerPort: 5600 }, { containerPort: 5601 }, { containerPort: 5602 }] }];
+        }),
+      ),
+    trips: { path: `${C0}.args`, resource: 'gpt-oss-decode', current: 5600, proposed: '5700', message: /listens on 5600, one per local DP rank: 5600-5601, which collides with 5600 \(container metrics's port scrape\), 5601 \(container metrics's port 5601\):/ },
+  },
+  {
+    rule: 'dp-ports-mismatch',
+    name: 'multi-port prefill (8 ports), single-port decode',
+    ctx: () => pair(edit(kimi('prefill'), (s) => s.engine.args.push('--data-parallel-multi-port-external-lb')), kimi('decode')),
+    trips: { path: `${LEADER0}.args[4]`, resource: 'kimi-decode', current: 1, proposed: 8, message: /because the prefill pods serve one per data-parallel rank, but the decode pods serve 1/ },
+  },
+  {
+    rule: 'sidecar-data-parallel-size',
+    name: 'sidecar --data-parallel-size=$(DP) (not a number)',
+    ctx: () =>
+      pair(
+        llmdPrefill(),
+        edit(llmdDecode(), (s) => {
+          s.engine.args.push('--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb');
+          s.initContainers![0]!.args.push('--data-parallel-size=$(DP)');
+        }),
+      ),
+    trips: { path: 'spec.template.spec.initContainers[0].args[5]', message: /has --data-parallel-size \(not a number\), but the decode engine serves 2 HTTP port\(s\)/ },
+  },
+  {
+    // the finding points at the sidecar's own flag (it used to name the bare `args[5]`, a path of no resource)
+    rule: 'sidecar-data-parallel-size',
+    name: 'sidecar --data-parallel-size=4 in front of 2 ranks',
+    ctx: () =>
+      pair(
+        llmdPrefill(),
+        edit(llmdDecode(), (s) => {
+          s.engine.args.push('--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb');
+          s.initContainers![0]!.args.push('--data-parallel-size=4');
+        }),
+      ),
+    trips: { path: 'spec.template.spec.initContainers[0].args[5]', resource: 'gpt-oss-decode', current: 4, proposed: 2, message: /has --data-parallel-size 4, but the decode engine serves 2 HTTP port\(s\).*Set --data-parallel-size=2$/ },
+  },
+  {
+    rule: 'sidecar-data-parallel-size',
+    name: 'decode with 16 ranks on their own ports (over the pool limit: dp-ports-over-pool-limit says so)',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => s.engine.args.push('--data-parallel-size-local=16', '--data-parallel-multi-port-external-lb'))),
+    trips: false,
+  },
+  {
+    rule: 'mooncake-bootstrap-port-sidecar',
+    name: 'the sidecar dials --mooncake-bootstrap-port=$(BOOT), not a literal',
+    ctx: () => pair(mooncakePrefill(), withKv(mooncakeSidecar(llmdDecode(), ['--port=8000', '--model-server-port=8200', '--kv-connector=mooncake', '--mooncake-bootstrap-port=$(BOOT)']), kvArg('kv_consumer', 'MooncakeConnector'))),
+    trips: { path: 'spec.template.spec.initContainers[0].args[3]', current: Number.NaN, proposed: '--mooncake-bootstrap-port=8998', message: /on 8998 \(VLLM_MOONCAKE_BOOTSTRAP_PORT \(unset: its default\)\), but the routing sidecar routing-proxy dials a port that is not a literal number \(--mooncake-bootstrap-port\)/ },
+  },
+  {
+    rule: 'mooncake-bootstrap-port-sidecar',
+    name: 'the sidecar told 9000 through env MOONCAKE_BOOTSTRAP_PORT, the prefill serves 9100',
+    ctx: () =>
+      pair(
+        mooncakePrefill('9100'),
+        withKv(
+          edit(mooncakeSidecar(llmdDecode(), ['--port=8000', '--model-server-port=8200', '--kv-connector=mooncake']), (s) => (s.initContainers![0]!.env = [{ name: 'MOONCAKE_BOOTSTRAP_PORT', value: '9000' }])),
+          kvArg('kv_consumer', 'MooncakeConnector'),
+        ),
+      ),
+    trips: { path: 'spec.template.spec.initContainers[0].env[0].value', current: 9000, proposed: '--mooncake-bootstrap-port=9100', message: /serves .* on 9100 \(VLLM_MOONCAKE_BOOTSTRAP_PORT\), but the routing sidecar routing-proxy dials 9000 \(env MOONCAKE_BOOTSTRAP_PORT\)/ },
+  },
+  {
+    rule: 'model-mismatch',
+    name: 'vLLM decode without a model (vLLM serves its built-in default)',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => s.engine.args.shift())),
+    // the side that sets a value is pointed at
+    trips: { path: `${C0}.args[0]`, resource: 'gpt-oss-prefill', current: 'openai/gpt-oss-120b', proposed: undefined, message: /the model differs: prefill "openai\/gpt-oss-120b", decode not set \(vLLM's built-in default model\)/ },
+  },
+
+  {
+    rule: 'attention-backend-mismatch',
+    name: 'VLLM_ATTENTION_BACKEND on prefill only',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_ATTENTION_BACKEND', { value: 'FLASHINFER' }), llmdDecode()),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-prefill', current: 'FLASHINFER', message: /decode not set \(chosen by the platform\)/ },
+  },
+  {
+    rule: 'max-model-len-mismatch',
+    name: 'decode leaves --max-model-len to the model',
+    ctx: () => pair(modelplane('prefill'), setArg(modelplane('decode'), '--max-model-len')),
+    trips: { path: `${C0}.args[2]`, resource: 'qwen-pd-prefill', current: 10240, message: /decode not set \(the model's maximum\)/ },
+  },
+  {
+    rule: 'dtype-mismatch',
+    name: 'prefill reads its flags from a --config file and sets no --dtype (not checked)',
+    ctx: () => pair(edit(llmdPrefill(), (s) => s.engine.args.push('--config=/etc/vllm/prefill.yaml')), setArg(llmdDecode(), '--dtype', '--dtype=bfloat16')),
+    trips: false,
+  },
+  {
+    rule: 'served-model-name-disjoint',
+    name: 'prefill reads its flags from a --config file and sets no --served-model-name (not checked)',
+    ctx: () => pair(edit(llmdPrefill(), (s) => s.engine.args.push('--config=/etc/vllm/prefill.yaml')), setArg(llmdDecode(), '--served-model-name', '--served-model-name=gpt-oss')),
+    trips: false,
+  },
+  {
+    rule: 'pipeline-parallel',
+    name: 'prefill -pp 2 with the pull NixlConnector',
+    ctx: () => pair(setArg(llmdPrefill(), '-pp', '-pp=2'), llmdDecode()),
+    trips: { path: `${C0}.args[7]`, resource: 'gpt-oss-prefill', current: 2, proposed: 1, message: /asserts a prefill PP of 1; prefill PP works only with NixlPushConnector \(vllm PR #45880\)$/ },
+  },
+  {
+    rule: 'pipeline-parallel',
+    name: 'prefill -pp 2 with NixlPushConnector',
+    ctx: () => pair(withKv(setArg(llmdPrefill(), '-pp', '-pp=2'), kvArg('kv_producer', 'NixlPushConnector')), withKv(llmdDecode(), kvArg('kv_consumer', 'NixlPushConnector'))),
+    trips: { path: `${C0}.args[7]`, resource: 'gpt-oss-prefill', message: /\(vllm PR #45880\), which this engine uses$/ },
+  },
+  {
+    rule: 'block-size-mismatch',
+    name: 'vLLM ratio with a host (cpu) KV buffer on the decode',
+    ctx: () => pair(setArg(llmdPrefill(), '--block-size', '--block-size=64'), withKv(llmdDecode(), kvArg('kv_consumer', 'NixlConnector', ',"kv_buffer_device":"cpu"'))),
+    trips: { path: `${C0}.args[2]`, resource: 'gpt-oss-decode', message: /kv_buffer_device cpu on the decode/ },
+  },
+  { rule: 'block-size-mismatch', name: 'a vLLM prefill and an SGLang decode (engine-kind-mismatch says so)', ctx: () => pair(llmdPrefill(), sglangDecode()), trips: false },
+  { rule: 'block-size-mismatch', name: 'decode block size from a --config file (not checked)', ctx: () => pair(llmdPrefill(), edit(setArg(llmdDecode(), '--block-size'), (s) => s.engine.args.push('--config=/etc/vllm/decode.yaml'))), trips: false },
+  {
+    rule: 'namespace-mismatch',
+    name: 'decode without a namespace',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => delete s.namespace)),
+    trips: { path: 'metadata.namespace', resource: 'gpt-oss-prefill', current: 'llm-d', proposed: 'llm-d', message: /the decode workload no namespace \(it lands in whatever namespace it is applied to\).*set metadata.namespace: llm-d on both/ },
+  },
+  {
+    rule: 'role-label-conflict',
+    name: 'decode pod template labelled prefill',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.labels = { 'llm-d.ai/role': 'prefill' }))),
+    trips: { path: 'spec.template.metadata.labels.llm-d.ai/role', resource: 'gpt-oss-decode', current: 'prefill', proposed: 'decode' },
+  },
+  {
+    rule: 'shm-not-memory',
+    name: 'TP 4 decode with /dev/shm from a ConfigMap',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.volumes = [{ name: 'dshm', configMap: { name: 'x' } }]))),
+    trips: { path: 'spec.template.spec.volumes[0]', resource: 'gpt-oss-decode', message: /mount is a configMap volume, not tmpfs/ },
+  },
+  {
+    rule: 'expandable-segments-with-kv-connector',
+    name: 'PYTORCH_ALLOC_CONF (the newer name) with expandable_segments:true',
+    ctx: () => pair(setEnv(llmdPrefill(), 'PYTORCH_ALLOC_CONF', { value: 'expandable_segments:true' }), llmdDecode()),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-prefill', current: 'expandable_segments:true', proposed: '' },
+  },
+  {
+    rule: 'expandable-segments-with-kv-connector',
+    name: 'with --enable-cumem-allocator=true',
+    ctx: () => pair(setArg(setEnv(llmdPrefill(), 'PYTORCH_CUDA_ALLOC_CONF', { value: 'expandable_segments:True' }), '--enable-cumem-allocator', '--enable-cumem-allocator=true'), llmdDecode()),
+    trips: false,
+  },
+  {
+    rule: 'expandable-segments-with-kv-connector',
+    name: 'a vLLM engine without a KV connector (kv-transfer-config-missing says so)',
+    ctx: () => pair(setEnv(noKvConfig(llmdPrefill()), 'PYTORCH_CUDA_ALLOC_CONF', { value: 'expandable_segments:True' }), llmdDecode()),
+    trips: false,
+  },
+  {
+    rule: 'engine-id-shared',
+    name: 'engine_id of a MultiConnector child on the 2-replica decode',
+    ctx: () => pair(llmdPrefill(), withKv(llmdDecode(), multi([{ kv_connector: 'NixlConnector', kv_role: 'kv_consumer', engine_id: 'd' }]))),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', current: 'd', message: /every one of its 2 replicas gets the same id/ },
+  },
+  {
+    rule: 'sglang-transfer-backend-mismatch',
+    name: 'both set it: nixl on prefill, mooncake on decode',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--disaggregation-transfer-backend', '--disaggregation-transfer-backend=mooncake')),
+    trips: { path: `${C0}.args[4]`, resource: 'oss-decode', current: 'mooncake', proposed: '--disaggregation-transfer-backend=nixl', message: /the prefill engine transfers KV with nixl and the decode engine with mooncake;/ },
+  },
+  {
+    rule: 'sglang-ib-device-with-nixl',
+    name: 'IB device with NIXL, UCX_NET_DEVICES already set',
+    ctx: () => pair(sglangPrefill(), setEnv(setArg(sglangDecode(), '--disaggregation-ib-device', '--disaggregation-ib-device=mlx5_0'), 'UCX_NET_DEVICES', { value: 'mlx5_0:1' })),
+    trips: { path: `${C0}.args[7]`, resource: 'oss-decode', current: 'mlx5_0', proposed: undefined, message: /\(UCX_NET_DEVICES is already mlx5_0:1\); remove the flag/ },
+  },
+  {
+    rule: 'sglang-hetero-tp-staging-buffer',
+    name: 'TP 2 → 4, decode sets SGLANG_DISAGG_STAGING_BUFFER=0',
+    ctx: () => pair(sglangPrefill(), setEnv(setArg(sglangDecode(), '--tensor-parallel-size', '--tensor-parallel-size=4'), 'SGLANG_DISAGG_STAGING_BUFFER', { value: '0' })),
+    trips: { path: `${C0}.env[0].value`, resource: 'oss-decode', message: /prefill TP 2 and decode TP 4 differ, and the decode SGLang engine does not set/ },
+  },
+  {
+    rule: 'sglang-bootstrap-port-sidecar',
+    name: 'prefill bootstrap on 9000, sidecar told 9001',
+    ctx: () => pair(edit(sglangPrefill(), (s) => s.engine.args.push('--disaggregation-bootstrap-port=9000')), edit(sglangDecode(), (s) => (s.initContainers![0]!.env = [{ name: 'SGLANG_BOOTSTRAP_PORT', value: '9001' }]))),
+    trips: { path: 'spec.template.spec.initContainers[0].env[0].value', resource: 'oss-decode', current: '9001', proposed: '9000', message: /has SGLANG_BOOTSTRAP_PORT=9001, so every KV handoff fails/ },
+  },
+  { rule: 'sglang-bootstrap-port-sidecar', name: 'prefill bootstrap set to the default 8998', ctx: () => pair(edit(sglangPrefill(), (s) => s.engine.args.push('--disaggregation-bootstrap-port=8998')), sglangDecode()), trips: false },
+  {
+    rule: 'kv-connector-mismatch',
+    name: 'push on prefill, pull on decode',
+    ctx: () => pair(withKv(llmdPrefill(), kvArg('kv_producer', 'NixlPushConnector')), llmdDecode()),
+    trips: { path: `${C0}.args[4]`, resource: 'gpt-oss-decode', current: 'NixlPullConnector', proposed: 'NixlPushConnector' },
+  },
+  {
+    rule: 'kv-transfer-config-missing',
+    name: 'prefill reads its flags from a --config file and has no --kv-transfer-config (not checked)',
+    ctx: () => pair(edit(noKvConfig(llmdPrefill()), (s) => s.engine.args.push('--config=/etc/vllm/prefill.yaml')), llmdDecode()),
+    trips: false,
+  },
+  { rule: 'sidecar-image-version', name: 'the sidecar image pinned by digest', ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.image = `ghcr.io/llm-d/llm-d-routing-sidecar@sha256:${'a'.repeat(64)}`))), trips: false },
+  { rule: 'sidecar-image-version', name: 'a sidecar image of another name (a mirror of its own)', ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.image = 'registry.example/proxy/pd-proxy:v0.3.0'))), trips: false },
+  { rule: 'sidecar-image-version', name: "the version's image with a tag that is no release (latest)", ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.image = 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:latest'))), trips: false },
 ];
 
 function withKvAt(shape: PodShape, index: number, json: string): PodShape {

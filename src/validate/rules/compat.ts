@@ -59,7 +59,7 @@ function sameValue(spec: SameValueSpec): Rule<PairContext> {
         at(
           target,
           mine?.path,
-          `${flag} differs: prefill ${show(p.engine, pv, spec)}, decode ${show(d.engine, dv, spec)}; ${spec.why}. Set the same ${flag} on both engines`,
+          `${flag} differs: prefill ${show(p.engine, pv, spec)}, decode ${show(d.engine, dv, spec)}; ${spec.why}. Set the same ${flag.replace(/^the /, '')} on both engines`,
           { currentValue: mine?.value, proposedValue: theirs?.value },
         ),
       ];

@@ -550,7 +550,7 @@ export const portRules: Rule<PairContext>[] = [
             `the routing sidecar ${String(s.container.name ?? '')} has --data-parallel-size ${Number.isNaN(got.value) ? '(not a number)' : got.value}, but the decode engine serves ${want} HTTP port(s), ` +
             `one per local data-parallel rank; the sidecar listens on the pool's port + rank and forwards to the engine's port + rank only for ranks below its size. Set --data-parallel-size=${want}`,
           resource: ctx.decode.resource,
-          path: got.path ?? `${s.containerPath}.args`,
+          path: got.path ? `${s.containerPath}.${got.path}` : `${s.containerPath}.args`,
           currentValue: got.value,
           proposedValue: want,
         },
