@@ -31,7 +31,6 @@ export interface Finding {
   path?: string;
   currentValue?: unknown;
   proposedValue?: unknown;
-  file?: { path: string; index?: number };
 }
 
 /** The config's say over a rule (spec.rules / data.rules): another severity, or off. */

@@ -217,6 +217,51 @@ describe('DisaggregatedSet: pool and EPP', () => {
   });
 });
 
+describe('DisaggregatedSet: which screeners count', () => {
+  // a config of your own around one rollout screener with the given revisionGating
+  const withScreener = (revisionGating: unknown) => ({
+    apiVersion: 'llm-d.ai/v1alpha1',
+    kind: 'EndpointPickerConfig',
+    plugins: [
+      { type: 'disaggregatedset-rollout-screener', parameters: { scope: { labelSelector: 'disaggregatedset.x-k8s.io/name=qwen-set' }, revisionGating } },
+      { type: 'prefill-filter' },
+      { type: 'decode-filter' },
+      { type: 'max-score-picker' },
+      { type: 'always-disagg-pd-decider' },
+      { type: 'disagg-profile-handler', parameters: { deciders: { prefill: 'always-disagg-pd-decider' } } },
+    ],
+    schedulingProfiles: [
+      { name: 'prefill', plugins: [{ pluginRef: 'prefill-filter' }, { pluginRef: 'max-score-picker' }] },
+      { name: 'decode', plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'max-score-picker' }] },
+    ],
+  });
+  const byRule = (revisionGating: unknown) => {
+    const out = render([ctxGen()], { epp: { config: withScreener(revisionGating) } });
+    const of = (id: string) => out.results.filter((r) => r.tags?.rule === id).map((r) => r.message);
+    return { unscreened: of('dset-rollout-unscreened'), roles: of('dset-screener-roles') };
+  };
+
+  it('mode sum or max-role with the set\'s roles screens revisions: neither rule speaks', () => {
+    for (const mode of ['sum', 'max-role']) expect(byRule({ mode, requireRoles: { values: ['ctx', 'gen'] } })).toEqual({ unscreened: [], roles: [] });
+  });
+
+  it('a screener whose mode does not gate (or that has no revisionGating) does not count, and its roles are not checked', () => {
+    for (const gating of [{ mode: 'none', requireRoles: { values: ['prefill'] } }, undefined]) {
+      const got = byRule(gating);
+      expect(got.unscreened).toEqual([expect.stringMatching(/has no disaggregatedset-rollout-screener with revisionGating mode sum or max-role/)]);
+      expect(got.roles).toEqual([]);
+    }
+  });
+
+  it('one role the set lacks is named in the singular; a role label other than the set\'s is not checked', () => {
+    expect(byRule({ mode: 'sum', requireRoles: { values: ['ctx', 'prefill'] } }).roles).toEqual([
+      expect.stringMatching(/^plugin disaggregatedset-rollout-screener \(plugins\[0\]\) requires role "prefill", which DisaggregatedSet\/qwen-set does not have \(its roles: ctx, gen\)/),
+    ]);
+    expect(byRule({ mode: 'sum', roleLabelKey: 'llm-d.ai/role', requireRoles: { values: ['prefill', 'decode'] } }).roles).toEqual([]);
+    expect(byRule({ mode: 'sum', roleLabelKey: 'disaggregatedset.x-k8s.io/role', requireRoles: { values: ['prefill'] } }).roles).toHaveLength(1);
+  });
+});
+
 describe('DisaggregatedSet: templates, rules and paths', () => {
   it('with a leaderTemplate the leader is wired, the workers are not', () => {
     const s = set('qwen-set', [role({ name: 'prefill', kvRole: 'kv_producer', leader: true, size: 2 }), role({ name: 'decode', kvRole: 'kv_consumer', leader: true, size: 2 })]);

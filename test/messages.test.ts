@@ -103,7 +103,34 @@ describe('roles swapped in the config', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('PrefillDecode/qwen spec.prefill: prefill and decode are swapped in the config');
     expect(lines[0]).toContain('spec.prefill names Deployment/llm/qwen-decode, which is a decode engine (kv_role kv_consumer)');
-    expect(lines[0]).toContain('set spec.prefill to qwen-prefill and spec.decode to qwen-decode');
+    expect(lines[0]).toContain('set spec.prefill to qwen-prefill and spec.decode to qwen-decode (4 errors that follow from the swap not shown) [rule roles-swapped]');
+  });
+
+  it('in the ConfigMap form it names data.prefill/data.decode, says how many errors it folds, and keeps the infos', () => {
+    const base = readFileSync('testdata/configmap-config/input.yaml', 'utf8');
+    const swapped = base.replace('    prefill: llama-p\n    decode: llama-d\n', '    prefill: llama-d\n    decode: llama-p\n');
+    const out = run(swapped);
+    expect(out.exitCode).toBe(1);
+    const results = (parse(out.stdout) as { results: Result[] }).results;
+    expect(results[0]).toEqual({
+      message:
+        'prefill and decode are swapped in the config: data.prefill names Deployment/llama-d, which is a decode engine (kv_role kv_consumer), and data.decode ' +
+        'names Deployment/llama-p, which is a prefill engine (kv_role kv_producer); set data.prefill to llama-p and data.decode to llama-d ' +
+        '(4 errors that follow from the swap not shown) [rule roles-swapped]',
+      severity: 'error',
+      tags: { rule: 'roles-swapped' },
+      resourceRef: { apiVersion: 'v1', kind: 'ConfigMap', name: 'function-input' },
+      field: { path: 'data.prefill', currentValue: 'llama-d', proposedValue: 'llama-p' },
+    });
+    // the errors are folded into it, the infos stay
+    expect(results.slice(1).map((r) => [r.severity, r.tags?.rule])).toEqual([
+      ['info', 'block-size-implicit'],
+      ['info', 'block-size-implicit'],
+      ['info', 'epp-block-size-floor'],
+    ]);
+    const rules = (ids: string) => run(swapped.replace('    decider: always\n', `    decider: always\n    rules: ${ids}\n`)).stderr;
+    expect(rules('kv-role-inverted=off,decode-port-is-sidecar-port=off')).toContain('set data.prefill to llama-p and data.decode to llama-d (1 error that follows from the swap not shown)');
+    expect(rules('kv-role-inverted=off')).toContain('(2 errors that follow from the swap not shown)');
   });
 });
 

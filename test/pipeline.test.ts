@@ -129,6 +129,24 @@ describe('the EPP config', () => {
     expect(gate).toMatchObject({ severity: 'error', resourceRef: { kind: 'PrefillDecode', name: 'm' }, field: { path: 'spec.epp.config' } });
   });
 
+  it('lints an EndpointPickerConfig the user keeps in a v1 ConfigMap among the items, at its data key; a key that is no valid YAML is an error', () => {
+    const own = 'apiVersion: llm-d.ai/v1alpha1\nkind: EndpointPickerConfig\nfeatureGates: [prepareDataPlugins]\nplugins:\n- type: queue-scorer\nschedulingProfiles:\n- name: default\n  plugins:\n  - pluginRef: queue-scorer\n';
+    const cm = (apiVersion: string, name: string, data: object) => `- ${JSON.stringify({ apiVersion, kind: 'ConfigMap', metadata: { name }, data })}\n`;
+    const data = { 'epp.yaml': own, 'bad.yaml': 'kind: EndpointPickerConfig\nplugins: [', 'list.yaml': '- kind: EndpointPickerConfig\n', note: 'no config here', replicas: 5 };
+    const out = runText(resourceList(prefill() + decode() + cm('v1', 'mine', data) + cm('example.com/v1', 'not-core', { 'epp.yaml': own })));
+    expect(out.exitCode).toBe(1);
+    const onConfigMaps = out.results.filter((r) => r.resourceRef?.kind === 'ConfigMap' && r.resourceRef.name !== 'm-epp-config');
+    // only the core ConfigMap's two keys that hold a config: the parsed one is linted like spec.epp.config, the broken one
+    // is refused; a key whose text only mentions the kind (a YAML list) and the other keys are left alone
+    expect(onConfigMaps.map((r) => [r.resourceRef?.name, r.field?.path, r.tags?.rule, r.severity])).toEqual([
+      ['mine', 'data.epp.yaml', 'epp-unknown-feature-gate', 'error'],
+      ['mine', 'data.epp.yaml', 'epp-no-prefill-decider', 'error'],
+      ['mine', 'data.bad.yaml', undefined, 'error'],
+    ]);
+    expect(onConfigMaps[2]!.message).toMatch(/^data\.bad\.yaml holds an EndpointPickerConfig that is not valid YAML \(Flow sequence .*\); the EPP would fail to start$/);
+    expect(onConfigMaps[2]!.message).not.toContain('\n');
+  });
+
   it('writes only the ConfigMap when the router is disabled, the whole stack otherwise', () => {
     const off = runText(resourceList(prefill() + decode(), typed({ router: { enabled: false } })));
     const generated = (items: Record<string, any>[]) => items.filter((i) => i.metadata.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg').map((i) => i.kind).sort();
@@ -247,5 +265,19 @@ describe('exit status and overrides', () => {
     expect(off.results.filter((r) => r.tags?.rule === 'kv-role-both')).toEqual([]);
     const err = runText(`${input}functionConfig:\n${typed({ rules: { 'kv-role-both': 'error' } })}`);
     expect(err.exitCode).toBe(1);
+  });
+
+  it('an override of a rule id that does not exist is an error on spec.rules.<id> naming the nearest id', () => {
+    const out = runText(resourceList(prefill() + decode(), typed({ rules: { 'kv-role-bth': 'off', 'tp-ratio': 'off' } })));
+    expect(out.exitCode).toBe(1);
+    expect(out.results.filter((r) => r.tags?.rule === 'config-invalid')).toStrictEqual([
+      {
+        message: 'spec.rules: kv-role-bth is not a rule id; did you mean kv-role-both? (rules that can be overridden are listed in docs/rules.md) [rule config-invalid]',
+        severity: 'error',
+        resourceRef: { apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', name: 'm' },
+        field: { path: 'spec.rules.kv-role-bth' },
+        tags: { rule: 'config-invalid' },
+      },
+    ]);
   });
 });

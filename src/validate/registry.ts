@@ -62,7 +62,6 @@ export function toResult(ruleId: string, severity: Severity, finding: Finding): 
     if (finding.currentValue !== undefined) result.field.currentValue = finding.currentValue;
     if (finding.proposedValue !== undefined) result.field.proposedValue = finding.proposedValue;
   }
-  if (finding.file) result.file = finding.file;
   result.tags = { rule: ruleId };
   return result;
 }

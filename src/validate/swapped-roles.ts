@@ -12,7 +12,7 @@ export const ROLES_SWAPPED_RULE = 'roles-swapped';
 /**
  * `results` when the roles are not swapped. Otherwise one error on the config naming both workloads and the evidence
  * that each plays the other role, and nothing else: the other errors follow from the swap and would mislead (a render
- * after swapping shows any that remain).
+ * after swapping shows any that remain). Called only when there are errors (src/process.ts), so at least one is folded.
  */
 export function foldSwappedRoles(results: Result[], config: PdConfig, prefill: EngineCandidate, decode: EngineCandidate): Result[] {
   if (!config.prefill || !config.decode) return results; // discovery picked the roles from this very evidence
@@ -25,8 +25,8 @@ export function foldSwappedRoles(results: Result[], config: PdConfig, prefill: E
     message:
       `prefill and decode are swapped in the config: ${form}.prefill names ${describe(prefill.workload.item.ref)}, which is a decode engine ` +
       `(${p.source}), and ${form}.decode names ${describe(decode.workload.item.ref)}, which is a prefill engine (${d.source}); ` +
-      `set ${form}.prefill to ${decode.workload.item.ref.name} and ${form}.decode to ${prefill.workload.item.ref.name}` +
-      (others > 0 ? ` (${others} error${others === 1 ? '' : 's'} that follow from the swap not shown)` : ''),
+      `set ${form}.prefill to ${decode.workload.item.ref.name} and ${form}.decode to ${prefill.workload.item.ref.name} ` +
+      `(${others === 1 ? '1 error that follows' : `${others} errors that follow`} from the swap not shown)`,
     severity: 'error',
     tags: { rule: ROLES_SWAPPED_RULE },
   };

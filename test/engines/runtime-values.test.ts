@@ -92,6 +92,11 @@ describe('rules that need a run-time value', () => {
       expect(r.message).toContain("the prefill engine's --tensor-parallel-size is only known when the pod runs");
       expect(r.field?.path).toBe('spec.template.spec.containers[0].command[2]');
     }
+    expect(skipped.find((r) => r.tags?.rule === 'tp-ratio')?.message).toBe(
+      'could not check tp-ratio (prefill and decode tensor parallelism without an integer ratio): the prefill engine\'s --tensor-parallel-size is only known ' +
+        'when the pod runs. Write it as a literal value (or an env value of the container) to have it checked [rule tp-ratio]',
+    );
+    expect(skipped.find((r) => r.tags?.rule === 'tp-ratio')?.resourceRef?.name).toBe('m-prefill');
   });
   it('an injected sidecar cannot be wired to a port only the pod knows: error with the fix, items unchanged', () => {
     const input = pair('$(cat /etc/port)');

@@ -1200,6 +1200,18 @@ const cases: Case[] = [
   { rule: 'sidecar-image-version', name: 'the sidecar image pinned by digest', ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.image = `ghcr.io/llm-d/llm-d-routing-sidecar@sha256:${'a'.repeat(64)}`))), trips: false },
   { rule: 'sidecar-image-version', name: 'a sidecar image of another name (a mirror of its own)', ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.image = 'registry.example/proxy/pd-proxy:v0.3.0'))), trips: false },
   { rule: 'sidecar-image-version', name: "the version's image with a tag that is no release (latest)", ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.image = 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:latest'))), trips: false },
+  {
+    rule: 'sidecar-image-version',
+    name: 'llm-d-routing-sidecar without a tag under v0.10.0',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.image = 'ghcr.io/llm-d/llm-d-routing-sidecar'))),
+    trips: { path: 'spec.template.spec.initContainers[0].image', current: 'ghcr.io/llm-d/llm-d-routing-sidecar', message: /the llm-d-routing-sidecar image is the routing sidecar of router v0.8.0, while/ },
+  },
+  {
+    rule: 'sidecar-image-version',
+    name: 'llm-d-router-disagg-sidecar:v0.10.0 under v0.9.0',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.initContainers![0]!.args = ['--port=8000', '--vllm-port=8200', '--kv-connector=nixlv2'])), { version: 'v0.9.0' }),
+    trips: { path: 'spec.template.spec.initContainers[0].image', resource: 'gpt-oss-decode', current: 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:v0.10.0', proposed: 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:v0.9.0', message: /its tag v0.10.0 is another release than router v0.9.0/ },
+  },
 ];
 
 function withKvAt(shape: PodShape, index: number, json: string): PodShape {
