@@ -131,8 +131,10 @@ export interface KnobProblem {
 }
 
 /**
- * What the knobs ask for that the version cannot do, for the pipeline to report. buildEppConfig leaves such knobs
- * out of the config (a strict v0.9 decoder would refuse promptTokens and stop the EPP) rather than failing.
+ * What the knobs ask for that the version cannot do, for the pipeline to report (rule epp-knob-unsupported).
+ * buildEppConfig leaves such knobs out of the config (a strict v0.9 decoder would refuse promptTokens and stop the
+ * EPP) rather than failing. The v0.9+ block-size floor is no knob problem: rule epp-block-size-floor reports it on the
+ * generated config itself.
  */
 export function checkEppKnobs(version: RouterVersion, knobs: EppKnobs): KnobProblem[] {
   const table = routerTable(version);
@@ -151,14 +153,6 @@ export function checkEppKnobs(version: RouterVersion, knobs: EppKnobs): KnobProb
         message: `router ${version}'s prefix-based-pd-decider has no promptTokens parameter (added in v0.10.0); it is left out of the EPP config. Raise the router version to use it, or remove promptTokens`,
       });
     }
-  }
-  const floor = table.producer.minBlockSizeTokens;
-  if (floor !== undefined && knobs.blockSizeTokens < floor) {
-    problems.push({
-      severity: 'info',
-      field: 'blockSizeTokens',
-      message: `router ${version} raises blockSizeTokens ${knobs.blockSizeTokens} to ${floor} at runtime (llm-d-router #1160): prefix matching works on ${floor}-token blocks, coarser than the engines' ${knobs.blockSizeTokens}`,
-    });
   }
   return problems;
 }

@@ -251,6 +251,26 @@ describe('InferencePool targetPorts for data-parallel ranks (issue 13, item 2)',
     expect(pool.spec.targetPorts).toEqual([8000, 8001, 8002, 8003, 8004, 8005, 8006, 8007].map((number) => ({ number })));
     expect(() => buildRoutingStack(input('v0.10.0', { targetPortCount: 9 }))).toThrow(/1 to 8 ports/);
   });
+  it('one port by default; no port range past 65535, no empty range', () => {
+    const ports = (extra: Partial<RoutingStackInput>) =>
+      (one(buildRoutingStack(input('v0.10.0', extra)), 'InferencePool').spec.targetPorts as Array<{ number: number }>).map((p) => p.number);
+    expect(ports({})).toEqual([8000]);
+    // the last rank may sit on 65535 itself
+    expect(ports({ targetPort: 65535 })).toEqual([65535]);
+    expect(ports({ targetPort: 65528, targetPortCount: 8 })).toEqual([65528, 65529, 65530, 65531, 65532, 65533, 65534, 65535]);
+    expect(ports({ targetPort: 1, targetPortCount: 2 })).toEqual([1, 2]);
+    // one rank past it is refused, not wrapped or cut
+    expect(() => buildRoutingStack(input('v0.10.0', { targetPort: 65529, targetPortCount: 8 }))).toThrow(/targetPortCount must be 1 to 8 ports from targetPort, got 8/);
+    expect(() => buildRoutingStack(input('v0.10.0', { targetPort: 65535, targetPortCount: 2 }))).toThrow(/targetPortCount/);
+    for (const count of [0, -1, 1.5]) {
+      expect(() => buildRoutingStack(input('v0.10.0', { targetPortCount: count }))).toThrow(`got ${count}`);
+    }
+  });
+  it('refuses a target port that is no TCP port', () => {
+    for (const targetPort of [0, 65536, 80.5, Number.NaN]) {
+      expect(() => buildRoutingStack(input('v0.10.0', { targetPort }))).toThrow(`targetPort must be a TCP port, got ${targetPort}`);
+    }
+  });
 });
 
 describe('the EPP flag for alpha plugins comes from the version table (epp.experimentalPluginsFlag)', () => {

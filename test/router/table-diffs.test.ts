@@ -8,6 +8,7 @@ import {
   nextList,
   nextPlugins,
   params,
+  pluginRecord,
   unchecked,
   withParams,
 } from '../../src/router/versions/shared.js';
@@ -61,5 +62,12 @@ describe('nextList', () => {
     expect(() => nextList(['p'], { after: { z: ['y'] } })).toThrow(/anchor z/);
     expect(() => nextList(['p', 'q'], { remove: ['p'], before: { p: ['y'] } })).toThrow(/anchor p/);
     expect(() => nextList(['p'], { append: ['p'] })).toThrow(/adds p/);
+  });
+});
+
+describe('pluginRecord', () => {
+  it('lists every registered type, unchecked unless recorded, and refuses parameters for a type not registered', () => {
+    expect(pluginRecord(['a', 'c'], { c: { params: IGNORED } })).toStrictEqual({ a: { params: UNCHECKED }, c: { params: IGNORED } });
+    expect(() => pluginRecord(['a'], { z: { params: IGNORED } })).toThrow('router table lists parameters for unregistered plugin z');
   });
 });

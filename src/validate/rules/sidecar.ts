@@ -116,14 +116,11 @@ export const eppKnobRules: Rule<EppContext>[] = [
     check(ctx) {
       if (!ctx.knobs) return [];
       const { knobs, configRef, fieldPrefix } = ctx.knobs;
-      // the block-size floor of v0.9+ is reported by epp-block-size-floor on the config itself
-      return checkEppKnobs(ctx.version, knobs)
-        .filter((p) => p.field !== 'blockSizeTokens')
-        .map((p) => ({
-          message: p.message,
-          ...(configRef ? { resource: configRef, path: `${fieldPrefix}${p.field}` } : {}),
-          currentValue: knobs[p.field],
-        }));
+      return checkEppKnobs(ctx.version, knobs).map((p) => ({
+        message: p.message,
+        ...(configRef ? { resource: configRef, path: `${fieldPrefix}${p.field}` } : {}),
+        currentValue: knobs[p.field],
+      }));
     },
   }),
 ];
