@@ -101,11 +101,16 @@ export const PARAM_TYPES: Readonly<Record<string, Readonly<Record<string, 'integ
   'prefix-cache-scorer': { prefixMatchInfoProducerName: 'string' },
 };
 
+/** the JSON type of a parameter value (never null here: the rules skip null, which Go's decoder leaves at its zero value) */
 export function jsonType(v: unknown): string {
-  if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
   return typeof v;
+}
+
+/** a JSON type name with its article, for messages: "an integer", "a string" */
+export function aType(name: string): string {
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** The stage order the handler runs (v0.10+: stageOrder; before that the decode-first order is the only one). */

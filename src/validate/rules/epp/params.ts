@@ -6,7 +6,7 @@ import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
 import { DISAGG_HANDLER } from './read.js';
-import { PARAM_TYPES, finding, jsonType, pluginLabel, producerParamHint, rejectedParams, scope } from './helpers.js';
+import { PARAM_TYPES, aType, finding, jsonType, pluginLabel, producerParamHint, rejectedParams, scope } from './helpers.js';
 
 export const paramsRules: Rule<EppContext>[] = [
   defineRule<EppContext>({
@@ -100,7 +100,7 @@ export const paramsRules: Rule<EppContext>[] = [
       const out: Finding[] = [];
       for (const p of ctx.read.plugins) {
         if (p.badParams) {
-          out.push(finding(ctx, `${pluginLabel(p)} parameters is a ${jsonType(ctx.config.plugins[p.index].parameters)}, not a mapping; the plugin fails to decode it. Write parameters as key: value pairs`));
+          out.push(finding(ctx, `${pluginLabel(p)} parameters is ${aType(jsonType(ctx.config.plugins[p.index].parameters))}, not a mapping; the plugin fails to decode it. Write parameters as key: value pairs`));
           continue;
         }
         const types = PARAM_TYPES[p.type];
@@ -109,8 +109,8 @@ export const paramsRules: Rule<EppContext>[] = [
           const want = types[k];
           if (!want || v === null) continue;
           const got = jsonType(v);
-          if (got === want || (want === 'object' && got === 'object')) continue;
-          out.push(finding(ctx, `${pluginLabel(p)} parameter ${k} is a ${got} (${JSON.stringify(v)}) but the plugin decodes an ${want}; the EPP stops with "cannot unmarshal ${got === 'integer' || got === 'number' ? 'number' : got} into ... ${k}". Write it as ${want === 'integer' ? 'a plain number' : want === 'boolean' ? 'true or false, unquoted' : `a${want === 'object' ? ' mapping' : ' string'}`}`, { currentValue: v }));
+          if (got === want) continue;
+          out.push(finding(ctx, `${pluginLabel(p)} parameter ${k} is ${aType(got)} (${JSON.stringify(v)}) but the plugin decodes ${aType(want)}; the EPP stops with "cannot unmarshal ${got === 'integer' || got === 'number' ? 'number' : got} into ... ${k}". Write it as ${want === 'integer' ? 'a plain number' : want === 'boolean' ? 'true or false, unquoted' : `a${want === 'object' ? ' mapping' : ' string'}`}`, { currentValue: v }));
         }
       }
       const profiles = Array.isArray(ctx.config.schedulingProfiles) ? ctx.config.schedulingProfiles : [];

@@ -7,6 +7,9 @@ import { defineRule } from '../../registry.js';
 import { ENCODE_DECIDER_TYPE } from '../../../router/epp-config.js';
 import { PICKER_TYPES, decidersInUse, finding, pluginLabel, reads, scope, versionsRegistering } from './helpers.js';
 
+/** what Go's strconv.ParseBool accepts, lower-cased (the loader lower-cases the value first) */
+const PARSE_BOOL = ['1', 't', 'true', '0', 'f', 'false'];
+
 export const pluginsRules: Rule<EppContext>[] = [
   defineRule<EppContext>({
     id: 'epp-unknown-plugin',
@@ -83,9 +86,16 @@ export const pluginsRules: Rule<EppContext>[] = [
       const gates = Array.isArray(ctx.config.featureGates) ? ctx.config.featureGates : [];
       return gates.flatMap((g: unknown, i: number) => {
         const raw = String(g);
-        const name = t.featureGates.acceptsAssignments ? raw.split('=')[0]!.trim() : raw;
-        if (t.featureGates.registered.includes(name)) return [];
-        const why = t.featureGates.removed[name];
+        // v0.10+ (loader/validation.go validateFeatureGates): the name is the text before the first "=", untrimmed;
+        // a value after it must pass strconv.ParseBool once trimmed and lower-cased
+        const [name, value] = t.featureGates.acceptsAssignments ? raw.split('=') : [raw];
+        if (t.featureGates.registered.includes(name!)) {
+          if (value === undefined || PARSE_BOOL.includes(value.trim().toLowerCase())) return [];
+          return [
+            finding(ctx, `featureGates[${i}] "${raw}" sets ${name} to a value that is not a boolean; the EPP exits with "${value} is not a valid value for the feature gate ${name}" and crashloops. Write ${name}=true or ${name}=false`, { currentValue: raw }),
+          ];
+        }
+        const why = t.featureGates.removed[name!];
         return [
           finding(ctx, `featureGates[${i}] "${raw}" is not registered in router ${ctx.version}; the EPP exits with "feature gate '${name}' is unknown or unregistered" and crashloops${why ? ` (${why})` : ''}. Remove it; known gates: ${t.featureGates.registered.join(', ')}`, {
             currentValue: raw,

@@ -72,7 +72,7 @@ export const prefixRules: Rule<EppContext>[] = [
       if (!autoCreatesProducer(t, plugins)) return [];
       const d = t.producer.defaults;
       return [
-        finding(ctx, `no ${t.producer.type} plugin although ${consumers.map((c) => c.name).join(' and ')} read its prefix-match data; router ${ctx.version} creates one with defaults (autoTune: ${d.autoTune}, blockSizeTokens: ${d.blockSizeTokens}), so the block size is not pinned to the engines'. Declare ${t.producer.type} with autoTune: false and blockSizeTokens: <engine --block-size>`),
+        finding(ctx, `no ${t.producer.type} plugin although ${consumers.map((c) => c.name).join(' and ')} ${consumers.length > 1 ? 'read' : 'reads'} its prefix-match data; router ${ctx.version} creates one with defaults (autoTune: ${d.autoTune}, blockSizeTokens: ${d.blockSizeTokens}), so the block size is not pinned to the engines'. Declare ${t.producer.type} with autoTune: false and blockSizeTokens: <engine --block-size>`),
       ];
     },
   }),

@@ -21,14 +21,14 @@ export const versionRules: Rule<EppContext>[] = [
       // a config without apiVersion/kind still decodes (the loader does not check TypeMeta when it is absent)
       if (apiVersion !== undefined && apiVersion !== t.config.apiVersion && !t.config.deprecatedApiVersions.includes(apiVersion)) {
         out.push(
-          finding(ctx, `EndpointPickerConfig apiVersion ${JSON.stringify(apiVersion ?? null)} is not decoded by router ${ctx.version}, so the EPP fails to load its config; set apiVersion: ${t.config.apiVersion}`, {
+          finding(ctx, `EndpointPickerConfig apiVersion ${JSON.stringify(apiVersion)} is not decoded by router ${ctx.version}, so the EPP fails to load its config; set apiVersion: ${t.config.apiVersion}`, {
             currentValue: apiVersion,
             proposedValue: t.config.apiVersion,
           }),
         );
       }
       if (kind !== undefined && kind !== t.config.kind) {
-        out.push(finding(ctx, `EPP config kind ${JSON.stringify(kind ?? null)} is not EndpointPickerConfig; set kind: EndpointPickerConfig`));
+        out.push(finding(ctx, `EPP config kind ${JSON.stringify(kind)} is not EndpointPickerConfig; set kind: EndpointPickerConfig`));
       }
       return out;
     },
