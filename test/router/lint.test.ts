@@ -244,6 +244,58 @@ describe('the config is read once, into the context', () => {
     expect(read.producerSettings.blockSizeTokens).toBe(128);
   });
 
+  it('reads what the loader would decode, skipping what is not there: odd shapes give no plugin, no profile, no ref', () => {
+    const t = routerTable('v0.10.0');
+    expect(readEppConfig(t, { plugins: { type: 'queue-scorer' }, schedulingProfiles: 'prefill' })).toMatchObject({ plugins: [], profiles: [] });
+    const read = readEppConfig(t, {
+      plugins: ['queue-scorer', { type: 7, name: 'seven' }, { type: 'queue-scorer', name: '' }, { type: 'prefill-filter', parameters: 'x' }, { type: 'decode-filter', parameters: null }],
+      schedulingProfiles: [null, { name: 5, plugins: 'decode-filter' }, { name: 'decode', plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 3 }, 'queue-scorer'] }],
+    });
+    // a list entry that is not a mapping is skipped but keeps the others' indexes; a missing or empty name is the type
+    expect(read.plugins).toEqual([
+      { index: 1, name: 'seven', type: '', params: undefined, badParams: false },
+      { index: 2, name: 'queue-scorer', type: 'queue-scorer', params: undefined, badParams: false },
+      { index: 3, name: 'prefill-filter', type: 'prefill-filter', params: undefined, badParams: true },
+      { index: 4, name: 'decode-filter', type: 'decode-filter', params: undefined, badParams: false },
+    ]);
+    expect(read.profiles).toEqual([{ name: '', refs: [] }, { name: 'decode', refs: ['decode-filter', ''] }]);
+    expect(read.handler).toBeUndefined();
+    expect(read.producer).toBeUndefined();
+    // no producer declared: the version's defaults
+    expect(read.producerSettings).toEqual({ autoTune: true, blockSizeTokens: 16, explicitBlockSize: false, maxPrefixBlocksToMatch: undefined, maxPrefixTokensToMatch: undefined });
+  });
+
+  it("reads the profile handler's settings in every parameter form, the nested form first, then the version's defaults", () => {
+    const t = routerTable('v0.10.0');
+    const handler = (type: string, parameters?: KObject) => readEppConfig(t, { plugins: [{ type, ...(parameters ? { parameters } : {}) }] }).handler;
+    const view = (h: ReturnType<typeof handler>) => h && { ...h, plugin: undefined };
+    // pd-profile-handler (deprecated): its own flat names and defaults, and no encode stage
+    expect(view(handler('pd-profile-handler'))).toEqual({ prefillProfile: 'prefill', decodeProfile: 'decode', prefillDecider: 'prefix-based-pd-decider', deciderField: 'deciderPluginName', encodeDeciderField: 'deciders.encode' });
+    expect(view(handler('pd-profile-handler', { prefillProfile: 'p', decodeProfile: 'd', deciderPluginName: 'always' }))).toMatchObject({ prefillProfile: 'p', decodeProfile: 'd', prefillDecider: 'always' });
+    // disagg-profile-handler without parameters: no decider, the default profiles
+    expect(view(handler('disagg-profile-handler'))).toEqual({ prefillProfile: 'prefill', decodeProfile: 'decode', deciderField: 'deciders.prefill', encodeProfile: 'encode', encodeDeciderField: 'deciders.encode' });
+    // the flat form: prefillDeciderPluginName before deciderPluginName, named in messages by the parameter used
+    expect(view(handler('disagg-profile-handler', { prefillProfile: 'p', decodeProfile: 'd', encodeProfile: 'e', deciderPluginName: 'old', encodeDeciderPluginName: 'mm' }))).toEqual({ prefillProfile: 'p', decodeProfile: 'd', prefillDecider: 'old', deciderField: 'prefillDeciderPluginName', encodeProfile: 'e', encodeDecider: 'mm', encodeDeciderField: 'encodeDeciderPluginName' });
+    expect(handler('disagg-profile-handler', { prefillDeciderPluginName: 'new', deciderPluginName: 'old' })?.prefillDecider).toBe('new');
+    // the nested form wins over the flat one; empty strings count as unset
+    expect(view(handler('disagg-profile-handler', { profiles: { prefill: 'P', decode: 'D', encode: 'E' }, deciders: { prefill: 'pd', encode: 'mm' }, prefillProfile: 'p', decodeProfile: 'd', encodeProfile: 'e', prefillDeciderPluginName: 'x', encodeDeciderPluginName: 'y' }))).toEqual({ prefillProfile: 'P', decodeProfile: 'D', prefillDecider: 'pd', deciderField: 'deciders.prefill', encodeProfile: 'E', encodeDecider: 'mm', encodeDeciderField: 'deciders.encode' });
+    expect(view(handler('disagg-profile-handler', { profiles: { prefill: '' }, deciders: { prefill: '', encode: '' }, prefillDeciderPluginName: 'x', encodeDeciderPluginName: 'y' }))).toMatchObject({ prefillProfile: 'prefill', prefillDecider: 'x', deciderField: 'prefillDeciderPluginName', encodeDecider: 'y', encodeDeciderField: 'encodeDeciderPluginName' });
+    // profiles / deciders that are not mappings are ignored (epp-param-type says so)
+    expect(view(handler('disagg-profile-handler', { profiles: 'P', deciders: ['pd'] }))).toMatchObject({ prefillProfile: 'prefill', deciderField: 'deciders.prefill' });
+    expect(handler('disagg-profile-handler', { profiles: 'P', deciders: ['pd'] })?.prefillDecider).toBeUndefined();
+    // the first handler of the list is the one read
+    expect(readEppConfig(t, { plugins: [{ type: 'queue-scorer' }, { type: 'pd-profile-handler', name: 'a' }, { type: 'disagg-profile-handler', name: 'b' }] }).handler?.plugin.name).toBe('a');
+  });
+
+  it("reads the producer the version declares, with the version's defaults under what it sets", () => {
+    const t = routerTable('v0.8.0');
+    const settings = (parameters: KObject) => readEppConfig(t, { plugins: [{ type: 'approx-prefix-cache-producer', parameters }] }).producerSettings;
+    expect(settings({})).toEqual({ autoTune: true, blockSizeTokens: 16, explicitBlockSize: false, maxPrefixBlocksToMatch: undefined, maxPrefixTokensToMatch: undefined });
+    expect(settings({ autoTune: false, blockSizeTokens: 64, maxPrefixBlocksToMatch: 8, maxPrefixTokensToMatch: 0 })).toEqual({ autoTune: false, blockSizeTokens: 64, explicitBlockSize: true, maxPrefixBlocksToMatch: 8, maxPrefixTokensToMatch: 0 });
+    // values of the wrong JSON type fall back to the defaults (epp-param-type says so)
+    expect(settings({ autoTune: 'false', blockSizeTokens: '64' })).toMatchObject({ autoTune: true, blockSizeTokens: 16, explicitBlockSize: false });
+  });
+
   it('the rules judge the reading, not the raw config again', () => {
     // an unknown plugin type in the config, which the reading given to the rules does not hold: no finding
     const config = base('v0.10.0');

@@ -384,6 +384,170 @@ describe('E/P/D rules', () => {
   });
 });
 
+/** One rule's findings as the user reads them: severity, resource, field path and values, and the whole message. */
+function said(text: string, rule: string) {
+  return byRule(runText(text).results, rule).map((r) => ({ severity: r.severity, resource: r.resourceRef?.name, path: r.field?.path, current: r.field?.currentValue, proposed: r.field?.proposedValue, message: r.message }));
+}
+const ARGS = 'spec.template.spec.containers[0].args';
+const EC_ARG = `${ARGS}[10]`;
+const NIXL_EC = '{"ec_connector":"ECCPUConnector","ec_role":"ec_producer","ec_connector_extra_config":{"ec_cpu_bytes":1073741824,"ec_enable_nixl":true}}';
+const atV08 = (t: string) => withConfig(t, '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    epp: {version: v0.8.0}\n');
+
+describe('what the E/P/D rules say, word for word (each branch of each message)', () => {
+  it('ec-transfer-config-missing on the encode engine: the producer config to add; a prefill reading a --config file is not judged', () => {
+    expect(said(edit(GUIDE, `              - "--ec-transfer-config"\n              - ${ENCODE_EC}\n`, ''), 'ec-transfer-config-missing')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: ARGS, proposed: `--ec-transfer-config=${NIXL_EC}`,
+        message: `the encode engine of this E/P/D trio has no --ec-transfer-config (or one without an ec_connector): it cannot hand the encoder output to anyone: every multimodal request is encoded on an encode pod for nothing and again on prefill; add --ec-transfer-config '${NIXL_EC}' [rule ec-transfer-config-missing]`,
+      },
+    ]);
+    // the config file may hold the EC config: pd-disagg cannot read it, so it says so (parse-flag.config-file) and no more
+    const file = runText(edit(GUIDE, `              - "--ec-transfer-config"\n              - ${PREFILL_EC}\n`, '              - "--config=/etc/vllm/prefill.yaml"\n'));
+    expect(byRule(file.results, 'ec-transfer-config-missing')).toEqual([]);
+    expect(byRule(file.results, 'parse-flag.config-file').map((r) => r.resourceRef?.name)).toEqual(['prefill']);
+  });
+
+  it('ec-role-inverted: the swap named on both engines; a prefill with no ec_role gets only its own finding', () => {
+    let swapped = edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('ec_consumer', 'ec_producer').replace('1073741824', '1073741825'));
+    swapped = edit(swapped, ENCODE_EC, ENCODE_EC.replace('ec_producer', 'ec_consumer'));
+    expect(said(swapped, 'ec-role-inverted')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: EC_ARG, current: 'ec_consumer', proposed: 'ec_producer',
+        message: 'the encode engine declares ec_role "ec_consumer" (the encode and prefill EC roles are swapped): a consumer only loads encoder output, it never offers its own, so prefill finds nothing and encodes every image again; set "ec_role":"ec_producer" [rule ec-role-inverted]',
+      },
+      {
+        severity: 'error', resource: 'prefill', path: EC_ARG, current: 'ec_producer', proposed: 'ec_consumer',
+        message: 'the prefill engine declares ec_role "ec_producer" (the encode and prefill EC roles are swapped): a producer never loads encoder output from the encode pods, so it encodes every image again; set "ec_role":"ec_consumer" [rule ec-role-inverted]',
+      },
+    ]);
+    expect(said(edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('"ec_role": "ec_consumer", ', '')), 'ec-role-inverted')).toEqual([
+      {
+        severity: 'error', resource: 'prefill', path: EC_ARG, current: null, proposed: 'ec_consumer',
+        message: 'the prefill engine declares no ec_role: a producer never loads encoder output from the encode pods, so it encodes every image again; set "ec_role":"ec_consumer" [rule ec-role-inverted]',
+      },
+    ]);
+  });
+
+  it('ec-connector-mismatch: another connector, NIXL off on either side (the finding sits on the side without it), another storage path', () => {
+    expect(said(edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('ECCPUConnector', 'ECExampleConnector')), 'ec-connector-mismatch')).toEqual([
+      {
+        severity: 'error', resource: 'prefill', path: EC_ARG, current: 'ECExampleConnector', proposed: 'ECCPUConnector',
+        message: 'prefill loads EC connector ECExampleConnector and the encode engine ECCPUConnector: they store and fetch the encoder output in different ways, so prefill never finds it and encodes again; use ECCPUConnector on both [rule ec-connector-mismatch]',
+      },
+    ]);
+    expect(said(edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('"ec_enable_nixl": true', '"ec_enable_nixl": false')), 'ec-connector-mismatch')).toEqual([
+      {
+        severity: 'error', resource: 'prefill', path: EC_ARG, proposed: true,
+        message: 'ECCPUConnector runs with ec_enable_nixl on the encode engine and without it on the prefill engine: one side fetches over NIXL and the other only looks in its own /dev/shm region; set "ec_connector_extra_config":{"ec_enable_nixl":true} on both [rule ec-connector-mismatch]',
+      },
+    ]);
+    expect(said(edit(GUIDE, ENCODE_EC, ENCODE_EC.replace('"ec_enable_nixl": true', '"ec_enable_nixl": false')), 'ec-connector-mismatch')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: EC_ARG, proposed: true,
+        message: 'ECCPUConnector runs with ec_enable_nixl on the prefill engine and without it on the encode engine: one side fetches over NIXL and the other only looks in its own /dev/shm region; set "ec_connector_extra_config":{"ec_enable_nixl":true} on both [rule ec-connector-mismatch]',
+      },
+    ]);
+    const consumer = `'{"ec_connector": "ECExampleConnector", "ec_role": "ec_consumer", "ec_connector_extra_config": {"shared_storage_path": "/ec-cache"}}'`;
+    expect(said(atV08(edit(sharedStorage(GUIDE), consumer, consumer.replace('/ec-cache', '/other'))), 'ec-connector-mismatch')).toEqual([
+      {
+        severity: 'error', resource: 'prefill', path: EC_ARG, current: '/other', proposed: '/ec-cache',
+        message: 'ECExampleConnector writes the encoder output under /ec-cache on the encode engine and prefill reads it under /other: prefill never finds it; set the same shared_storage_path on both [rule ec-connector-mismatch]',
+      },
+    ]);
+  });
+
+  it('ec-connector-local-only, ec-connector-unknown and ec-nixl-router-version', () => {
+    let local = edit(GUIDE, ENCODE_EC, ENCODE_EC.replace(', "ec_enable_nixl": true', ''));
+    local = edit(local, PREFILL_EC, PREFILL_EC.replace(', "ec_enable_nixl": true', ''));
+    expect(said(local, 'ec-connector-local-only')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: EC_ARG, proposed: true,
+        message: 'the encode engine runs ECCPUConnector without ec_enable_nixl, so its encoder output stays in an mmap region of its own pod\'s /dev/shm; prefill runs in other pods and never sees it (llm-d/llm-d #2535); set "ec_connector_extra_config":{"ec_enable_nixl":true} on the encode engine and prefill [rule ec-connector-local-only]',
+      },
+    ]);
+    let unknown = edit(GUIDE, ENCODE_EC, `'{"ec_connector": "SHMConnector", "ec_role": "ec_producer"}'`);
+    unknown = edit(unknown, PREFILL_EC, `'{"ec_connector": "SHMConnector", "ec_role": "ec_consumer"}'`);
+    expect(said(unknown, 'ec-connector-unknown')).toEqual([
+      {
+        severity: 'warning', resource: 'encode', path: EC_ARG,
+        message: "the encode engine's EC connector SHMConnector is not one pd-disagg knows (ECCPUConnector, ECExampleConnector): the decode sidecar gets --ec-connector=ec-example, which sends the images to the encoders and then prefill without any transfer metadata, so it works only if SHMConnector finds the output by mm_hash alone [rule ec-connector-unknown]",
+      },
+    ]);
+    expect(said(read('testdata/error-epd-nixl-router-v0-8/input.yaml'), 'ec-nixl-router-version')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: EC_ARG, proposed: 'v0.9.0',
+        message: "the encode engine serves its encoder output over NIXL (ECCPUConnector with ec_enable_nixl), which the decode sidecar drives with --ec-connector=ec-nixl; router v0.8.0's sidecar has only ec-example (ec-nixl exists from v0.9.0, llm-d-router #1444) and would never pass prefill the transfer metadata; raise the router version (spec.epp.version) to v0.9.0 or later, or move the cache through shared storage (ECExampleConnector on a ReadWriteMany volume both pods mount) [rule ec-nixl-router-version]",
+      },
+    ]);
+  });
+
+  it('ec-storage-not-shared: the side without the claim gets the finding, naming what each pod has at the path', () => {
+    const tail = (name: string) => `- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: ${name}`;
+    const encodeClaim = `          - name: ec-cache\n            persistentVolumeClaim:\n              claimName: ec-cache-pvc\n${tail('prefill')}`;
+    const msg = (encode: string, prefill: string) =>
+      `ECExampleConnector passes the encoder output as files under /ec-cache: the encode pod has ${encode} and prefill ${prefill}, so prefill never finds a file and encodes every image again; mount the same ReadWriteMany PersistentVolumeClaim at /ec-cache in both pods (the llm-d-router samples use ec-cache-pvc) [rule ec-storage-not-shared]`;
+    const mounts = 'spec.template.spec.containers[0].volumeMounts';
+    expect(said(atV08(sharedStorage(GUIDE, false)), 'ec-storage-not-shared')).toEqual([
+      { severity: 'error', resource: 'prefill', path: mounts, message: msg('volume ec-cache (claim ec-cache-pvc)', "nothing mounted there (the container's own filesystem)") },
+    ]);
+    expect(said(atV08(edit(sharedStorage(GUIDE), encodeClaim, `          - name: ec-cache\n            emptyDir: {}\n${tail('prefill')}`)), 'ec-storage-not-shared')).toEqual([
+      { severity: 'error', resource: 'encode', path: `${mounts}[1]`, message: msg('volume ec-cache (not a PersistentVolumeClaim)', 'volume ec-cache (claim ec-cache-pvc)') },
+    ]);
+    // the encode pod without the volume and its mount (the first /ec-cache mount of the text is the encode pod's)
+    const ecMount = '              - mountPath: /ec-cache\n                name: ec-cache\n';
+    const noEncodeVolume = edit(sharedStorage(GUIDE), encodeClaim, tail('prefill'));
+    const noEncodeMount = noEncodeVolume.slice(0, noEncodeVolume.indexOf(ecMount)) + noEncodeVolume.slice(noEncodeVolume.indexOf(ecMount) + ecMount.length);
+    expect(said(atV08(noEncodeMount), 'ec-storage-not-shared')).toEqual([
+      { severity: 'error', resource: 'encode', path: mounts, message: msg("nothing mounted there (the container's own filesystem)", 'volume ec-cache (claim ec-cache-pvc)') },
+    ]);
+    expect(said(atV08(edit(sharedStorage(GUIDE), `              claimName: ec-cache-pvc\n${tail('decode')}`, `              claimName: prefill-cache\n${tail('decode')}`)), 'ec-storage-not-shared')).toEqual([
+      { severity: 'error', resource: 'prefill', path: `${mounts}[1]`, message: msg('volume ec-cache (claim ec-cache-pvc)', 'volume ec-cache (claim prefill-cache)') },
+    ]);
+  });
+
+  it('ec-side-channel-dp: a side-channel port the pod only knows at run time is named by its variable alone', () => {
+    let dp = edit(GUIDE, '              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"', '              - "--tensor-parallel-size=2"\n              - "--data-parallel-size=4"\n              - "--trust-remote-code"');
+    dp = edit(dp, '              - name: USER\n                value: llm-d\n', '              - name: USER\n                value: llm-d\n              - name: VLLM_EC_SIDE_CHANNEL_PORT\n                valueFrom:\n                  configMapKeyRef: {name: ec, key: port}\n');
+    expect(said(dp, 'ec-side-channel-dp')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: `${ARGS}[3]`, current: 4, proposed: 1,
+        message: 'the encode engine runs 4 data-parallel ranks in one pod with ECCPUConnector\'s NIXL mode: each rank\'s scheduler binds its own ZMQ side channel on VLLM_EC_SIDE_CHANNEL_PORT, with no per-rank offset (unlike the KV NixlConnector\'s port + DP rank), so every rank after the first fails to start with "Address already in use"; run one rank per encode pod (--data-parallel-size 1) and scale the encode stage with replicas [rule ec-side-channel-dp]',
+      },
+    ]);
+  });
+
+  it('encode-off-pool-port: an encode engine on the vLLM default port while the pool targets another', () => {
+    const text = withConfig(GUIDE, '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    sidecar: {port: 9000}\n');
+    expect(said(text, 'encode-off-pool-port')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: ARGS, current: 8000, proposed: 9000,
+        message: 'the encode engine listens on 8000 (the vLLM default), but the InferencePool targets 9000 on every pod and the encode pods have no sidecar to bridge it: the EPP hands the decode sidecar encode pods at 9000, where nothing answers; start it with --port=9000 [rule encode-off-pool-port]',
+      },
+    ]);
+  });
+
+  it('encode-model-mismatch and encode-not-encoder-only: the messages; an encoder reading a --config file is judged on neither', () => {
+    const other = edit(GUIDE, '            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"', '            args:\n              - "Qwen/Qwen2.5-VL-7B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"');
+    expect(said(other, 'encode-model-mismatch')).toEqual([
+      {
+        severity: 'error', resource: 'encode', path: `${ARGS}[0]`, current: 'Qwen/Qwen2.5-VL-7B-Instruct', proposed: 'Qwen/Qwen2.5-VL-32B-Instruct',
+        message: 'the encode engine serves "Qwen/Qwen2.5-VL-7B-Instruct" and prefill "Qwen/Qwen2.5-VL-32B-Instruct": the encoder output is the vision tower\'s embedding of one model, keyed by that model\'s hash of the image, so prefill (and decode) of another model cannot use it; pass "Qwen/Qwen2.5-VL-32B-Instruct" to the encode engine too [rule encode-model-mismatch]',
+      },
+    ]);
+    expect(said(edit(GUIDE, '              - "--mm-encoder-only"\n', ''), 'encode-not-encoder-only')).toEqual([
+      {
+        severity: 'warning', resource: 'encode', path: ARGS, proposed: '--mm-encoder-only',
+        message: 'the encode engine runs without --mm-encoder-only, so it loads the whole language model next to the vision encoder and spends its GPU memory on a KV cache it never uses (every llm-d E/P/D sample passes it); add --mm-encoder-only [rule encode-not-encoder-only]',
+      },
+    ]);
+    // the model and --mm-encoder-only may come from the file: neither rule guesses
+    const file = runText(edit(GUIDE, '            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"\n              - "--mm-processor-cache-gb"\n              - "20"\n              - "--mm-encoder-only"\n', '            args:\n              - "--config=/etc/vllm/encode.yaml"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"\n              - "--mm-processor-cache-gb"\n              - "20"\n'));
+    expect(file.exitCode).toBe(0);
+    expect(byRule(file.results, 'encode-model-mismatch')).toEqual([]);
+    expect(byRule(file.results, 'encode-not-encoder-only')).toEqual([]);
+  });
+});
+
 describe('finding the encode stage', () => {
   it('by its label when nothing is named (golden epd-guide-discovered)', () => {
     const out = runText(read('testdata/epd-guide-discovered/input.yaml'));

@@ -84,7 +84,7 @@ export const encodeRules: Rule<PairContext>[] = [
           at(
             side,
             ecPath(side),
-            `the ${side.role} engine declares ec_role ${cfg.ec_role === undefined ? '(not set)' : `"${String(cfg.ec_role)}"`}${inverted ? ' (the encode and prefill EC roles are swapped)' : ''}: ${effect}; set "ec_role":"${right}"`,
+            `the ${side.role} engine declares ${cfg.ec_role === undefined ? 'no ec_role' : `ec_role "${String(cfg.ec_role)}"`}${inverted ? ' (the encode and prefill EC roles are swapped)' : ''}: ${effect}; set "ec_role":"${right}"`,
             { currentValue: cfg.ec_role ?? null, proposedValue: right },
           ),
         );
