@@ -78,8 +78,8 @@ export const pluginsRules: Rule<EppContext>[] = [
     id: 'epp-unknown-feature-gate',
     scope,
     severity: 'error',
-    summary: 'A feature gate the router version does not register: the EPP fails to load its config and crashloops.',
-    fix: 'Remove the gate from featureGates.',
+    summary: 'A feature gate the router version does not register, or (v0.10.0+) a gate=value whose value is not a boolean: the EPP fails to load its config and crashloops.',
+    fix: 'Remove the gate from featureGates, or write its value as true or false.',
     field: 'featureGates',
     check(ctx) {
       const t = routerTable(ctx.version);
