@@ -86,11 +86,14 @@ export const podRules: Rule<PairContext>[] = [
         const v = shm.volume;
         if (isPlainObject(v?.emptyDir) && v.emptyDir.medium === 'Memory') return [];
         if (isPlainObject(v?.hostPath) && v.hostPath.path === SHM_MOUNT_PATH) return [];
+        // a volume with no source is an emptyDir on node disk: the API server defaults it so (k8s.io/kubernetes
+        // v1.32.0 pkg/apis/core/v1/defaults.go SetDefaults_Volume)
+        const sources = v ? Object.keys(v).filter((k) => k !== 'name') : [];
         const what = !v
           ? `names volume ${String(shm.mount.name)}, which the pod does not define`
-          : isPlainObject(v.emptyDir)
+          : isPlainObject(v.emptyDir) || sources.length === 0
             ? `is an emptyDir without medium: Memory, i.e. node disk, not tmpfs`
-            : `is a ${Object.keys(v).filter((k) => k !== 'name').join('/') || 'volume'} volume, not tmpfs`;
+            : `is a ${sources.join('/')} volume, not tmpfs`;
         return [
           {
             message:
