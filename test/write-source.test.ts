@@ -397,4 +397,47 @@ describe('source-text write-back', () => {
     const out = writeResourceList(readResourceList(text), [], text);
     expect(out).toContain('- apiVersion: v1\n  kind: ConfigMap\n');
   });
+
+  describe('JSON input', () => {
+    // JSON comes in flow style with every string double-quoted; it goes out as the same ResourceList written in YAML by
+    // the yaml package would: block collections (empty ones as `{}` and `[]` on the key's line), strings in the style the
+    // yaml package picks (plain where that reads back the same, quoted where not, `|` for several lines)
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'tricky', annotations: { 'a: b': 'true', '8000': 'x #y', empty: '' } },
+      data: { script: 'line one\n  indented\nlast\n', chomped: 'a\nb', quoted: "it's \"q\"", number: '0755', lead: ' x', text: 'é ü 日本' },
+      nested: { emptyMap: {}, emptyList: [], list: [{}, [], 'x', 1.5, true, null], deep: { a: [{ b: {} }] } },
+    };
+    const asJson = (list: object) => JSON.stringify(list);
+    const asYaml = (list: object) => new Document(list).toString(toStringOptions);
+    const listWith = (extra: object[]) => {
+      const list = parseDocument(read('testdata/kpt-package-comments/input.yaml')).toJS();
+      list.items.push(...extra);
+      return list;
+    };
+
+    it('renders the same bytes as the same ResourceList in YAML (a render that adds the routing stack)', () => {
+      const list = listWith([configMap]);
+      const json = run(asJson(list));
+      expect(json.exitCode).toBe(0);
+      expect(json.stdout).toBe(run(asYaml(list)).stdout);
+      // the user's item as the yaml package writes it
+      expect(json.stdout).toContain(
+        '  data:\n    script: |\n      line one\n        indented\n      last\n    chomped: |-\n      a\n      b\n    quoted: it\'s "q"\n' +
+          '    number: "0755"\n    lead: " x"\n    text: é ü 日本\n  nested:\n    emptyMap: {}\n    emptyList: []\n    list:\n    - {}\n    - []\n    - x\n',
+      );
+      // (a JavaScript object lists an integer key first)
+      expect(json.stdout).toContain('    annotations:\n      "8000": "x #y"\n      "a: b": "true"\n      empty: ""\n');
+    });
+
+    it('renders the same bytes as the same ResourceList in YAML on an error (items unchanged)', () => {
+      const list = parseDocument(read('testdata/error-modelservice-connector/input.yaml')).toJS();
+      list.items.push(configMap);
+      const json = run(asJson(list));
+      expect(json.exitCode).toBe(1);
+      expect(json.stdout).toBe(run(asYaml(list)).stdout);
+      expect(json.stdout).not.toMatch(/^\s*[{[]/m);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 // Write: the ResourceList back out as block YAML, with this run's results. Results are output only (kpt and kustomize
 // never send them in), so any `results` in the input are replaced: running the output through again stays stable.
 
-import { isCollection, isMap, isScalar, Scalar, visit, type Document, type Node, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, Scalar, visit, type Document, type Node, type YAMLSeq } from 'yaml';
 import type { ResourceListDocument } from '../read/document.js';
 import type { ParsedResourceList } from '../read/resource-list.js';
 import { createNodeOptions, toStringOptions } from '../read/yaml-options.js';
@@ -258,19 +258,22 @@ function keepItemHeadComments(items: YAMLSeq): void {
   }
 }
 
-/** JSON input would otherwise come back as flow YAML, which kpt then writes into every file of the package. */
+/**
+ * JSON input would otherwise come back as flow YAML, which kpt then writes into every file of the package. It goes out
+ * as the same data written in YAML by the yaml package would (test/write-source.test.ts "JSON input"): block
+ * collections, empty ones as `{}` / `[]`, and strings in the style the yaml package picks for a new string.
+ */
 function toBlockStyle(doc: Document): void {
   visit(doc, {
-    // JSON quotes every string; plain style where that reads back the same (the yaml package quotes the rest)
+    // JSON quotes every string: plain where that reads back the same, quoted where not, `|` for several lines
     Scalar: (_, node) => {
-      if (node.type === 'QUOTE_DOUBLE' && typeof node.value === 'string') node.type = 'PLAIN';
+      if (node.type === 'QUOTE_DOUBLE' && typeof node.value === 'string') node.type = undefined;
     },
     Map: (_, node) => {
-      node.flow = false;
+      node.flow = node.items.length === 0;
     },
     Seq: (_, node) => {
       node.flow = node.items.length === 0;
     },
   });
-  if (isCollection(doc.contents) && isMap(doc.contents)) doc.contents.flow = false;
 }
