@@ -121,7 +121,7 @@ export function buildRoutingStack(input: RoutingStackInput): KObject[] {
           containers: [
             {
               name: 'epp',
-              image: input.eppImage ?? `${table.images.epp}:${table.images.tag}`,
+              image: `${table.images.epp}:${table.images.tag}`,
               imagePullPolicy: 'IfNotPresent',
               args: [
                 `--pool-name=${name}`,

@@ -251,8 +251,6 @@ export interface RoutingStackInput {
   configChecksum: string;
   /** attach an HTTPRoute to this Gateway; requestTimeout defaults to the llm-d-router chart's 300s */
   gateway?: { name: string; namespace?: string; requestTimeout?: string };
-  /** override the EPP image (defaults to the version's image) */
-  eppImage?: string;
   /**
    * keep the EPP's /metrics auth on (default) and generate the ClusterRole and ClusterRoleBinding it needs, or pass
    * the flag that turns it off and generate neither; ignored by a version without such auth

@@ -96,12 +96,20 @@ describe('isRoutingSidecar', () => {
     expect(isRoutingSidecar({ name: 'x', image: 'registry:5000/llm-d-router-disagg-sidecar' })).toBe(true);
     expect(isRoutingSidecar({ name: 'llm-d-routing-sidecar', image: 'mirror/other' })).toBe(true);
     expect(isRoutingSidecar({ name: 'pd-sidecar', image: 'anything' })).toBe(true);
+    // the name pd-disagg gives its own sidecar, whatever image the user mirrors it to
+    expect(isRoutingSidecar({ name: 'routing-proxy', image: 'mirror/p:1' })).toBe(true);
+    expect(isRoutingSidecar({ name: 'proxy', image: 'mirror/p', args: ['/usr/local/bin/pd-sidecar'] })).toBe(true);
     expect(isRoutingSidecar({ name: 'proxy', image: 'mirror/p', command: ['/app/pd-sidecar', '--port=8000'] })).toBe(true);
     expect(isRoutingSidecar({ name: 'proxy', image: 'mirror/p', command: ['sh', '-c', 'exec /app/pd-sidecar --port=8000'] })).toBe(true);
   });
   it('ignores engines and other sidecars', () => {
     expect(isRoutingSidecar({ name: 'vllm', image: 'vllm/vllm-openai:v0.23.0', args: ['--port', '8200'] })).toBe(false);
     expect(isRoutingSidecar({ name: 'istio-proxy', image: 'istio/proxyv2:1.28' })).toBe(false);
+    // the words must be the binary itself, not a file next to it or an image tag
+    expect(isRoutingSidecar({ name: 'proxy', image: 'mirror/llm-d-routing-sidecar-fork:v1', command: ['/app/pd-sidecar.sh'] })).toBe(false);
+    expect(isRoutingSidecar({ name: 'proxy', image: 42, command: 'pd-sidecar' })).toBe(false);
+    expect(isRoutingSidecar(null as never)).toBe(false);
+    expect(isRoutingSidecar(['routing-proxy'] as never)).toBe(false);
   });
 });
 

@@ -177,6 +177,12 @@ describe('buildRoutingStack', () => {
     expect(route.spec.rules[0].timeouts).toEqual({ request: '300s' });
     const custom = one(buildRoutingStack(input('v0.9.0', { gateway: { name: 'gw', requestTimeout: '0s' } })), 'HTTPRoute');
     expect(custom.spec.rules[0].timeouts).toEqual({ request: '0s' });
+    // a Gateway in another namespace is named with it; without one the route's own namespace applies (no key at all)
+    const elsewhere = one(buildRoutingStack(input('v0.9.0', { gateway: { name: 'gw', namespace: 'infra' } })), 'HTTPRoute');
+    expect(elsewhere.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'infra' }]);
+    expect(Object.keys(route.spec.parentRefs[0])).toEqual(['group', 'kind', 'name']);
+    expect(route.metadata).toEqual({ name: 'qwen', namespace: 'ml', labels: { 'app.kubernetes.io/managed-by': 'pd-disagg', 'app.kubernetes.io/part-of': 'qwen' } });
+    expect(route.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/' } }]);
   });
 
   it('omits namespaces when unknown', () => {
