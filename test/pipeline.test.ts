@@ -267,6 +267,27 @@ describe('exit status and overrides', () => {
     expect(err.exitCode).toBe(1);
   });
 
+  it("an engine's launch-line problems are results on the arg, tagged parse-<code>, naming the side", () => {
+    const out = runText(resourceList(prefill() + decode({ args: ['m', '--port=abc', '--max-model-len=lots', kv('kv_consumer')] })));
+    expect(out.exitCode).toBe(1);
+    expect(out.results.filter((r) => r.tags?.rule?.startsWith('parse-'))).toStrictEqual([
+      {
+        message: 'decode engine: --port "abc" is not a port number; the engine will refuse it. Use a value like 8000. [rule parse-flag.bad-value]',
+        severity: 'error',
+        resourceRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'm-decode' },
+        field: { path: 'spec.template.spec.containers[0].args[1]' },
+        tags: { rule: 'parse-flag.bad-value' },
+      },
+      {
+        message: 'decode engine: --max-model-len "lots" is not a whole number (like 4096 or 32k) or auto; the engine will refuse it. Use a value like 4096. [rule parse-flag.bad-value]',
+        severity: 'error',
+        resourceRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'm-decode' },
+        field: { path: 'spec.template.spec.containers[0].args[2]' },
+        tags: { rule: 'parse-flag.bad-value' },
+      },
+    ]);
+  });
+
   it('an override of a rule id that does not exist is an error on spec.rules.<id> naming the nearest id', () => {
     const out = runText(resourceList(prefill() + decode(), typed({ rules: { 'kv-role-bth': 'off', 'tp-ratio': 'off' } })));
     expect(out.exitCode).toBe(1);

@@ -1355,6 +1355,27 @@ const cases: Case[] = [
     ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.volumes = [{ name: 'dshm' }]))),
     trips: { path: 'spec.template.spec.volumes[0]', resource: 'gpt-oss-decode', proposed: { name: 'dshm', emptyDir: { medium: 'Memory' } }, message: /mount is an emptyDir without medium: Memory, i.e. node disk, not tmpfs;/ },
   },
+  { rule: 'nixl-side-channel-host', name: "SGLang engines: vLLM's variable means nothing there", ctx: () => pair(setEnv(sglangPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: 'localhost' }), sglangDecode()), trips: false },
+  { rule: 'nixl-side-channel-port', name: 'SGLang engines: a port named nixl is not a vLLM side channel', ctx: () => pair(edit(sglangPrefill(), (s) => (s.engine.ports = [{ name: 'nixl', containerPort: 1 }])), sglangDecode()), trips: false },
+  {
+    rule: 'sglang-bootstrap-port-sidecar',
+    name: 'prefill bootstrap on 9000, sidecar injected (the plan tells it)',
+    ctx: () => pair(edit(sglangPrefill(), (s) => s.engine.args.push('--disaggregation-bootstrap-port=9000')), edit(sglangDecode(), (s) => delete s.initContainers)),
+    trips: false,
+  },
+  {
+    rule: 'sidecar-engine-port-unknown',
+    name: "decode port read from a file in a sh -c script, the user's own sidecar (it knows the port)",
+    ctx: () =>
+      pair(
+        llmdPrefill(),
+        edit(llmdDecode(), (s) => {
+          s.engine.command = ['sh', '-c', `vllm serve m --port $(cat /etc/port) --kv-transfer-config '${kvArg('kv_consumer')}'`];
+          s.engine.args = [];
+        }),
+      ),
+    trips: false,
+  },
 ];
 
 function withKvAt(shape: PodShape, index: number, json: string): PodShape {
