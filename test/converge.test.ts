@@ -480,6 +480,204 @@ describe('hand edits: one field without a knob inside an entry pd-disagg keeps m
   });
 });
 
+describe('hand edits: every field the config sets, in both forms', () => {
+  /** Each field pd-disagg sets from a config knob, edited by hand in the output: where, the edit, and the knob's name
+   * in the typed form and in the ConfigMap form. */
+  const DECODE = 'qwen-pd-decode';
+  const SIDECAR = 'spec.template.spec.initContainers[0]';
+  const EDITS: { name: string; path: string; edit: (o: KObject) => void; typed: string; configMap: string }[] = [
+    { name: 'qwen-pd-prefill', path: 'spec.template.metadata.labels.llm-d.ai/role', edit: (o) => (o.spec.template.metadata.labels['llm-d.ai/role'] = 'both'), typed: 'spec.prefill / spec.decode', configMap: 'data.prefill / data.decode' },
+    { name: DECODE, path: 'spec.template.metadata.labels.pd-disagg.dev/pool', edit: (o) => (o.spec.template.metadata.labels['pd-disagg.dev/pool'] = 'other'), typed: 'metadata.name', configMap: 'data.name' },
+    { name: DECODE, path: `${SIDECAR}.image`, edit: (o) => (o.spec.template.spec.initContainers[0].image = 'example.com/proxy:v1'), typed: 'spec.sidecar.image', configMap: 'data.sidecarImage' },
+    { name: DECODE, path: `${SIDECAR}.args`, edit: (o) => o.spec.template.spec.initContainers[0].args.push('--secure-proxy=true'), typed: 'spec.sidecar.port and spec.epp.version', configMap: 'data.sidecarPort and data.eppVersion' },
+    { name: DECODE, path: `${SIDECAR}.ports`, edit: (o) => (o.spec.template.spec.initContainers[0].ports[0].containerPort = 9000), typed: 'spec.sidecar.port', configMap: 'data.sidecarPort' },
+    { name: DECODE, path: `${SIDECAR}.restartPolicy`, edit: (o) => delete o.spec.template.spec.initContainers[0].restartPolicy, typed: 'spec.sidecar.native', configMap: 'data.sidecarNative' },
+  ];
+
+  for (const form of ['PrefillDecode', 'ConfigMap'] as Form[]) {
+    it(`each is brought back, with one warning naming the field and its knob (${form})`, () => {
+      const first = runText(withStart(base, form, []));
+      expect(first.exitCode).toBe(0);
+      const out = parse(first.stdout);
+      for (const x of EDITS) x.edit(out.items.find((i: KObject) => i.metadata.name === x.name));
+      const again = runText(stringify(out));
+      expect(again.exitCode).toBe(0);
+      // every field is back to what the render wrote: the engines are as after the first render
+      for (const name of ['qwen-pd-prefill', DECODE]) expect(item(again.items, 'Deployment', name).spec).toEqual(item(first.items, 'Deployment', name).spec);
+      const warnings = again.results.filter((r) => r.severity === 'warning');
+      expect(warnings.map((w) => w.field?.path).sort()).toEqual(EDITS.map((x) => x.path).sort());
+      for (const x of EDITS) {
+        const w = warnings.find((r) => r.field?.path === x.path)!;
+        expect(w.resourceRef?.name).toBe(x.name);
+        expect(w.message).toContain(`set ${form === 'ConfigMap' ? x.configMap : x.typed} in the pd-disagg config instead`);
+      }
+      // a field taken out by hand says so, not "edited (undefined)"
+      expect(warnings.find((r) => r.field?.path === `${SIDECAR}.restartPolicy`)!.message).toMatch(/restartPolicy was removed by hand; pd-disagg sets it from the config/);
+      // brought back, the record matches again: the next render changes nothing and warns no more
+      const third = runText(again.stdout);
+      expect(third.items).toEqual(again.items);
+      expect(third.results.filter((r) => r.severity === 'warning')).toEqual([]);
+    });
+  }
+
+  it('a label without a knob (SGLang\'s engine-type label) edited by hand is kept and is the user\'s from then on', () => {
+    const first = runText(read('testdata/sglang-pair/input.yaml'));
+    expect(first.exitCode).toBe(0);
+    const out = parse(first.stdout);
+    const decode = out.items.find((i: KObject) => i.metadata.name === 'oss-decode');
+    const label = Object.keys(decode.spec.template.metadata.labels).find((k) => k.endsWith('/engine-type'))!;
+    expect(decode.spec.template.metadata.labels[label]).toBe('sglang');
+    decode.spec.template.metadata.labels[label] = 'sglang-custom';
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    const d2 = item(again.items, 'Deployment', 'oss-decode');
+    expect(d2.spec.template.metadata.labels[label]).toBe('sglang-custom');
+    const kept = again.results.filter((r) => r.message.includes('edited by hand'));
+    expect(kept).toMatchObject([{ severity: 'info', resourceRef: { name: 'oss-decode' }, field: { path: `spec.template.metadata.labels.${label}`, currentValue: 'sglang-custom' } }]);
+    expect(kept[0]!.message).toContain('pd-disagg no longer sets, updates or removes this field');
+    expect(d2.metadata.annotations[INJECTED_ANNOTATION]).not.toContain(`labels[${label}]`);
+    // the other labels stay pd-disagg's: the prefill's label untouched, and the next render changes nothing
+    expect(item(again.items, 'Deployment', 'oss-prefill')).toEqual(item(first.items, 'Deployment', 'oss-prefill'));
+    expect(runText(again.stdout).items).toEqual(again.items);
+  });
+});
+
+describe('hand removals of what pd-disagg injected', () => {
+  it('an injected entry the user deleted (the NIXL host env) comes back, as on a fresh render', () => {
+    const first = runText(base);
+    const out = parse(first.stdout);
+    const engine = out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode').spec.template.spec.containers[0];
+    engine.env = engine.env.filter((x: KObject) => x.name !== 'VLLM_NIXL_SIDE_CHANNEL_HOST');
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    expect(item(again.items, 'Deployment', 'qwen-pd-decode')).toEqual(item(first.items, 'Deployment', 'qwen-pd-decode'));
+    expect(again.results.filter((r) => r.severity !== 'info' || r.message.includes('by hand'))).toEqual([]);
+  });
+
+  it('a field without a knob deleted from the sidecar (imagePullPolicy) stays deleted: an info result, and the user\'s from then on', () => {
+    const out = parse(runText(base).stdout);
+    delete out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode').spec.template.spec.initContainers[0].imagePullPolicy;
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    const d2 = item(again.items, 'Deployment', 'qwen-pd-decode');
+    expect(d2.spec.template.spec.initContainers[0]).not.toHaveProperty('imagePullPolicy');
+    const info = again.results.filter((r) => r.message.includes('by hand'));
+    expect(info).toEqual([
+      expect.objectContaining({ severity: 'info', field: { path: 'spec.template.spec.initContainers[0].imagePullPolicy' }, message: expect.stringMatching(/^spec\.template\.spec\.initContainers\[0\]\.imagePullPolicy was removed by hand; the pd-disagg config has no knob for it, so it stays removed: .*records it as imagePullPolicy=absent; take that out/) }),
+    ]);
+    // the record remembers the removal, so the next render keeps it out and says nothing more
+    expect(d2.metadata.annotations[INJECTED_ANNOTATION]).toMatch(/initContainers\[routing-proxy\] image=\w+,imagePullPolicy=absent,args=/);
+    const third = runText(again.stdout);
+    expect(third.items).toEqual(again.items);
+    expect(third.results.filter((r) => r.message.includes('by hand'))).toEqual([]);
+    // a version change still moves the rest of the sidecar, and does not bring the pull policy back
+    const moved = runText(setConfig(again.stdout, (c) => ((c.spec.epp = { ...(c.spec.epp ?? {}), version: 'v0.10.0' }), c)));
+    const s2 = item(moved.items, 'Deployment', 'qwen-pd-decode').spec.template.spec.initContainers[0];
+    expect(s2.image).toBe(sidecarImage('v0.10.0'));
+    expect(s2).not.toHaveProperty('imagePullPolicy');
+    expect(moved.results.filter((r) => r.message.includes('by hand'))).toEqual([]);
+  });
+
+  it('a field the user added to the sidecar follows it when spec.sidecar.native moves it to the containers', () => {
+    const out = parse(runText(base).stdout);
+    out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode').spec.template.spec.initContainers[0].resources = { limits: { cpu: '1' } };
+    const moved = runText(setConfig(stringify(out), (c) => ((c.spec.sidecar = { native: false }), c)));
+    expect(moved.exitCode).toBe(0);
+    const pod = item(moved.items, 'Deployment', 'qwen-pd-decode').spec.template.spec;
+    expect(pod.initContainers ?? []).toEqual([]);
+    expect(pod.containers.map((c: KObject) => c.name)).toEqual(['engine', 'routing-proxy']);
+    expect(pod.containers[1].resources).toEqual({ limits: { cpu: '1' } });
+    expect(pod.containers[1]).not.toHaveProperty('restartPolicy');
+    expect(runText(moved.stdout).items).toEqual(moved.items);
+  });
+});
+
+describe('the injection record in the output', () => {
+  it('an engine container without a name is recorded by its position, and a re-render after a config edit equals a fresh render', () => {
+    const unnamed = base.replaceAll('        - name: engine\n          image', '        - image');
+    const first = runText(unnamed);
+    expect(first.exitCode).toBe(0);
+    const record: string = item(first.items, 'Deployment', 'qwen-pd-decode').metadata.annotations[INJECTED_ANNOTATION];
+    expect(record).toContain('spec.template.spec.containers[@0].env[VLLM_NIXL_SIDE_CHANNEL_HOST] ');
+    expect(runText(first.stdout).items).toEqual(first.items);
+    const o = converge(unnamed, 'PrefillDecode', [e('version', 3)]);
+    expect(o.again.exitCode).toBe(0);
+    expect(comparable(o.again.items)).toEqual(comparable(o.fresh.items));
+  });
+
+  it('a record re-indented, with trailing blanks or CRLF line ends, is read as written', () => {
+    const first = runText(base);
+    const out = parse(first.stdout);
+    for (const i of out.items) {
+      const a = i.metadata.annotations;
+      if (a?.[INJECTED_ANNOTATION]) a[INJECTED_ANNOTATION] = a[INJECTED_ANNOTATION].split('\n').map((l: string) => `  ${l} \r`).join('\n');
+    }
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    expect(again.items).toEqual(first.items);
+    expect(again.results.filter((r) => r.message.includes('by hand') || r.message.includes('removed'))).toEqual([]);
+  });
+
+  it('record lines it cannot read are left out: their entries stay as the user\'s, never twice, and the others are still managed', () => {
+    const first = runText(base);
+    const out = parse(first.stdout);
+    const decode = out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode');
+    const lines: string[] = decode.metadata.annotations[INJECTED_ANNOTATION].split('\n');
+    const spoil: Record<string, (l: string) => string> = {
+      'env[VLLM_NIXL_SIDE_CHANNEL_HOST]': (l) => l.replace('env[', 'env[%E0%A4%A'), // a broken escape
+      'env[VLLM_NIXL_SIDE_CHANNEL_PORT]': (l) => l.replace('env[VLLM_NIXL_SIDE_CHANNEL_PORT]', 'env[VLLM_NIXL_SIDE_CHANNEL_PORT'), // no closing bracket
+      'ports[5600]': (l) => l.replace('.ports', '.ports!'), // not a locator
+      'volumes[dshm]': (l) => `${l.split(' ')[0]} `, // no hash
+      'volumeMounts[/dev/shm]': (l) => l.replace(' ', ''), // no space
+    };
+    decode.metadata.annotations[INJECTED_ANNOTATION] = ['', ...lines.map((l) => Object.entries(spoil).find(([k]) => l.includes(k))?.[1](l) ?? l)].join('\n');
+    const again = runText(setConfig(stringify(out), (c) => ((c.spec.epp = { version: 'v0.10.0' }), c)));
+    expect(again.exitCode).toBe(0);
+    const d2 = item(again.items, 'Deployment', 'qwen-pd-decode');
+    const engine = d2.spec.template.spec.containers[0];
+    // the entries of the unreadable lines are there once, as they were
+    expect(engine.env.map((x: KObject) => x.name)).toEqual(['VLLM_NIXL_SIDE_CHANNEL_HOST', 'VLLM_NIXL_SIDE_CHANNEL_PORT']);
+    expect(engine.ports.map((p: KObject) => p.containerPort)).toEqual([8001, 5600]);
+    expect(engine.volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+    expect(d2.spec.template.spec.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
+    // the lines it read are still pd-disagg's: the sidecar moved to the new version, once
+    expect(d2.spec.template.spec.initContainers.map((c: KObject) => c.image)).toEqual([sidecarImage('v0.10.0')]);
+    const record: string = d2.metadata.annotations[INJECTED_ANNOTATION];
+    expect(record.split('\n').map((l) => l.split(' ')[0])).toEqual([
+      'spec.template.metadata.labels[llm-d.ai/role]',
+      'spec.template.metadata.labels[pd-disagg.dev/pool]',
+      'spec.template.spec.initContainers[routing-proxy]',
+    ]);
+  });
+});
+
+describe('kpt subpackages', () => {
+  it('a pair of a subpackage, made by a config of the same file name, is not this package\'s: kept as it is', () => {
+    // kpt renders the subpackage first, then gives its items to the parent's functions with paths relative to the
+    // subpackage: its `pd-disagg.dev/config: pd-disagg.yaml` reads like the parent's own; the package path tells them apart
+    const PKG = 'internal.config.kubernetes.io/package-path';
+    const inPackage = (o: KObject, pkg: string): KObject => ({ ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [PKG]: pkg } } });
+    const pairB = base.replace(/qwen-pd/g, 'llama-pd').replace(/^functionConfig:[\s\S]*$/m, '');
+    const itemsB = parse(pairB).items as KObject[];
+    const configOfFile = (name: string, prefill: string, decode: string, pkg: string) =>
+      inPackage({ apiVersion: 'pd-disagg.dev/v1alpha1', kind: 'PrefillDecode', metadata: { name, annotations: { 'config.kubernetes.io/path': 'pd-disagg.yaml' } }, spec: { prefill: { name: prefill }, decode: { name: decode } } }, pkg);
+    const rendered = runText(stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: itemsB, functionConfig: configOfFile('llama', 'llama-pd-prefill', 'llama-pd-decode', 'sub') }));
+    expect(rendered.exitCode).toBe(0);
+    // kpt marks every item of the subpackage with its package, the ones the function made too
+    const sub = { items: rendered.items.map((i) => inPackage(i, 'sub')) };
+    expect(sub.items.filter((i) => i.metadata.annotations?.[CONFIG_ANNOTATION] === 'pd-disagg.yaml').length).toBeGreaterThan(3);
+    const parent = parse(base);
+    parent.items = [...parent.items.map((i: KObject) => inPackage(i, '.')), ...sub.items];
+    parent.functionConfig = configOfFile('qwen-pd', 'qwen-pd-prefill', 'qwen-pd-decode', '.');
+    const out = runText(stringify(parent));
+    expect(out.exitCode).toBe(0);
+    const subNames = sub.items.map((i) => `${i.kind}/${i.metadata.name}`);
+    expect(out.items.filter((i) => subNames.includes(`${i.kind}/${i.metadata.name}`))).toEqual(sub.items);
+    expect(out.results.filter((r) => r.message.includes('removed'))).toEqual([]);
+    expect(out.items.filter((i) => i.kind === 'InferencePool').map((i) => i.metadata.name).sort()).toEqual(['llama', 'qwen-pd']);
+  });
+});
+
 // ---- helpers ----------------------------------------------------------------------------------------------------
 
 function withStart(text: string, form: Form, start: Edit[]): string {

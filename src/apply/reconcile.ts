@@ -6,6 +6,7 @@
 import { describe } from '../discover/workloads.js';
 import type { PdConfig } from '../config/types.js';
 import {
+  ABSENT,
   applyPlain,
   carryKey,
   formatLocator,
@@ -118,9 +119,10 @@ export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, 
             merged[k] = v;
             delete unit.fields[k];
           }
+          // taken out by hand (no knob): kept out, and recorded as absent so that the next render keeps it out too
           for (const k of carried.removed) {
             delete merged[k];
-            delete unit.fields[k];
+            if (Object.hasOwn(unit.fields, k)) unit.fields[k] = ABSENT;
           }
           value = merged;
         }
@@ -145,21 +147,26 @@ export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, 
     }
     if (strip) {
       for (const c of strip.conflicts) {
+        const what = c.current === undefined ? 'was removed by hand' : `was edited by hand (${JSON.stringify(c.current)})`;
         results.push({
           message:
-            `${c.path} was edited by hand (${JSON.stringify(c.current)}); pd-disagg sets it from the config, so it is brought back: ` +
+            `${c.path} ${what}; pd-disagg sets it from the config, so it is brought back: ` +
             `set ${c.knob} in the pd-disagg config instead`,
           severity: 'warning',
           resourceRef: item.ref,
-          field: { path: c.path, currentValue: c.current },
+          field: c.current === undefined ? { path: c.path } : { path: c.path, currentValue: c.current },
         });
       }
       for (const r of strip.released) {
-        const what = r.current === undefined ? 'was removed by hand' : `was edited by hand (${JSON.stringify(r.current)})`;
+        const message =
+          r.current === undefined
+            ? `${r.path} was removed by hand; the pd-disagg config has no knob for it, so it stays removed: pd-disagg no longer ` +
+              `sets it (the ${INJECTED_ANNOTATION} annotation records it as ${r.field}=${ABSENT}; take that out to let pd-disagg set it again)`
+            : `${r.path} was edited by hand (${JSON.stringify(r.current)}); the pd-disagg config has no knob for it, so your edit is kept ` +
+              `and is yours from now on: pd-disagg no longer sets, updates or removes ${r.entry ? 'this entry' : 'this field'} ` +
+              '(delete it to let pd-disagg manage it again)';
         results.push({
-          message:
-            `${r.path} ${what}; the pd-disagg config has no knob for it, so your edit is kept and is yours from now on: ` +
-            `pd-disagg no longer sets, updates or removes ${r.entry ? 'this entry' : 'this field'} (delete it to let pd-disagg manage it again)`,
+          message,
           severity: 'info',
           resourceRef: item.ref,
           field: r.current === undefined ? { path: r.path } : { path: r.path, currentValue: r.current },

@@ -25,7 +25,9 @@
 // Hand edits. A recorded field whose hash no longer matches was edited by hand. Where the config has a knob for it
 // (the sidecar's image, port, flags and form; the role and pool labels) the config wins: the field is brought back
 // and a warning names the field and the knob. Where it has none (the NIXL env, ports, /dev/shm), the edit is kept and
-// the entry becomes the user's: pd-disagg stops managing it and treats it as a value the user wrote.
+// the entry becomes the user's: pd-disagg stops managing it and treats it as a value the user wrote. Inside an entry
+// pd-disagg keeps managing (the sidecar), a field without a knob is the user's once edited: its value is kept, and
+// one taken out stays out (the record lists it as `imagePullPolicy=absent`).
 
 import type { PdConfig } from '../config/types.js';
 import { ROLE_LABEL } from '../router/types.js';
@@ -127,8 +129,11 @@ function canonical(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
+/** The hash of a field that is not there: in the record, a field of an entry the user took out (no knob), kept out. */
+export const ABSENT = 'absent';
+
 export function hashValue(value: unknown): string {
-  return value === undefined ? 'absent' : sha256Hex(JSON.stringify(canonical(value))).slice(0, 8);
+  return value === undefined ? ABSENT : sha256Hex(JSON.stringify(canonical(value))).slice(0, 8);
 }
 
 const SIMPLE = /^[A-Za-z0-9_-]+$/;
@@ -306,7 +311,7 @@ export interface Strip {
   /** the units taken out (their record entries, as read) */
   stripped: Unit[];
   /** units the user edited where no knob exists: kept, and the user's from now on */
-  released: { unit: Unit; path: string; current: unknown; entry?: boolean }[];
+  released: { unit: Unit; path: string; current: unknown; entry?: boolean; field?: string }[];
   /** fields the user edited where a knob exists: brought back, with a warning */
   conflicts: Conflict[];
   /** fields of stripped entries that are not pd-disagg's (added or taken over by the user), by carryKey */
@@ -353,6 +358,8 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
       if (k === keyField) continue;
       if (!Object.hasOwn(unit.fields ?? {}, k)) carried.extra[k] = v;
     }
+    // a field the user took out on an earlier render (recorded as absent) stays out
+    for (const [k, h] of Object.entries(unit.fields ?? {})) if (h === ABSENT && !Object.hasOwn(entry, k)) carried.removed.push(k);
     for (const [k] of edited) {
       const knob = knobFor(unit.locator, k, form);
       if (knob) out.conflicts.push({ path: `${fmt(path)}.${k}`, knob, current: entry[k] });
@@ -360,7 +367,7 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
         // no knob for this field of an entry pd-disagg keeps managing (the sidecar's imagePullPolicy): the user's value
         if (Object.hasOwn(entry, k)) carried.override[k] = entry[k];
         else carried.removed.push(k);
-        out.released.push({ unit, path: `${fmt(path)}.${k}`, current: entry[k] });
+        out.released.push({ unit, path: `${fmt(path)}.${k}`, current: entry[k], field: k });
       }
     }
     if (Object.keys(carried.extra).length || Object.keys(carried.override).length || carried.removed.length) {
