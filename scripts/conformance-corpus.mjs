@@ -363,6 +363,12 @@ for (const version of ROUTER_VERSIONS) {
     mut(`gate-${g.replace('=', '-')}`, `featureGates: [${g}]`, (c) => ({ ...c, featureGates: [g] }));
   }
   mut('gate-empty', 'featureGates: []', (c) => ({ ...c, featureGates: [] }));
+  // v0.10.0+ reads gate=value: the name is the text before "=" as written, the value must pass strconv.ParseBool
+  if (table.featureGates.acceptsAssignments) {
+    mut('gate-flowControl-leading-space', 'featureGates: [" flowControl=true"]', (c) => ({ ...c, featureGates: [' flowControl=true'] }));
+    mut('gate-flowControl-maybe', 'featureGates: [flowControl=maybe]', (c) => ({ ...c, featureGates: ['flowControl=maybe'] }));
+    mut('gate-flowControl-TRUE-spaced', 'featureGates: ["flowControl= TRUE"]', (c) => ({ ...c, featureGates: ['flowControl= TRUE'] }));
+  }
   // apiVersion and kind
   for (const a of ['inference.networking.x-k8s.io/v1alpha1', 'llm-d.ai/v1alpha1', 'llm-d.ai/v1beta1', 'inference.networking.k8s.io/v1']) {
     mut(`api-${a.replace(/[^a-z0-9]+/g, '-')}`, `apiVersion ${a}`, (c) => {
