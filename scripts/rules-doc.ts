@@ -200,7 +200,7 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
   out.push('Ids of results that are not registry rules (they cannot be switched off): `config-invalid` (the functionConfig: an unknown key ' +
     'or field, with the nearest known one, or a value its schema refuses), `discovery` (the engines could not be found or told apart), ' +
     '`roles-swapped` (the config names the prefill workload as decode and the other way round: one error instead of every rule that follows ' +
-    'from it), `duplicate-resource` (two items with one identity), `apply-not-editable` (a field pd-disagg must add to has the wrong type), ' +
+    'from it), `duplicate-resource` (two items with one identity in one kpt package; the Kptfile, Kustomization, local-config objects and the functionConfig are never counted), `apply-not-editable` (a field pd-disagg must add to has the wrong type), ' +
     '`generated-user-owned` (a resource pd-disagg would generate exists without its managed-by label and is left alone), `parse-<code>`.');
   out.push('');
   out.push('**Values only known at run time.** Launch scripts are read as the shell would, as far as the manifest tells: `$((…))` on known ' +

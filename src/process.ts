@@ -19,7 +19,7 @@ import type { PdConfig } from './config/types.js';
 import { discoverEngines } from './discover/engines.js';
 import { foldSwappedRoles } from './validate/swapped-roles.js';
 import { configIdOf, pairIdOf } from './plan/owned.js';
-import { itemPackage } from './read/kpt-annotations.js';
+import { itemPackage, renderedPackage } from './read/kpt-annotations.js';
 import { plan as makePlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { ResourceDocument } from './read/items.js';
@@ -50,7 +50,8 @@ function steps(input: ResourceDocument): Outcome {
   if (!config) return { results: configResults };
   config.id = configIdOf(input.functionConfig);
   // kpt's package of the config: with nested packages, items of a subpackage are never this render's (owned.ts ownedBy)
-  const configPackage = itemPackage(input.functionConfig?.metadata?.annotations);
+  const configPackage = itemPackage(input.functionConfig?.metadata?.annotations) ?? renderedPackage(input.items);
+  config.package = configPackage;
 
   // discover engines; their flags are parsed on the way (src/engines). The pair is named by its decode workload;
   // then discovery runs again on the items without what this pair injected before.

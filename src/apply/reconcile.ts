@@ -23,6 +23,7 @@ import {
 import type { Op, Plan } from '../plan/types.js';
 import { getIn } from '../paths.js';
 import type { Item, ResourceDocument } from '../read/items.js';
+import { itemPackage } from '../read/kpt-annotations.js';
 import { isManagedByUs, UNKNOWN_NAMESPACE_SUBJECT } from '../router/stack.js';
 import { isPlainObject, refOf, sameRef, type KObject, type ResourceRef, type Result } from '../types.js';
 import { newResourceAnnotations, nextIndexInFile } from './annotations.js';
@@ -198,10 +199,13 @@ export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, 
   const desiredRefs = desired.map(refOf);
   const removed = new Set<Item>();
   const added: { object: KObject; at: number }[] = [];
-  let newIndex = nextIndexInFile(input.items, newFile);
+  // with nested kpt packages, an object of another package is never this render's, even with the same identity (a
+  // copy of this package in a subdirectory holds the same stack): this render's objects live in its config's package
+  const ours = (it: Item) => view.configPackage === undefined || (itemPackage(it.object.metadata?.annotations) ?? view.configPackage) === view.configPackage;
+  let newIndex = nextIndexInFile(input.items.filter(ours), newFile);
   for (const [i, object] of desired.entries()) {
     const ref = desiredRefs[i]!;
-    const existing = input.items.find((it) => sameRef(it.ref, ref));
+    const existing = input.items.find((it) => sameRef(it.ref, ref) && ours(it));
     if (!existing) {
       const withPath = structuredClone(object);
       withPath.metadata.annotations = { ...(withPath.metadata.annotations ?? {}), ...newResourceAnnotations(newFile, newIndex++) };
@@ -253,7 +257,7 @@ export function reconcile(input: ResourceDocument, view: OwnedView, plan: Plan, 
   }
   for (const item of removed) input.remove(item);
   // a new object goes before the next desired one that is already there (unless that one goes), else at the end
-  const existingOf = (i: number): Item | undefined => input.items.find((it) => sameRef(it.ref, desiredRefs[i]!));
+  const existingOf = (i: number): Item | undefined => input.items.find((it) => sameRef(it.ref, desiredRefs[i]!) && ours(it));
   for (const { object, at } of added) {
     let anchor: Item | undefined;
     for (let j = at + 1; j < desired.length && !anchor; j++) anchor = existingOf(j);

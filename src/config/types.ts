@@ -37,6 +37,9 @@ export interface PdConfig {
   /** the config's identity across edits, written beside the pair marker: set by the pipeline (src/process.ts) from
    * src/plan/owned.ts configIdOf, as it is derived from where the config came from, not from what it says */
   id?: string;
+  /** the kpt package the config belongs to (kpt's package-path on the functionConfig), set by the pipeline
+   * (src/process.ts): with nested packages, a workload of this package hides a same-named one of another package */
+  package?: string;
   /** base name of generated resources; undefined → derived from the workload names */
   name?: string;
   prefill?: WorkloadSelector;

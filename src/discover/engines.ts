@@ -8,8 +8,8 @@ import { EC_PRODUCER, type EngineModel } from '../engines/types.js';
 import { formatPath, getIn, type Path } from '../paths.js';
 import { ROLE_LABEL } from '../router/types.js';
 import { isPlainObject, type KObject, type Result } from '../types.js';
-import type { Item } from '../read/items.js';
-import { asWorkloads, describe, describeWorkload, DISAGGREGATED_SET_GROUP, findWorkloads, isPassThrough, unsupportedKind, type Workload } from './workloads.js';
+import { isPassThrough, type Item } from '../read/items.js';
+import { asWorkloads, describe, describeWorkload, DISAGGREGATED_SET_GROUP, findWorkloads, unsupportedKind, type Workload } from './workloads.js';
 
 export type Role = 'prefill' | 'decode';
 /** The id discovery errors carry (not a registry rule: they stop the run before any rule runs). */

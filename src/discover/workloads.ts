@@ -2,9 +2,9 @@
 
 import type { WorkloadKind } from '../config/types.js';
 import type { PdConfig } from '../config/types.js';
-import type { Item } from '../read/items.js';
-import { LOCAL_CONFIG_ANNOTATION } from '../read/kpt-annotations.js';
-import { isPlainObject, sameRef, type KObject, type ResourceRef } from '../types.js';
+import { isPassThrough, type Item } from '../read/items.js';
+import { itemPackage } from '../read/kpt-annotations.js';
+import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
 import { getIn, type Path } from '../paths.js';
 
 export interface Workload {
@@ -47,17 +47,6 @@ const WORKLOAD_SHAPES: Record<Exclude<WorkloadKind, 'DisaggregatedSet'>, Workloa
     replicas: ['spec', 'replicas'],
   },
 };
-
-/** Items pd-disagg must never edit: kpt/kustomize plumbing, local-config objects and the functionConfig itself. */
-export function isPassThrough(item: Item, functionConfig?: ResourceRef): boolean {
-  const { ref, object } = item;
-  if (ref.kind === 'Kptfile' && ref.apiVersion.startsWith('kpt.dev/')) return true;
-  if ((ref.kind === 'Kustomization' || ref.kind === 'Component') && ref.apiVersion.startsWith('kustomize.config.k8s.io/')) return true;
-  const annotations = object.metadata?.annotations;
-  if (isPlainObject(annotations) && String(annotations[LOCAL_CONFIG_ANNOTATION]).toLowerCase() === 'true') return true;
-  if (functionConfig && sameRef(ref, functionConfig)) return true;
-  return false;
-}
 
 /** The workloads an item holds: one for a Deployment, StatefulSet or LeaderWorkerSet, one per role of a
  * DisaggregatedSet, none for anything else. */
@@ -129,13 +118,28 @@ function setRoles(item: Item): Workload[] {
   return out;
 }
 
+/** The engine workloads among the items (never an item pd-disagg leaves alone). kpt nests packages: a parent's
+ * functions get the items of every subpackage too, and two packages may hold the same object (a copy of a package in
+ * a subdirectory). A workload of the config's own package hides one of another package
+ * with the same identity (API group, kind, namespace, name), so each package's config finds its own. */
 export function findWorkloads(items: readonly Item[], config: PdConfig): Workload[] {
+  const own = config.package;
+  const ownIds = new Set(own === undefined ? [] : items.filter((i) => itemPackage(i.object.metadata?.annotations) === own).map((i) => identity(i.ref)));
   const out: Workload[] = [];
   for (const item of items) {
     if (isPassThrough(item, config.ref)) continue;
+    if (own !== undefined && ownIds.has(identity(item.ref))) {
+      const pkg = itemPackage(item.object.metadata?.annotations);
+      if (pkg !== undefined && pkg !== own) continue;
+    }
     out.push(...asWorkloads(item));
   }
   return out;
+}
+
+/** An object's identity as the API server knows it: API group, kind, namespace, name. */
+function identity(ref: ResourceRef): string {
+  return JSON.stringify([ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '', ref.kind, ref.namespace ?? '', ref.name]);
 }
 
 /** Kinds users name that run engines through their own controller, which pd-disagg cannot edit: what they are and

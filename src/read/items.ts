@@ -4,7 +4,8 @@
 // and src/write/write.ts's business alone: test/layers.test.ts keeps every other layer to this file.
 
 import type { Path } from '../paths.js';
-import type { KObject, ResourceRef } from '../types.js';
+import { isPlainObject, sameRef, type KObject, type ResourceRef } from '../types.js';
+import { LOCAL_CONFIG_ANNOTATION } from './kpt-annotations.js';
 
 export interface Item {
   /** position in the items as read */
@@ -20,6 +21,18 @@ export interface Item {
  * `index`, an `object` that says what the document holds at that item: reconcile's view without this pair's
  * injections, after `delete` took them out).
  */
+/** Items pd-disagg must never edit, nor hold against other items (two same-named local-config objects are nobody's
+ * problem): kpt/kustomize plumbing, local-config objects and the functionConfig itself. */
+export function isPassThrough(item: Item, functionConfig?: ResourceRef): boolean {
+  const { ref, object } = item;
+  if (ref.kind === 'Kptfile' && ref.apiVersion.startsWith('kpt.dev/')) return true;
+  if ((ref.kind === 'Kustomization' || ref.kind === 'Component') && ref.apiVersion.startsWith('kustomize.config.k8s.io/')) return true;
+  const annotations = object.metadata?.annotations;
+  if (isPlainObject(annotations) && String(annotations[LOCAL_CONFIG_ANNOTATION]).toLowerCase() === 'true') return true;
+  if (functionConfig && sameRef(ref, functionConfig)) return true;
+  return false;
+}
+
 export interface ResourceDocument {
   readonly items: readonly Item[];
   readonly functionConfig?: KObject;

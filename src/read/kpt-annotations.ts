@@ -27,3 +27,18 @@ export function itemPath(annotations: unknown): string | undefined {
   const p = a[PATH_ANNOTATION] ?? a[LEGACY_PATH_ANNOTATION];
   return typeof p === 'string' ? p : undefined;
 }
+
+/**
+ * The kpt package a render runs for when its function config does not say (a Kptfile mutator without configPath gets
+ * no functionConfig): kpt hands a package's functions its own items and those of its subpackages, so it is the one
+ * package directory every item's package lies in. Undefined when the items carry no package or no such one.
+ */
+export function renderedPackage(items: readonly { object: { metadata?: { annotations?: unknown } } }[]): string | undefined {
+  const dirs = new Set<string>();
+  for (const item of items) {
+    const p = itemPackage(item.object.metadata?.annotations);
+    if (p !== undefined) dirs.add(p);
+  }
+  const root = [...dirs].find((d) => [...dirs].every((o) => o === d || o.startsWith(d.endsWith('/') ? d : `${d}/`)));
+  return root;
+}

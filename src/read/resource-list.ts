@@ -3,10 +3,10 @@
 // What this gives is read/ and write/'s own: the pipeline gets it as a ResourceDocument (src/read/document.ts).
 
 import { isMap, isScalar, isSeq, Scalar, type CST, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { Item } from './items.js';
+import { isPassThrough, type Item } from './items.js';
 import { composeEntry, splitItems, type SplitList } from './lazy-items.js';
-import { itemPath } from './kpt-annotations.js';
-import { isPlainObject, type KObject, type ResourceRef, type Result } from '../types.js';
+import { itemPackage, itemPath } from './kpt-annotations.js';
+import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
 import { tooLargeMessage, type Limits } from './limits.js';
 import { SourceScalar } from './yaml-options.js';
@@ -166,7 +166,7 @@ export function readResourceList(text: string, limits: Limits = DEFAULT_LIMITS, 
     functionConfig = fc;
   }
   const json = /^\s*\{/.test(text);
-  return { doc, source: text, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items), generated: new Map(), unread };
+  return { doc, source: text, apiVersion, itemsNode, items, functionConfig, json, problems: duplicates(items, functionConfig), generated: new Map(), unread };
 }
 
 function toItem(node: unknown, index: number, doc: Document.Parsed): ReadItem {
@@ -202,13 +202,23 @@ function itemRef(object: KObject, index: number): ResourceRef {
   return ref;
 }
 
-/** Two items with one identity: pd-disagg finds and updates resources by identity, so it cannot tell which is meant. */
-function duplicates(items: readonly Item[]): Result[] {
+/**
+ * Two items with one identity: pd-disagg finds and updates resources by identity, so it cannot tell which is meant.
+ * Only within one kpt package (kpt's package-path): kpt renders nested packages and hands a parent's functions the
+ * items of every subpackage, and two packages may hold same-named objects (a copy of a package in a subdirectory);
+ * kpt merges nothing, and each package's pd-disagg finds its workloads in its own package (src/discover). Items
+ * pd-disagg leaves alone (Kptfile, Kustomization, local-config objects, the functionConfig) are never held against
+ * anything: a copied package's Kptfile and config carry the kind and name of the original's.
+ */
+function duplicates(items: readonly Item[], functionConfig: KObject | undefined): Result[] {
   const seen = new Map<string, Item>();
   const results: Result[] = [];
+  const fcRef = functionConfig && isPlainObject(functionConfig.metadata) ? refOf(functionConfig) : undefined;
   for (const item of items) {
+    if (isPassThrough(item, fcRef)) continue;
     const { apiVersion, kind, namespace, name } = item.ref;
-    const key = JSON.stringify([apiVersion.includes('/') ? apiVersion.split('/')[0] : '', kind, namespace ?? '', name]);
+    const pkg = itemPackage(item.object.metadata?.annotations) ?? '';
+    const key = JSON.stringify([pkg, apiVersion.includes('/') ? apiVersion.split('/')[0] : '', kind, namespace ?? '', name]);
     const first = seen.get(key);
     if (!first) {
       seen.set(key, item);

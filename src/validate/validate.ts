@@ -4,7 +4,7 @@
 // before anything is applied to the Document: a run with an error writes the items unchanged.
 
 import type { PdConfig } from '../config/types.js';
-import { isPassThrough } from '../discover/workloads.js';
+import { isPassThrough } from '../read/items.js';
 import { shown } from '../engines/index.js';
 import { enginePath } from './rules/pair.js';
 import type { Plan } from '../plan/types.js';

@@ -239,3 +239,49 @@ describe('kpt fn render of a package holding a subpackage with its own pair', ()
     expect(gitDiff(pkg)).toBe('');
   });
 });
+
+describe('kpt fn render of a package holding an unchanged copy of itself (cp -r into a subdirectory)', () => {
+  // The copy's Kptfile, config and workloads carry the kind and name of the original's. kpt accepts the layout (it
+  // merges nothing: each object stays in its package's file) and hands the parent's pd-disagg the items of both
+  // packages. A duplicate is one only within one package, and the parent's render wires its own workloads: it used
+  // to refuse the render with `duplicate-resource` for the Kptfile, the config and both Deployments.
+  /** The package's files (the subdirectory aside), each as a fresh render of the example would write it. */
+  const own = (all: Record<string, unknown[]>) => Object.fromEntries(Object.entries(all).filter(([f]) => !f.startsWith('sub/')));
+  const sub = (all: Record<string, unknown[]>) => Object.fromEntries(Object.entries(all).filter(([f]) => f.startsWith('sub/')).map(([f, d]) => [f.slice(4), d]));
+
+  it('renders both packages as each alone, an edit of the parent leaves the copy where it was, twice in a row', () => {
+    const pkg = gitPackage('examples/qwen-pd');
+    mkdirSync(join(pkg, 'sub'));
+    for (const f of readdirSync(pkg)) {
+      if (f === 'sub' || f.startsWith('.')) continue;
+      writeFileSync(join(pkg, 'sub', f), readFileSync(join(pkg, f), 'utf8'));
+    }
+    gitCommit(pkg, 'copy');
+    const r = render(pkg);
+    expect(r.stdout + r.stderr).not.toContain('duplicate-resource');
+    const fresh = gitPackage('examples/qwen-pd');
+    render(fresh);
+    const after = files(pkg);
+    expect(Object.keys(sub(after))).toContain('qwen-pd-disagg.yaml');
+    expect(own(after)).toEqual(files(fresh));
+    expect(sub(after)).toEqual(files(fresh));
+    gitCommit(pkg, 'rendered');
+    render(pkg);
+    expect(gitDiff(pkg)).toBe('');
+
+    // the parent's config moves to router v0.9.0: the parent becomes a fresh render of that, the copy stays
+    const toV09 = (d: ReturnType<typeof parseDocument>) => d.setIn(['spec', 'epp', 'version'], 'v0.9.0');
+    editConfig(pkg, 'pd-disagg.yaml', toV09);
+    const edited = render(pkg);
+    expect(edited.stdout + edited.stderr).not.toContain('removed');
+    const freshEdited = gitPackage('examples/qwen-pd');
+    editConfig(freshEdited, 'pd-disagg.yaml', toV09);
+    render(freshEdited);
+    const afterEdit = files(pkg);
+    expect(own(afterEdit)).toEqual(files(freshEdited));
+    expect(sub(afterEdit)).toEqual(files(fresh));
+    gitCommit(pkg, 'edited');
+    render(pkg);
+    expect(gitDiff(pkg)).toBe('');
+  });
+});

@@ -72,6 +72,54 @@ describe('hostile inputs', () => {
     expect(out.stdout).toContain('kind: ResourceList');
   });
 
+  const withConfig = goldenInputs().find((t) => /^functionConfig:/m.test(t) && t.includes('qwen-decode') && !/error/.test(t))!;
+  it.each([
+    ['no functionConfig (kpt: a mutator without configPath)', base],
+    ['a functionConfig of the parent package', withConfig],
+  ])('kpt nested packages, %s: a duplicate is one only within one package, and items pd-disagg leaves alone are never one', (_, input) => {
+    // kpt fn render hands a parent package's functions the items of its subpackages too, each with its package's
+    // directory in internal.config.kubernetes.io/package-path (measured with kpt 1.0.0-beta.56); a subpackage that is a
+    // copy of its parent holds the same Kptfile, config and workloads
+    const PKG = 'internal.config.kubernetes.io/package-path';
+    const inPackage = <T extends { metadata: { annotations?: Record<string, string> } }>(o: T, dir: string): T => {
+      o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [PKG]: dir };
+      return o;
+    };
+    type Obj = { metadata: { name?: string; annotations?: Record<string, string> } };
+    const list = parse(input);
+    const originals = list.items.length;
+    list.items = list.items.map((o: never) => inPackage(o, '/pkg'));
+    list.items.push(...list.items.slice(0, originals).map((o: never) => inPackage(structuredClone(o), '/pkg/sub')));
+    const kptfile = (dir: string) => inPackage({ apiVersion: 'kpt.dev/v1', kind: 'Kptfile', metadata: { name: 'pkg', annotations: { 'config.kubernetes.io/local-config': 'true' } } }, dir);
+    list.items.push(kptfile('/pkg'), kptfile('/pkg/sub'));
+    if (list.functionConfig) inPackage(list.functionConfig, '/pkg');
+    const out = hostile(stringify(list));
+    expect(out.stderr).not.toContain('duplicate-resource');
+    expect(out.exitCode, out.stderr).toBe(0);
+    // the subpackage's copies come out as they went in (the parent's render wires its own workloads)
+    const items = parse(out.stdout).items as Obj[];
+    const subItems = items.filter((o) => o.metadata.annotations?.[PKG] === '/pkg/sub');
+    expect(subItems).toEqual(list.items.filter((o: Obj) => o.metadata.annotations?.[PKG] === '/pkg/sub'));
+    expect(items.filter((o) => o.metadata.annotations?.['pd-disagg.dev/pair'] !== undefined).every((o) => o.metadata.annotations?.[PKG] !== '/pkg/sub')).toBe(true);
+    expect(items.some((o) => o.metadata.annotations?.['pd-disagg.dev/pair'] !== undefined)).toBe(true);
+
+    // within one package the same copy is still two items with one identity
+    const one = structuredClone(list);
+    const deployment = list.items.findIndex((o: { kind: string }) => o.kind === 'Deployment');
+    one.items[originals + deployment].metadata.annotations[PKG] = '/pkg';
+    fails(stringify(one), new RegExp(`appears twice, as items\\[${deployment}\\].*and items\\[${originals + deployment}\\].*\\[rule duplicate-resource\\]`));
+
+    // two local-config objects with one identity in one package (and two Kptfiles) are nobody's problem
+    const local = parse(input);
+    const note = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'setters', annotations: { 'config.kubernetes.io/local-config': 'true' } } });
+    local.items.push(note(), note(), { apiVersion: 'kpt.dev/v1', kind: 'Kptfile', metadata: { name: 'k' } }, { apiVersion: 'kpt.dev/v1', kind: 'Kptfile', metadata: { name: 'k' } });
+    const ok = hostile(stringify(local));
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    // a real object and a same-named one are still refused
+    local.items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'real' } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'real' } });
+    fails(stringify(local), /ConfigMap\/real appears twice/);
+  });
+
   it('YAML alias bombs are bounded, in items, in the functionConfig and in ConfigMap data', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 10; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
