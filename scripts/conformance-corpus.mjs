@@ -549,6 +549,11 @@ for (const version of ROUTER_VERSIONS) {
   mut('encode-decider-is-pd-decider', 'deciders.encode names the prefix-based P/D decider', (c) => {
     handler(c).parameters.deciders.encode = 'prefix-based-pd-decider';
   });
+  mut('encode-decider-is-always-pd-decider', 'deciders.encode names an always-disagg-pd-decider (declared before the handler)', (c) => {
+    const h = handler(c);
+    c.plugins.splice(c.plugins.indexOf(h), 0, { type: 'always-disagg-pd-decider' });
+    h.parameters.deciders.encode = 'always-disagg-pd-decider';
+  });
   mut('encode-filter-typo', 'encode-filter type misspelt', (c) => {
     P(c, 'encode-filter').type = 'encode_filter';
   });

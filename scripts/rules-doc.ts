@@ -151,6 +151,8 @@ export const RULE_WHY: Record<string, string> = {
   'epp-prefill-profile-filter': 'Without its role filter a profile scores both pods and the picker breaks ties at random, so the prefill hop or the destination lands on the wrong pod (seen live by npm run conformance).',
   'epp-encode-stage':
     'disagg-profile-handler runs the encode stage only when deciders.encode names a decider and schedulingProfiles has the profile profiles.encode (default "encode"); otherwise it logs "No deciders.encode configured, E disaggregation disabled" or skips the stage (disagg_profile_handler.go at inference-scheduler v0.8.0, router v0.9.0 and v0.10.0). encode-filter keeps only llm-d.ai/role=encode pods (filter/bylabel/roles.go); at v0.8.0 disagg-headers-handler sets x-encoder-hosts-ports from its own encodeProfile.',
+  'epp-encode-decider-type':
+    'The handler runs the encode stage whenever deciders.encode says yes; only always-disagg-multimodal-decider looks at the request (multimodal content), always-disagg-pd-decider always says yes and prefix-based-pd-decider says yes on long uncached prompts (llm-d-router disagg/*_decider.go at v0.9.0 and v0.10.0, inference-scheduler v0.8.0). Recorded live at all three tags: with a P/D decider in deciders.encode a text-only request gets an encode pod in x-encoder-hosts-ports (corpus mut-epd-encode-decider-is-*), and the sidecar sends it down its encoder path. docs/router-versions.md, "Encode decider type".',
 };
 
 const SCOPES = [

@@ -52,6 +52,7 @@ const REPORT_ORDER = [
   'epp-stage-order',
   'epp-prefill-profile-filter',
   'epp-encode-stage',
+  'epp-encode-decider-type',
 ];
 
 export const eppConfigRules: Rule<EppContext>[] = REPORT_ORDER.map((id) => {

@@ -5,7 +5,7 @@ import { ROLE_LABEL } from '../../../router/types.js';
 import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
-import { ENCODE_DECIDER_TYPE, ENCODE_FILTER_TYPE } from '../../../router/epp-config.js';
+import { DECIDER_TYPES, ENCODE_DECIDER_TYPE, ENCODE_FILTER_TYPE } from '../../../router/epp-config.js';
 import { DISAGG_HANDLER, ENCODE_PROFILE, PD_HANDLER, str } from './read.js';
 import { PROFILE_HANDLER_TYPES, ROLE_FILTER_TYPES, STAGE_ORDERS, finding, pluginLabel, reads, scope, stageOrderOf } from './helpers.js';
 
@@ -213,6 +213,46 @@ export const profilesRules: Rule<EppContext>[] = [
         }
       }
       return out;
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-encode-decider-type',
+    scope,
+    severity: 'warning',
+    summary: 'deciders.encode names a P/D decider (prefix-based-pd-decider, always-disagg-pd-decider), which does not look for images: text-only requests take the encode stage and images may skip it.',
+    fix: `Declare a plugin of type ${ENCODE_DECIDER_TYPE} and name it in deciders.encode; keep the P/D deciders for deciders.prefill.`,
+    field: 'plugins[disagg-profile-handler].parameters.deciders.encode',
+    check(ctx) {
+      const handler = ctx.read.handler;
+      if (!handler?.encodeDecider || handler.encodeProfile === undefined) return [];
+      // the stage runs only when its profile exists (otherwise epp-encode-stage says so for a trio)
+      if (!ctx.read.profiles.some((p) => p.name === handler.encodeProfile)) return [];
+      const decider = ctx.read.plugins.find((p) => p.name === handler.encodeDecider);
+      if (!decider || !Object.values(DECIDER_TYPES).includes(decider.type)) return [];
+      const t = routerTable(ctx.version);
+      const field = handler.encodeDeciderField;
+      const hop = 'the EPP runs the encode profile, picks an encode pod and sets x-encoder-hosts-ports, and the decode sidecar sends the request down its encoder path (no image to encode, then on to prefill or decode)';
+      let what: string;
+      if (decider.type === DECIDER_TYPES.always) {
+        what = `which says yes to every request: every text-only request takes the encode stage too (${hop})`;
+      } else {
+        const n = decider.params?.nonCachedTokens;
+        const prefillFirst = stageOrderOf(handler) === 'prefill-first';
+        what =
+          typeof n !== 'number' || n <= 0
+            ? `whose nonCachedTokens is ${n === undefined ? 'unset (0)' : JSON.stringify(n)}, which means never: the encode stage never runs and prefill runs the vision encoder on every image`
+            : prefillFirst
+              ? 'which in stageOrder prefill-first is asked without a decode pod and says no (it logs "prefix decider: endpoint is nil"): the encode stage never runs and prefill runs the vision encoder on every image'
+              : `which decides on the prompt's uncached length, not on images: a text-only request with ${n} or more uncached tokens takes the encode stage (${hop}), and an image in a shorter or cached prompt skips it (prefill runs the vision encoder itself)`;
+      }
+      return [
+        finding(
+          ctx,
+          `${pluginLabel(handler.plugin)} ${field} names "${handler.encodeDecider}"${decider.name === decider.type ? '' : ` (type ${decider.type})`}, a P/D decider, ${what}; declare - type: ${ENCODE_DECIDER_TYPE}${t.declarationOrderMatters ? ' above the handler' : ''} (it says yes exactly when the request carries an image, video or audio part) and set ${field}: ${ENCODE_DECIDER_TYPE}`,
+          { currentValue: handler.encodeDecider, proposedValue: ENCODE_DECIDER_TYPE },
+        ),
+      ];
     },
   }),
 ];
