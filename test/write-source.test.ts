@@ -297,6 +297,51 @@ describe('source-text write-back', () => {
     );
   });
 
+  // the column of an addition is its collection's: the column of its first key or `-`, which may follow the `- ` (or
+  // `-   `, or `- - `) of the entries holding it; anything else before it on that line (an anchor or a tag of the first
+  // key) leaves the item to the yaml package
+  for (const [what, extra, edit, expected] of [
+    [
+      'a list entry written with spaces after its dash',
+      '  spec:\n    containers:\n    -   name: a\n        image: i\n',
+      (m: YAMLMap) => (m.getIn(['spec', 'containers', 0]) as YAMLMap).set('ports', [{ containerPort: 8000 }]),
+      '    -   name: a\n        image: i\n        ports:\n        - containerPort: 8000',
+    ],
+    [
+      'a list inside a list entry',
+      '  spec:\n    matrix:\n    - - a\n      - b\n',
+      (m: YAMLMap) => (m.getIn(['spec', 'matrix', 0]) as YAMLSeq).add('c'),
+      '    - - a\n      - b\n      - c',
+    ],
+    [
+      'a list entry whose first key carries an anchor',
+      '  spec:\n    containers:\n    - &c name: a\n      image: i\n',
+      (m: YAMLMap) => (m.getIn(['spec', 'containers', 0]) as YAMLMap).set('ports', [{ containerPort: 8000 }]),
+      undefined,
+    ],
+    [
+      'a list entry whose first key carries a tag',
+      '  spec:\n    containers:\n    - !!str name: a\n      image: i\n',
+      (m: YAMLMap) => (m.getIn(['spec', 'containers', 0]) as YAMLMap).set('ports', [{ containerPort: 8000 }]),
+      undefined,
+    ],
+  ] as [string, string, (m: YAMLMap) => void, string | undefined][]) {
+    it(`${expected ? 'copies' : 'serialises'} an item with an addition to ${what}, and means the same`, () => {
+      const text = resourceList(item(extra));
+      const doc = readResourceList(text);
+      expect(itemSourceText(text, doc.itemsNode, 0, doc.doc)).toBeDefined();
+      edit(doc.itemsNode.items[0] as YAMLMap);
+      const patched = itemSourceText(text, doc.itemsNode, 0, doc.doc);
+      if (expected === undefined) expect(patched).toBeUndefined();
+      else expect(patched).toContain(expected);
+      const serialised = readResourceList(text);
+      edit(serialised.itemsNode.items[0] as YAMLMap);
+      const out = writeResourceList(doc, [], text);
+      expect(parseDocument(out).toJS()).toEqual(parseDocument(writeResourceList(serialised, [])).toJS());
+      expect(normal(out)).toBe(normal(writeResourceList(serialised, [])));
+    });
+  }
+
   // comment lines are not data: they stay where they were, the additions go after the collection's last line
   for (const [what, items, edit, expected] of [
     ['a comment line at the end of the list', item('    # about y\n'), (m: YAMLMap) => (m.getIn(['data', 'list']) as YAMLSeq).add('z'), '    - y\n    # about y\n    - z'],
