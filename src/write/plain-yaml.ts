@@ -107,8 +107,7 @@ function seqBody(seq: readonly unknown[], indent: string): string | undefined {
     else if (isPlainObject(v)) {
       const map = mapBody(v, `${indent}  `);
       text = map === undefined ? undefined : map === '' ? '{}' : map.slice(indent.length + 2);
-    } else if (v === undefined) text = undefined;
-    else text = typeof v === 'string' && v.includes('\n') ? literal(v, `${indent}  `) : scalar(v);
+    } else text = typeof v === 'string' && v.includes('\n') ? literal(v, `${indent}  `) : scalar(v);
     if (text === undefined) return undefined;
     lines.push(`${indent}- ${text}`);
   }
@@ -150,5 +149,6 @@ export function printDocument(map: Plain, comment?: string): string | undefined 
   if (lines.some((l) => !l.startsWith(' ') || !PRINTABLE.test(l))) return undefined;
   const body = mapBody(map, '');
   if (!body) return undefined;
-  return `${lines.map((l) => `#${l}\n`).join('')}${lines.length ? '\n' : ''}${body}\n`;
+  // a line of one space is a blank comment line: the yaml package writes it `#`, without the space
+  return `${lines.map((l) => (l === ' ' ? '#\n' : `#${l}\n`)).join('')}${lines.length ? '\n' : ''}${body}\n`;
 }
