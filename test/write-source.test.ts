@@ -342,6 +342,50 @@ describe('source-text write-back', () => {
     });
   }
 
+  // items copied as written, or printed with their addition at the right place, in the less common spellings
+  for (const [what, extra, edit, expected] of [
+    ['a map whose last value is empty', '  extra:\n    a: 1\n    b:\n', (m: YAMLMap) => m.setIn(['extra', 'c'], 2), '  extra:\n    a: 1\n    b:\n    c: 2'],
+    ['a map whose last value is empty, with a comment after it', '  extra:\n    a: 1\n    b: # empty\n', (m: YAMLMap) => m.setIn(['extra', 'c'], 2), '  extra:\n    a: 1\n    b: # empty\n    c: 2'],
+    ['a list entry written `-` alone on its line', '  extra:\n  -\n    name: a\n', (m: YAMLMap) => (m.get('extra') as YAMLSeq).add({ name: 'b' }), '  extra:\n  -\n    name: a\n  - name: b'],
+    ['anchors on a map and on its first key (no alias uses them)', '  extra: &z\n    &a k: v\n', () => {}, '  extra: &z\n    &a k: v'],
+    ['tags on a map and on its first key', '  extra: !!map\n    !a k: v\n', () => {}, '  extra: !!map\n    !a k: v'],
+    ['tabs between the tokens', '  extra:\t# tab\n    k:\tv\n', () => {}, '  extra:\t# tab\n    k:\tv'],
+  ] as [string, string, (m: YAMLMap) => void, string][]) {
+    it(`copies an item with ${what}, and means the same`, () => {
+      const text = resourceList(item(extra));
+      const doc = readResourceList(text);
+      edit(doc.itemsNode.items[0] as YAMLMap);
+      expect(itemSourceText(text, doc.itemsNode, 0, doc.doc)).toBe(`${item().replace(/\n$/, '')}\n${expected}`);
+      const serialised = readResourceList(text);
+      edit(serialised.itemsNode.items[0] as YAMLMap);
+      const out = writeResourceList(doc, [], text);
+      expect(out).toContain(`\n${expected}\n`);
+      expect(parseDocument(out).toJS()).toEqual(parseDocument(writeResourceList(serialised, [])).toJS());
+      expect(normal(out)).toBe(normal(writeResourceList(serialised, [])));
+    });
+  }
+
+  for (const [what, items, edit] of [
+    // the deleted pair's words are left between the nodes still there: the text no longer says what the item holds
+    ['a pair deleted before an empty map', item('  extra:\n    gone: x\n    empty: {}\n'), (m: YAMLMap) => m.deleteIn(['extra', 'gone'])],
+    ['an entry deleted before an empty map', item('  extra:\n  - gone\n  - {}\n'), (m: YAMLMap) => (m.get('extra') as YAMLSeq).delete(0)],
+    ['an entry deleted before an empty list', item('  extra:\n  - gone\n  - []\n'), (m: YAMLMap) => (m.get('extra') as YAMLSeq).delete(0)],
+    // a comment left of the item's column cannot be re-indented with it
+    ['a comment line left of its column', item().replace(/^/gm, '  ').replace('    kind: ConfigMap\n', '    kind: ConfigMap\n# at column 0\n'), () => {}],
+  ] as [string, string, (m: YAMLMap) => void][]) {
+    it(`serialises an item with ${what}, and means the same`, () => {
+      const text = resourceList(items);
+      const doc = readResourceList(text);
+      edit(doc.itemsNode.items[0] as YAMLMap);
+      expect(itemSourceText(text, doc.itemsNode, 0, doc.doc)).toBeUndefined();
+      const serialised = readResourceList(text);
+      edit(serialised.itemsNode.items[0] as YAMLMap);
+      const out = writeResourceList(doc, [], text);
+      expect(out).toBe(writeResourceList(serialised, []));
+      expect(normal(out)).toBe(normal(writeResourceList(serialised, [])));
+    });
+  }
+
   // comment lines are not data: they stay where they were, the additions go after the collection's last line
   for (const [what, items, edit, expected] of [
     ['a comment line at the end of the list', item('    # about y\n'), (m: YAMLMap) => (m.getIn(['data', 'list']) as YAMLSeq).add('z'), '    - y\n    # about y\n    - z'],
