@@ -171,7 +171,7 @@ export const sglangRules: Rule<PairContext>[] = [
             `set env SGLANG_BOOTSTRAP_PORT="${want.value}" on the sidecar`,
           resource: ctx.decode.resource,
           path: i >= 0 ? `${s.containerPath}.env[${i}].value` : `${s.containerPath}.env`,
-          ...(have !== undefined ? { currentValue: have } : {}),
+          currentValue: have, // a finding's undefined value is left out of the result (toResult)
           proposedValue: want.value,
         },
       ];

@@ -24,8 +24,9 @@ function problems(ctx: PairContext, keep: (p: SidecarFlagProblem) => boolean): F
       message: `routing sidecar ${String(s.container.name ?? '')}: ${p.message}`,
       resource: ctx.decode.resource,
       path: `${s.containerPath}.${p.path ?? 'args'}`,
-      ...(p.currentValue !== undefined ? { currentValue: p.currentValue } : {}),
-      ...(p.proposedValue !== undefined ? { proposedValue: p.proposedValue } : {}),
+      // undefined values are left out of the result (toResult)
+      currentValue: p.currentValue,
+      proposedValue: p.proposedValue,
     }));
 }
 
