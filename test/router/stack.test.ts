@@ -165,7 +165,18 @@ describe('buildRoutingStack', () => {
     expect(rules('v0.10.0').map((r: KObject) => r.apiGroups[0])).toEqual(['', 'inference.networking.k8s.io', 'llm-d.ai', 'inference.networking.x-k8s.io']);
     const rb = one(buildRoutingStack(input('v0.10.0')), 'RoleBinding');
     expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'qwen-epp', namespace: 'ml' }]);
+    expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: one(buildRoutingStack(input('v0.10.0')), 'Role').metadata.name });
     expect(one(buildRoutingStack(input('v0.10.0')), 'Deployment').spec.template.spec.serviceAccountName).toBe('qwen-epp');
+  });
+
+  // what the Pod Security "restricted" level asks of a pod and its containers (kubernetes.io/docs/concepts/security/
+  // pod-security-standards): a namespace enforcing it admits the EPP
+  it('runs the EPP as the restricted Pod Security level requires: non-root, RuntimeDefault seccomp, no escalation, no capabilities', () => {
+    for (const version of ROUTER_VERSIONS) {
+      const pod = one(buildRoutingStack(input(version)), 'Deployment').spec.template.spec;
+      expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    }
   });
 
   it('adds an HTTPRoute only with a gateway', () => {
