@@ -651,6 +651,49 @@ describe('the injection record in the output', () => {
   });
 });
 
+describe('the injection record: lines that repeat or locate nothing', () => {
+  it('a line listed twice takes its entry out once, and a line locating nothing takes out nothing', () => {
+    const out = parse(runText(base).stdout);
+    const decode = out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode');
+    decode.spec.template.spec.containers[0].env.push({ name: 'MY_OWN', value: 'x' });
+    const record: string = decode.metadata.annotations[INJECTED_ANNOTATION];
+    const host = record.split('\n').find((l) => l.includes('env[VLLM_NIXL_SIDE_CHANNEL_HOST]'))!;
+    decode.metadata.annotations[INJECTED_ANNOTATION] = `${record}\n${host}\nspec.template.spec.containers[@7] -\nspec.template.spec.containers[engine].env[@9] value=0ae9be86`;
+    const again = runText(stringify(out));
+    expect(again.exitCode).toBe(0);
+    const d2 = item(again.items, 'Deployment', 'qwen-pd-decode');
+    // the user's entry stays (pd-disagg's are written again after it, as on a fresh render of the edited input)
+    expect(d2.spec.template.spec.containers[0].env.map((x: KObject) => x.name)).toEqual(['MY_OWN', 'VLLM_NIXL_SIDE_CHANNEL_HOST', 'VLLM_NIXL_SIDE_CHANNEL_PORT']);
+    expect(again.results.filter((r) => r.message.includes('removed') || r.message.includes('by hand'))).toEqual([]);
+    expect(d2.metadata.annotations[INJECTED_ANNOTATION]).toBe(record);
+  });
+
+  it('a marker taken off a generated object by hand hands it over, though its config marker is this config\'s', () => {
+    const list = parse(base);
+    list.functionConfig = withPath(list.functionConfig);
+    const out = parse(runText(stringify(list)).stdout);
+    const pool = out.items.find((i: KObject) => i.kind === 'InferencePool');
+    expect(pool.metadata.annotations[CONFIG_ANNOTATION]).toBe(KPT_CONFIG_PATH);
+    delete pool.metadata.annotations[PAIR_ANNOTATION];
+    const renamed = runText(setConfig(stringify(out), (c) => ((c.metadata.name = 'renamed'), c)));
+    expect(renamed.exitCode).toBe(0);
+    expect(renamed.items.filter((i) => i.kind === 'InferencePool').map((i) => i.metadata.name).sort()).toEqual(['qwen-pd', 'renamed']);
+    expect(item(renamed.items, 'InferencePool', 'qwen-pd')).toEqual(pool);
+    expect(renamed.results.filter((r) => r.resourceRef?.kind === 'InferencePool' && r.resourceRef.name === 'qwen-pd')).toEqual([]);
+  });
+
+  it('an engine whose env and mounts are written empty (null) gets them as lists, and a re-render changes nothing', () => {
+    const input = base.replace('          - containerPort: 8001\n', '          - containerPort: 8001\n          env:\n          volumeMounts:\n');
+    const first = runText(input);
+    expect(first.exitCode).toBe(0);
+    const engine = item(first.items, 'Deployment', 'qwen-pd-decode').spec.template.spec.containers[0];
+    expect(engine.env.map((x: KObject) => x.name)).toEqual(['VLLM_NIXL_SIDE_CHANNEL_HOST', 'VLLM_NIXL_SIDE_CHANNEL_PORT']);
+    expect(engine.volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+    expect(first.results.filter((r) => r.severity !== 'info')).toEqual([]);
+    expect(runText(first.stdout).items).toEqual(first.items);
+  });
+});
+
 describe('kpt subpackages', () => {
   it('a pair of a subpackage, made by a config of the same file name, is not this package\'s: kept as it is', () => {
     // kpt renders the subpackage first, then gives its items to the parent's functions with paths relative to the

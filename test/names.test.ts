@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { basename, isShell, parseImage } from '../src/names.js';
 import { isRoutingSidecar } from '../src/router/sidecar.js';
 import { parseEngine } from '../src/engines/index.js';
+import { baseName } from '../src/plan/plan.js';
 
 describe('parseImage', () => {
   it.each([
@@ -41,5 +42,22 @@ describe('program names and shells', () => {
     expect(isRoutingSidecar({ name: 'p', image: 'ghcr.io/llm-d/llm-d-routing-sidecar:v0.2.0' })).toBe(true);
     expect(isRoutingSidecar({ name: 'p', image: 'registry.local:5000/llm-d/llm-d-router-disagg-sidecar@sha256:abc' })).toBe(true);
     expect(isRoutingSidecar({ name: 'p', image: 'ghcr.io/llm-d/llm-d-routing-sidecar-extra:v1' })).toBe(false);
+  });
+});
+
+describe('the pair\'s base name when the config names none (src/plan/plan.ts baseName)', () => {
+  it.each([
+    ['qwen-pd-prefill', 'qwen-pd-decode', 'qwen-pd'],
+    // the leading words both share, never a name's last word (its role)
+    ['qwen-pd', 'qwen-pd-decode', 'qwen'],
+    ['qwen-pd-decode', 'qwen-pd', 'qwen'],
+    ['llama-prefill', 'qwen-decode', 'qwen-decode'],
+    ['prefill', 'decode', 'decode'],
+    // made a DNS label: lower case, other characters a dash, at most 48 characters, no dash at either end
+    ['Qwen_PD-prefill', 'Qwen_PD-decode', 'qwen-pd'],
+    [`${'a'.repeat(47)}-b-prefill`, `${'a'.repeat(47)}-b-decode`, 'a'.repeat(47)],
+    ['x', '--', 'pd-disagg'],
+  ])('%s + %s → %s', (prefill, decode, name) => {
+    expect(baseName(prefill, decode)).toBe(name);
   });
 });

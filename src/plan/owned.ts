@@ -115,8 +115,8 @@ export function entryKey(listName: string, entry: unknown, index?: number): stri
 }
 
 function keyFieldOf(listName: string, entry: unknown): string | undefined {
-  const field = KEY_FIELDS[listName] ?? (isPlainObject(entry) && typeof entry.name === 'string' ? 'name' : undefined);
-  return field && isPlainObject(entry) && Object.hasOwn(entry, field) ? field : undefined;
+  const field = KEY_FIELDS[listName] ?? 'name';
+  return isPlainObject(entry) && Object.hasOwn(entry, field) ? field : undefined;
 }
 
 function canonical(value: unknown): unknown {
@@ -142,7 +142,7 @@ export function formatLocator(locator: readonly Step[]): string {
   let out = '';
   for (const s of locator) {
     if (!s.entry && SIMPLE.test(s.key)) out += out ? `.${s.key}` : s.key;
-    else out += `[${s.key.replace(/[\]\s%,=[]|[^\x21-\x7e]/gu, (c) => encodeURIComponent(c).replace(/[[\]]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`))}]`;
+    else out += `[${s.key.replace(/[\]\s%,=[]|[^\x21-\x7e]/gu, encodeURIComponent)}]`;
   }
   return out;
 }
@@ -288,9 +288,8 @@ export function knobFor(locator: readonly Step[], field: string | undefined, for
   return undefined;
 }
 
-/** Does any field of this unit have a knob? Then the unit stays pd-disagg's, whatever the user did to a field. */
-function unitHasKnob(unit: Unit, form: PdConfig['form']): boolean {
-  if (unit.hash !== undefined) return knobFor(unit.locator, undefined, form) !== undefined;
+/** Does any field of this entry unit have a knob? Then the entry stays pd-disagg's, whatever the user did to a field. */
+function entryHasKnob(unit: Unit, form: PdConfig['form']): boolean {
   return ['image', 'args', 'ports', 'restartPolicy'].some((f) => knobFor(unit.locator, f, form) !== undefined);
 }
 
@@ -346,7 +345,7 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
     }
     const entry = isPlainObject(current) ? current : {};
     const edited = Object.entries(unit.fields ?? {}).filter(([k, h]) => hashValue(entry[k]) !== h);
-    const hasKnob = unitHasKnob(unit, form);
+    const hasKnob = entryHasKnob(unit, form);
     if (edited.length > 0 && !hasKnob) {
       out.released.push({ unit, path: fmt(path), current: entry, entry: true });
       continue;
@@ -391,7 +390,8 @@ export function stripOwned(object: KObject, form: PdConfig['form']): Strip {
  * order, for the Document to repeat.
  */
 function deleteAll(object: KObject, paths: Path[], order: Path[]): KObject {
-  const sorted = [...paths].sort(comparePathsDesc);
+  // a record that lists one entry twice takes it out once (a second splice at its index would take the next entry)
+  const sorted = [...new Map(paths.map((p) => [JSON.stringify(p), p])).values()].sort(comparePathsDesc);
   order.length = 0;
   const parents = new Map<string, Path>();
   for (const path of sorted) {
