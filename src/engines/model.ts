@@ -132,6 +132,9 @@ function build(container: KObject, loc: LaunchLocation): EngineModel {
     } else if (!model && positionals.length > 0) {
       model = positionals[0];
       extra = positionals.slice(1);
+      // a positional model only a shell expansion gives (`"$(cat /etc/model)"`): the rules that need it say they
+      // could not check, as for a flag's run-time value (fields.ts)
+      if (isUnknown(model!.value)) unknown.set('model', { what: 'model (the first argument)', path: model!.path ?? '' });
     }
   }
   for (const p of extra) {

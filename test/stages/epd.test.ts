@@ -526,6 +526,24 @@ describe('what the E/P/D rules say, word for word (each branch of each message)'
     ]);
   });
 
+  it('an encoder whose model, port and EC config only its launch script knows: the rules that need them say they could not check', () => {
+    const from = GUIDE.slice(GUIDE.indexOf('            command: ["vllm", "serve"]\n            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"'), GUIDE.indexOf('            env:\n              - name: USER'));
+    const script = `            command: ["/bin/sh", "-c"]\n            args:\n              - 'exec vllm serve "$(cat /etc/model)" --mm-encoder-only --port $(cat /etc/port) --ec-transfer-config "$(cat /etc/ec.json)"'\n`;
+    const out = runText(withConfig(edit(GUIDE, from, script), '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    sidecar: {port: 9000}\n'));
+    const encode = out.results.filter((r) => r.resourceRef?.name === 'encode' && r.severity !== 'info');
+    expect(encode.map((r) => [r.tags?.rule, r.severity, r.field?.path])).toEqual(
+      ['ec-transfer-config-missing', 'ec-role-inverted', 'ec-connector-mismatch', 'ec-connector-local-only', 'ec-connector-unknown', 'encode-off-pool-port', 'encode-model-mismatch'].map((rule) => [rule, 'warning', `${ARGS}[0]`]),
+    );
+    expect(encode.every((r) => r.message.startsWith(`could not check ${r.tags?.rule} (`))).toBe(true);
+    expect(encode.find((r) => r.tags?.rule === 'encode-off-pool-port')!.message).toBe(
+      "could not check encode-off-pool-port (the encode engine does not serve on the port the InferencePool targets): the encode engine's --port is only known when the pod runs. Write it as a literal value (or an env value of the container) to have it checked [rule encode-off-pool-port]",
+    );
+    expect(encode.find((r) => r.tags?.rule === 'encode-model-mismatch')!.message).toBe(
+      "could not check encode-model-mismatch (the encode engine serves a different model string than prefill and decode): the encode engine's model (the first argument) is only known when the pod runs. Write it as a literal value (or an env value of the container) to have it checked [rule encode-model-mismatch]",
+    );
+    expect(encode.find((r) => r.tags?.rule === 'ec-transfer-config-missing')!.message).toContain("the encode engine's --ec-transfer-config is only known when the pod runs");
+  });
+
   it('encode-model-mismatch and encode-not-encoder-only: the messages; an encoder reading a --config file is judged on neither', () => {
     const other = edit(GUIDE, '            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"', '            args:\n              - "Qwen/Qwen2.5-VL-7B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"');
     expect(said(other, 'encode-model-mismatch')).toEqual([
