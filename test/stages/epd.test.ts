@@ -372,6 +372,8 @@ describe('E/P/D rules', () => {
     expect(none[0]!.message).toContain('skips the encode stage');
     const example = byRule(runText(withSidecar('              - --ec-connector=ec-example\n')).results, 'ec-sidecar-connector');
     expect(example[0]).toMatchObject({ field: { path: 'spec.template.spec.initContainers[0].args[2]', currentValue: 'ec-example' } });
+    expect(example[0]!.message).toBe("the decode pod's routing sidecar routing-proxy has --ec-connector=ec-example, which does not speak the encode engine's EC connector; pass --ec-connector=ec-nixl [rule ec-sidecar-connector]");
+    expect(none[0]!.message).toBe("the decode pod's routing sidecar routing-proxy has no --ec-connector, so it skips the encode stage and never sends an image to the encode pods; pass --ec-connector=ec-nixl [rule ec-sidecar-connector]");
     // an ec-connector the version lacks stops the sidecar itself
     const v08 = runText(withConfig(withSidecar('              - --ec-connector=ec-nixl\n'), '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    epp: {version: v0.8.0}\n'));
     expect(v08.exitCode).toBe(1);
