@@ -28,7 +28,7 @@ function badValue(code: IssueCode, what: string, raw: string, reason: string, pa
     severity: unresolved ? 'warning' : 'error',
     path,
     message: unresolved
-      ? `${what} is "${raw}", which refers to a variable that is not a literal env value of this container, so its value is unknown here; the engine default is assumed.`
+      ? `${what} is "${raw}", which refers to a variable that is not a literal env value of this container (valueFrom, envFrom, or set nowhere), so its value is only known when the pod runs and the rules that need it say they could not check; if the variable is set nowhere, the kubelet passes the text as written and the engine refuses it.`
       : `${what} "${raw}" ${reason}; the engine will refuse it. Use a value like ${example}.`,
   };
 }
@@ -56,6 +56,9 @@ export function fillFields(
     const c = convert(rule.type, raw);
     if (c.ok) return { value: c.value, path, raw };
     issues.push(badValue(code, what, raw, c.reason, path, `${EXAMPLES[rule.type] ?? '...'}`));
+    // `$(NAME)` of a variable set from valueFrom/envFrom: the kubelet fills it in when the pod starts, so the rules
+    // that need the field say they could not check rather than judge the engine default
+    if (hasUnresolvedRef(raw)) unknown.set(rule.field, { what, path });
     return undefined;
   };
   for (const rule of d.fields) {

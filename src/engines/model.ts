@@ -102,6 +102,10 @@ function build(container: KObject, loc: LaunchLocation): EngineModel {
     if (c.ok) objects.set(name, { value: c.value, path: s.path ?? '', raw: s.value });
     else {
       const unresolved = hasUnresolvedRef(s.value);
+      // a JSON value a variable fills in when the pod starts: the rules that need it say they could not check
+      // (an --ec-transfer-config "$(EC_CFG)" is no missing config)
+      const rule = unresolved ? d.fields.find((r) => r.flag === name) : undefined;
+      if (rule) unknown.set(rule.field, { what: name, path: s.path ?? '' });
       issues.push({
         code: ISSUE_CODES.invalidJson,
         severity: unresolved ? 'warning' : 'error',

@@ -546,6 +546,24 @@ describe('what the E/P/D rules say, word for word (each branch of each message)'
     expect(encode.find((r) => r.tags?.rule === 'ec-transfer-config-missing')!.message).toContain("the encode engine's --ec-transfer-config is only known when the pod runs");
   });
 
+  it('an encoder whose port and EC config come from $(VAR)s set by valueFrom: the kubelet fills them in at start, so the rules say they could not check (no missing config, no default port assumed)', () => {
+    const from = GUIDE.indexOf('            command: ["vllm", "serve"]\n            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"');
+    const to = GUIDE.indexOf('            env:\n              - name: USER');
+    const line = `            command: ["vllm", "serve"]\n            args: ["Qwen/Qwen2.5-VL-32B-Instruct", "--mm-encoder-only", "--port=$(ENC_PORT)", "--ec-transfer-config", "$(EC_CFG)"]\n`;
+    const env = `            env:\n              - name: ENC_PORT\n                valueFrom: {configMapKeyRef: {name: encode-settings, key: port}}\n              - name: EC_CFG\n                valueFrom: {configMapKeyRef: {name: encode-settings, key: ec}}\n`;
+    const text = GUIDE.slice(0, from) + line + env + GUIDE.slice(to + '            env:\n'.length);
+    const out = runText(withConfig(text, '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n'));
+    expect(out.exitCode).toBe(0);
+    const encode = out.results.filter((r) => r.resourceRef?.name === 'encode' && r.severity !== 'info');
+    expect(encode.filter((r) => r.severity === 'error')).toEqual([]);
+    const cannot = encode.filter((r) => r.message.startsWith('could not check '));
+    expect(cannot.map((r) => r.tags?.rule).sort()).toEqual(
+      ['ec-connector-local-only', 'ec-connector-mismatch', 'ec-connector-unknown', 'ec-role-inverted', 'ec-transfer-config-missing', 'encode-off-pool-port'],
+    );
+    expect(cannot.find((r) => r.tags?.rule === 'encode-off-pool-port')!.message).toContain("the encode engine's --port is only known when the pod runs");
+    expect(cannot.find((r) => r.tags?.rule === 'ec-transfer-config-missing')!.message).toContain("the encode engine's --ec-transfer-config is only known when the pod runs");
+  });
+
   it('encode-model-mismatch and encode-not-encoder-only: the messages; an encoder reading a --config file is judged on neither', () => {
     const other = edit(GUIDE, '            args:\n              - "Qwen/Qwen2.5-VL-32B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"', '            args:\n              - "Qwen/Qwen2.5-VL-7B-Instruct"\n              - "--disable-access-log-for-endpoints=/health,/metrics,/v1/models"\n              - "--tensor-parallel-size=2"\n              - "--trust-remote-code"');
     expect(said(other, 'encode-model-mismatch')).toEqual([
