@@ -140,6 +140,24 @@ describe('DisaggregatedSet: discovery', () => {
   });
 });
 
+// a config of your own around one rollout screener with the given revisionGating
+const withScreener = (revisionGating: unknown) => ({
+  apiVersion: 'llm-d.ai/v1alpha1',
+  kind: 'EndpointPickerConfig',
+  plugins: [
+    { type: 'disaggregatedset-rollout-screener', parameters: { scope: { labelSelector: 'disaggregatedset.x-k8s.io/name=qwen-set' }, revisionGating } },
+    { type: 'prefill-filter' },
+    { type: 'decode-filter' },
+    { type: 'max-score-picker' },
+    { type: 'always-disagg-pd-decider' },
+    { type: 'disagg-profile-handler', parameters: { deciders: { prefill: 'always-disagg-pd-decider' } } },
+  ],
+  schedulingProfiles: [
+    { name: 'prefill', plugins: [{ pluginRef: 'prefill-filter' }, { pluginRef: 'max-score-picker' }] },
+    { name: 'decode', plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'max-score-picker' }] },
+  ],
+});
+
 describe('DisaggregatedSet: pool and EPP', () => {
   it('the pool selects by labels the controller and LWS set, never app or the revision', () => {
     const out = render([ctxGen()], {});
@@ -186,22 +204,7 @@ describe('DisaggregatedSet: pool and EPP', () => {
   }
 
   it('a config of your own requiring roles the set does not have is an error (every request would fail with 503)', () => {
-    const own = {
-      apiVersion: 'llm-d.ai/v1alpha1',
-      kind: 'EndpointPickerConfig',
-      plugins: [
-        { type: 'disaggregatedset-rollout-screener', parameters: { scope: { labelSelector: 'disaggregatedset.x-k8s.io/name=qwen-set' }, revisionGating: { mode: 'sum', requireRoles: { values: ['prefill', 'decode'] } } } },
-        { type: 'prefill-filter' },
-        { type: 'decode-filter' },
-        { type: 'max-score-picker' },
-        { type: 'always-disagg-pd-decider' },
-        { type: 'disagg-profile-handler', parameters: { deciders: { prefill: 'always-disagg-pd-decider' } } },
-      ],
-      schedulingProfiles: [
-        { name: 'prefill', plugins: [{ pluginRef: 'prefill-filter' }, { pluginRef: 'max-score-picker' }] },
-        { name: 'decode', plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'max-score-picker' }] },
-      ],
-    };
+    const own = withScreener({ mode: 'sum', requireRoles: { values: ['prefill', 'decode'] } });
     const out = render([ctxGen()], { epp: { config: own } });
     const e = out.results.filter((r) => r.tags?.rule === 'dset-screener-roles');
     expect(e).toHaveLength(1);
@@ -218,23 +221,6 @@ describe('DisaggregatedSet: pool and EPP', () => {
 });
 
 describe('DisaggregatedSet: which screeners count', () => {
-  // a config of your own around one rollout screener with the given revisionGating
-  const withScreener = (revisionGating: unknown) => ({
-    apiVersion: 'llm-d.ai/v1alpha1',
-    kind: 'EndpointPickerConfig',
-    plugins: [
-      { type: 'disaggregatedset-rollout-screener', parameters: { scope: { labelSelector: 'disaggregatedset.x-k8s.io/name=qwen-set' }, revisionGating } },
-      { type: 'prefill-filter' },
-      { type: 'decode-filter' },
-      { type: 'max-score-picker' },
-      { type: 'always-disagg-pd-decider' },
-      { type: 'disagg-profile-handler', parameters: { deciders: { prefill: 'always-disagg-pd-decider' } } },
-    ],
-    schedulingProfiles: [
-      { name: 'prefill', plugins: [{ pluginRef: 'prefill-filter' }, { pluginRef: 'max-score-picker' }] },
-      { name: 'decode', plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'max-score-picker' }] },
-    ],
-  });
   const byRule = (revisionGating: unknown) => {
     const out = render([ctxGen()], { epp: { config: withScreener(revisionGating) } });
     const of = (id: string) => out.results.filter((r) => r.tags?.rule === id).map((r) => r.message);
