@@ -203,7 +203,8 @@ export function renderRulesDoc(rules: readonly Rule<never>[] = ALL_RULES): strin
     'or field, with the nearest known one, or a value its schema refuses), `discovery` (the engines could not be found or told apart), ' +
     '`roles-swapped` (the config names the prefill workload as decode and the other way round: one error instead of every rule that follows ' +
     'from it), `duplicate-resource` (two items with one identity in one kpt package; the Kptfile, Kustomization, local-config objects and the functionConfig are never counted), `apply-not-editable` (a field pd-disagg must add to has the wrong type), ' +
-    '`generated-user-owned` (a resource pd-disagg would generate exists without its managed-by label and is left alone), `parse-<code>`.');
+    '`generated-user-owned` (a resource pd-disagg would generate exists without its managed-by label and is left alone), ' +
+    '`epp-config-yaml` (a ConfigMap key holding an EndpointPickerConfig that is not valid YAML), `parse-<code>`.');
   out.push('');
   out.push('**Values only known at run time.** Launch scripts are read as the shell would, as far as the manifest tells: `$((…))` on known ' +
     'values is computed, an empty unquoted expansion disappears, the script\'s own assignments count, and LeaderWorkerSet\'s `LWS_GROUP_SIZE` is its ' +

@@ -141,9 +141,9 @@ describe('the EPP config', () => {
     expect(onConfigMaps.map((r) => [r.resourceRef?.name, r.field?.path, r.tags?.rule, r.severity])).toEqual([
       ['mine', 'data.epp.yaml', 'epp-unknown-feature-gate', 'error'],
       ['mine', 'data.epp.yaml', 'epp-no-prefill-decider', 'error'],
-      ['mine', 'data.bad.yaml', undefined, 'error'],
+      ['mine', 'data.bad.yaml', 'epp-config-yaml', 'error'],
     ]);
-    expect(onConfigMaps[2]!.message).toMatch(/^data\.bad\.yaml holds an EndpointPickerConfig that is not valid YAML \(Flow sequence .*\); the EPP would fail to start$/);
+    expect(onConfigMaps[2]!.message).toMatch(/^data\.bad\.yaml holds an EndpointPickerConfig that is not valid YAML \(Flow sequence .*\); the EPP would fail to start\. Fix the YAML of data\.bad\.yaml \(the EPP reads it as its config file\) \[rule epp-config-yaml\]$/);
     expect(onConfigMaps[2]!.message).not.toContain('\n');
   });
 

@@ -63,10 +63,11 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
         parsed = parseYamlValue(text, undefined, `data.${key}`);
       } catch (err) {
         results.push({
-          message: `data.${key} holds an EndpointPickerConfig that is not valid YAML (${(err as Error).message.split('\n')[0]}); the EPP would fail to start`,
+          message: `data.${key} holds an EndpointPickerConfig that is not valid YAML (${(err as Error).message.split('\n')[0]}); the EPP would fail to start. Fix the YAML of data.${key} (the EPP reads it as its config file)`,
           severity: 'error',
           resourceRef: item.ref,
           field: { path: `data.${key}` },
+          tags: { rule: 'epp-config-yaml' },
         });
         continue;
       }
