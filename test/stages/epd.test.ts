@@ -668,3 +668,38 @@ describe('--explain of a trio', () => {
     expect(mermaid.stdout).toContain('  encode ==>|"encoder output"| prefill\n');
   });
 });
+
+describe('what pd-disagg adds to the encode pod, next to what the user wrote', () => {
+  const ENCODE_ENV = '            env:\n              - name: USER\n                value: llm-d\n            ports:\n              - name: modelserver\n                containerPort: 8000\n                protocol: TCP\n            resources:\n              limits:\n                cpu: "8"\n                memory: 128Gi\n                nvidia.com/gpu: "2"';
+  const encodeOf = (text: string) => {
+    const out = runText(text);
+    expect(out.exitCode).toBe(0);
+    return item(out.items, 'Deployment', 'encode').spec.template.spec;
+  };
+
+  it("keeps the user's EC side-channel env (no second entry) and opens the port the user's env names", () => {
+    const env = ENCODE_ENV.replace(
+      '                value: llm-d\n',
+      '                value: llm-d\n              - name: VLLM_EC_SIDE_CHANNEL_HOST\n                valueFrom: {fieldRef: {fieldPath: status.podIP}}\n              - name: VLLM_EC_SIDE_CHANNEL_PORT\n                value: "5700"\n',
+    );
+    const spec = encodeOf(edit(GUIDE, ENCODE_ENV, env));
+    const c = spec.containers[0];
+    expect(c.env.filter((e: KObject) => e.name.startsWith('VLLM_EC_SIDE_CHANNEL'))).toEqual([
+      { name: 'VLLM_EC_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+      { name: 'VLLM_EC_SIDE_CHANNEL_PORT', value: '5700' },
+    ]);
+    expect(c.ports.map((p: KObject) => p.containerPort)).toEqual([8000, 5700]);
+  });
+
+  it('an encode pod whose volume names dshm and pd-disagg-shm are taken by other volumes gets a Memory /dev/shm under a free name', () => {
+    const noShm = edit(GUIDE, '            volumeMounts:\n              - mountPath: /dev/shm\n                name: shm\n        volumes:\n          - name: shm\n            emptyDir:\n              medium: Memory\n              sizeLimit: 90Gi\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill',
+        '        volumes:\n          - name: dshm\n            configMap: {name: a}\n          - name: pd-disagg-shm\n            configMap: {name: b}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: prefill');
+    const spec = encodeOf(noShm);
+    expect(spec.volumes).toEqual([
+      { name: 'dshm', configMap: { name: 'a' } },
+      { name: 'pd-disagg-shm', configMap: { name: 'b' } },
+      { name: 'pd-disagg-shm-2', emptyDir: { medium: 'Memory' } },
+    ]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'pd-disagg-shm-2', mountPath: '/dev/shm' }]);
+  });
+});
