@@ -50,6 +50,11 @@ export function sameRef(a: ResourceRef, b: ResourceRef): boolean {
   return a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
+/** An object's identity as the API server knows it (API group, kind, namespace, name), as a string key. */
+export function identityOf(ref: ResourceRef): string {
+  return JSON.stringify([ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '', ref.kind, ref.namespace ?? '', ref.name]);
+}
+
 /** The reference of an object: apiVersion, kind, name, and namespace when it has one. */
 export function refOf(object: KObject): ResourceRef {
   const ref: ResourceRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata?.name };

@@ -417,7 +417,6 @@ function pickNamed(
   return located.candidate;
 }
 
-/** Where the config names a role's workload: spec.prefill, or data.prefill in the ConfigMap form. */
 function discoveryError(message: string, config: PdConfig, field?: string): Result {
   const result: Result = { message, severity: 'error', tags: { rule: DISCOVERY_RULE } };
   if (config.ref) {

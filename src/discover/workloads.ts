@@ -4,7 +4,7 @@ import type { WorkloadKind } from '../config/types.js';
 import type { PdConfig } from '../config/types.js';
 import { isPassThrough, type Item } from '../read/items.js';
 import { itemPackage } from '../read/kpt-annotations.js';
-import { isPlainObject, type KObject, type ResourceRef } from '../types.js';
+import { identityOf, isPlainObject, type KObject, type ResourceRef } from '../types.js';
 import { getIn, type Path } from '../paths.js';
 
 export interface Workload {
@@ -124,22 +124,17 @@ function setRoles(item: Item): Workload[] {
  * with the same identity (API group, kind, namespace, name), so each package's config finds its own. */
 export function findWorkloads(items: readonly Item[], config: PdConfig): Workload[] {
   const own = config.package;
-  const ownIds = new Set(own === undefined ? [] : items.filter((i) => itemPackage(i.object.metadata?.annotations) === own).map((i) => identity(i.ref)));
+  const ownIds = new Set(own === undefined ? [] : items.filter((i) => itemPackage(i.object.metadata?.annotations) === own).map((i) => identityOf(i.ref)));
   const out: Workload[] = [];
   for (const item of items) {
     if (isPassThrough(item, config.ref)) continue;
-    if (own !== undefined && ownIds.has(identity(item.ref))) {
+    if (own !== undefined && ownIds.has(identityOf(item.ref))) {
       const pkg = itemPackage(item.object.metadata?.annotations);
       if (pkg !== undefined && pkg !== own) continue;
     }
     out.push(...asWorkloads(item));
   }
   return out;
-}
-
-/** An object's identity as the API server knows it: API group, kind, namespace, name. */
-function identity(ref: ResourceRef): string {
-  return JSON.stringify([ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '', ref.kind, ref.namespace ?? '', ref.name]);
 }
 
 /** Kinds users name that run engines through their own controller, which pd-disagg cannot edit: what they are and

@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, Scalar, type CST, type Document, type Node, typ
 import { isPassThrough, type Item } from './items.js';
 import { composeEntry, splitItems, type SplitList } from './lazy-items.js';
 import { itemPackage, itemPath } from './kpt-annotations.js';
-import { isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
+import { identityOf, isPlainObject, refOf, type KObject, type ResourceRef, type Result } from '../types.js';
 import { DEFAULT_LIMITS, expandAliases, InputError, parseDocumentsBounded, toPlain, toPlainBounded } from './safe-yaml.js';
 import { tooLargeMessage, type Limits } from './limits.js';
 import { SourceScalar } from './yaml-options.js';
@@ -216,9 +216,8 @@ function duplicates(items: readonly Item[], functionConfig: KObject | undefined)
   const fcRef = functionConfig && isPlainObject(functionConfig.metadata) ? refOf(functionConfig) : undefined;
   for (const item of items) {
     if (isPassThrough(item, fcRef)) continue;
-    const { apiVersion, kind, namespace, name } = item.ref;
-    const pkg = itemPackage(item.object.metadata?.annotations) ?? '';
-    const key = JSON.stringify([pkg, apiVersion.includes('/') ? apiVersion.split('/')[0] : '', kind, namespace ?? '', name]);
+    const { kind, namespace, name } = item.ref;
+    const key = JSON.stringify([itemPackage(item.object.metadata?.annotations) ?? '', identityOf(item.ref)]);
     const first = seen.get(key);
     if (!first) {
       seen.set(key, item);
