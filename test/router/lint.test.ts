@@ -212,6 +212,30 @@ describe('epp-config rules', () => {
     });
   }
 
+  // The Go type each P/D plugin decodes its parameters into (llm-d-router v0.10.0: profilehandler/disagg/
+  // disagg_profile_handler.go, pd_profile_handler.go, prefix_based_pd_decider.go; dataproducer/approximateprefix/types.go;
+  // scorer/prefix/plugin.go): a value of another JSON type fails to unmarshal, one of the right type passes.
+  it('epp-param-type knows the JSON type of every parameter the P/D plugins decode', () => {
+    const decoded: Record<string, Record<string, 'integer' | 'boolean' | 'string' | 'object'>> = {
+      'approx-prefix-cache-producer': { autoTune: 'boolean', blockSizeTokens: 'integer', maxPrefixBlocksToMatch: 'integer', maxPrefixTokensToMatch: 'integer', lruCapacityPerServer: 'integer' },
+      'prefix-based-pd-decider': { nonCachedTokens: 'integer', promptTokens: 'integer' },
+      'disagg-profile-handler': { profiles: 'object', deciders: 'object', stageOrder: 'string', prefillProfile: 'string', decodeProfile: 'string', deciderPluginName: 'string', prefillDeciderPluginName: 'string' },
+      'pd-profile-handler': { prefillProfile: 'string', decodeProfile: 'string', deciderPluginName: 'string' },
+      'prefix-cache-scorer': { prefixMatchInfoProducerName: 'string' },
+    };
+    const wrong = { integer: '8', boolean: 'true', string: 5, object: 'x' } as const;
+    const right = { integer: 8, boolean: true, string: 'x', object: {} } as const;
+    const article = (t: string) => (t === 'integer' || t === 'object' ? `an ${t}` : `a ${t}`);
+    const lint = (type: string, parameters: KObject) => ids(ctx('v0.10.0', { ...base('v0.10.0'), plugins: [{ type, parameters }] }), 'epp-param-type').map((r) => r.message);
+    for (const [type, params] of Object.entries(decoded)) {
+      const bad = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, wrong[t]]));
+      expect(lint(type, bad).map((m) => m.replace(/; the EPP stops.*/, '')), type).toEqual(
+        Object.entries(params).map(([k, t]) => `plugin ${type} parameter ${k} is ${t === 'string' ? 'an integer' : 'a string'} (${JSON.stringify(wrong[t])}) but the plugin decodes ${article(t === 'object' ? 'object' : t)}`),
+      );
+      expect(lint(type, Object.fromEntries(Object.entries(params).map(([k, t]) => [k, right[t]]))), type).toEqual([]);
+    }
+  });
+
   it('honours overrides', () => {
     const config = base('v0.8.0');
     config.featureGates = ['prepareDataPlugins'];

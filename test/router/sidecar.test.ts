@@ -125,6 +125,9 @@ describe('readSidecarTarget', () => {
     expect(readSidecarTarget('v0.9.0', { command: ['/bin/bash'], args: ['-c', '/app/pd-sidecar --vllm-port=8005'] })).toEqual({ port: 8005, path: 'args[1]' });
     // a shell without -c runs a script file: its arguments are read as they stand
     expect(readSidecarTarget('v0.9.0', { command: ['sh', '/start.sh', '--vllm-port=8006'] })).toEqual({ port: 8006, path: 'command[2]' });
+    expect(readSidecarTarget('v0.9.0', { command: ['/bin/bash', '/start.sh'], args: ['--vllm-port', '8009'] })).toEqual({ port: 8009, path: 'args[1]' });
+    // a -c after a word that is no shell is no script
+    expect(readSidecarTarget('v0.9.0', { command: ['/app/pd-sidecar', '-c', '/etc/pd.yaml', '--vllm-port', '8010'] })).toEqual({ port: 8010, path: 'command[4]' });
     // the last occurrence wins (pflag), and a flag followed by another flag has no value
     expect(readSidecarTarget('v0.9.0', { args: ['--vllm-port=8001', '--vllm-port=8007'] })).toEqual({ port: 8007, path: 'args[1]' });
     expect(readSidecarTarget('v0.9.0', { args: ['--vllm-port', '--port=8000'] }).path).toBe('args[0]');

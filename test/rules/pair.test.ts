@@ -275,6 +275,12 @@ const cases: Case[] = [
   },
   {
     rule: 'block-size-mismatch',
+    name: 'decode leaves the default (16), prefill 128: the decode side, at its args',
+    ctx: () => pair(llmdPrefill(), setArg(llmdDecode(), '--block-size')),
+    trips: { path: `${C0}.args`, resource: 'gpt-oss-decode', current: 16, proposed: 128, message: /decode block size 16 \(not set: left to the platform default\)/ },
+  },
+  {
+    rule: 'block-size-mismatch',
     name: 'SGLang page sizes 64 / 128 (SGLang wants equal)',
     ctx: () => pair(setArg(sglangPrefill(), '--page-size', '--page-size=64'), setArg(sglangDecode(), '--page-size', '--page-size=128')),
     trips: { path: `${C0}.args[7]`, current: 128, proposed: 64, message: /"Page size mismatch", sglang PR #14474\); use the same --page-size on both engines$/ },
@@ -285,6 +291,12 @@ const cases: Case[] = [
     name: 'prefill 64 / decode 128 with TP 1 → 4',
     ctx: () => pair(setArg(llmdPrefill(), '--block-size', '--block-size=64'), llmdDecode()),
     trips: { path: `${C0}.args[2]`, resource: 'gpt-oss-prefill', current: 64, proposed: 128 },
+  },
+  {
+    rule: 'block-size-ratio',
+    name: 'prefill leaves the default (16), decode 128: the prefill side, at its args',
+    ctx: () => pair(setArg(llmdPrefill(), '--block-size'), llmdDecode()),
+    trips: { path: `${C0}.args`, resource: 'gpt-oss-prefill', current: 16, proposed: 128, message: /^prefill block size 16 \(not set: left to the platform default\) is smaller than decode block size 128;/ },
   },
   {
     rule: 'block-size-ratio',

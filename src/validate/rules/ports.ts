@@ -260,9 +260,9 @@ export const portRules: Rule<PairContext>[] = [
       const expected = expectedSidecarConnector(ctx);
       if (!s || !expected?.available || expected.wiring.engine !== 'vllm' || !expected.wiring.prefillPort) return [];
       const port = expected.wiring.prefillPort;
-      const want = prefillPortOf(expected.wiring, ctx.prefill.engine);
-      const have = readSidecarPrefillPort(expected.wiring, s.container);
-      if (!want || !have) return [];
+      // both are defined: the wiring has a prefill port (checked above)
+      const want = prefillPortOf(expected.wiring, ctx.prefill.engine)!;
+      const have = readSidecarPrefillPort(expected.wiring, s.container)!;
       if (want.unknown) {
         return [
           at(

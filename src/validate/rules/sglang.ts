@@ -45,23 +45,23 @@ export const sglangRules: Rule<PairContext>[] = [
     field: 'engine container args: --disaggregation-transfer-backend',
     check(ctx) {
       if (!bothSglang(ctx)) return [];
-      const p = ctx.prefill.engine.sglang?.transferBackend;
-      const d = ctx.decode.engine.sglang?.transferBackend;
-      const pv = p?.value ?? 'mooncake';
-      const dv = d?.value ?? 'mooncake';
-      if (pv === dv) return [];
+      // the SGLang dialect fills an unset flag with the default (mooncake, no path), and a value only known at run
+      // time stops the rule before it runs (needs), so both sides hold a value here
+      const p = ctx.prefill.engine.sglang!.transferBackend!;
+      const d = ctx.decode.engine.sglang!.transferBackend!;
+      if (p.value === d.value) return [];
       // the side that omitted the flag is the one to fix; decode when both set it
-      const target = !p?.path && d?.path ? ctx.prefill : ctx.decode;
+      const target = !p.path && d.path ? ctx.prefill : ctx.decode;
       const mine = target === ctx.decode ? d : p;
-      const want = target === ctx.decode ? pv : dv;
-      const show = (v: string, s: typeof p) => (s?.path ? v : `${v} (not set: SGLang's default)`);
+      const want = target === ctx.decode ? p.value : d.value;
+      const show = (s: typeof p) => (s.path ? s.value : `${s.value} (not set: SGLang's default)`);
       return [
         at(
           target,
-          mine?.path,
-          `the prefill engine transfers KV with ${show(pv, p)} and the decode engine with ${show(dv, d)}; the two backends cannot talk, ` +
+          mine.path,
+          `the prefill engine transfers KV with ${show(p)} and the decode engine with ${show(d)}; the two backends cannot talk, ` +
             `so every request fails its KV transfer; pass the same --disaggregation-transfer-backend to both (e.g. ${want})`,
-          { currentValue: mine?.value ?? 'mooncake', proposedValue: `--disaggregation-transfer-backend=${want}` },
+          { currentValue: mine.value, proposedValue: `--disaggregation-transfer-backend=${want}` },
         ),
       ];
     },
@@ -79,16 +79,17 @@ export const sglangRules: Rule<PairContext>[] = [
       return sides(ctx)
         .filter((s) => s.engine.kind === 'sglang')
         .flatMap((s): Finding[] => {
-          const host = s.engine.host;
-          const value = host?.value ?? '127.0.0.1';
+          // the SGLang dialect fills an unset --host with the default 127.0.0.1 (no path); a run-time value stops the rule (needs)
+          const host = s.engine.host!;
+          const value = host.value;
           if (!/^(127\.|localhost$|::1$)/.test(value)) return [];
-          const how = host?.path ? `listens on ${value}` : `sets no --host, so it listens on SGLang's default 127.0.0.1`;
+          const how = host.path ? `listens on ${value}` : `sets no --host, so it listens on SGLang's default 127.0.0.1`;
           const why =
             s.role === 'prefill'
               ? 'the router and the decode engine cannot reach its HTTP port or its bootstrap server (the bootstrap listens on --host too, sglang PR #9931): requests fail with "Failed to get kvcache from prefill instance"'
               : 'kubelet probes and anything outside the pod cannot reach it';
           return [
-            at(s, host?.path, `the ${s.role} SGLang engine ${how}; ${why}; pass --host=0.0.0.0`, { currentValue: value, proposedValue: '--host=0.0.0.0' }),
+            at(s, host.path, `the ${s.role} SGLang engine ${how}; ${why}; pass --host=0.0.0.0`, { currentValue: value, proposedValue: '--host=0.0.0.0' }),
           ];
         });
     },
