@@ -199,9 +199,20 @@ describe('DisaggregatedSet: pool and EPP', () => {
       const w = out.results.filter((r) => r.tags?.rule === 'dset-rollout-unscreened');
       expect(w).toHaveLength(1);
       expect(w[0]!.severity).toBe('warning');
-      expect(w[0]!.message).toMatch(new RegExp(`router ${version.replace(/\./g, '\\.')} has no disaggregatedset-rollout-screener.*pod of one revision and its decode to a pod of another`));
+      expect(w[0]!.message).toBe(
+        `router ${version} has no disaggregatedset-rollout-screener (added in llm-d-router v0.10.0): during a rollout of DisaggregatedSet/qwen-set ` +
+          "the EPP can send a request's prefill hop to a pod of one revision and its decode to a pod of another, whose KV cache format, transfer " +
+          'protocol or driver may differ; use router v0.10.0 (spec.epp.version), or roll the set out only while it serves no traffic [rule dset-rollout-unscreened]',
+      );
     });
   }
+
+  it('v0.9.0 in the ConfigMap form: the warning names the data key to change', () => {
+    const cm = stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data: { prefill: 'DisaggregatedSet/qwen-set', prefillRole: 'ctx', decode: 'DisaggregatedSet/qwen-set', decodeRole: 'gen', eppVersion: 'v0.9.0' } }).replace(/^/gm, '  ');
+    const out = runText(resourceList(stringify([ctxGen()]), cm));
+    const w = out.results.filter((r) => r.tags?.rule === 'dset-rollout-unscreened');
+    expect(w.map((r) => r.message.replace(/^.*; use /, 'use '))).toEqual(['use router v0.10.0 (data.eppVersion), or roll the set out only while it serves no traffic [rule dset-rollout-unscreened]']);
+  });
 
   it('a config of your own requiring roles the set does not have is an error (every request would fail with 503)', () => {
     const own = withScreener({ mode: 'sum', requireRoles: { values: ['prefill', 'decode'] } });
@@ -237,6 +248,12 @@ describe('DisaggregatedSet: which screeners count', () => {
       expect(got.unscreened).toEqual([expect.stringMatching(/has no disaggregatedset-rollout-screener with revisionGating mode sum or max-role/)]);
       expect(got.roles).toEqual([]);
     }
+    // nor does one without parameters at all
+    const bare = withScreener(undefined);
+    delete (bare.plugins[0] as KObject).parameters;
+    const out = render([ctxGen()], { epp: { config: bare } });
+    expect(out.results.filter((r) => r.tags?.rule === 'dset-rollout-unscreened').map((r) => r.message)).toEqual([expect.stringMatching(/has no disaggregatedset-rollout-screener with revisionGating mode sum or max-role/)]);
+    expect(out.results.filter((r) => r.tags?.rule === 'dset-screener-roles')).toEqual([]);
   });
 
   it('one role the set lacks is named in the singular; a role label other than the set\'s is not checked', () => {

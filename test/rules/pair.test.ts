@@ -1290,6 +1290,18 @@ const cases: Case[] = [
   },
   {
     rule: 'served-model-name-disjoint',
+    name: 'vLLM decode without a model and without --served-model-name (model-mismatch says so)',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => s.engine.args.shift())),
+    trips: false,
+  },
+  {
+    rule: 'served-model-name-disjoint',
+    name: 'decode reads its flags from a --config file and sets no --served-model-name (not checked)',
+    ctx: () => pair(setArg(llmdPrefill(), '--served-model-name', '--served-model-name=gpt-oss'), edit(llmdDecode(), (s) => s.engine.args.push('--config=/etc/vllm/decode.yaml'))),
+    trips: false,
+  },
+  {
+    rule: 'served-model-name-disjoint',
     name: 'one name in common among several',
     ctx: () => pair(edit(llmdPrefill(), (s) => s.engine.args.push('--served-model-name', 'qwen', 'qwen-alias')), edit(llmdDecode(), (s) => s.engine.args.push('--served-model-name', 'qwen-alias'))),
     trips: false,

@@ -297,14 +297,14 @@ export const compatRules: Rule<PairContext>[] = [
       const p = ctx.prefill.engine.tensorParallel;
       const d = ctx.decode.engine.tensorParallel;
       if (integerRatio(p.value, d.value)) return [];
-      const target = d.path ? ctx.decode : ctx.prefill;
+      // always on decode: a decode TP left at its default (1) divides every prefill TP, so here decode set its TP
       return [
         at(
-          target,
-          (target === ctx.decode ? d : p).path,
+          ctx.decode,
+          d.path,
           `prefill TP ${p.value} and decode TP ${d.value} have no integer ratio; KV heads are split between ranks by the TP ratio, so the transfer cannot map ` +
             'ranks and fails; pick sizes where one divides the other',
-          { currentValue: (target === ctx.decode ? d : p).value },
+          { currentValue: d.value },
         ),
       ];
     },
@@ -335,8 +335,8 @@ export const compatRules: Rule<PairContext>[] = [
   }),
 ];
 
+/** TP sizes are whole numbers ≥ 1: the engine model refuses anything else (a parse issue) and keeps the default */
 function integerRatio(a: number, b: number): boolean {
-  if (a <= 0 || b <= 0) return true; // a bad value is a parse issue
   return Math.max(a, b) % Math.min(a, b) === 0;
 }
 

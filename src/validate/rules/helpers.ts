@@ -9,8 +9,7 @@ import type { Finding } from '../registry.js';
 
 /** The field path of something in an engine container: the arg that set it, or the container's args when defaulted. */
 export function enginePath(side: StageSide, relative: string | undefined): string {
-  const rel = relative ?? 'args';
-  return rel.startsWith('[') ? side.containerPath + rel : `${side.containerPath}.${rel}`;
+  return `${side.containerPath}.${relative ?? 'args'}`;
 }
 
 /** The field of the engine container at `relative` is one the plan adds, not one the user wrote. */
@@ -82,7 +81,6 @@ export function podContainers(side: StageSide): Array<{ container: KObject; path
 }
 
 const UNITS: Record<string, number> = {
-  '': 1,
   k: 1e3,
   M: 1e6,
   G: 1e9,
@@ -105,5 +103,5 @@ export function parseQuantity(value: unknown): number | undefined {
   const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?)$/.exec(value.trim());
   if (!m) return undefined;
   const n = Number(m[1] + (m[2] ?? ''));
-  return n * (UNITS[m[3] ?? ''] ?? 1);
+  return m[3] ? n * UNITS[m[3]]! : n;
 }
