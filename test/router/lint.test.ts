@@ -236,6 +236,21 @@ describe('epp-config rules', () => {
     }
   });
 
+  it('odd shapes: what the loader could not decode is skipped, what it could is still judged, nothing throws', () => {
+    const head = { apiVersion: 'llm-d.ai/v1alpha1', kind: 'EndpointPickerConfig' };
+    const rules = (config: KObject) => lintEppConfig(ctx('v0.10.0', config)).map((r) => r.tags?.rule);
+    expect(rules({ ...head, plugins: { type: 'queue-scorer' }, schedulingProfiles: 'prefill' })).toEqual(['epp-no-prefill-decider']);
+    const odd = {
+      ...head,
+      plugins: [null, 'x', { type: 'queue-scorer' }],
+      schedulingProfiles: [null, 'p', { name: 'prefill', plugins: 'queue-scorer' }, { name: 'decode', plugins: [null, 'queue-scorer', { pluginRef: 'queue-scorer', weight: '2' }, { pluginRef: 'queue-scorer', weight: 1 }] }],
+    };
+    expect(rules(odd)).toEqual(['epp-no-prefill-decider', 'epp-param-type']);
+    expect(ids(ctx('v0.10.0', odd), 'epp-param-type').map((r) => r.message)).toEqual([
+      'scheduling profile decode gives queue-scorer weight "2", which is not a number; the EPP fails to decode its config. Write the weight as a plain number',
+    ]);
+  });
+
   it('honours overrides', () => {
     const config = base('v0.8.0');
     config.featureGates = ['prepareDataPlugins'];
