@@ -199,6 +199,15 @@ describe('NIXL plumbing', () => {
     expect(p.volumes.map((v: { name: string }) => v.name)).toEqual(['dshm', 'pd-disagg-shm']);
     expect(p.containers[0].volumeMounts).toContainEqual({ name: 'pd-disagg-shm', mountPath: '/dev/shm' });
   });
+
+  it('with dshm and pd-disagg-shm taken, picks the first pd-disagg-shm-N no volume has (a second volume of one name is refused by Kubernetes)', () => {
+    const volumes = ['dshm', 'pd-disagg-shm', 'pd-disagg-shm-3'].map((name) => ({ name, emptyDir: {} }));
+    const out = runText(resourceList(prefill({ volumes, mounts: [{ name: 'dshm', mountPath: '/cache' }] }) + decode()));
+    expect(out.exitCode).toBe(0);
+    const p = podSpec(out.items, 'm-prefill');
+    expect(p.volumes.map((v: { name: string }) => v.name)).toEqual(['dshm', 'pd-disagg-shm', 'pd-disagg-shm-3', 'pd-disagg-shm-2']);
+    expect(p.containers[0].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/cache' }, { name: 'pd-disagg-shm-2', mountPath: '/dev/shm' }]);
+  });
 });
 
 describe('the decode side', () => {

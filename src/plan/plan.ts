@@ -235,11 +235,10 @@ function planNixl(c: EngineCandidate, ops: Op[]): number | undefined {
     // one port per local DP rank: [base, base + DP_local); a non-literal port env cannot be declared from here
     port = sideChannelBasePort(c.engine);
     const count = Math.max(1, localDataParallel(c.engine).value);
-    const ports = Array.isArray(c.container.ports) ? c.container.ports : [];
     const taken = new Set(podPortNames(c));
     for (let rank = 0; port !== undefined && rank < count && port + rank <= 65535; rank++) {
       const number = port + rank;
-      if (ports.some((p: unknown) => isPlainObject(p) && Number(p.containerPort) === number)) continue;
+      if (declaresPort(c.container, number)) continue;
       const name = nixlPortName(rank);
       ops.push({
         op: 'append',
@@ -271,8 +270,7 @@ function planEc(c: EngineCandidate, ops: Op[]): EcPlan {
     const port = ecSideChannelPort(c.engine);
     if (port !== undefined) {
       plan.sideChannelPort = port;
-      const ports = Array.isArray(c.container.ports) ? c.container.ports : [];
-      if (!ports.some((p: unknown) => isPlainObject(p) && Number(p.containerPort) === port)) {
+      if (!declaresPort(c.container, port)) {
         const named = podPortNames(c).includes(EC_PORT_NAME) ? {} : { name: EC_PORT_NAME };
         ops.push({ op: 'append', item, path: [...c.containerPath, 'ports'], value: { ...named, containerPort: port, protocol: 'TCP' }, note: `container port ${port} (EC side channel)` });
       }
@@ -282,13 +280,21 @@ function planEc(c: EngineCandidate, ops: Op[]): EcPlan {
   return plan;
 }
 
-/** Reuse a /dev/shm mount when there is one; otherwise add a Memory emptyDir and mount it — never a volume alone. */
+/** Does the container declare this containerPort already? */
+function declaresPort(container: KObject, port: number): boolean {
+  return Array.isArray(container.ports) && container.ports.some((p: unknown) => isPlainObject(p) && Number(p.containerPort) === port);
+}
+
+/** Reuse a /dev/shm mount when there is one; otherwise add a Memory emptyDir and mount it — never a volume alone. Its
+ * name: dshm, else pd-disagg-shm, else the first free pd-disagg-shm-N (N ≥ 2). */
 function planShm(c: EngineCandidate, ops: Op[]): void {
-  const mounts = Array.isArray(c.container.volumeMounts) ? c.container.volumeMounts : [];
-  if (mounts.some((m: unknown) => isPlainObject(m) && m.mountPath === SHM_MOUNT_PATH)) return;
+  const mounts = c.container.volumeMounts;
+  if (Array.isArray(mounts) && mounts.some((m: unknown) => isPlainObject(m) && m.mountPath === SHM_MOUNT_PATH)) return;
   const volumes = getIn(c.workload.template, ['spec', 'volumes']);
-  const taken = new Set(Array.isArray(volumes) ? volumes.filter(isPlainObject).map((v) => v.name) : []);
-  const volumeName = SHM_VOLUME_NAMES.find((n) => !taken.has(n)) ?? `pd-disagg-shm-${taken.size}`;
+  const taken = new Set<unknown>();
+  if (Array.isArray(volumes)) for (const v of volumes) if (isPlainObject(v)) taken.add(v.name);
+  let volumeName = SHM_VOLUME_NAMES.find((n) => !taken.has(n));
+  for (let n = 2; volumeName === undefined; n++) if (!taken.has(`pd-disagg-shm-${n}`)) volumeName = `pd-disagg-shm-${n}`;
   const item = c.workload.item;
   ops.push({ op: 'append', item, path: [...c.workload.templatePath, 'spec', 'volumes'], value: { name: volumeName, emptyDir: { medium: 'Memory' } }, note: `volume ${volumeName} (Memory)` });
   ops.push({ op: 'append', item, path: [...c.containerPath, 'volumeMounts'], value: { name: volumeName, mountPath: SHM_MOUNT_PATH }, note: `${SHM_MOUNT_PATH} mount` });
