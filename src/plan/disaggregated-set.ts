@@ -30,7 +30,7 @@ export function setScreening(poolSelector: Record<string, string>, ...stages: En
 export function noteRoles(ops: readonly Op[]): Op[] {
   return ops.map((op) => {
     if (op.op === 'upsert' || op.item.ref.kind !== 'DisaggregatedSet' || op.path[1] !== 'roles' || typeof op.path[2] !== 'number') return op;
-    const role = getIn(op.item.object, ['spec', 'roles', op.path[2], 'name']);
-    return typeof role === 'string' ? { ...op, note: `${op.note} (role ${role})` } : op;
+    // an op inside spec.roles[i] edits a discovered role, and discovery takes only roles with a name
+    return { ...op, note: `${op.note} (role ${String(getIn(op.item.object, ['spec', 'roles', op.path[2], 'name']))})` };
   });
 }

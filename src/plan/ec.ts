@@ -34,8 +34,8 @@ export const EC_PORT_NAME = 'ec-nixl';
 export const EC_EXAMPLE_DEFAULT_PATH = '/tmp';
 
 /** Whether ECCPUConnector's NIXL mode is on (a JSON true, or the string "true" as some configs carry it). */
-export function ecNixlEnabled(cfg: EcTransferConfig | undefined): boolean {
-  const v = cfg?.ec_connector_extra_config?.ec_enable_nixl;
+export function ecNixlEnabled(cfg: EcTransferConfig): boolean {
+  const v = cfg.ec_connector_extra_config?.ec_enable_nixl;
   return v === true || v === 'true';
 }
 

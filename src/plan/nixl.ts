@@ -15,13 +15,15 @@ export interface NixlEnvSpec {
   portEnv?: { name: string; default: number };
 }
 
+const VLLM_PORT_ENV = { name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', default: 5600 };
+
 export const NIXL_BY_ENGINE: Record<EngineKind, NixlEnvSpec> = {
   vllm: {
     inject: {
       VLLM_NIXL_SIDE_CHANNEL_HOST: { valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
       VLLM_NIXL_SIDE_CHANNEL_PORT: { value: '5600' },
     },
-    portEnv: { name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', default: 5600 },
+    portEnv: VLLM_PORT_ENV,
   },
   // SGLang picks its bootstrap address itself; none of vLLM's variables apply.
   sglang: { inject: {} },
@@ -39,20 +41,18 @@ export function nixlPortName(rank: number): string {
  * How many data-parallel ranks run in one vLLM pod: each listens for NIXL handshakes on its own port,
  * VLLM_NIXL_SIDE_CHANNEL_PORT + local rank (vLLM ≥ ~0.12, PR #26338), so the pod needs [port, port + count).
  * `--data-parallel-size-local` when given; one rank when the pod runs a single external-LB rank (`--data-parallel-rank`);
- * otherwise every rank of `--data-parallel-size` runs here.
+ * otherwise every rank of `--data-parallel-size` runs here. vLLM engines only: every caller has checked the kind (the
+ * NIXL side channel, the EC connector are vLLM's).
  */
 export function localDataParallel(engine: EngineModel): Sourced<number> {
-  if (engine.kind !== 'vllm') return { value: 1 };
   if (engine.dataParallelLocal) return engine.dataParallelLocal;
   if (flagValue(engine, '--data-parallel-rank') !== undefined) return { value: 1 };
   return engine.dataParallel;
 }
 
 /** The side-channel base port of a vLLM engine: the literal env value, the default when unset, undefined when the
- * env is set to something not readable here (valueFrom, an unresolved $(VAR)). */
+ * env is set to something not readable here (valueFrom, an unresolved $(VAR)). vLLM engines only (see above). */
 export function sideChannelBasePort(engine: EngineModel): number | undefined {
-  const spec = NIXL_BY_ENGINE[engine.kind].portEnv;
-  if (!spec) return undefined;
   if (engine.nixlSideChannelPort) return engine.nixlSideChannelPort.value;
-  return engine.env[spec.name] ? undefined : spec.default;
+  return engine.env[VLLM_PORT_ENV.name] ? undefined : VLLM_PORT_ENV.default;
 }
