@@ -154,6 +154,22 @@ describe('ownership', () => {
     expect(again.results.filter((r) => r.message.includes('removed'))).toEqual([]);
   });
 
+  it('a second render leaves a pod template pd-disagg gave its first labels byte for byte: the user\'s comment on them stays', () => {
+    // the decode's template without labels of its own: pd-disagg's role and pool labels are all it has
+    const input = base.replace(/( {4}template:\n {6}metadata:\n {8}labels:\n {10}modelplane\.ai\/serving: qwen-pd\n {10}modelplane\.ai\/workload: qwen-pd-decode\n)/, '    template:\n');
+    expect(input).not.toBe(base);
+    const first = runText(input);
+    expect(first.exitCode).toBe(0);
+    expect(item(first.items, 'Deployment', 'qwen-pd-decode').spec.template.metadata).toEqual({ labels: { 'llm-d.ai/role': 'decode', 'pd-disagg.dev/pool': 'qwen-pd' } });
+    const labels = '      metadata:\n        labels:\n          llm-d.ai/role: decode\n';
+    expect(first.stdout.split(labels)).toHaveLength(2);
+    const edited = first.stdout.replace(labels, '      metadata:\n        labels:\n          # the EPP routes by these\n          llm-d.ai/role: decode\n');
+    const again = runText(edited);
+    expect(again.exitCode, again.stderr).toBe(0);
+    const itemsText = (text: string) => text.slice(0, text.indexOf('\nresults:'));
+    expect(itemsText(again.stdout)).toBe(itemsText(edited));
+  });
+
   it('never touches another pair in the same package, nor the user\'s objects', () => {
     const pairB = base.replace(/qwen-pd/g, 'llama-pd').replace(/^functionConfig:[\s\S]*$/m, '');
     const itemsB = pairB.slice(pairB.indexOf('items:\n') + 'items:\n'.length);
@@ -260,6 +276,21 @@ describe('the config moved to other workloads', () => {
   const spareBase = () => withSpareWorkloads(base)!;
   const refIndex = (spare: string, name: string) => fieldValues(enginesOf(parse(spare))).decode.findIndex((r) => r?.name === name && r.kind === undefined);
   const isPd = (o: KObject) => Object.keys(o.metadata?.annotations ?? {}).some((k) => k.startsWith('pd-disagg.dev/')) || o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'pd-disagg';
+
+  it('only a config kpt read from a file is marked with it: a config whose path annotation is empty marks nothing', () => {
+    const withPathOf = (path: string) => {
+      const list = parse(base);
+      list.functionConfig.metadata.annotations = { 'config.kubernetes.io/path': path };
+      const out = runText(stringify(list));
+      expect(out.exitCode).toBe(0);
+      return out.items.filter(isPd).map((o) => o.metadata.annotations?.[CONFIG_ANNOTATION]);
+    };
+    const marked = withPathOf(KPT_CONFIG_PATH);
+    expect(marked.length).toBeGreaterThan(2);
+    expect(new Set(marked)).toEqual(new Set([KPT_CONFIG_PATH]));
+    // an empty path is no identity: two such configs would take each other's pairs
+    expect(new Set(withPathOf(''))).toEqual(new Set([undefined]));
+  });
 
   it('the spare base names its pair explicitly and has a spare of each engine', () => {
     const spare = spareBase();
@@ -437,6 +468,8 @@ describe('hand edits of what pd-disagg manages', () => {
     expect(kept[0]!.field!.currentValue).toEqual({ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: '5700' });
     expect(kept[0]!.message).toContain('"value":"5700"');
     expect(kept[0]!.message).toContain('the pd-disagg config has no knob for it, so your edit is kept and is yours from now on');
+    // the whole entry is the user's now, not only the field edited
+    expect(kept[0]!.message).toContain('pd-disagg no longer sets, updates or removes this entry (delete it to let pd-disagg manage it again)');
     expect(again.results.filter((r) => r.severity === 'warning')).toEqual([]);
     expect(d2.metadata.annotations[INJECTED_ANNOTATION]).not.toContain('env[VLLM_NIXL_SIDE_CHANNEL_PORT]');
     // and it stays so
@@ -459,6 +492,8 @@ describe('hand edits: one field without a knob inside an entry pd-disagg keeps m
     expect(info).toHaveLength(1);
     expect(info[0]).toMatchObject({ severity: 'info', field: { path: 'spec.template.spec.initContainers[0].imagePullPolicy', currentValue: 'Always' } });
     expect(info[0]!.message).toContain('no knob for it');
+    // that field is the user's; the sidecar itself stays pd-disagg's
+    expect(info[0]!.message).toContain('pd-disagg no longer sets, updates or removes this field');
     expect(again.results.filter((r) => r.severity === 'warning')).toEqual([]);
     // a later version change still moves the sidecar's image and flags, and keeps the user's pull policy
     const moved = runText(setConfig(again.stdout, (c) => ((c.spec.epp = { ...(c.spec.epp ?? {}), version: 'v0.10.0' }), c)));
@@ -682,10 +717,13 @@ describe('the injection record: lines that repeat or locate nothing', () => {
     expect(renamed.results.filter((r) => r.resourceRef?.kind === 'InferencePool' && r.resourceRef.name === 'qwen-pd')).toEqual([]);
   });
 
-  it('an engine whose env and mounts are written empty (null) gets them as lists, and a re-render changes nothing', () => {
-    const input = base.replace('          - containerPort: 8001\n', '          - containerPort: 8001\n          env:\n          volumeMounts:\n');
+  it('an engine whose env, mounts and pod labels are written empty (null) gets them filled, and a re-render changes nothing', () => {
+    const labels = '        labels:\n          modelplane.ai/serving: qwen-pd\n          modelplane.ai/workload: qwen-pd-decode\n';
+    expect(base.split(labels)).toHaveLength(2);
+    const input = base.replace('          - containerPort: 8001\n', '          - containerPort: 8001\n          env:\n          volumeMounts:\n').replace(labels, '        labels:\n');
     const first = runText(input);
     expect(first.exitCode).toBe(0);
+    expect(item(first.items, 'Deployment', 'qwen-pd-decode').spec.template.metadata.labels).toEqual({ 'llm-d.ai/role': 'decode', 'pd-disagg.dev/pool': 'qwen-pd' });
     const engine = item(first.items, 'Deployment', 'qwen-pd-decode').spec.template.spec.containers[0];
     expect(engine.env.map((x: KObject) => x.name)).toEqual(['VLLM_NIXL_SIDE_CHANNEL_HOST', 'VLLM_NIXL_SIDE_CHANNEL_PORT']);
     expect(engine.volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);

@@ -256,6 +256,14 @@ describe('DisaggregatedSet: which screeners count', () => {
     expect(out.results.filter((r) => r.tags?.rule === 'dset-screener-roles')).toEqual([]);
   });
 
+  it('a role written without a name is no role of the set: a screener requiring "" is told so, and only named roles are listed', () => {
+    const unnamed = set('qwen-set', [role({ name: 'ctx', kvRole: 'kv_producer' }), role({ name: 'gen', kvRole: 'kv_consumer' }), { spec: role({ name: 'x' }).spec }]);
+    const out = render([unnamed], { epp: { config: withScreener({ mode: 'sum', requireRoles: { values: ['ctx', 'gen', ''] } }) } });
+    expect(out.results.filter((r) => r.tags?.rule === 'dset-screener-roles').map((r) => r.message)).toEqual([
+      expect.stringMatching(/^plugin disaggregatedset-rollout-screener \(plugins\[0\]\) requires role "", which DisaggregatedSet\/qwen-set does not have \(its roles: ctx, gen\)/),
+    ]);
+  });
+
   it('one role the set lacks is named in the singular; a role label other than the set\'s is not checked', () => {
     expect(byRule({ mode: 'sum', requireRoles: { values: ['ctx', 'prefill'] } }).roles).toEqual([
       expect.stringMatching(/^plugin disaggregatedset-rollout-screener \(plugins\[0\]\) requires role "prefill", which DisaggregatedSet\/qwen-set does not have \(its roles: ctx, gen\)/),

@@ -240,6 +240,10 @@ describe('hostile inputs', () => {
     const list = parse(base);
     list.items[0].spec.template.spec.containers[0].volumeMounts = 0;
     fails(stringify(list), /volumeMounts: .*not a list/);
+    // an env that is not a list is what the engine's parse names (the plan adds nothing to it)
+    const env = parse(base);
+    env.items[0].spec.template.spec.containers[0].env = 'x';
+    fails(stringify(env), /containers\[0\]\.env: \w+ engine: env must be a list of \{name, value\} entries/);
     const labels = parse(base);
     labels.items[0].spec.template.metadata.labels = ['a'];
     fails(stringify(labels), /template.metadata.labels/);

@@ -262,6 +262,23 @@ describe('E/P/D rules', () => {
     expect(found[0]).toMatchObject({ resourceRef: { name: 'prefill' }, field: { currentValue: '/other', proposedValue: '/ec-cache' } });
   });
 
+  it("ec-connector-mismatch: an ECExampleConnector without a shared_storage_path (or an empty one) uses vLLM's default, /tmp", () => {
+    const v = (t: string) => withConfig(t, '    prefill: {name: prefill}\n    decode: {name: decode}\n    encode: {name: encode}\n    epp: {version: v0.8.0}\n');
+    const producer = `'{"ec_connector": "ECExampleConnector", "ec_role": "ec_producer", "ec_connector_extra_config": {"shared_storage_path": "/ec-cache"}}'`;
+    const consumer = `'{"ec_connector": "ECExampleConnector", "ec_role": "ec_consumer", "ec_connector_extra_config": {"shared_storage_path": "/ec-cache"}}'`;
+    for (const unset of [`'{"ec_connector": "ECExampleConnector", "ec_role": "ec_producer"}'`, producer.replace('"/ec-cache"', '""')]) {
+      const defaulted = edit(sharedStorage(GUIDE), producer, unset);
+      // the producer writes under /tmp, prefill reads under /ec-cache
+      const found = byRule(runText(v(defaulted)).results, 'ec-connector-mismatch');
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ resourceRef: { name: 'prefill' }, field: { currentValue: '/ec-cache', proposedValue: '/tmp' } });
+      expect(found[0]!.message).toContain('writes the encoder output under /tmp on the encode engine and prefill reads it under /ec-cache');
+    }
+    // prefill naming /tmp itself reads where the producer writes
+    const tmp = edit(edit(sharedStorage(GUIDE), producer, `'{"ec_connector": "ECExampleConnector", "ec_role": "ec_producer"}'`), consumer, consumer.replace('/ec-cache', '/tmp'));
+    expect(byRule(runText(v(tmp)).results, 'ec-connector-mismatch')).toEqual([]);
+  });
+
   it('ec-connector-local-only: ECCPUConnector without NIXL on both is an error, and no EC side channel is injected', () => {
     let text = edit(GUIDE, ENCODE_EC, ENCODE_EC.replace(', "ec_enable_nixl": true', ''));
     text = edit(text, PREFILL_EC, PREFILL_EC.replace(', "ec_enable_nixl": true', ''));
@@ -689,6 +706,17 @@ describe('what pd-disagg adds to the encode pod, next to what the user wrote', (
       { name: 'VLLM_EC_SIDE_CHANNEL_PORT', value: '5700' },
     ]);
     expect(c.ports.map((p: KObject) => p.containerPort)).toEqual([8000, 5700]);
+  });
+
+  it('an encode container that declares the EC port itself keeps its entry (no second one); one without ports gets ec-nixl', () => {
+    const ports = '            ports:\n              - name: modelserver\n                containerPort: 8000\n                protocol: TCP\n';
+    const declared = encodeOf(edit(GUIDE, ENCODE_ENV, ENCODE_ENV.replace(ports, `${ports}              - name: ec\n                containerPort: 5601\n`)));
+    expect(declared.containers[0].ports).toEqual([
+      { name: 'modelserver', containerPort: 8000, protocol: 'TCP' },
+      { name: 'ec', containerPort: 5601 },
+    ]);
+    const none = encodeOf(edit(GUIDE, ENCODE_ENV, ENCODE_ENV.replace(ports, '')));
+    expect(none.containers[0].ports).toEqual([{ name: 'ec-nixl', containerPort: 5601, protocol: 'TCP' }]);
   });
 
   it('an encode pod whose volume names dshm and pd-disagg-shm are taken by other volumes gets a Memory /dev/shm under a free name', () => {
