@@ -498,6 +498,21 @@ for (const version of ROUTER_VERSIONS) {
     c.plugins.splice(c.plugins.length - 1, 0, { type: 'always-disagg-pd-decider' });
     P(c, 'disagg-profile-handler').parameters.deciders.prefill = 'always-disagg-pd-decider';
   });
+  // a decider slot naming a plugin that is not a decider, or the multimodal decider (rules epp-decider-not-decider,
+  // epp-prefill-decider-multimodal)
+  mut('decider-prefill-is-filter', 'deciders.prefill names prefill-filter, which is not a decider', (c) => {
+    P(c, 'disagg-profile-handler').parameters.deciders.prefill = 'prefill-filter';
+  });
+  mut('handler-pd-legacy-decider-is-filter', 'pd-profile-handler whose deciderPluginName names prefill-filter', (c) => {
+    const h = P(c, 'disagg-profile-handler');
+    h.type = 'pd-profile-handler';
+    h.parameters = { deciderPluginName: 'prefill-filter' };
+  });
+  mut('decider-multimodal-prefill', 'always-disagg-multimodal-decider instead of the prefix decider, in deciders.prefill', (c) => {
+    c.plugins = c.plugins.filter((p) => p.type !== 'prefix-based-pd-decider');
+    c.plugins.splice(c.plugins.indexOf(P(c, 'disagg-profile-handler')), 0, { type: 'always-disagg-multimodal-decider' });
+    P(c, 'disagg-profile-handler').parameters.deciders.prefill = 'always-disagg-multimodal-decider';
+  });
   // other filters
   mut('filter-by-label', 'by-label filters instead of role filters', (c) => {
     P(c, 'prefill-filter').type = 'by-label';
@@ -553,6 +568,18 @@ for (const version of ROUTER_VERSIONS) {
     const h = handler(c);
     c.plugins.splice(c.plugins.indexOf(h), 0, { type: 'always-disagg-pd-decider' });
     h.parameters.deciders.encode = 'always-disagg-pd-decider';
+  });
+  mut('encode-decider-is-filter', 'deciders.encode names encode-filter, which is not a decider', (c) => {
+    handler(c).parameters.deciders.encode = 'encode-filter';
+  });
+  mut('encode-decider-flat-is-scorer', 'flat parameters, encodeDeciderPluginName names queue-scorer', (c) => {
+    handler(c).parameters = { prefillDeciderPluginName: 'prefix-based-pd-decider', encodeDeciderPluginName: 'queue-scorer' };
+  });
+  mut('prefill-decider-is-mm', 'deciders.prefill names always-disagg-multimodal-decider (so does deciders.encode)', (c) => {
+    handler(c).parameters.deciders.prefill = 'always-disagg-multimodal-decider';
+  });
+  mut('pd-handler-encode-decider', 'pd-profile-handler (no encode stage) given encodeDeciderPluginName', (c) => {
+    Object.assign(handler(c), { type: 'pd-profile-handler', parameters: { deciderPluginName: 'prefix-based-pd-decider', encodeDeciderPluginName: 'always-disagg-multimodal-decider' } });
   });
   mut('encode-filter-typo', 'encode-filter type misspelt', (c) => {
     P(c, 'encode-filter').type = 'encode_filter';

@@ -139,6 +139,10 @@ export interface RouterTable {
     headersHandlerTypes: readonly string[];
     /** the profile the prefix producer indexes as prefill; hardcoded upstream (GIE #2080) */
     indexedPrefillProfile: string;
+    /** the plugin types the profile handlers take as a decider (they implement the handler's deciderPlugin interface),
+     * and what each says yes to: 'pd' the P/D deciders (prompt length, or always), 'multimodal' a request with an image,
+     * video or audio part. Any other plugin named as a decider stops the handler's factory. */
+    deciders: Readonly<Record<string, 'pd' | 'multimodal'>>;
   };
   producer: {
     type: string;

@@ -136,6 +136,13 @@ export const v0_8_0: RouterTable = {
     headersHandler: 'required',
     headersHandlerTypes: ['disagg-headers-handler', 'prefill-header-handler'],
     indexedPrefillProfile: 'prefill',
+    // profilehandler/disagg: the three types with a disaggregate method (decider_plugin.go deciderPlugin), the same at
+    // v0.9.0 and v0.10.0; always_disagg_mm_decider.go says yes when hasMultimodalContent (multimodal_helpers.go)
+    deciders: {
+      'prefix-based-pd-decider': 'pd',
+      'always-disagg-pd-decider': 'pd',
+      'always-disagg-multimodal-decider': 'multimodal',
+    },
   },
   producer: {
     type: 'approx-prefix-cache-producer',

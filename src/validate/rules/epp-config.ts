@@ -7,17 +7,19 @@
 //   epp/params.ts   — plugin parameters: unknown, ignored, mixed forms, wrong JSON types
 //   epp/profiles.ts — scheduling profiles and the profile handler
 //   epp/prefix.ts   — the prefill decider and the prefix-cache producer it reads
+//   epp/deciders.ts — what the plugin named as a decider is (a decider at all; the multimodal one for prefill)
 // epp/read.ts reads the config; epp/helpers.ts holds what the topics share. A new rule goes in its topic file and in
 // REPORT_ORDER below.
 import type { EppContext } from '../context.js';
 import type { Rule } from '../registry.js';
+import { decidersRules } from './epp/deciders.js';
 import { paramsRules } from './epp/params.js';
 import { pluginsRules } from './epp/plugins.js';
 import { prefixRules } from './epp/prefix.js';
 import { profilesRules } from './epp/profiles.js';
 import { versionRules } from './epp/version.js';
 
-const BY_TOPIC: readonly Rule<EppContext>[] = [...versionRules, ...pluginsRules, ...paramsRules, ...profilesRules, ...prefixRules];
+const BY_TOPIC: readonly Rule<EppContext>[] = [...versionRules, ...pluginsRules, ...paramsRules, ...profilesRules, ...prefixRules, ...decidersRules];
 
 /** The order results are reported in (the order the rules were written in, which the goldens record). */
 const REPORT_ORDER = [
@@ -53,6 +55,8 @@ const REPORT_ORDER = [
   'epp-prefill-profile-filter',
   'epp-encode-stage',
   'epp-encode-decider-type',
+  'epp-decider-not-decider',
+  'epp-prefill-decider-multimodal',
 ];
 
 export const eppConfigRules: Rule<EppContext>[] = REPORT_ORDER.map((id) => {
