@@ -75,7 +75,7 @@ export function isRoutingSidecar(container: KObject): boolean {
   if (!isPlainObject(container)) return false;
   if (typeof container.name === 'string' && SIDECAR_NAMES.has(container.name)) return true;
   const repo = typeof container.image === 'string' ? parseImage(container.image).segments.at(-1) : undefined;
-  if (repo !== undefined && SIDECAR_IMAGES.has(repo)) return true;
+  if (SIDECAR_IMAGES.has(repo ?? '')) return true;
   return argv(container).some((a) => basename(a.text) === SIDECAR_BINARY);
 }
 

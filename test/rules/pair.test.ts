@@ -257,6 +257,12 @@ const cases: Case[] = [
   },
   {
     rule: 'block-size-mismatch',
+    name: 'vLLM ratio with TP 4 on both (equal TP pairs them: block-size-ratio warns)',
+    ctx: () => pair(setArg(setArg(llmdPrefill(), '--block-size', '--block-size=64'), '--tensor-parallel-size', '--tensor-parallel-size=4'), llmdDecode()),
+    trips: false,
+  },
+  {
+    rule: 'block-size-mismatch',
     name: 'vLLM ratio with prefill TP > decode TP',
     ctx: () => pair(setArg(setArg(llmdPrefill(), '--block-size', '--block-size=64'), '--tensor-parallel-size', '--tensor-parallel-size=8'), llmdDecode()),
     trips: { path: `${C0}.args[2]`, message: /P TP > D TP/ },
@@ -297,6 +303,12 @@ const cases: Case[] = [
     name: 'prefill leaves the default (16), decode 128: the prefill side, at its args',
     ctx: () => pair(setArg(llmdPrefill(), '--block-size'), llmdDecode()),
     trips: { path: `${C0}.args`, resource: 'gpt-oss-prefill', current: 16, proposed: 128, message: /^prefill block size 16 \(not set: left to the platform default\) is smaller than decode block size 128;/ },
+  },
+  {
+    rule: 'block-size-ratio',
+    name: 'prefill 64 / decode 128 with TP 4 on both (equal TP pairs them)',
+    ctx: () => pair(setArg(setArg(llmdPrefill(), '--block-size', '--block-size=64'), '--tensor-parallel-size', '--tensor-parallel-size=4'), llmdDecode()),
+    trips: { path: `${C0}.args[2]`, resource: 'gpt-oss-prefill', current: 64, proposed: 128 },
   },
   {
     rule: 'block-size-ratio',
