@@ -132,7 +132,9 @@ describe('the EPP config', () => {
   it('lints an EndpointPickerConfig the user keeps in a v1 ConfigMap among the items, at its data key; a key that is no valid YAML is an error', () => {
     const own = 'apiVersion: llm-d.ai/v1alpha1\nkind: EndpointPickerConfig\nfeatureGates: [prepareDataPlugins]\nplugins:\n- type: queue-scorer\nschedulingProfiles:\n- name: default\n  plugins:\n  - pluginRef: queue-scorer\n';
     const cm = (apiVersion: string, name: string, data: object) => `- ${JSON.stringify({ apiVersion, kind: 'ConfigMap', metadata: { name }, data })}\n`;
-    const data = { 'epp.yaml': own, 'bad.yaml': 'kind: EndpointPickerConfig\nplugins: [', 'list.yaml': '- kind: EndpointPickerConfig\n', note: 'no config here', replicas: 5 };
+    // the kind quoted either way, or after more than one blank, is still the kind
+    const quoted = (kind: string) => `apiVersion: llm-d.ai/v1alpha1\nkind:${kind}\nplugins:\n- type: queue-scorer\n`;
+    const data = { 'epp.yaml': own, 'bad.yaml': 'kind: EndpointPickerConfig\nplugins: [', 'list.yaml': '- kind: EndpointPickerConfig\n', note: 'no config here', replicas: 5, 'dq.yaml': quoted(' "EndpointPickerConfig"'), 'sq.yaml': quoted("   'EndpointPickerConfig'") };
     const out = runText(resourceList(prefill() + decode() + cm('v1', 'mine', data) + cm('example.com/v1', 'not-core', { 'epp.yaml': own })));
     expect(out.exitCode).toBe(1);
     const onConfigMaps = out.results.filter((r) => r.resourceRef?.kind === 'ConfigMap' && r.resourceRef.name !== 'm-epp-config');
@@ -142,6 +144,8 @@ describe('the EPP config', () => {
       ['mine', 'data.epp.yaml', 'epp-unknown-feature-gate', 'error'],
       ['mine', 'data.epp.yaml', 'epp-no-prefill-decider', 'error'],
       ['mine', 'data.bad.yaml', 'epp-config-yaml', 'error'],
+      ['mine', 'data.dq.yaml', 'epp-no-prefill-decider', 'error'],
+      ['mine', 'data.sq.yaml', 'epp-no-prefill-decider', 'error'],
     ]);
     expect(onConfigMaps[2]!.message).toMatch(/^data\.bad\.yaml holds an EndpointPickerConfig that is not valid YAML \(Flow sequence .*\); the EPP would fail to start\. Fix the YAML of data\.bad\.yaml \(the EPP reads it as its config file\) \[rule epp-config-yaml\]$/);
     expect(onConfigMaps[2]!.message).not.toContain('\n');
