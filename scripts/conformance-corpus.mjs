@@ -508,6 +508,12 @@ for (const version of ROUTER_VERSIONS) {
     h.type = 'pd-profile-handler';
     h.parameters = { deciderPluginName: 'prefill-filter' };
   });
+  mut('handler-pd-legacy-extra-profile', 'pd-profile-handler with a third scheduling profile (a copy of decode named spare)', (c) => {
+    const h = P(c, 'disagg-profile-handler');
+    h.type = 'pd-profile-handler';
+    h.parameters = { deciderPluginName: 'prefix-based-pd-decider' };
+    c.schedulingProfiles.push({ ...structuredClone(c.schedulingProfiles.find((s) => s.name === 'decode')), name: 'spare' });
+  });
   mut('decider-multimodal-prefill', 'always-disagg-multimodal-decider instead of the prefix decider, in deciders.prefill', (c) => {
     c.plugins = c.plugins.filter((p) => p.type !== 'prefix-based-pd-decider');
     c.plugins.splice(c.plugins.indexOf(P(c, 'disagg-profile-handler')), 0, { type: 'always-disagg-multimodal-decider' });

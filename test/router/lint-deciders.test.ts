@@ -1,9 +1,10 @@
-// Rules epp-decider-not-decider and epp-prefill-decider-multimodal (src/validate/rules/epp/deciders.ts): every branch,
+// Rules epp-decider-not-decider, epp-prefill-decider-multimodal and epp-pd-handler-extra-profile
+// (src/validate/rules/epp/deciders.ts): every branch,
 // with the whole finding (message with the router's words and the fix, resource, field, severity). What the real
 // router does with these configs is recorded live in the conformance corpus at every tag
 // (testdata/conformance/<version>/mut-decider-prefill-is-filter, mut-handler-pd-legacy-decider-is-filter,
 // mut-decider-multimodal-prefill, mut-epd-encode-decider-is-filter, mut-epd-encode-decider-flat-is-scorer,
-// mut-epd-prefill-decider-is-mm), and test/conformance/verdicts.test.ts holds the linter to those verdicts.
+// mut-epd-prefill-decider-is-mm; mut-handler-pd-legacy-extra-profile, a kept timeout), and test/conformance/verdicts.test.ts holds the linter to those verdicts.
 import { describe, expect, it } from 'vitest';
 import { buildEppConfig, routerTable, type RouterVersion } from '../../src/router/index.js';
 import type { KObject, Result } from '../../src/types.js';
@@ -172,5 +173,46 @@ describe('epp-prefill-decider-multimodal: the multimodal decider as prefill deci
     // decode-first, written out, is the default order: the rule speaks
     const decodeFirst = config('v0.10.0', (x) => Object.assign(handler(x).parameters, { stageOrder: 'decode-first', deciders: { prefill: 'always-disagg-multimodal-decider', encode: 'always-disagg-multimodal-decider' } }), true);
     expect(lint('v0.10.0', decodeFirst, rule, true)).toHaveLength(1);
+  });
+});
+
+describe('epp-pd-handler-extra-profile: pd-profile-handler loops on a request its decider approves when another profile exists', () => {
+  const rule = 'epp-pd-handler-extra-profile';
+  const legacy = (x: KObject, parameters: KObject = { deciderPluginName: 'prefix-based-pd-decider' }) => Object.assign(handler(x), { type: 'pd-profile-handler', parameters });
+  const copyOf = (x: KObject, from: string, name: string) => x.schedulingProfiles.push({ ...structuredClone(x.schedulingProfiles.find((p: KObject) => p.name === from)), name });
+
+  it('names every extra profile, the loop and the fix; the current value is the first extra profile', () => {
+    for (const version of ['v0.8.0', 'v0.9.0', 'v0.10.0'] as const) {
+      const c = config(version, (x) => {
+        legacy(x);
+        copyOf(x, 'decode', 'spare');
+        copyOf(x, 'prefill', 'spare-2');
+      });
+      expect(lint(version, c, rule)).toEqual([
+        {
+          message: `plugin pd-profile-handler runs only its profiles "prefill" and "decode", but schedulingProfiles also defines "spare", "spare-2": its Pick ends a request's scheduling only when every profile has a result, so each request its decider sends to prefill gets the prefill profile again and again and router ${version}'s EPP never answers it. Remove "spare", "spare-2" from schedulingProfiles, or use disagg-profile-handler`,
+          severity: 'error',
+          resourceRef: resource,
+          field: { path: origin.path, currentValue: 'spare' },
+          tags: { rule },
+        },
+      ]);
+    }
+  });
+
+  it("reads the handler's own profile names: renamed prefill and decode profiles are not extra, the default names then are", () => {
+    const renamed = config('v0.10.0', (x) => {
+      legacy(x, { deciderPluginName: 'prefix-based-pd-decider', prefillProfile: 'pf', decodeProfile: 'dc' });
+      for (const p of x.schedulingProfiles) p.name = p.name === 'prefill' ? 'pf' : 'dc';
+    });
+    expect(lint('v0.10.0', renamed, rule)).toEqual([]);
+    const told = config('v0.10.0', (x) => legacy(x, { deciderPluginName: 'prefix-based-pd-decider', prefillProfile: 'pf' }));
+    expect(lint('v0.10.0', told, rule).map((r) => r.field?.currentValue)).toEqual(['prefill']);
+  });
+
+  it('stays silent for pd-profile-handler with its two profiles, for disagg-profile-handler with an encode profile, and without a handler', () => {
+    expect(lint('v0.9.0', config('v0.9.0', (x) => legacy(x)), rule)).toEqual([]);
+    expect(lint('v0.9.0', config('v0.9.0', () => {}, true), rule, true)).toEqual([]);
+    expect(lint('v0.9.0', config('v0.9.0', (x) => (x.plugins = x.plugins.filter((p: KObject) => p.type !== 'disagg-profile-handler'))), rule)).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@
 //   epp/params.ts   — plugin parameters: unknown, ignored, mixed forms, wrong JSON types
 //   epp/profiles.ts — scheduling profiles and the profile handler
 //   epp/prefix.ts   — the prefill decider and the prefix-cache producer it reads
-//   epp/deciders.ts — what the plugin named as a decider is (a decider at all; the multimodal one for prefill)
+//   epp/deciders.ts — what the plugin named as a decider is (a decider at all; the multimodal one for prefill), and
+//                     pd-profile-handler's endless loop once its decider says yes
 // epp/read.ts reads the config; epp/helpers.ts holds what the topics share. A new rule goes in its topic file and in
 // REPORT_ORDER below.
 import type { EppContext } from '../context.js';
@@ -57,6 +58,7 @@ const REPORT_ORDER = [
   'epp-encode-decider-type',
   'epp-decider-not-decider',
   'epp-prefill-decider-multimodal',
+  'epp-pd-handler-extra-profile',
 ];
 
 export const eppConfigRules: Rule<EppContext>[] = REPORT_ORDER.map((id) => {

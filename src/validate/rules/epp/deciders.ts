@@ -1,6 +1,6 @@
-// EndpointPickerConfig rules: what the plugin a profile handler names as its decider is. Which plugin types are
-// deciders, and what each says yes to, is the router table's (disagg.deciders); a name that matches no plugin is
-// epp-missing-plugin-ref's, a plugin of an unregistered type epp-unknown-plugin's.
+// EndpointPickerConfig rules: what the plugin a profile handler names as its decider is, and what happens once it says
+// yes. Which plugin types are deciders, and what each says yes to, is the router table's (disagg.deciders); a name
+// that matches no plugin is epp-missing-plugin-ref's, a plugin of an unregistered type epp-unknown-plugin's.
 
 import { routerTable } from '../../../router/table.js';
 import type { RouterTable } from '../../../router/types.js';
@@ -8,7 +8,7 @@ import type { EppContext } from '../../context.js';
 import type { Finding, Rule } from '../../registry.js';
 import { defineRule } from '../../registry.js';
 import { ENCODE_DECIDER_TYPE } from '../../../router/epp-config.js';
-import { PD_HANDLER, PREFIX_DECIDER, type PluginEntry } from './read.js';
+import { DISAGG_HANDLER, PD_HANDLER, PREFIX_DECIDER, type PluginEntry } from './read.js';
 import { finding, pluginLabel, scope, stageOrderOf } from './helpers.js';
 
 /** The name to propose for a stage's decider: the first declared plugin of a fitting type, else the type a declaration
@@ -77,6 +77,27 @@ export const decidersRules: Rule<EppContext>[] = [
         finding(ctx, `${pluginLabel(handler.plugin)} ${handler.deciderField} names "${name}"${p.name === p.type ? '' : ` (type ${p.type})`}, the multimodal decider, which says yes only when the request carries an image, video or audio part: router ${ctx.version} loads it, but a text-only request never takes the prefill hop however long its prompt (it is prefilled on the decode pod) and the prefill pods serve multimodal requests only; ${fix} (${p.type} belongs in deciders.encode)`, {
           currentValue: name,
           proposedValue: want.name,
+        }),
+      ];
+    },
+  }),
+
+  defineRule<EppContext>({
+    id: 'epp-pd-handler-extra-profile',
+    scope,
+    severity: 'error',
+    summary: 'pd-profile-handler with a scheduling profile besides its prefill and decode profiles: every request its decider sends to prefill loops in the scheduler and is never answered.',
+    fix: 'Remove the other scheduling profiles, or use disagg-profile-handler.',
+    field: 'schedulingProfiles[].name',
+    check(ctx) {
+      const handler = ctx.read.handler;
+      if (handler?.plugin.type !== PD_HANDLER) return [];
+      const extras = ctx.read.profiles.map((p) => p.name).filter((n) => n !== handler.prefillProfile && n !== handler.decodeProfile);
+      if (!extras.length) return [];
+      const names = extras.map((n) => `"${n}"`).join(', ');
+      return [
+        finding(ctx, `${pluginLabel(handler.plugin)} runs only its profiles "${handler.prefillProfile}" and "${handler.decodeProfile}", but schedulingProfiles also defines ${names}: its Pick ends a request's scheduling only when every profile has a result, so each request its decider sends to prefill gets the prefill profile again and again and router ${ctx.version}'s EPP never answers it. Remove ${names} from schedulingProfiles, or use ${DISAGG_HANDLER}`, {
+          currentValue: extras[0],
         }),
       ];
     },
