@@ -1,6 +1,6 @@
 // The pair as plan() builds it and the pair rules (src/validate) read it: the pair as it will be written. plan()
 // applies its operations to a copy of each engine workload (src/plan/plan.ts), so the injected env, ports, /dev/shm
-// volume, labels and routing sidecar are there, and `planned` says which fields are the plan's rather than the user's.
+// volume, labels and routing sidecar are there, and `planned` says which list entries are the plan's rather than the user's.
 import type { EngineModel } from '../engines/types.js';
 import type { RouterVersion } from '../router/types.js';
 import type { KObject, ResourceRef } from '../types.js';
@@ -26,8 +26,8 @@ export interface StageSide {
   /** the engine container's launch line and env, read from the planned container */
   engine: EngineModel;
   replicas: number;
-  /** kpt-style paths of what the plan adds to this workload (list entries appended, fields set): a finding about
-   * one of them points at the user's input instead, which does not have it */
+  /** kpt-style paths of the list entries the plan appends to this workload (env, ports, mounts, volumes, the sidecar):
+   * a finding about one of them points at the user's input instead, which does not have it */
   planned: ReadonlySet<string>;
   /** the DisaggregatedSet role playing this stage (spec.roles[].name), when the pair is a set */
   setRole?: string;

@@ -13,15 +13,18 @@ import { getIn } from '../paths.js';
 import type { Op } from './types.js';
 import { LWS_WORKER_INDEX_LABEL, SET_NAME_LABEL, type RolloutScreening } from '../router/rollout-screener.js';
 
+// Discovery pairs a set's role only with roles of the same set (src/discover/engines.ts mixedSet): either every stage is
+// a role of one DisaggregatedSet or none is, so the decode stage says which.
+
 /** The labels the pool adds for a DisaggregatedSet pair ({} otherwise). */
-export function setPoolSelector(prefill: EngineCandidate, decode: EngineCandidate): Record<string, string> {
-  if (!decode.workload.setRole || !prefill.workload.setRole) return {};
+export function setPoolSelector(decode: EngineCandidate): Record<string, string> {
+  if (!decode.workload.setRole) return {};
   return { [SET_NAME_LABEL]: decode.workload.item.ref.name, [LWS_WORKER_INDEX_LABEL]: '0' };
 }
 
 /** The EPP knob that arms the rollout screener: the pool's pods, and the set's roles that play the stages. */
-export function setScreening(poolSelector: Record<string, string>, ...stages: EngineCandidate[]): { rollout?: RolloutScreening } {
-  if (!stages.every((c) => c.workload.setRole)) return {};
+export function setScreening(poolSelector: Record<string, string>, decode: EngineCandidate, stages: readonly EngineCandidate[]): { rollout?: RolloutScreening } {
+  if (!decode.workload.setRole) return {};
   const requireRoles = [...new Set(stages.map((c) => c.workload.setRole!.name))];
   return { rollout: { scope: { ...poolSelector }, requireRoles } };
 }

@@ -269,8 +269,11 @@ export function knobFor(locator: readonly Step[], field: string | undefined, for
   const cm = form === 'ConfigMap';
   const list = locator.length >= 2 ? locator[locator.length - 2]!.key : '';
   const last = locator[locator.length - 1]?.key;
-  if (list === 'labels' && last === ROLE_LABEL) return cm ? 'data.prefill / data.decode' : 'spec.prefill / spec.decode';
-  if (list === 'labels' && last === POOL_LABEL) return cm ? 'data.name' : 'metadata.name';
+  if (list === 'labels') {
+    if (last === ROLE_LABEL) return cm ? 'data.prefill / data.decode' : 'spec.prefill / spec.decode';
+    if (last === POOL_LABEL) return cm ? 'data.name' : 'metadata.name';
+    return undefined;
+  }
   if (list === 'containers' || list === 'initContainers') {
     switch (field) {
       case 'image':

@@ -55,7 +55,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
   // pair's role: leader, a model label) may select other workloads.
   // A DisaggregatedSet's pods also carry the labels its controller and LWS set: the set's name, and worker-index 0 on
   // the leader (src/plan/disaggregated-set.ts), so the pool never takes a worker pod of a multi-node group.
-  const poolSelector: Record<string, string> = { [POOL_LABEL]: name, ...setPoolSelector(prefill, decode) };
+  const poolSelector: Record<string, string> = { [POOL_LABEL]: name, ...setPoolSelector(decode) };
   // every stage's role in the rollout screener's required roles, in stage order (E/P/D: encode first)
   const stages = encode ? [encode, prefill, decode] : [prefill, decode];
   for (const c of encode ? [prefill, decode, encode] : [prefill, decode]) {
@@ -96,7 +96,7 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     promptTokens: config.epp.promptTokens,
     blockSizeTokens,
     scorerWeights: config.epp.scorerWeights,
-    ...setScreening(poolSelector, ...stages),
+    ...setScreening(poolSelector, decode, stages),
     ...(encode ? { encode: true } : {}),
   };
   const generatedConfig = !config.epp.config;
@@ -139,7 +139,8 @@ export function plan(config: PdConfig, prefill: EngineCandidate, decode: EngineC
     sidecar: sidecar && { ...sidecar.context, container: getIn(plannedDecode.object, sidecar.path) as KObject },
     eppBlockSizeTokens: blockSizeTokens,
     sideChannelPort,
-    ...(prefill.workload.setRole && decode.workload.setRole
+    // every stage is a role of the one set, or none is (src/plan/disaggregated-set.ts)
+    ...(decode.workload.setRole
       ? {
           set: {
             resource: decode.workload.item.ref,
@@ -174,7 +175,6 @@ function plannedStage(role: StageSide['role'], c: EngineCandidate, ops: readonly
     if (op.op === 'upsert' || op.item !== c.workload.item) continue;
     const current = getIn(object, op.path);
     if (op.op === 'append') planned.add(formatPath([...op.path, Array.isArray(current) ? current.length : 0]));
-    else if (current === undefined || current === null) planned.add(formatPath(op.path));
     applyPlain(object, op);
   }
   const container = getIn(object, c.containerPath) as KObject;
