@@ -589,6 +589,19 @@ describe('hand removals of what pd-disagg injected', () => {
     expect(again.results.filter((r) => r.severity !== 'info' || r.message.includes('by hand'))).toEqual([]);
   });
 
+  it('labels the user deleted (one of them, or a pod template\'s whole metadata) come back as on a fresh render, and no result speaks of a hand edit', () => {
+    const first = runText(base);
+    const out = parse(first.stdout);
+    delete item(out.items, 'Deployment', 'qwen-pd-prefill').spec.template.metadata.labels['llm-d.ai/role'];
+    delete item(out.items, 'Deployment', 'qwen-pd-decode').spec.template.metadata;
+    const again = runText(stringify(out));
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(item(again.items, 'Deployment', 'qwen-pd-prefill')).toEqual(item(first.items, 'Deployment', 'qwen-pd-prefill'));
+    expect(item(again.items, 'Deployment', 'qwen-pd-decode').spec.template.metadata).toEqual({ labels: { 'llm-d.ai/role': 'decode', 'pd-disagg.dev/pool': 'qwen-pd' } });
+    expect(again.results.filter((r) => r.severity !== 'info')).toEqual([]);
+    expect(again.results.filter((r) => r.message.includes('by hand'))).toEqual([]);
+  });
+
   it('a field without a knob deleted from the sidecar (imagePullPolicy) stays deleted: an info result, and the user\'s from then on', () => {
     const out = parse(runText(base).stdout);
     delete out.items.find((i: KObject) => i.metadata.name === 'qwen-pd-decode').spec.template.spec.initContainers[0].imagePullPolicy;

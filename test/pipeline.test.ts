@@ -215,6 +215,18 @@ describe('NIXL plumbing', () => {
 });
 
 describe('the decode side', () => {
+  it('data-parallel ranks on their own HTTP ports: the pool targets each rank\'s port behind the sidecar; at the top of the port range, a rule result, no crash', () => {
+    const dp = (...args: string[]) => [...args, '--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb'];
+    const out = runText(resourceList(prefill({ args: dp('m', kv('kv_producer')) }) + decode({ args: dp('m', '--port=8200', kv('kv_consumer')) })));
+    expect(out.exitCode, out.stderr).toBe(0);
+    expect(item(out.items, 'InferencePool', 'm').spec.targetPorts).toEqual([{ number: 8000 }, { number: 8001 }]);
+    expect(podSpec(out.items, 'm-decode').initContainers[0].args).toContain('--data-parallel-size=2');
+    // the sidecar on 65535: no second pool port fits above it; the one-port prefill is the mismatch the rule names
+    const top = runText(resourceList(prefill({ args: ['m', '--port=65535', kv('kv_producer')] }) + decode({ args: dp('m', '--port=8200', kv('kv_consumer')) }), typed({ sidecar: { port: 65535 } })));
+    expect(top.exitCode, top.stderr).toBe(1);
+    expect(top.results.filter((r) => r.severity === 'error').map((r) => r.tags?.rule)).toEqual(['dp-ports-mismatch']);
+  });
+
   it('adds a native sidecar to decode only, for the chosen version, pointing at the engine port', () => {
     const out = runText(resourceList(prefill() + decode(), typed({ epp: { version: 'v0.9.0' } })));
     const d = podSpec(out.items, 'm-decode');
@@ -232,6 +244,15 @@ describe('the decode side', () => {
     expect(d.initContainers).toBeUndefined();
     expect(d.containers.map((c: { name: string }) => c.name)).toEqual(['engine', 'routing-proxy']);
     expect(d.containers[1].restartPolicy).toBeUndefined();
+  });
+
+  it('a decode pod with init containers of its own (a model download) still gets the routing sidecar, after them', () => {
+    const fetch = { name: 'fetch-model', image: 'busybox', command: ['sh', '-c', 'cp -r /src /models'] };
+    const out = runText(resourceList(prefill() + decode({ initContainers: [fetch] })));
+    expect(out.exitCode, out.stderr).toBe(0);
+    const init = podSpec(out.items, 'm-decode').initContainers;
+    expect(init.map((c: { name: string }) => c.name)).toEqual(['fetch-model', 'routing-proxy']);
+    expect(init[0]).toEqual(fetch);
   });
 
   it('keeps an existing sidecar, adds no second one, and checks its target port', () => {

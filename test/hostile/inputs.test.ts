@@ -249,6 +249,21 @@ describe('hostile inputs', () => {
     fails(stringify(labels), /template.metadata.labels/);
   });
 
+  it('empty list entries (a lone `-`) in the pods pd-disagg edits: rendered, and rendered again unchanged, no crash', () => {
+    const list = parse(base);
+    const pods = list.items.filter((i: { spec?: { template?: unknown } }) => i.spec?.template).map((i: { spec: { template: { spec: Record<string, any> } } }) => i.spec.template.spec);
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) {
+      for (const field of ['containers', 'initContainers', 'volumes']) (pod[field] ??= []).push(null);
+      for (const field of ['ports', 'volumeMounts']) (pod.containers[0][field] ??= []).push(null);
+    }
+    const first = hostile(stringify(list));
+    expect(first.exitCode, first.stderr).toBe(0);
+    const again = hostile(first.stdout);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(parse(again.stdout).items).toEqual(parse(first.stdout).items);
+  });
+
   it('control characters from the input are escaped on stderr', () => {
     const list = parse(base);
     list.items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
