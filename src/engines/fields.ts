@@ -70,7 +70,12 @@ export function fillFields(
         const off = flags.get('--no-' + f.slice(2));
         if (on) got = { value: true, path: on.path };
         else if (off) got = { value: false, path: off.path };
-      } else if (rule.type === 'list') got = lists.get(f);
+      } else if (rule.type === 'list') {
+        const l = lists.get(f);
+        // a name only known when the pod runs is never judged: the rules that need the field say they could not check
+        if (l?.value.some(isUnknown)) unknown.set(rule.field, { what: f, path: l.path ?? '' });
+        else got = l;
+      }
       else if (rule.type === 'object') got = objects.get(f);
       else {
         const s = flags.get(f);

@@ -25,8 +25,10 @@ export function validate(plan: Plan, config: PdConfig, items: readonly Item[]): 
   const results: Result[] = unknownRuleIds(config);
   const encode = plan.pair.encode;
   for (const side of encode ? [plan.pair.prefill, plan.pair.decode, encode] : [plan.pair.prefill, plan.pair.decode]) results.push(...parseIssues(side));
-  // the E/P/D rules read the encode engine and prefill; the others prefill and decode
-  const sidesOf = (rule: Rule<PairContext>): StageSide[] => (ENCODE_RULE_IDS.has(rule.id) && encode ? [encode, plan.pair.prefill] : [plan.pair.prefill, plan.pair.decode]);
+  // the E/P/D rules read the encode engine and prefill (and run on no pair without an encode stage, so they have no
+  // value to miss there); the others prefill and decode
+  const pairSides = [plan.pair.prefill, plan.pair.decode];
+  const sidesOf = (rule: Rule<PairContext>): StageSide[] => (!ENCODE_RULE_IDS.has(rule.id) ? pairSides : encode ? [encode, plan.pair.prefill] : []);
   results.push(...runRules(RULES.pair, plan.pair, config.rules, (rule) => cannotCheck(rule, sidesOf(rule))));
 
   const engineBlockSize = plan.pair.decode.engine.blockSize?.value;

@@ -110,3 +110,61 @@ describe('rules that need a run-time value', () => {
     expect(out.results.filter((r) => r.severity === 'error').map((r) => r.tags?.rule)).toEqual(['sidecar-engine-port-unknown']);
   });
 });
+
+// Which launch value each pair rule needs: with that value only known when the pod runs (here `$(cat /etc/v)` in the
+// decode engine's sh -c script, or prefill's for the SGLang bootstrap port) each rule that reads it says it could not
+// check, as a warning, and none reports the value as wrong. E/P/D rules do not run on a pair, so they say nothing.
+describe('the value each pair rule needs', () => {
+  const RUN = '$(cat /etc/v)';
+  const dep = (name: string, role: string, image: string, script: string, env = '[]') =>
+    `- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: ${name}}\n  spec:\n    template:\n      metadata: {labels: {llm-d.ai/role: ${role}}}\n` +
+    `      spec:\n        containers:\n        - name: engine\n          image: ${image}\n          command: [sh, -c, ${JSON.stringify(script)}]\n          env: ${env}\n`;
+  const list = (image: string, prefill: string, decode: string, decodeEnv = '[]') =>
+    `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${dep('m-prefill', 'prefill', image, prefill)}${dep('m-decode', 'decode', image, decode, decodeEnv)}`;
+  const kv = (role: string) => `'{"kv_connector":"NixlConnector","kv_role":"${role}"}'`;
+  const VLLM_P = `vllm serve m --block-size 64 --kv-transfer-config ${kv('kv_producer')}`;
+  const VLLM_D = `vllm serve m --block-size 64 --port 8200 --kv-transfer-config ${kv('kv_consumer')}`;
+  const vllm = (decode: string, decodeEnv?: string) => list('vllm/vllm-openai:v0.23.0', VLLM_P, decode, decodeEnv);
+  const sgl = (role: string) => `python3 -m sglang.launch_server --model-path m --host 0.0.0.0 --port ${role === 'decode' ? 8200 : 8000} --disaggregation-mode ${role} --disaggregation-transfer-backend nixl`;
+  const sglang = (prefill: string, decode: string) => list('lmsysorg/sglang:v0.5.16', prefill, decode);
+  const P_ENV = '[{name: VLLM_NIXL_SIDE_CHANNEL_PORT, value: "$(P)"}, {name: P, valueFrom: {configMapKeyRef: {name: c, key: p}}}]';
+
+  it.each([
+    ['vLLM pair, every value literal', vllm(VLLM_D), []],
+    ['--tensor-parallel-size', vllm(`${VLLM_D} --tensor-parallel-size ${RUN}`), ['block-size-ratio', 'tp-prefill-greater', 'tp-ratio']],
+    ['--pipeline-parallel-size', vllm(`${VLLM_D} --pipeline-parallel-size ${RUN}`), ['pipeline-parallel']],
+    ['--port', vllm(VLLM_D.replace('--port 8200', `--port ${RUN}`)), ['decode-port-is-sidecar-port', 'nixl-side-channel-port-conflict', 'prefill-port-not-pool-port', 'sidecar-target-port'], ['sidecar-engine-port-unknown']],
+    ['--block-size', vllm(VLLM_D.replace('--block-size 64', `--block-size ${RUN}`)), ['block-size-implicit', 'block-size-mismatch', 'block-size-ratio']],
+    ['--max-model-len', vllm(`${VLLM_D} --max-model-len ${RUN}`), ['max-model-len-mismatch']],
+    ['--dtype', vllm(`${VLLM_D} --dtype ${RUN}`), ['dtype-mismatch']],
+    ['--kv-cache-dtype', vllm(`${VLLM_D} --kv-cache-dtype ${RUN}`), ['kv-cache-dtype-mismatch']],
+    ['--attention-backend', vllm(`${VLLM_D} --attention-backend ${RUN}`), ['attention-backend-mismatch']],
+    ['--served-model-name', vllm(`${VLLM_D} --served-model-name ${RUN}`), ['served-model-name-disjoint']],
+    ['the model', vllm(VLLM_D.replace('serve m', `serve "${RUN}"`)), ['model-mismatch', 'served-model-name-disjoint']],
+    [
+      '--kv-transfer-config',
+      vllm(VLLM_D.replace(kv('kv_consumer'), `"${RUN}"`)),
+      ['kv-connector-mismatch', 'kv-role-both', 'kv-role-inverted', 'kv-role-missing', 'kv-role-required', 'kv-transfer-config-missing', 'mooncake-bootstrap-port-sidecar', 'mooncake-bootstrap-server-address', 'sidecar-kv-connector', 'sidecar-kv-connector-missing'],
+    ],
+    ['VLLM_NIXL_SIDE_CHANNEL_PORT', vllm(VLLM_D, P_ENV), ['nixl-side-channel-port', 'nixl-side-channel-port-conflict']],
+    ['SGLang pair, every value literal', sglang(sgl('prefill'), sgl('decode')), []],
+    ['--disaggregation-transfer-backend', sglang(sgl('prefill'), sgl('decode').replace('backend nixl', `backend ${RUN}`)), ['sglang-ib-device-with-nixl', 'sglang-transfer-backend-mismatch']],
+    ['--disaggregation-mode', sglang(sgl('prefill'), sgl('decode').replace('mode decode', `mode ${RUN}`)), ['sglang-disaggregation-mode']],
+    ['--disaggregation-ib-device', sglang(sgl('prefill'), `${sgl('decode')} --disaggregation-ib-device ${RUN}`), ['sglang-ib-device-with-nixl']],
+    ['--disaggregation-bootstrap-port (prefill)', sglang(`${sgl('prefill')} --disaggregation-bootstrap-port ${RUN}`, sgl('decode')), ['sglang-bootstrap-port-sidecar']],
+    ['--host', sglang(sgl('prefill'), sgl('decode').replace('--host 0.0.0.0', `--host ${RUN}`)), ['sglang-host-loopback']],
+  ] as Array<[string, string, string[], string[]?]>)('%s', (_what, input, skipped, errors = []) => {
+    const out = runText(input);
+    const notChecked = out.results.filter((r) => r.message.startsWith('could not check'));
+    expect(notChecked.map((r) => r.tags?.rule).sort()).toEqual(skipped);
+    for (const r of notChecked) expect(r.severity).toBe('warning');
+    expect(out.results.filter((r) => r.severity === 'error').map((r) => r.tags?.rule)).toEqual(errors);
+  });
+
+  it('a --served-model-name only the pod knows is a run-time value of the engine, not a name', () => {
+    const m = parseEngine(container(`vllm serve m --served-model-name ${RUN} alias`, []))!;
+    expect(m.servedModelNames).toBeUndefined();
+    expect(m.unknown?.servedModelNames).toEqual({ what: '--served-model-name', path: 'args[0]' });
+    expect(parseEngine(container('vllm serve m --served-model-name a b', []))!.servedModelNames).toEqual({ value: ['a', 'b'], path: 'args[0]', raw: 'a b' });
+  });
+});
