@@ -114,6 +114,18 @@ describe('source-text write-back', () => {
       expect(normal(out)).toBe(normal(serialise(text, [{ message: 'new', severity: 'info' }])));
     });
 
+    it('writes a ResourceList whose root mapping is indented as valid YAML meaning the same (its items went out at column 0 under an indented `items:`)', () => {
+      const results: Result[] = [{ message: 'new', severity: 'info' }];
+      for (const text of [list(cm('a')), list(cm('a'), 'results:\n- message: old\n')]) {
+        const indented = text.replace(/^(?=.)/gm, '  ');
+        const out = write(indented, results);
+        expect(parseDocument(out).errors).toEqual([]);
+        expect(normal(out)).toBe(normal(serialise(text, results)));
+        // at column 0 the same list is written as its text
+        expect(write(text, results)).toContain('\n  metadata: {name: fc}\nresults:\n- message: new\n');
+      }
+    });
+
     it('keeps a comment above the document and between root entries where it was', () => {
       const text = `# a package\n${list(cm('a'), '# more\nextra: {}\n')}`;
       const out = write(text);

@@ -99,27 +99,23 @@ function documentText(input: ParsedResourceList, text: string, texts: readonly I
     return undefined;
   }
   if (!itemsNode.range || itemsNode.comment || texts.some((t) => t.text === undefined)) return undefined;
-  let itemsKeyEnd = -1;
+  // where `items` ends: the items node is a root entry, so the walk below always finds it
+  let itemsKeyEnd = 0;
   let at = 0;
-  // where the text of the last value after the items ends: trimming the document's end must not cut into it
+  // where the text of the last value after the items ends: trimming the document's end must not cut into it (a value
+  // before the items ends before them, which the check on it below ignores)
   let valueEnd = 0;
   // results that came in (a re-run of pd-disagg's own output) are replaced: the text ends where they start, when they
-  // are the last entry, after the items, at column 0, with nothing but blank space after them
+  // are the last entry, after the items (what follows their value is blank space: a comment there is the document's)
   let limit = text.length;
-  const last = root.items[root.items.length - 1];
-  if (isScalar(last?.key) && last.key.value === 'results') {
-    const key = last.key;
-    const value = last.value as Node | null;
-    const lineStart = text.lastIndexOf('\n', (key.range?.[0] ?? 0) - 1) + 1;
-    const valueEnd = value?.range?.[2] ?? key.range?.[1];
-    if (!key.range || key.range[0] !== lineStart || valueEnd === undefined || !/^\s*$/.test(text.slice(valueEnd))) return undefined;
-    limit = lineStart;
-  }
+  const last = root.items[root.items.length - 1]!;
+  if (isScalar(last.key) && last.key.value === 'results') limit = last.key.range![0];
   for (const pair of root.items) {
     const key = pair.key;
-    if (!isScalar(key) || !key.range || key.range[0] < at || !onlyComments(text, at, key.range[0])) return undefined;
+    // every key at column 0, written `key:` (the items and the results follow at column 0)
+    if (!isScalar(key) || !key.range || key.range[0] < at || !onlyComments(text, at, key.range[0]) || !atLineStart(text, key.range[0])) return undefined;
     if (key.value === 'results') {
-      if (pair !== last || itemsKeyEnd < 0) return undefined;
+      // the last entry (else the next key stands before `at`, the text's end)
       at = limit;
       continue;
     }
@@ -131,9 +127,9 @@ function documentText(input: ParsedResourceList, text: string, texts: readonly I
     const pairEnd = unchangedSource(text, key) === undefined ? undefined : unchangedSource(text, pair.value);
     if (pairEnd === undefined) return undefined;
     at = (pair.value as Node).range![2];
-    if (itemsKeyEnd >= 0) valueEnd = pairEnd;
+    valueEnd = pairEnd;
   }
-  if (itemsKeyEnd < 0 || !onlyComments(text, at, limit)) return undefined;
+  if (!onlyComments(text, at, limit)) return undefined;
   // `items:` then the first entry; entries one after the other; the last one ends the list
   let cursor = itemsKeyEnd;
   if (text.charCodeAt(cursor) !== 0x3a /* : */) return undefined;
@@ -159,6 +155,11 @@ function documentText(input: ParsedResourceList, text: string, texts: readonly I
   const after = text.slice(itemsNode.range[2], limit).replace(/\s+$/, '');
   if (valueEnd - (itemsNode.range[2] + after.length) > 1) return undefined;
   return `${text.slice(0, itemsKeyEnd)}:\n${lines.join('\n')}\n${after ? `${after}\n` : ''}${resultsText}`;
+}
+
+/** Offset `i` starts a line. */
+function atLineStart(text: string, i: number): boolean {
+  return i === 0 || text.charCodeAt(i - 1) === 0x0a;
 }
 
 /** Whitespace and comments only, from `from` to `to`. */
