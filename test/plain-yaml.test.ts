@@ -12,7 +12,7 @@ import { readResourceList } from '../src/read/resource-list.js';
 import { createNodeOptions, parseOptions, toStringOptions } from '../src/read/yaml-options.js';
 import { run } from '../src/run.js';
 import { printDocument, printListEntry, printTopLevelField } from '../src/write/plain-yaml.js';
-import { yamlText } from '../src/write/yaml-text.js';
+import { userYamlText, yamlText } from '../src/write/yaml-text.js';
 import type { KObject } from '../src/types.js';
 import { slowIt } from './helpers.js';
 import { goldenInputs, mutationArb } from './property/invariants.js';
@@ -286,5 +286,13 @@ describe('yamlText (what the plan prints the EPP config with)', () => {
     expect(printDocument(plain, head.map((l) => ` ${l}`).join('\n'))).toBeDefined();
     expect(printDocument(declined, head.map((l) => ` ${l}`).join('\n'))).toBeUndefined();
     for (const object of [plain, declined]) expect(yamlText(object, head)).toBe(viaYaml(object, head));
+  });
+
+  it('prints a config the user wrote (spec.epp.config) as YAML that reads back the same, long lines unfolded', () => {
+    const own = { apiVersion: 'inference.networking.x-k8s.io/v1alpha1', kind: 'EndpointPickerConfig', plugins: [{ type: 'x', parameters: { text: 'word '.repeat(40).trim(), n: 1 } }] };
+    const text = userYamlText(own);
+    expect(parseDocument(text).toJS()).toEqual(own);
+    expect(text).toContain(`    text: ${'word '.repeat(40).trim()}\n`);
+    expect(text.startsWith('apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\nplugins:\n  - type: x\n')).toBe(true);
   });
 });

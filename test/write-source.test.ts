@@ -257,6 +257,38 @@ describe('source-text write-back', () => {
     expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
   });
 
+  it('re-indents an item written after `: ` under an explicit `? items` key', () => {
+    const text = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n? items\n: - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: c}\n    data:\n      k: |\n        v\n';
+    const doc = readResourceList(text);
+    expect(itemSourceText(text, doc.itemsNode, 0)).toBe('- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data:\n    k: |\n      v');
+    const out = writeResourceList(doc, [], text);
+    expect(out).toContain('\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n');
+    expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+  });
+
+  it('writes an item with a kpt head comment that follows a generated resource (no text before it to find its `-` in)', () => {
+    const text = resourceList(`${item()}- # head\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n`);
+    const write = (source?: string) => {
+      const document = new ResourceListDocument(readResourceList(text));
+      document.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new' } }, document.items[1]);
+      return writeResourceList(document.written(), [], source);
+    };
+    const out = write(text);
+    expect(parseDocument(out).toJS().items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['c', 'new', 'b']);
+    expect(out).toContain('- # head\n  apiVersion: v1');
+    expect(normal(out)).toBe(normal(write()));
+  });
+
+  it('serialises an indented item whose head comment follows a comment line at column 0 (the item is not copied from that line)', () => {
+    const text = resourceList('  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n# between\n  - # head\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: b}\n');
+    const doc = readResourceList(text);
+    expect(itemSourceText(text, doc.itemsNode, 0)).toBeDefined();
+    expect(itemSourceText(text, doc.itemsNode, 1)).toBeUndefined();
+    const out = writeResourceList(doc, [], text);
+    expect(parseDocument(out).toJS()).toEqual(parseDocument(text).toJS());
+    expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+  });
+
   // `"1"   # as written`: the yaml package would print one space before the comment, so a copied item shows
   const item = (extra = '') =>
     `- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n  data:\n    a: "1"   # as written\n    list:\n    - x\n    - y\n${extra}`;
@@ -267,6 +299,9 @@ describe('source-text write-back', () => {
     ['a new list in a new map', (m) => m.setIn(['spec'], { ports: [{ containerPort: 5600, protocol: 'TCP' }] }), 'added'],
     ['a key deleted', (m) => m.deleteIn(['data', 'a']), 'serialised'],
     ['a value replaced', (m) => m.setIn(['data', 'a'], 'changed'), 'serialised'],
+    ['a value replaced by a number', (m) => m.setIn(['data', 'a'], 1), 'serialised'],
+    ['a value replaced by null', (m) => m.setIn(['data', 'a'], null), 'serialised'],
+    ['a value replaced by a boolean', (m) => m.setIn(['data', 'a'], true), 'serialised'],
     ['an entry deleted', (m) => (m.getIn(['data', 'list']) as YAMLSeq).delete(0), 'serialised'],
     ['an entry put first', (m) => (m.getIn(['data', 'list']) as YAMLSeq).items.unshift(new Scalar('w')), 'serialised'],
   ];
@@ -362,6 +397,8 @@ describe('source-text write-back', () => {
     ['anchors on a map and on its first key (no alias uses them)', '  extra: &z\n    &a k: v\n', () => {}, '  extra: &z\n    &a k: v'],
     ['tags on a map and on its first key', '  extra: !!map\n    !a k: v\n', () => {}, '  extra: !!map\n    !a k: v'],
     ['tabs between the tokens', '  extra:\t# tab\n    k:\tv\n', () => {}, '  extra:\t# tab\n    k:\tv'],
+    ['null in every spelling', '  extra:\n    a: ~\n    b: null\n    c: Null\n    d: NULL\n    e:\n', () => {}, '  extra:\n    a: ~\n    b: null\n    c: Null\n    d: NULL\n    e:'],
+    ['a map whose last value is empty, before the next key', '  extra:\n    a: 1\n    b:\n  last: v\n', (m: YAMLMap) => m.setIn(['extra', 'c'], 2), '  extra:\n    a: 1\n    b:\n    c: 2\n  last: v'],
   ] as [string, string, (m: YAMLMap) => void, string][]) {
     it(`copies an item with ${what}, and means the same`, () => {
       const text = resourceList(item(extra));
@@ -382,6 +419,14 @@ describe('source-text write-back', () => {
     ['a pair deleted before an empty map', item('  extra:\n    gone: x\n    empty: {}\n'), (m: YAMLMap) => m.deleteIn(['extra', 'gone'])],
     ['an entry deleted before an empty map', item('  extra:\n  - gone\n  - {}\n'), (m: YAMLMap) => (m.get('extra') as YAMLSeq).delete(0)],
     ['an entry deleted before an empty list', item('  extra:\n  - gone\n  - []\n'), (m: YAMLMap) => (m.get('extra') as YAMLSeq).delete(0)],
+    // a new entry before the old ones is not an addition at the end (the old ones' text is all punctuation here)
+    ['an entry put before an empty map', item('  extra:\n  - {}\n  last: v\n'), (m: YAMLMap) => (m.get('extra') as YAMLSeq).items.unshift(new Scalar('w'))],
+    // an empty value changed in place: the text still says `b:` (nothing), the item holds x
+    ['an empty value set', item('  extra:\n    b:\n    c: 1\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], 'x')],
+    ['an empty value set, last in the item', item('  extra:\n    b:\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], 'x')],
+    // set() on an existing key stores plain data as it is (no node, no range)
+    ['a value replaced by plain data', item('  extra:\n    b: 1\n    c: 1\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], { x: 1 })],
+    ['a list replaced by plain data', item('  extra:\n    b: [1]\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], ['z'])],
     // a comment left of the item's column cannot be re-indented with it
     ['a comment line left of its column', item().replace(/^/gm, '  ').replace('    kind: ConfigMap\n', '    kind: ConfigMap\n# at column 0\n'), () => {}],
   ] as [string, string, (m: YAMLMap) => void][]) {
@@ -402,6 +447,8 @@ describe('source-text write-back', () => {
   for (const [what, items, edit, expected] of [
     ['a comment line at the end of the list', item('    # about y\n'), (m: YAMLMap) => (m.getIn(['data', 'list']) as YAMLSeq).add('z'), '    - y\n    # about y\n    - z'],
     ['a comment line after the map', `${item()}  # about the next key\n  extra: 1\n`, (m: YAMLMap) => m.setIn(['data', 'b'], '2'), '    - y\n    b: "2"\n  # about the next key\n  extra: 1'],
+    // (the map's text runs over that line to the next key's indentation)
+    ['a comment line at the end of a map, before the next key', item('  extra:\n    a: 1\n    # about a\n  last: v\n'), (m: YAMLMap) => m.setIn(['extra', 'c'], 2), '  extra:\n    a: 1\n    # about a\n    c: 2\n  last: v'],
   ] as [string, string, (m: YAMLMap) => void, string][]) {
     it(`copies an item with an addition next to ${what}, and means the same`, () => {
       const text = resourceList(items);

@@ -13,7 +13,6 @@ import { writeSync } from 'node:fs';
 export type WriteOutcome = 'written' | 'streamed' | 'closed';
 
 export function writeOut(fd: 1 | 2, text: string): WriteOutcome {
-  if (text === '') return 'written';
   const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   try {

@@ -128,7 +128,7 @@ export function printEntry(value: unknown, indent: string): string | undefined {
 
 /** A map as the entry of a list at column 0 (`- key: …`, no final newline): an item of a ResourceList's `items`. */
 export function printListEntry(map: Plain): string | undefined {
-  return isPlainObject(map) ? seqBody([map], '') : undefined;
+  return seqBody([map], '');
 }
 
 /** `key:` and its value at column 0, ending in a newline: a top-level field of a ResourceList, such as `results`. */
@@ -144,7 +144,6 @@ export function printTopLevelField(key: string, value: unknown): string | undefi
  * Document#commentBefore takes them) above it.
  */
 export function printDocument(map: Plain, comment?: string): string | undefined {
-  if (!isPlainObject(map)) return undefined;
   const lines = comment === undefined ? [] : comment.split('\n');
   if (lines.some((l) => !l.startsWith(' ') || !PRINTABLE.test(l))) return undefined;
   const body = mapBody(map, '');

@@ -13,7 +13,7 @@
 // or replaced value, flow collections, aliases expanded, comments above an item's `-`, CR line ends, lines left of the
 // item's column) falls back to serialising the item, as before.
 
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { printEntry, printPair } from './plain-yaml.js';
 import { SourceScalar } from '../read/yaml-options.js';
 
@@ -33,14 +33,15 @@ export function itemSourceText(
   const [start, , end] = node.range;
   // the entry's `-`: right before the first key, or before a kpt head comment (`- # comment`) that follows it
   let dash = start - 1;
-  while (dash >= 0 && isSpace(text.charCodeAt(dash))) dash--;
+  while (isSpace(text.charCodeAt(dash))) dash--;
   if (text.charCodeAt(dash) !== 0x2d /* - */) {
     const prev = index > 0 ? (items.items[index - 1] as Node | undefined) : undefined;
     const from = index === 0 ? items.range?.[0] : prev?.range?.[2];
     if (from === undefined || from > start) return undefined;
     dash = from;
     while (dash < start && isSpace(text.charCodeAt(dash))) dash++;
-    if (text.charCodeAt(dash) !== 0x2d || !onlyPunctuation(text, dash + 1, start, false)) return undefined;
+    // (the `-`: the item's dash lies between, so anything else found first is followed by it, which fails this)
+    if (!onlyPunctuation(text, dash + 1, start, false)) return undefined;
   }
   // a comment above the `-` belongs to the item but lies outside its text: print the item the usual way
   if (node.commentBefore && !text.slice(dash, start).includes('#')) return undefined;
@@ -50,7 +51,7 @@ export function itemSourceText(
   // the item's text ends at its last non-blank character, and the output puts one line break after it: if that
   // cuts more than one line break from its last value (the ones a keep-chomping `|+` block holds), it is not copied
   let tail = end;
-  while (tail > dash && isSpace(text.charCodeAt(tail - 1))) tail--;
+  while (isSpace(text.charCodeAt(tail - 1))) tail--;
   // (what pd-disagg adds after that last value ends the item instead, and the block keeps its line breaks)
   if (valueEnd - tail > 1 && !insertions.some((i) => i.at >= valueEnd)) {
     // a keep-chomping block's line breaks end the item: its text runs to the last of them, less the one the output
@@ -75,8 +76,8 @@ export function itemSourceText(
  */
 export function spanText(text: string, dash: number, end: number, insertions: readonly Insertion[] = [], trim = true): string | undefined {
   const lineStart = text.lastIndexOf('\n', dash) + 1;
+  // (an item's `-` follows the indentation, or `: ` under an explicit `? items` key: the lines below stand right of both)
   const column = dash - lineStart;
-  for (let i = lineStart; i < dash; i++) if (text.charCodeAt(i) !== 0x20) return undefined;
   let raw = '';
   let from = dash;
   for (const { at, text: added } of insertions) {
@@ -85,7 +86,7 @@ export function spanText(text: string, dash: number, end: number, insertions: re
   }
   raw += text.slice(from, end);
   let last = raw.length;
-  while (trim && last > 0 && isSpace(raw.charCodeAt(last - 1))) last--;
+  while (trim && isSpace(raw.charCodeAt(last - 1))) last--;
   const slice = raw.slice(0, last);
   if (slice.includes('\r')) return undefined;
   if (column === 0) return slice;
@@ -144,8 +145,9 @@ function sourceWithAdditions(
     return ok;
   };
   const walk = (n: unknown): boolean => {
-    if (!isNode(n) || isAlias(n)) return false;
-    const r = n.range;
+    // a node read from the source (an alias is none of the kinds below; set() on an existing key may store plain data,
+    // which has no range; null and undefined never get here: a pair's null value is handled below, a new entry is fresh)
+    const r = (n as Partial<Node>).range;
     if (!r || r[0] < start || r[2] > end || r[0] < at) return false;
     if (isScalar(n)) {
       if (!asParsed(n) || !startsHere(n, r)) return false;
@@ -196,7 +198,7 @@ function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastSca
   let at = n.range[2];
   // the range may end after the next line's indentation (a collection ending in an empty value or a comment)
   let lineStart = at;
-  while (lineStart > 0 && text.charCodeAt(lineStart - 1) === 0x20) lineStart--;
+  while (text.charCodeAt(lineStart - 1) === 0x20) lineStart--;
   if (text.charCodeAt(lineStart - 1) === 0x0a) at = lineStart;
   if (text.charCodeAt(at - 1) !== 0x0a) {
     // the collection ends inside its last line (after an empty value, before a comment): the additions go after it
@@ -234,7 +236,8 @@ function asParsed(n: Scalar): boolean {
   if (value instanceof Uint8Array) return n.tag === 'tag:yaml.org,2002:binary';
   if (typeof value === 'string') return value === source;
   if (value instanceof SourceScalar) return value.source === source;
-  if (value === null) return source === undefined || /^(?:~|null|Null|NULL)?$/.test(source);
+  // (a parsed null always has its source: '' for an empty value)
+  if (value === null) return /^(?:~|null|Null|NULL)?$/.test(String(source));
   return false;
 }
 
@@ -275,7 +278,7 @@ function onlyPunctuation(text: string, from: number, to: number, indicators: boo
     if (isSpace(c)) continue;
     if (c === 0x23 /* # */) {
       const eol = text.indexOf('\n', i);
-      if (eol < 0 || eol >= to) return true;
+      if (eol < 0) return true;
       i = eol;
       continue;
     }

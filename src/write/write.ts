@@ -32,26 +32,23 @@ export function writeResourceList(input: ParsedResourceList, results: readonly R
   // the common case, written without the yaml package at all: the input's text with its items replaced
   const whole = texts && documentText(input, sourceText!, texts, results);
   if (whole !== undefined) return whole;
-  const restore = texts ? useItemTexts(input, texts.map((t) => t.text)) : undefined;
-  try {
-    keepItemHeadComments(itemsNode);
-    doc.delete('results');
-    if (input.json) toBlockStyle(doc);
-    // results go last: printed from the objects and appended, where nothing (a comment, `...`) ends the document
-    const resultsText = results.length > 0 && endsOpen(doc) ? printTopLevelField('results', results) : undefined;
-    if (results.length > 0 && resultsText === undefined) doc.set('results', doc.createNode(results, createNodeOptions));
-    let out = doc.toString(toStringOptions);
-    if (resultsText !== undefined) {
-      if (out.endsWith('\n\n')) {
-        // the document ends in a kept blank line (`|+`): let the yaml package place the results after it
-        doc.set('results', doc.createNode(results, createNodeOptions));
-        out = doc.toString(toStringOptions);
-      } else out += resultsText;
-    }
-    return restore ? restore.fill(out) : out;
-  } finally {
-    restore?.undo();
+  // (the list is used up: its items, head comments and results are changed for printing and not put back)
+  const fill = texts ? useItemTexts(input, texts.map((t) => t.text)) : undefined;
+  keepItemHeadComments(itemsNode);
+  doc.delete('results');
+  if (input.json) toBlockStyle(doc);
+  // results go last: printed from the objects and appended, where nothing (a comment, `...`) ends the document
+  const resultsText = results.length > 0 && endsOpen(doc) ? printTopLevelField('results', results) : undefined;
+  if (results.length > 0 && resultsText === undefined) doc.set('results', doc.createNode(results, createNodeOptions));
+  let out = doc.toString(toStringOptions);
+  if (resultsText !== undefined) {
+    if (out.endsWith('\n\n')) {
+      // the document ends in a kept blank line (`|+`): let the yaml package place the results after it
+      doc.set('results', doc.createNode(results, createNodeOptions));
+      out = doc.toString(toStringOptions);
+    } else out += resultsText;
   }
+  return fill ? fill(out) : out;
 }
 
 interface ItemText {
@@ -78,7 +75,8 @@ function itemTexts(input: ParsedResourceList, text: string): ItemText[] {
       const { start, end } = unread.span;
       return { text: spanText(text, start, text.charCodeAt(end - 1) === 0x0a ? end - 1 : end, [], false), span: unread.span };
     }
-    const span = { start: 0, end: 0 };
+    // filled in when the item has a text
+    const span = {} as { start: number; end: number };
     const itemText = itemSourceText(text, input.itemsNode, i, input.doc, span);
     return itemText === undefined ? { text: undefined } : { text: itemText, span };
   });
@@ -198,17 +196,15 @@ function materializeAll(input: ParsedResourceList): void {
 }
 
 /**
- * Stand a one-line placeholder in for every item that has a text (see itemTexts); after printing, `fill` puts the
- * item's text where its placeholder's line is, and `undo` puts the nodes back. Generated resources without a text
- * become nodes.
+ * Stand a one-line placeholder in for every item that has a text (see itemTexts); after printing, the function returned
+ * puts the item's text where its placeholder's line is. Generated resources without a text become nodes.
  */
-function useItemTexts(input: ParsedResourceList, texts: readonly (string | undefined)[]): { fill(out: string): string; undo(): void } | undefined {
+function useItemTexts(input: ParsedResourceList, texts: readonly (string | undefined)[]): (out: string) => string {
   const items = input.itemsNode;
   const source = input.source;
   let nonce = Math.random().toString(36).slice(2, 10);
   while (source.includes(nonce)) nonce += Math.random().toString(36).slice(2, 4);
   const copies: string[] = [];
-  const replaced: [number, Node][] = [];
   for (let i = 0; i < items.items.length; i++) {
     const node = items.items[i] as Node;
     const itemText = texts[i];
@@ -218,28 +214,21 @@ function useItemTexts(input: ParsedResourceList, texts: readonly (string | undef
     }
     const placeholder = new Scalar(`pd-disagg-source-item-${nonce}-${copies.length}`);
     placeholder.spaceBefore = node.spaceBefore;
-    replaced.push([i, node]);
     items.items[i] = placeholder;
     copies.push(itemText);
   }
-  if (copies.length === 0) return undefined;
   // the list is at column 0 unless the yaml package indents it (under an explicit key, `? |-` … `: - item`): the
   // copies' lines follow its column
   const line = new RegExp(`^((?:: +)? *)- pd-disagg-source-item-${nonce}-(\\d+)$`, 'gm');
-  return {
-    fill: (out) => {
-      let filled = 0;
-      const result = out.replace(line, (_, prefix: string, n: string) => {
-        filled++;
-        const copy = copies[Number(n)]!;
-        return prefix === '' ? copy : prefix + copy.replace(/\n(?!\n|$)/g, `\n${' '.repeat(prefix.length)}`);
-      });
-      if (filled !== copies.length) throw new Error(`source-text write-back placed ${filled} of ${copies.length} items`);
-      return result;
-    },
-    undo: () => {
-      for (const [i, node] of replaced) items.items[i] = node;
-    },
+  return (out) => {
+    let filled = 0;
+    const result = out.replace(line, (_, prefix: string, n: string) => {
+      filled++;
+      const copy = copies[Number(n)]!;
+      return prefix === '' ? copy : prefix + copy.replace(/\n(?!\n|$)/g, `\n${' '.repeat(prefix.length)}`);
+    });
+    if (filled !== copies.length) throw new Error(`source-text write-back placed ${filled} of ${copies.length} items`);
+    return result;
   };
 }
 
