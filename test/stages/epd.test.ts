@@ -445,6 +445,13 @@ describe('what the E/P/D rules say, word for word (each branch of each message)'
         message: 'the prefill engine declares no ec_role: a producer never loads encoder output from the encode pods, so it encodes every image again; set "ec_role":"ec_consumer" [rule ec-role-inverted]',
       },
     ]);
+    // both producers: only prefill is wrong, and nothing is swapped
+    expect(said(edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('ec_consumer', 'ec_producer')), 'ec-role-inverted')).toEqual([
+      {
+        severity: 'error', resource: 'prefill', path: EC_ARG, current: 'ec_producer', proposed: 'ec_consumer',
+        message: 'the prefill engine declares ec_role "ec_producer": a producer never loads encoder output from the encode pods, so it encodes every image again; set "ec_role":"ec_consumer" [rule ec-role-inverted]',
+      },
+    ]);
   });
 
   it('ec-connector-mismatch: another connector, NIXL off on either side (the finding sits on the side without it), another storage path', () => {
