@@ -181,6 +181,24 @@ describe('NIXL plumbing', () => {
     expect(podSpec(out.items, 'm-decode').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 5557, protocol: 'TCP' }]);
   });
 
+  it('declares one side-channel port per local data-parallel rank, named nixl and nixl-dp<rank>, up to 65535', () => {
+    const env = (port: string) => [{ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: port }];
+    const dp = (...args: string[]) => [...args, '--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb'];
+    const render = (port: string) =>
+      runText(resourceList(prefill({ env: env(port), args: dp('m', kv('kv_producer')) }) + decode({ env: env(port), args: dp('m', '--port=8200', kv('kv_consumer')) })));
+    const top = render('65534');
+    expect(top.exitCode, top.stderr).toBe(0);
+    for (const name of ['m-prefill', 'm-decode']) {
+      expect(podSpec(top.items, name).containers[0].ports).toEqual([
+        { name: 'nixl', containerPort: 65534, protocol: 'TCP' },
+        { name: 'nixl-dp1', containerPort: 65535, protocol: 'TCP' },
+      ]);
+    }
+    // rank 1 would listen past 65535: only rank 0's port is declared (Kubernetes refuses a containerPort of 65536)
+    const over = render('65535');
+    expect(podSpec(over.items, 'm-prefill').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 65535, protocol: 'TCP' }]);
+  });
+
   it('reuses an existing /dev/shm mount and never adds an unmounted volume', () => {
     const mounts = [{ name: 'shm', mountPath: '/dev/shm' }];
     const volumes = [{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '20Gi' } }];
