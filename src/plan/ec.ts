@@ -74,11 +74,11 @@ export const DEFAULT_EC_TRANSFER_CONFIG: Readonly<EcTransferConfig> = {
   ec_connector_extra_config: { ec_cpu_bytes: 1073741824, ec_enable_nixl: true },
 };
 
-/** The --ec-transfer-config a side should have: the other side's connector set up the same way with `role`, else
- * DEFAULT_EC_TRANSFER_CONFIG, as JSON. */
+/** The --ec-transfer-config a side should have: the other side's connector set up the same way with `role`, else (the
+ * other side names none, or an empty one) DEFAULT_EC_TRANSFER_CONFIG, as JSON. */
 export function proposedEcConfig(role: string, like: EcTransferConfig | undefined): string {
   const { ec_connector, ec_connector_extra_config } = DEFAULT_EC_TRANSFER_CONFIG;
-  return JSON.stringify(like && typeof like.ec_connector === 'string' ? { ...like, ec_role: role } : { ec_connector, ec_role: role, ec_connector_extra_config });
+  return JSON.stringify(ecMode(like) !== 'none' ? { ...like, ec_role: role } : { ec_connector, ec_role: role, ec_connector_extra_config });
 }
 
 /** ECExampleConnector's storage directory. */

@@ -229,14 +229,16 @@ describe('E/P/D rules', () => {
     expect(found[0]!.message).toContain('runs the vision encoder itself');
   });
 
-  it('ec-transfer-config-missing: an encoder config naming no ec_connector is not copied; the proposal is the default connector', () => {
-    let text = edit(GUIDE, `              - "--ec-transfer-config"\n              - ${PREFILL_EC}\n`, '');
-    text = edit(text, ENCODE_EC, `'{"ec_role": "ec_producer", "ec_connector_extra_config": {"ec_cpu_bytes": 2048}}'`);
-    const found = byRule(runText(text).results, 'ec-transfer-config-missing').filter((r) => r.resourceRef?.name === 'prefill');
-    expect(found).toHaveLength(1);
-    expect(found[0]!.field?.proposedValue).toBe(
-      '--ec-transfer-config={"ec_connector":"ECCPUConnector","ec_role":"ec_consumer","ec_connector_extra_config":{"ec_cpu_bytes":1073741824,"ec_enable_nixl":true}}',
-    );
+  it('ec-transfer-config-missing: an encoder config naming no ec_connector (or an empty one) is not copied; the proposal is the default connector', () => {
+    for (const connector of ['', '"ec_connector": "", ']) {
+      let text = edit(GUIDE, `              - "--ec-transfer-config"\n              - ${PREFILL_EC}\n`, '');
+      text = edit(text, ENCODE_EC, `'{${connector}"ec_role": "ec_producer", "ec_connector_extra_config": {"ec_cpu_bytes": 2048}}'`);
+      const found = byRule(runText(text).results, 'ec-transfer-config-missing').filter((r) => r.resourceRef?.name === 'prefill');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.field?.proposedValue).toBe(
+        '--ec-transfer-config={"ec_connector":"ECCPUConnector","ec_role":"ec_consumer","ec_connector_extra_config":{"ec_cpu_bytes":1073741824,"ec_enable_nixl":true}}',
+      );
+    }
   });
 
   it('ec-connector-mismatch: different connectors, and ECCPUConnector with NIXL on one side only', () => {
