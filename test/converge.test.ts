@@ -170,6 +170,18 @@ describe('ownership', () => {
     expect(itemsText(again.stdout)).toBe(itemsText(edited));
   });
 
+  it('keys reordered by a tool between two renders (here: reverse-sorted) are no hand edit: nothing said, nothing changed', () => {
+    const first = runText(base);
+    expect(first.exitCode).toBe(0);
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().reverse().map((k) => [k, sorted((v as KObject)[k])])) : v;
+    const list = parse(first.stdout);
+    const again = runText(stringify({ ...list, items: list.items.map(sorted) }));
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.items).toEqual(first.items);
+    expect(again.results.filter((r) => r.severity !== 'info' || /by hand|removed|updated/.test(r.message))).toEqual([]);
+  });
+
   it('never touches another pair in the same package, nor the user\'s objects', () => {
     const pairB = base.replace(/qwen-pd/g, 'llama-pd').replace(/^functionConfig:[\s\S]*$/m, '');
     const itemsB = pairB.slice(pairB.indexOf('items:\n') + 'items:\n'.length);
