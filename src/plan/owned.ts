@@ -114,9 +114,9 @@ export function entryKey(listName: string, entry: unknown, index?: number): stri
   return index === undefined ? `#${hashValue(entry)}` : `@${index}`;
 }
 
-function keyFieldOf(listName: string, entry: unknown): string | undefined {
+function keyFieldOf(listName: string, entry: KObject): string | undefined {
   const field = KEY_FIELDS[listName] ?? 'name';
-  return isPlainObject(entry) && Object.hasOwn(entry, field) ? field : undefined;
+  return Object.hasOwn(entry, field) ? field : undefined;
 }
 
 function canonical(value: unknown): unknown {
@@ -246,14 +246,13 @@ export function unitOf(object: unknown, op: { op: 'ensure' | 'append'; path: Pat
       listName = key;
     }
   }
-  if (op.op === 'ensure' || !isPlainObject(op.value)) {
-    if (op.op === 'append') locator.push({ key: entryKey(listName, op.value), entry: true });
-    return { locator, hash: hashValue(op.value) };
-  }
-  locator.push({ key: entryKey(listName, op.value), entry: true });
-  const keyField = keyFieldOf(listName, op.value);
+  if (op.op === 'ensure') return { locator, hash: hashValue(op.value) };
+  // what the plan appends is always a mapping: an env var, a port, a mount, a volume, the sidecar
+  const entry = op.value as KObject;
+  locator.push({ key: entryKey(listName, entry), entry: true });
+  const keyField = keyFieldOf(listName, entry);
   const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(op.value)) if (k !== keyField) fields[k] = hashValue(v);
+  for (const [k, v] of Object.entries(entry)) if (k !== keyField) fields[k] = hashValue(v);
   return { locator, fields };
 }
 
