@@ -199,6 +199,14 @@ describe('NIXL plumbing', () => {
     expect(podSpec(over.items, 'm-prefill').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 65535, protocol: 'TCP' }]);
   });
 
+  it('a side-channel port name another container of the pod already uses is left off (port names are unique in a pod)', () => {
+    const metrics = { name: 'metrics', image: 'busybox', ports: [{ name: 'nixl', containerPort: 9999 }] };
+    const out = runText(resourceList(prefill({ extraContainers: [metrics] }) + decode()));
+    expect(out.exitCode, out.stderr).toBe(0);
+    expect(podSpec(out.items, 'm-prefill').containers[0].ports).toEqual([{ containerPort: 5600, protocol: 'TCP' }]);
+    expect(podSpec(out.items, 'm-decode').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 5600, protocol: 'TCP' }]);
+  });
+
   it('reuses an existing /dev/shm mount and never adds an unmounted volume', () => {
     const mounts = [{ name: 'shm', mountPath: '/dev/shm' }];
     const volumes = [{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '20Gi' } }];
