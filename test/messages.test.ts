@@ -200,6 +200,11 @@ describe('rule ids where users look', () => {
     expect(line).toMatch(/… \(3000 more characters\) \[rule block-size-mismatch\]$/);
   });
 
+  it('a message is printed whole on stderr: its rule id is only kept at the end when it is there', () => {
+    expect(formatResult({ message: 'no suffix here', severity: 'error', tags: { rule: 'block-size-mismatch' } })).toBe('pd-disagg: error: no suffix here');
+    expect(formatResult(withRuleId({ message: 'short', severity: 'warning', tags: { rule: 'x' } }))).toBe('pd-disagg: warning: short [rule x]');
+  });
+
   it('the ConfigMap key rules switches a rule the way spec.rules does', () => {
     const base = readFileSync('testdata/configmap-config/input.yaml', 'utf8');
     const before = run(base);

@@ -93,6 +93,7 @@ describe('source-text write-back', () => {
       ['a comment line between items', list(`${cm('a')}  # about b\n${cm('b')}`)],
       ['a comment between items: and the first item', list(`  # first\n${cm('a')}`)],
       ['a document start marker', `---\n${list(cm('a'))}`],
+      ['a comment after the last item, at its column', list(`${cm('a')}  # end of items\n`)],
       ['a keep-chomping block ending the document', list(cm('a'), 'extra:\n  x: |+\n    a\n\n\n')],
     ]) {
       it(`is left to the yaml package with ${what}`, () => {
@@ -124,6 +125,14 @@ describe('source-text write-back', () => {
         // at column 0 the same list is written as its text
         expect(write(text, results)).toContain('\n  metadata: {name: fc}\nresults:\n- message: new\n');
       }
+    });
+
+    it('replaces results that came in before another root entry', () => {
+      const text = list(cm('a')).replace('functionConfig:', 'results:\n- message: old\nfunctionConfig:');
+      const out = write(text, [{ message: 'new', severity: 'info' }]);
+      expect(out).not.toContain('old');
+      expect(out.match(/^results:/gm)).toHaveLength(1);
+      expect(normal(out)).toBe(normal(serialise(text, [{ message: 'new', severity: 'info' }])));
     });
 
     it('keeps a comment above the document and between root entries where it was', () => {
@@ -397,6 +406,7 @@ describe('source-text write-back', () => {
     ['anchors on a map and on its first key (no alias uses them)', '  extra: &z\n    &a k: v\n', () => {}, '  extra: &z\n    &a k: v'],
     ['tags on a map and on its first key', '  extra: !!map\n    !a k: v\n', () => {}, '  extra: !!map\n    !a k: v'],
     ['tabs between the tokens', '  extra:\t# tab\n    k:\tv\n', () => {}, '  extra:\t# tab\n    k:\tv'],
+    ['entries without a value (`{ k }`, `? k` last)', '  extra:\n    f: { k, l: 1 }\n    ? k\n', () => {}, '  extra:\n    f: { k, l: 1 }\n    ? k'],
     ['null in every spelling', '  extra:\n    a: ~\n    b: null\n    c: Null\n    d: NULL\n    e:\n', () => {}, '  extra:\n    a: ~\n    b: null\n    c: Null\n    d: NULL\n    e:'],
     ['a map whose last value is empty, before the next key', '  extra:\n    a: 1\n    b:\n  last: v\n', (m: YAMLMap) => m.setIn(['extra', 'c'], 2), '  extra:\n    a: 1\n    b:\n    c: 2\n  last: v'],
   ] as [string, string, (m: YAMLMap) => void, string][]) {
@@ -424,6 +434,12 @@ describe('source-text write-back', () => {
     // an empty value changed in place: the text still says `b:` (nothing), the item holds x
     ['an empty value set', item('  extra:\n    b:\n    c: 1\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], 'x')],
     ['an empty value set, last in the item', item('  extra:\n    b:\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], 'x')],
+    // a map's value set to null: the pair has no value node, its text still holds the `:` and the map
+    ['a map replaced by null', item('  extra:\n    b: {x: 1}\n    c: 1\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], null)],
+    // nodes still read from the source, in another order or from another item
+    ['entries reordered', item('  extra:\n  - a\n  - b\n'), (m: YAMLMap) => (m.get('extra') as YAMLSeq).items.reverse()],
+    ['empty collections reordered', item('  extra:\n  - {}\n  - []\n'), (m: YAMLMap) => (m.get('extra') as YAMLSeq).items.reverse()],
+    ['a value moved from before the item', item('  extra:\n    b: 1\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], m.get('kind', true))],
     // set() on an existing key stores plain data as it is (no node, no range)
     ['a value replaced by plain data', item('  extra:\n    b: 1\n    c: 1\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], { x: 1 })],
     ['a list replaced by plain data', item('  extra:\n    b: [1]\n'), (m: YAMLMap) => m.setIn(['extra', 'b'], ['z'])],

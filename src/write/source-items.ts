@@ -175,7 +175,7 @@ function sourceWithAdditions(
         if (child.value === null) {
           const next = n.items[n.items.indexOf(child) + 1] as { key?: unknown } | undefined;
           const until = isNode(next?.key) && next.key.range ? next.key.range[0] : r[1];
-          if (/:/.test(text.slice(at, until).replace(/(^|[ \n])#[^\n]*/g, '$1').replace(PROPS, ''))) return false;
+          if (/:/.test(text.slice(at, until).replace(/(^|[ \n])#[^\n]*/g, '').replace(PROPS, ''))) return false;
           continue;
         }
         if (!walk(child.value)) return false;
@@ -254,8 +254,9 @@ function onlyPunctuationAndProps(text: string, from: number, to: number, nodes: 
   const anchors = nodes.flatMap((n) => (n.anchor ? [n.anchor] : [])).sort();
   const tags = nodes.flatMap((n) => (n.tag ? [n.tag] : [])).sort();
   if (!/[!&]/.test(gap)) return anchors.length === 0 && tags.length === 0 && onlyPunctuation(text, from, to, true);
-  // properties are outside comments: cut the comments first (a `#` starts one after a space or at a line start)
-  const bare = gap.replace(/(^|[ \n])#[^\n]*/g, '$1');
+  // properties are outside comments: cut the comments first (a `#` starts one after a space or at a line start; the
+  // line break after it stays and keeps what stood before and after it apart)
+  const bare = gap.replace(/(^|[ \n])#[^\n]*/g, '');
   const props = bare.match(PROPS) ?? [];
   const written = props.filter((p) => p[0] === '&').map((p) => p.slice(1)).sort();
   if (written.join('\n') !== anchors.join('\n')) return false;

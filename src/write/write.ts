@@ -96,7 +96,8 @@ function documentText(input: ParsedResourceList, text: string, texts: readonly I
   if (!isMap(root) || root.flow || root.comment || doc.comment || doc.directives?.docStart || doc.directives?.docEnd) {
     return undefined;
   }
-  if (!itemsNode.range || itemsNode.comment || texts.some((t) => t.text === undefined)) return undefined;
+  // (a comment after the last item lies inside the items' range: the check on what follows the last item sees it)
+  if (!itemsNode.range || texts.some((t) => t.text === undefined)) return undefined;
   // where `items` ends: the items node is a root entry, so the walk below always finds it
   let itemsKeyEnd = 0;
   let at = 0;
