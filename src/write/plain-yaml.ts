@@ -114,8 +114,8 @@ function seqBody(seq: readonly unknown[], indent: string): string | undefined {
   return lines.join('\n');
 }
 
-/** `key: value` for a block mapping whose keys are at `indent` (no final newline). */
-export function printPair(key: string, value: unknown, indent: string): string | undefined {
+/** `key: value` for a block mapping whose keys are at `indent` (no final newline); undefined for a key that is no string. */
+export function printPair(key: unknown, value: unknown, indent: string): string | undefined {
   const k = scalar(key, true);
   const v = k === undefined ? undefined : afterKey(value, indent);
   return v === undefined ? undefined : `${indent}${k}:${v}`;

@@ -35,8 +35,7 @@ export function itemSourceText(
   let dash = start - 1;
   while (isSpace(text.charCodeAt(dash))) dash--;
   if (text.charCodeAt(dash) !== 0x2d /* - */) {
-    const prev = index > 0 ? (items.items[index - 1] as Node | undefined) : undefined;
-    const from = index === 0 ? items.range?.[0] : prev?.range?.[2];
+    const from = index === 0 ? items.range?.[0] : (items.items[index - 1] as Node).range?.[2];
     if (from === undefined || from > start) return undefined;
     dash = from;
     while (dash < start && isSpace(text.charCodeAt(dash))) dash++;
@@ -189,7 +188,9 @@ function sourceWithAdditions(
     return true;
   };
   if (!walk(item) || !onlyPunctuation(text, at, end, true)) return undefined;
-  return { insertions: insertions.sort((a, b) => a.at - b.at), valueEnd: at };
+  // (in source order already: a collection's insertion goes after its last line, and it is pushed after those of the
+  // collections inside it and of the ones before it, which all end where it ends or before)
+  return { insertions, valueEnd: at };
 }
 
 /** The lines that print `added` at the end of block collection `n`, right after its last line; undefined if unsure. */
@@ -200,12 +201,9 @@ function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastSca
   let lineStart = at;
   while (text.charCodeAt(lineStart - 1) === 0x20) lineStart--;
   if (text.charCodeAt(lineStart - 1) === 0x0a) at = lineStart;
-  if (text.charCodeAt(at - 1) !== 0x0a) {
-    // the collection ends inside its last line (after an empty value, before a comment): the additions go after it
-    const eol = text.indexOf('\n', at);
-    if (eol < 0 || !/^[ ]*(?:#.*)?$/.test(text.slice(at, eol))) return undefined;
-    at = eol + 1;
-  }
+  // the collection ends inside its last line (after an empty value, after a comment: the yaml package's range then runs
+  // over its trailing spaces and comment up to the line break): the additions go after that line (none at the input's end)
+  if (text.charCodeAt(at - 1) !== 0x0a) at = text.indexOf('\n', at) + 1;
   // after the last value's text (a keep-chomping block's line breaks are its own), at a line start; comment lines
   // around are not data: they stay where they are, the additions go after the collection's last line (issue 15: the
   // yaml printer this used to fall back to would have rewritten the user's scalars)
@@ -220,8 +218,8 @@ function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastSca
   for (const child of added) {
     let line: string | undefined;
     if (isPair(child)) {
-      const key = plain(child.key);
-      line = typeof key === 'string' ? printPair(key, plain(child.value), indent) : undefined;
+      // (a key that is no string, as a number or a map, is declined by printPair)
+      line = printPair(plain(child.key), plain(child.value), indent);
     } else line = printEntry(plain(child), indent);
     if (line === undefined) return undefined;
     lines.push(`${line}\n`);
@@ -232,12 +230,12 @@ function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastSca
 /** The scalar still holds what the parser made of its text (set() on an existing scalar changes its value in place). */
 function asParsed(n: Scalar): boolean {
   const { value, source } = n;
-  // `!!binary`: nothing pd-disagg does makes bytes (an edit in place would leave a string or a number here)
-  if (value instanceof Uint8Array) return n.tag === 'tag:yaml.org,2002:binary';
   if (typeof value === 'string') return value === source;
   if (value instanceof SourceScalar) return value.source === source;
   // (a parsed null always has its source: '' for an empty value)
   if (value === null) return /^(?:~|null|Null|NULL)?$/.test(String(source));
+  // a `!!binary` scalar's bytes (which an edit in place could have changed: the yaml package prints them), and a number
+  // or a boolean set in place
   return false;
 }
 
