@@ -132,6 +132,27 @@ describe('roles swapped in the config', () => {
     expect(rules('kv-role-inverted=off,decode-port-is-sidecar-port=off')).toContain('set data.prefill to llama-p and data.decode to llama-d (1 error that follows from the swap not shown)');
     expect(rules('kv-role-inverted=off')).toContain('(2 errors that follow from the swap not shown)');
   });
+
+  it('when only one of the two named engines plays the other role, nothing is folded: each error is shown as it is', () => {
+    const base = readFileSync('testdata/configmap-config/input.yaml', 'utf8');
+    const named = base.replace('    prefill: llama-p\n    decode: llama-d\n', '    prefill: llama-d\n    decode: llama-p\n');
+    expect(named).not.toBe(base);
+    // one side keeps its evidence (kv_producer on llama-p, named as decode; kv_consumer on llama-d, named as prefill),
+    // the other gets kv_both, which implies no role
+    for (const [keep, blur] of [
+      ['kv_consumer', 'kv_producer'],
+      ['kv_producer', 'kv_consumer'],
+    ] as const) {
+      const input = named.replace(`"kv_role":"${blur}"`, '"kv_role":"kv_both"');
+      expect(input).toContain(`"kv_role":"${keep}"`);
+      const out = run(input);
+      expect(out.exitCode, keep).toBe(1);
+      const results = (parse(out.stdout) as { results: Result[] }).results;
+      const errors = results.filter((r) => r.severity === 'error').map((r) => r.tags?.rule);
+      expect(errors, keep).not.toContain('roles-swapped');
+      expect(errors, keep).toContain('kv-role-inverted');
+    }
+  });
 });
 
 describe('input mistakes', () => {

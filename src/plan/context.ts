@@ -49,9 +49,9 @@ export interface PairContext {
   /** the port the InferencePool targets: the prefill engine and the decode sidecar listen on it */
   poolPort: number;
   /** how many ports the pool targets: [poolPort, poolPort + n), one per data-parallel HTTP rank (at most 8) */
-  poolPortCount?: number;
+  poolPortCount: number;
   /** HTTP ports each engine's pod serves (vLLM multi-port external LB: one per local DP rank), before the limit of 8 */
-  httpPorts?: { prefill: number; decode: number };
+  httpPorts: { prefill: number; decode: number };
   /** the decode pod's routing sidecar, whether it was there or the plan injects it (the container as planned) */
   sidecar?: { containerPath: string; container: KObject; targetPort: number; targetPath?: string; injected: boolean };
   /** block size the EPP config uses (override, or derived from the decode engine) */

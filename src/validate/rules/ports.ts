@@ -102,8 +102,8 @@ export const portRules: Rule<PairContext>[] = [
     field: 'decode engine container args: --port',
     check(ctx) {
       const d = ctx.decode;
-      const n = ctx.httpPorts?.decode ?? 1;
-      const listen = ctx.poolPortCount ?? 1;
+      const n = ctx.httpPorts.decode;
+      const listen = ctx.poolPortCount;
       if (d.engine.port.value !== ctx.poolPort) {
         // with data-parallel ranks the two ranges must not overlap either: [port, port + n) and [pool, pool + n)
         const overlap = d.engine.port.value < ctx.poolPort + listen && ctx.poolPort < d.engine.port.value + n;
@@ -455,7 +455,7 @@ export const portRules: Rule<PairContext>[] = [
         const inRange = (n: number) => n >= range.base && n < range.base + range.count;
         const taken: Array<{ port: number; what: string }> = boundPorts(e).map(({ port, what }) => ({ port, what }));
         if (s.role === 'decode') {
-          for (let r = 0; r < (ctx.poolPortCount ?? 1); r++) taken.push({ port: ctx.poolPort + r, what: r === 0 ? 'the routing sidecar' : `the routing sidecar's data-parallel port ${r}` });
+          for (let r = 0; r < ctx.poolPortCount; r++) taken.push({ port: ctx.poolPort + r, what: r === 0 ? 'the routing sidecar' : `the routing sidecar's data-parallel port ${r}` });
         }
         for (const { container, path } of podContainers(s)) {
           if (path === s.containerPath || !Array.isArray(container.ports)) continue;
