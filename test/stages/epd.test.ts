@@ -482,6 +482,10 @@ describe('what the E/P/D rules say, word for word (each branch of each message)'
         message: 'ECExampleConnector writes the encoder output under /ec-cache on the encode engine and prefill reads it under /other: prefill never finds it; set the same shared_storage_path on both [rule ec-connector-mismatch]',
       },
     ]);
+    // shared_storage_path is ECExampleConnector's: on ECCPUConnector (NIXL on both) another path is no mismatch
+    const cpuPath = edit(GUIDE, PREFILL_EC, PREFILL_EC.replace('"ec_enable_nixl": true', '"ec_enable_nixl": true, "shared_storage_path": "/other"'));
+    expect(cpuPath).toContain('"shared_storage_path": "/other"');
+    expect(said(cpuPath, 'ec-connector-mismatch')).toEqual([]);
   });
 
   it('ec-connector-local-only, ec-connector-unknown and ec-nixl-router-version', () => {
