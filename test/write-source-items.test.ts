@@ -153,6 +153,18 @@ describe('source-items: what the text no longer says', () => {
     // `!!binary`: its text is not its value (bytes), so it is never taken as proof of them
     ['a binary scalar', '  extra:\n    b: !!binary aGk=\n', () => {}],
     ['a binary scalar whose bytes changed in place', '  extra:\n    b: !!binary aGk=\n', (m: YAMLMap) => ((m.getIn(['extra', 'b'], true) as Scalar).value = new Uint8Array([1, 2]))],
+    // values changed in place keep their node and its range: the text says the old value
+    ['an empty value set to a number in place', '  extra:\n    b:\n', (m: YAMLMap) => m.setIn(['extra', 'b'], 5)],
+    ['a `~` set to a boolean in place', '  extra:\n    b: ~\n', (m: YAMLMap) => m.setIn(['extra', 'b'], false)],
+    ['a number set in place to another parsed number', '  extra:\n    b: 1\n    c: 0x10\n', (m: YAMLMap) => ((m.getIn(['extra', 'b'], true) as Scalar).value = (m.getIn(['extra', 'c'], true) as Scalar).value)],
+    // every entry of a collection new: nothing old is left to hold the additions after it
+    // (an empty map: the text left is all punctuation)
+    ['the only entry of a list, an empty map, replaced by a new node', '  extra:\n  - {}\n', (m: YAMLMap, doc: Document) => ((m.get('extra') as YAMLSeq).items[0] = doc.createNode('b'))],
+    ['the only entry of a list replaced by a new node', '  extra:\n  - a\n', (m: YAMLMap, doc: Document) => ((m.get('extra') as YAMLSeq).items[0] = doc.createNode('b'))],
+    ['the only pair of a map deleted and another set', '  extra:\n    a: 1\n', (m: YAMLMap) => {
+      m.deleteIn(['extra', 'a']);
+      m.setIn(['extra', 'b'], 2);
+    }],
     // a list entry's map moved into the text of another
     ['entries of a list swapped', '  extra:\n  - {a: 1}\n  - {b: 2}\n', (m: YAMLMap) => (m.get('extra') as YAMLSeq).items.reverse()],
   ] as [string, string, Edit][]) {
@@ -201,5 +213,34 @@ describe('source-items: the whole ResourceList as text', () => {
     const text = resourceList(item('    script: |+\n      run\n\n')) + fc;
     const { out } = both(text);
     expect(out).toBe(text);
+  });
+});
+
+describe('source-items: items indented under `items:`', () => {
+  it('re-indents an item whose literal block holds a line of fewer spaces than the item\'s column (an empty line)', () => {
+    const text = resourceList('  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: c}\n    data:\n      k: |\n        a\n \n        b\n');
+    const { item: copied } = both(text);
+    expect(copied).toBe('- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data:\n    k: |\n      a\n\n      b');
+  });
+
+  it('re-indents an item holding tabs after the column and a comment line at the column', () => {
+    const text = resourceList('  - apiVersion: v1\n    kind: ConfigMap\n  # at the dash\n    metadata: {name: c}\n    data:\n      k:\tv\n');
+    const { item: copied } = both(text);
+    expect(copied).toBe('- apiVersion: v1\n  kind: ConfigMap\n# at the dash\n  metadata: {name: c}\n  data:\n    k:\tv');
+  });
+});
+
+describe('source-items: items moved', () => {
+  it('writes items put in another order, one with a kpt head comment, as the yaml package means them', () => {
+    // the item with the comment comes second: the text before it to find its `-` in is no longer the item before it
+    const text = resourceList(`- # head\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: d}\n${item()}`);
+    const write = (source?: string) => {
+      const list = readResourceList(text);
+      list.itemsNode.items.reverse();
+      return writeResourceList(list, [], source);
+    };
+    const out = write(text);
+    expect(normal(out)).toBe(normal(write()));
+    expect(parseDocument(out).toJS().items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['c', 'd']);
   });
 });
