@@ -11,7 +11,7 @@ import { ResourceListDocument } from '../src/read/document.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { createNodeOptions, parseOptions, toStringOptions } from '../src/read/yaml-options.js';
 import { run } from '../src/run.js';
-import { printDocument, printListEntry, printTopLevelField } from '../src/write/plain-yaml.js';
+import { printDocument, printEntry, printListEntry, printPair, printTopLevelField } from '../src/write/plain-yaml.js';
 import { userYamlText, yamlText } from '../src/write/yaml-text.js';
 import type { KObject } from '../src/types.js';
 import { slowIt } from './helpers.js';
@@ -294,5 +294,111 @@ describe('yamlText (what the plan prints the EPP config with)', () => {
     expect(parseDocument(text).toJS()).toEqual(own);
     expect(text).toContain(`    text: ${'word '.repeat(40).trim()}\n`);
     expect(text.startsWith('apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\nplugins:\n  - type: x\n')).toBe(true);
+  });
+});
+
+// The pieces source-items.ts prints into items copied from their text (printPair, printEntry), and the edges of what the
+// printer takes as a plain, a quoted or no scalar at all, each compared with the yaml package's own output.
+describe('plain-data printer: pairs, entries and the edges of plain scalars', () => {
+  /** What the yaml package prints for `value` under `key` in a map whose keys are at `indent` ('' or '  '). */
+  const yamlPair = (k: string, v: unknown, indent: string) => {
+    const text = new Document(indent === '' ? { [k]: v } : { p: { [k]: v } }).toString(toStringOptions);
+    return indent === '' ? text : text.slice('p:\n'.length);
+  };
+  /** What the yaml package prints for `value` as the entry of a list whose `-` are at `indent` ('' or '  '). */
+  const yamlEntry = (v: unknown, indent: string) => {
+    const text = new Document(indent === '' ? [v] : { p: { q: [v] } }).toString(toStringOptions);
+    return indent === '' ? text : text.slice('p:\n  q:\n'.length);
+  };
+
+  it('prints a pair and a list entry exactly as the yaml package does, at column 0 and indented, or declines', () => {
+    let printed = 0;
+    fc.assert(
+      fc.property(key, valueArb, fc.constantFrom('', '  '), (k, v, indent) => {
+        const pair = printPair(k, v, indent);
+        if (pair !== undefined) {
+          printed++;
+          expect(`${pair}\n`).toBe(yamlPair(k, v, indent));
+        }
+        // a list directly in a list, and undefined (`- null`), are the yaml package's to print
+        if (v === undefined || (Array.isArray(v) && v.length > 0)) return;
+        const entry = printEntry(v, indent);
+        if (entry !== undefined) expect(`${entry}\n`).toBe(yamlEntry(v, indent));
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+    expect(printed).toBeGreaterThan(300);
+  });
+
+  it('declines a pair whose key it cannot print, whatever the value', () => {
+    for (const k of ['a\tb', '---', '...', '%x', 'k'.repeat(1025), 'a\nb', '\u0085']) {
+      expect(printPair(k, 'v', '')).toBeUndefined();
+      expect(printPair(k, { a: 1 }, '  ')).toBeUndefined();
+    }
+    // a key that is no string (source-items hands over whatever key a new pair has)
+    for (const k of [1, true, null, undefined, { a: 1 }, ['a']]) expect(printPair(k, 'v', '')).toBeUndefined();
+    expect(printPair('k', 'v', '  ')).toBe('  k: v');
+    expect(printEntry({ a: 1, b: [] }, '  ')).toBe('  - a: 1\n    b: []');
+  });
+
+  // Characters at the edges of the ranges printed as they are: each taken and printed as the yaml package prints it,
+  // plain or quoted; the characters next to them (controls, line and paragraph separators, BOM, surrogates, U+FFFE)
+  // are left to the yaml package, which escapes them.
+  const taken = ['\u0020', '\u007e', '\u00a0', '\u00ff', '\u2027', '\u202a', '\ud7ff', '\ue000', '\ufefe', '\uff00', '\ufffd'];
+  const declined = ['\u001f', '\u007f', '\u0080', '\u009f', '\u2028', '\u2029', '\ufeff', '\ufffe', '\uffff', '\ud800', '\udfff', '😀'];
+  for (const c of taken) {
+    it(`prints U+${c.charCodeAt(0).toString(16).padStart(4, '0')} inside a string, a key and a literal block as the yaml package does`, () => {
+      for (const v of [`a${c}b`, `a${c}b\nc\n`]) {
+        expect(printPair('k', v, '')).toBeDefined();
+        expect(`${printPair('k', v, '')}\n`).toBe(yamlPair('k', v, ''));
+      }
+      expect(printPair(`a${c}b`, 1, '')).toBeDefined();
+      expect(`${printPair(`a${c}b`, 1, '')}\n`).toBe(yamlPair(`a${c}b`, 1, ''));
+    });
+  }
+  for (const c of declined) {
+    it(`leaves U+${c.charCodeAt(0).toString(16).padStart(4, '0')} to the yaml package, in a string, a key and a literal block`, () => {
+      expect(printPair('k', `a${c}b`, '')).toBeUndefined();
+      expect(printPair('k', `a${c}b\nc\n`, '')).toBeUndefined();
+      expect(printPair(`a${c}b`, 1, '')).toBeUndefined();
+    });
+  }
+
+  // Strings at the edges of what YAML 1.2's core schema reads as another type, and of what may stand plain: each printed
+  // as the yaml package prints it — quoted where it reads as something else, plain where it is a string.
+  const edges = [
+    // read as other types: quoted
+    '+4', '-0', '0o7', '0x0', '0xfF', '1.', '.5', '+.5', '-.5', '1e3', '1E+3', '1.5e-3', '.inf', '+.inf', '-.INF', '.Inf', '.nan', '.NAN', 'Null', 'NULL', '~', 'TRUE', 'False', 'FALSE', '',
+    // strings: plain
+    '0o8', '0o', '0x', '0xG', '0b1', '1_000', '1e', 'e3', '1.5e', '.', '+', '-.', '+.', '.e1', '..5', 'nan', 'NaN', 'inf', '.infinity', 'nULL', 'tRUE', 'yes', 'no', 'on', 'off', 'y', 'n', '12:30', '1:2',
+    // indicators and `: `/` #`
+    '-x', '?x', 'x-', 'x?', 'a - b', 'a ? b', 'a- b', 'a? b', '- ', '? ', '-  x', 'a:', 'a :', 'a#b', 'a #b', '#a', 'a: b', 'a:b', ':a', ':', ',a', 'a,b', '[a', 'a]', '{a', 'a}', '&a', '*a', '!a', '|a', '>a', "'a", '"a', '%a', '@a', '`a', 'a@b', 'a`b', 'a!b', 'a|b', 'a>b', 'a&b', 'a*b', ' a', 'a ', 'a  b',
+    // document markers
+    '---', '--- a', '----', '...', '.... a', 'a---', 'a...', '%',
+  ];
+  it('prints strings at the edges of plain, quoted and other types as the yaml package does, as values, keys and list entries', () => {
+    for (const s of edges) {
+      for (const [printed, expected] of [
+        [printPair('k', s, ''), yamlPair('k', s, '')],
+        [printPair(s, 'v', ''), yamlPair(s, 'v', '')],
+        [printEntry(s, '  '), yamlEntry(s, '  ')],
+      ] as const) {
+        if (printed !== undefined) expect(`${printed}\n`, JSON.stringify(s)).toBe(expected);
+      }
+    }
+    // the ones it leaves to the yaml package: document markers and directives, as values, and the empty key of a field
+    const left = edges.filter((s) => printPair('k', s, '') === undefined);
+    expect(left).toEqual(['%a', '---', '--- a', '----', '...', '.... a', '%']);
+  });
+
+  it('prints multi-line strings with trailing spaces or blank lines as the yaml package does, or declines', () => {
+    for (const s of ['a \n', 'a\nb \n', 'a\n \n', 'a\n\nb', 'a\n\n\nb\n', 'a \nb', 'a\n b', 'a\n  b\n c\n', 'a\n#b\n', 'a\n- b\n', 'a: b\nc\n', '"a"\nb']) {
+      const printed = printPair('k', s, '  ');
+      if (printed !== undefined) expect(`${printed}\n`, JSON.stringify(s)).toBe(yamlPair('k', s, '  '));
+      const entry = printEntry(s, '');
+      if (entry !== undefined) expect(`${entry}\n`, JSON.stringify(s)).toBe(yamlEntry(s, ''));
+    }
+    expect(printPair('k', 'a\n\nb', '')).toBe('k: |-\n  a\n\n  b');
+    expect(printPair('k', 'a \n', '')).toBeUndefined();
   });
 });

@@ -44,12 +44,12 @@ function isPlainObject(v: unknown): v is Plain {
   return proto === Object.prototype || proto === null;
 }
 
-/** One-line text of a scalar (a map key when `key`), or undefined. */
+/** One-line text of a scalar (a map key when `key`: keys are always strings), or undefined. */
 function scalar(v: unknown, key = false): string | undefined {
-  if (v === null) return key ? undefined : 'null';
-  if (typeof v === 'boolean') return key ? undefined : String(v);
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return String(v);
   if (typeof v === 'number') {
-    if (key || !Number.isFinite(v) || Object.is(v, -0)) return undefined;
+    if (!Number.isFinite(v) || Object.is(v, -0)) return undefined;
     const text = JSON.stringify(v);
     return /e/i.test(text) ? undefined : text;
   }
@@ -63,9 +63,10 @@ function scalar(v: unknown, key = false): string | undefined {
 /** A multi-line string as a literal block whose lines start at `indent`, or undefined. */
 function literal(v: string, indent: string): string | undefined {
   if (!PRINTABLE_LINES.test(v) || DOCUMENT_MARKER.test(v) || v[0] === ' ' || v[0] === '\n') return undefined;
+  // (never empty: the first character is neither)
   const body = v.replace(/[\n ]+$/, '');
   const end = v.slice(body.length);
-  if (body === '' || (end !== '' && end !== '\n')) return undefined;
+  if (end !== '' && end !== '\n') return undefined;
   return `${end === '' ? '|-' : '|'}\n${indent}${body.replace(/\n+/g, (breaks) => breaks + indent)}`;
 }
 
@@ -116,7 +117,7 @@ function seqBody(seq: readonly unknown[], indent: string): string | undefined {
 
 /** `key: value` for a block mapping whose keys are at `indent` (no final newline); undefined for a key that is no string. */
 export function printPair(key: unknown, value: unknown, indent: string): string | undefined {
-  const k = scalar(key, true);
+  const k = typeof key === 'string' ? scalar(key, true) : undefined;
   const v = k === undefined ? undefined : afterKey(value, indent);
   return v === undefined ? undefined : `${indent}${k}:${v}`;
 }

@@ -41,13 +41,8 @@ export function writeResourceList(input: ParsedResourceList, results: readonly R
   const resultsText = results.length > 0 && endsOpen(doc) ? printTopLevelField('results', results) : undefined;
   if (results.length > 0 && resultsText === undefined) doc.set('results', doc.createNode(results, createNodeOptions));
   let out = doc.toString(toStringOptions);
-  if (resultsText !== undefined) {
-    if (out.endsWith('\n\n')) {
-      // the document ends in a kept blank line (`|+`): let the yaml package place the results after it
-      doc.set('results', doc.createNode(results, createNodeOptions));
-      out = doc.toString(toStringOptions);
-    } else out += resultsText;
-  }
+  // (also after a keep-chomping `|+` block ending the document: the yaml package puts them right after its last line)
+  if (resultsText !== undefined) out += resultsText;
   return fill ? fill(out) : out;
 }
 
@@ -93,11 +88,13 @@ function itemTexts(input: ParsedResourceList, text: string): ItemText[] {
 function documentText(input: ParsedResourceList, text: string, texts: readonly ItemText[], results: readonly Result[]): string | undefined {
   const { doc, itemsNode } = input;
   const root = doc.contents;
-  if (!isMap(root) || root.flow || root.comment || doc.comment || doc.directives?.docStart || doc.directives?.docEnd) {
-    return undefined;
-  }
+  // (the root is a block mapping: flow-style items have no texts, and a flow-style root holds flow-style items; a block
+  // root's trailing comment is the document's)
+  if (!isMap(root) || doc.comment || doc.directives?.docStart || doc.directives?.docEnd) return undefined;
   // (a comment after the last item lies inside the items' range: the check on what follows the last item sees it)
-  if (!itemsNode.range || texts.some((t) => t.text === undefined)) return undefined;
+  if (texts.some((t) => t.text === undefined)) return undefined;
+  // (a parsed node always has its range)
+  const itemsEnd = itemsNode.range![2];
   // where `items` ends: the items node is a root entry, so the walk below always finds it
   let itemsKeyEnd = 0;
   let at = 0;
@@ -120,7 +117,7 @@ function documentText(input: ParsedResourceList, text: string, texts: readonly I
     }
     if (pair.value === itemsNode) {
       itemsKeyEnd = key.range[1];
-      at = itemsNode.range[2];
+      at = itemsEnd;
       continue;
     }
     const pairEnd = unchangedSource(text, key) === undefined ? undefined : unchangedSource(text, pair.value);
@@ -131,11 +128,9 @@ function documentText(input: ParsedResourceList, text: string, texts: readonly I
   if (!onlyComments(text, at, limit)) return undefined;
   // `items:` then the first entry; entries one after the other; the last one ends the list
   let cursor = itemsKeyEnd;
-  if (text.charCodeAt(cursor) !== 0x3a /* : */) return undefined;
-  cursor++;
-  // after `items:` its line break and the indentation; after an entry (whose text ends with its line break) only the
-  // next one's indentation: a blank line or a comment there is the yaml package's to place
-  let gap = /^ *\n *$/;
+  // after `items` its colon, line break and the indentation; after an entry (whose text ends with its line break) only
+  // the next one's indentation: a blank line or a comment there is the yaml package's to place
+  let gap = /^: *\n *$/;
   const lines: string[] = [];
   for (const { text: itemText, span } of texts) {
     if (span) {
@@ -145,14 +140,15 @@ function documentText(input: ParsedResourceList, text: string, texts: readonly I
     }
     lines.push(itemText!);
   }
-  // generated resources come after the last item from the source
-  if (!/^[ ]*$/.test(text.slice(cursor, itemsNode.range[2])) || text.charCodeAt(itemsNode.range[2] - 1) !== 0x0a) return undefined;
+  // the last item from the source ends the list, with its line break (generated resources come after it); a comment
+  // line after it at its column lies inside the list's range
+  if (cursor < itemsEnd || text.charCodeAt(itemsEnd - 1) !== 0x0a) return undefined;
   const resultsText = results.length > 0 ? printTopLevelField('results', results) : '';
   if (resultsText === undefined) return undefined;
   // what follows the items, ending in exactly one line break (as the yaml package ends a document) — unless more
   // line breaks than that belong to its last value (a keep-chomping `|+` block)
-  const after = text.slice(itemsNode.range[2], limit).replace(/\s+$/, '');
-  if (valueEnd - (itemsNode.range[2] + after.length) > 1) return undefined;
+  const after = text.slice(itemsEnd, limit).replace(/\s+$/, '');
+  if (valueEnd - (itemsEnd + after.length) > 1) return undefined;
   return `${text.slice(0, itemsKeyEnd)}:\n${lines.join('\n')}\n${after ? `${after}\n` : ''}${resultsText}`;
 }
 
@@ -181,18 +177,13 @@ function materialize(input: ParsedResourceList, index: number): void {
   const object = input.generated.get(node);
   if (object !== undefined) {
     input.itemsNode.items[index] = input.doc.createNode(object, createNodeOptions) as Node;
-    input.generated.delete(node);
     return;
   }
   const unread = input.unread.get(node);
-  if (unread) {
-    input.itemsNode.items[index] = unread.compose();
-    input.unread.delete(node);
-  }
+  if (unread) input.itemsNode.items[index] = unread.compose();
 }
 
 function materializeAll(input: ParsedResourceList): void {
-  if (input.generated.size === 0 && input.unread.size === 0) return;
   for (let i = 0; i < input.itemsNode.items.length; i++) materialize(input, i);
 }
 
