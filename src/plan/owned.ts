@@ -266,7 +266,7 @@ export function carryKey(locator: readonly Step[]): string {
 /** The config field that sets an injected field, in the form the user writes the config in; undefined: none. */
 export function knobFor(locator: readonly Step[], field: string | undefined, form: PdConfig['form']): string | undefined {
   const cm = form === 'ConfigMap';
-  const list = locator.length >= 2 ? locator[locator.length - 2]!.key : '';
+  const list = locator.at(-2)?.key;
   const last = locator[locator.length - 1]?.key;
   if (list === 'labels') {
     if (last === ROLE_LABEL) return cm ? 'data.prefill / data.decode' : 'spec.prefill / spec.decode';

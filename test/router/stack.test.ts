@@ -198,8 +198,9 @@ describe('buildRoutingStack', () => {
 
   it('omits namespaces when unknown', () => {
     const objs = buildRoutingStack(input('v0.10.0', { namespace: undefined }));
-    for (const o of objs) expect(o.metadata.namespace).toBeUndefined();
-    expect(one(objs, 'RoleBinding').subjects[0].namespace).toBeUndefined();
+    // no key at all (not a key holding undefined): the objects are plain data other code walks and hashes
+    for (const o of objs) expect(Object.keys(o.metadata)).not.toContain('namespace');
+    expect(Object.keys(one(objs, 'RoleBinding').subjects[0])).toEqual(['kind', 'name']);
   });
 });
 
