@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEppConfig, routerTable, type RouterVersion } from '../../src/router/index.js';
+import { ROUTER_VERSIONS, buildEppConfig, routerTable, type RouterVersion } from '../../src/router/index.js';
 import { readEppConfig } from '../../src/validate/rules/epp/read.js';
 import { lintEppConfig } from '../../src/validate/validate.js';
 import type { KObject } from '../../src/types.js';
@@ -229,6 +229,28 @@ describe('epp-config rules', () => {
   // The Go type each P/D plugin decodes its parameters into (llm-d-router v0.10.0: profilehandler/disagg/
   // disagg_profile_handler.go, pd_profile_handler.go, prefix_based_pd_decider.go; dataproducer/approximateprefix/types.go;
   // scorer/prefix/plugin.go): a value of another JSON type fails to unmarshal, one of the right type passes.
+  // pd-disagg lints the parameters of the plugins whose decoders it recorded (src/router/versions); the others'
+  // parameters pass whatever they are, on the strict v0.9.0+ decoders too
+  it('the parameters of a plugin pd-disagg has not recorded are neither rejected nor called ignored', () => {
+    let seen = 0;
+    for (const v of ROUTER_VERSIONS) {
+      const unrecorded = Object.entries(routerTable(v).plugins).filter(([, info]) => info.params.accepts === 'unchecked').map(([type]) => type);
+      expect(unrecorded.length, v).toBeGreaterThan(3);
+      for (const type of unrecorded) {
+        const config = base(v);
+        config.plugins.push({ type, name: `x-${type}`, parameters: { threshold: 5, mode: 'fast' } });
+        const found = lintEppConfig(ctx(v, config)).filter((r) => r.tags?.rule === 'epp-strict-params' || r.tags?.rule === 'epp-ignored-params');
+        expect(found, `${v} ${type}`).toEqual([]);
+        seen++;
+      }
+      // a recorded one with the same parameters is refused (v0.9.0+) or called ignored (v0.8.0)
+      const config = base(v);
+      config.plugins.push({ type: 'queue-scorer', name: 'x', parameters: { threshold: 5, mode: 'fast' } });
+      expect(lintEppConfig(ctx(v, config)).filter((r) => r.tags?.rule === 'epp-strict-params' || r.tags?.rule === 'epp-ignored-params').map((r) => r.field?.currentValue), v).toEqual(['threshold', 'mode']);
+    }
+    expect(seen).toBeGreaterThan(10);
+  });
+
   it('epp-param-type knows the JSON type of every parameter the P/D plugins decode', () => {
     const decoded: Record<string, Record<string, 'integer' | 'boolean' | 'string' | 'object'>> = {
       'approx-prefix-cache-producer': { autoTune: 'boolean', blockSizeTokens: 'integer', maxPrefixBlocksToMatch: 'integer', maxPrefixTokensToMatch: 'integer', lruCapacityPerServer: 'integer' },

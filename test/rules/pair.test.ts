@@ -1033,6 +1033,12 @@ const cases: Case[] = [
     trips: { path: `${C0}.args`, resource: 'gpt-oss-decode', current: 5600, proposed: '5700', message: /listens on 5600, one per local DP rank: 5600-5601, which collides with 5600 \(container metrics's port scrape\), 5601 \(container metrics's port 5601\):/ },
   },
   {
+    rule: 'nixl-side-channel-port-conflict',
+    name: 'another container\'s port entries that are no integer port (containerPort "5600" as a string, a bare string) are not compared',
+    ctx: () => pair(llmdPrefill(), edit(llmdDecode(), (s) => (s.containers = [{ name: 'metrics', image: 'prom/exporter', ports: [{ name: 'scrape', containerPort: '5600' }, 'scrape'] }]))),
+    trips: false,
+  },
+  {
     rule: 'dp-ports-mismatch',
     name: 'multi-port prefill (8 ports), single-port decode',
     ctx: () => pair(edit(kimi('prefill'), (s) => s.engine.args.push('--data-parallel-multi-port-external-lb')), kimi('decode')),

@@ -185,7 +185,8 @@ export const podRules: Rule<PairContext>[] = [
       for (const s of sides(ctx)) {
         const mine = ids(s);
         if (mine.length === 0) continue;
-        const shared = ids(s.role === 'prefill' ? ctx.decode : ctx.prefill).filter((id) => mine.includes(id));
+        // an id both sides share is reported once, on decode (on the prefill side `shared` is never read)
+        const shared = ids(ctx.prefill).filter((id) => mine.includes(id));
         if (s.replicas <= 1 && (shared.length === 0 || s.role === 'prefill')) continue;
         const why =
           s.replicas > 1

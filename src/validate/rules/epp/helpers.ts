@@ -11,14 +11,10 @@ import { DISAGG_HANDLER, PD_HANDLER, PREFIX_DECIDER, type HandlerView, type Plug
 
 export const scope = 'epp-config' as const;
 
-export function where(ctx: EppContext): Pick<Finding, 'resource' | 'path'> {
-  const out: Pick<Finding, 'resource' | 'path'> = { path: ctx.origin.path };
-  if (ctx.origin.resource) out.resource = ctx.origin.resource;
-  return out;
-}
-
+/** A finding on the field holding the config. Without a resource (a config read from no object) `resource` stays
+ * undefined, and the result then names none (toResult). */
 export function finding(ctx: EppContext, message: string, extra: Partial<Finding> = {}): Finding {
-  return { message, ...where(ctx), ...extra };
+  return { message, path: ctx.origin.path, resource: ctx.origin.resource, ...extra };
 }
 
 export function pluginLabel(p: PluginEntry): string {
