@@ -244,3 +244,43 @@ describe('source-items: items moved', () => {
     expect(parseDocument(out).toJS().items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['c', 'd']);
   });
 });
+
+describe('source-items: whole items', () => {
+  const flow = '- {apiVersion: v1, kind: ConfigMap, metadata: {name: f},\n    data: {a: b}}\n';
+
+  it('copies an item written as a flow mapping as written (the yaml package would print `{ apiVersion: v1, … }`)', () => {
+    const { item: copied, out } = both(resourceList(`${flow}${item()}`));
+    expect(copied).toBe(flow.replace(/\n$/, ''));
+    expect(out).toContain(flow);
+  });
+
+  it('leaves a flow-mapping item with an addition to the yaml package', () => {
+    const { item: copied, out, expected } = both(resourceList(flow), (m) => m.setIn(['metadata', 'labels'], { l: 'v' }));
+    expect(copied).toBeUndefined();
+    expect(out).toBe(expected);
+  });
+
+  it('serialises an item built by code in place of one read (no text to take)', () => {
+    const text = resourceList(`${item()}${item().replace('name: c', 'name: d')}`);
+    const write = (source?: string) => {
+      const list = readResourceList(text);
+      list.itemsNode.items[0] = list.doc.createNode({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new' } });
+      expect(itemSourceText(text, list.itemsNode, 0, list.doc)).toBeUndefined();
+      return writeResourceList(list, [], source);
+    };
+    const out = write(text);
+    expect(out).toContain('- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: new\n');
+    expect(normal(out)).toBe(normal(write()));
+  });
+
+  it('copies an item whose last line is a comment ending the input (no line break after it)', () => {
+    const { item: copied } = both(resourceList(item('    b: 1 # the end')));
+    expect(copied).toBe(item('    b: 1 # the end'));
+  });
+
+  it('serialises an item where a deleted pair\'s words follow a comment line', () => {
+    const { item: copied, out, expected } = both(resourceList(item('  extra:\n    # about gone\n    gone: x\n    empty: {}\n')), (m) => m.deleteIn(['extra', 'gone']));
+    expect(copied).toBeUndefined();
+    expect(out).toBe(expected);
+  });
+});

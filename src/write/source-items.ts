@@ -10,8 +10,9 @@
 // The one kind of change it writes itself is what ensure and append make: new pairs at the end of an existing block
 // mapping and new entries at the end of an existing block sequence, printed by src/write/plain-yaml.ts at the
 // collection's column, right after its last line (comment lines there stay where they are). Anything else (a changed
-// or replaced value, flow collections, aliases expanded, comments above an item's `-`, CR line ends, lines left of the
-// item's column) falls back to serialising the item, as before.
+// or replaced value, an addition to a flow collection, aliases expanded, comments above an item's `-`, CR line ends,
+// lines left of the item's column, a `!!binary` scalar) falls back to serialising the item, as before. Comments are
+// not compared: pd-disagg never edits the comments of a node it read (a comment set on one by code would be lost).
 
 import { isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { printEntry, printPair } from './plain-yaml.js';
@@ -28,15 +29,19 @@ export function itemSourceText(
   doc?: Document,
   span?: { start: number; end: number },
 ): string | undefined {
-  const node = items.items[index];
-  if (!isMap(node) || node.flow || !node.range) return undefined;
+  // (an item is a mapping, block or flow: the reader refuses anything else; one built by code has no range)
+  const node = items.items[index] as Node;
+  if (!node.range) return undefined;
   const [start, , end] = node.range;
   // the entry's `-`: right before the first key, or before a kpt head comment (`- # comment`) that follows it
   let dash = start - 1;
   while (isSpace(text.charCodeAt(dash))) dash--;
   if (text.charCodeAt(dash) !== 0x2d /* - */) {
+    // (items put in another order: the text between is not this item's, and neither holds the `#` of the comment
+    // the search runs for — it runs only when a comment stands between `-` and key, node.commentBefore — so the check
+    // after it declines the item)
     const from = index === 0 ? items.range?.[0] : (items.items[index - 1] as Node).range?.[2];
-    if (from === undefined || from > start) return undefined;
+    if (from === undefined) return undefined;
     dash = from;
     while (dash < start && isSpace(text.charCodeAt(dash))) dash++;
     // (the `-`: the item's dash lies between, so anything else found first is followed by it, which fails this)
@@ -196,13 +201,11 @@ function sourceWithAdditions(
 /** The lines that print `added` at the end of block collection `n`, right after its last line; undefined if unsure. */
 function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastScalarEnd: number, doc: Document | undefined): Insertion | undefined {
   if (!doc || n.flow || !n.range) return undefined;
+  // the range may end after the next line's indentation (a collection ending in an empty value or a comment), or inside
+  // its last line (after an empty value, after a comment: the yaml package's range then runs over its trailing spaces
+  // and comment up to the line break): the additions go after that line (none at the input's end)
   let at = n.range[2];
-  // the range may end after the next line's indentation (a collection ending in an empty value or a comment)
-  let lineStart = at;
-  while (text.charCodeAt(lineStart - 1) === 0x20) lineStart--;
-  if (text.charCodeAt(lineStart - 1) === 0x0a) at = lineStart;
-  // the collection ends inside its last line (after an empty value, after a comment: the yaml package's range then runs
-  // over its trailing spaces and comment up to the line break): the additions go after that line (none at the input's end)
+  while (text.charCodeAt(at - 1) === 0x20) at--;
   if (text.charCodeAt(at - 1) !== 0x0a) at = text.indexOf('\n', at) + 1;
   // after the last value's text (a keep-chomping block's line breaks are its own), at a line start; comment lines
   // around are not data: they stay where they are, the additions go after the collection's last line (issue 15: the
@@ -277,7 +280,7 @@ function onlyPunctuation(text: string, from: number, to: number, indicators: boo
     if (isSpace(c)) continue;
     if (c === 0x23 /* # */) {
       const eol = text.indexOf('\n', i);
-      if (eol < 0) return true;
+      if (eol === -1) return true;
       i = eol;
       continue;
     }
