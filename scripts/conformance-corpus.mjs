@@ -604,6 +604,28 @@ for (const version of ROUTER_VERSIONS) {
     if (mode === 'disabled') delete gating.requireRoles;
     add(version, `mut-dset-gating-${mode}`, header(['pdconf: allow-experimental-plugins', 'pdconf: rollout', `mutation: revisionGating.mode ${mode}`, `of: pd-disagg's generated DisaggregatedSet config for ${version}`]) + yamlOf(c));
   }
+  // the screener's own config check (screener/disaggregatedsetrollout/config.go Validate, run by its Factory at load):
+  // a gating mode that gates needs requireRoles.values with at least one role, each non-empty and listed once; the mode
+  // is one of sum|max-role|disabled; revisionGating itself is required (rule dset-screener-config)
+  const gatingMuts = {
+    'no-require-roles': ['mode sum without requireRoles', (g) => delete g.requireRoles],
+    'max-role-no-require-roles': ['mode max-role without requireRoles', (g) => { g.mode = 'max-role'; delete g.requireRoles; }],
+    'require-roles-empty': ['mode sum, requireRoles.values []', (g) => { g.requireRoles.values = []; }],
+    'require-roles-no-values': ['mode sum, requireRoles {} (no values)', (g) => { g.requireRoles = {}; }],
+    'require-roles-blank': ['mode sum, requireRoles.values [prefill, ""]', (g) => { g.requireRoles.values = ['prefill', '']; }],
+    'require-roles-dup': ['mode sum, requireRoles.values [prefill, decode, prefill]', (g) => { g.requireRoles.values = ['prefill', 'decode', 'prefill']; }],
+    'mode-unknown': ['revisionGating.mode none', (g) => { g.mode = 'none'; }],
+    'mode-missing': ['revisionGating without mode', (g) => delete g.mode],
+    'disabled-require-roles-empty': ['mode disabled, requireRoles.values [] (not checked when disabled)', (g) => { g.mode = 'disabled'; g.requireRoles.values = []; }],
+  };
+  for (const [id, [what, edit]] of Object.entries(gatingMuts)) {
+    const c = structuredClone(buildEppConfig(version, knobs));
+    edit(c.plugins.find((p) => p.type === 'disaggregatedset-rollout-screener').parameters.revisionGating);
+    add(version, `mut-dset-gating-${id}`, header(['pdconf: allow-experimental-plugins', 'pdconf: rollout', `mutation: ${what}`, `of: pd-disagg's generated DisaggregatedSet config for ${version}`]) + yamlOf(c));
+  }
+  const c = structuredClone(buildEppConfig(version, knobs));
+  delete c.plugins.find((p) => p.type === 'disaggregatedset-rollout-screener').parameters.revisionGating;
+  add(version, 'mut-dset-gating-absent', header(['pdconf: allow-experimental-plugins', 'pdconf: rollout', 'mutation: no revisionGating', `of: pd-disagg's generated DisaggregatedSet config for ${version}`]) + yamlOf(c));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ import { eppConfigRules } from './epp-config.js';
 import { pairRules } from './pair.js';
 import { eppKnobRules } from './sidecar.js';
 import { dsetPairRules, dsetRules } from './dset.js';
+import { screenerRules } from './screener.js';
 
 export const RULES: { pair: readonly Rule<PairContext>[]; 'epp-config': readonly Rule<EppContext>[] } = {
   pair: [...pairRules, ...encodeRules, ...dsetPairRules],
-  'epp-config': [...eppConfigRules, ...eppKnobRules, ...dsetRules],
+  'epp-config': [...eppConfigRules, ...eppKnobRules, ...dsetRules, ...screenerRules],
 };
 
 export const ALL_RULES: readonly Rule<never>[] = [...RULES.pair, ...RULES['epp-config']] as readonly Rule<never>[];
