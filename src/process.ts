@@ -13,7 +13,8 @@
 
 import type { ApplyOutcome } from './apply/apply.js';
 import { generatedFilePath } from './apply/annotations.js';
-import { ownedView, reconcile } from './apply/reconcile.js';
+import { ownedView, reconcile, type OwnedView } from './apply/reconcile.js';
+import { toFilePaths, type StrippedItem } from './apply/view-paths.js';
 import { readConfig } from './config/read-config.js';
 import type { PdConfig } from './config/types.js';
 import { discoverEngines } from './discover/engines.js';
@@ -68,9 +69,10 @@ function steps(input: ResourceDocument): Outcome {
   // the encode stage's discovery problems (E/P/D) stop the run like a missing prefill or decode
   if (found.results.some((r) => r.severity === 'error')) return { results: found.results, config };
 
-  // plan, then validate what it will write (plan.pair is the planned pair); the Document is edited only after that
+  // plan, then validate what it will write (plan.pair is the planned pair); the Document is edited only after that;
+  // results name fields as they are in the file, not in the view without this pair's earlier injections
   const plan = makePlan(config, found.prefill, found.decode, found.encode);
-  const results = validate(plan, config, view.items);
+  const results = toFilePaths(validate(plan, config, view.items), strippedItems(view, plan));
   if (results.some((r) => r.severity === 'error')) return { results: foldSwappedRoles(results, config, found.prefill, found.decode), config, plan };
 
   const newFile = generatedFilePath(itemPath(found.decode.workload.item.object.metadata?.annotations), plan.name);
@@ -80,4 +82,15 @@ function steps(input: ResourceDocument): Outcome {
     results.push({ message: notes.join(', '), severity: 'info', resourceRef: ref });
   }
   return { results, config, plan, changes: applied.changes };
+}
+
+/** The items a re-render stripped of this pair's earlier injections, each with the view the rules read of it (the
+ * planned workload for a stage of the pair, else the stripped view). */
+function strippedItems(view: OwnedView, plan: Plan): StrippedItem[] {
+  const stages = [plan.pair.prefill, plan.pair.decode, ...(plan.pair.encode ? [plan.pair.encode] : [])];
+  return [...view.strips].map(([item, strip]) => {
+    // a stage's resource is its view item's ref, which is the item's own ref object (ownedView keeps it)
+    const stage = stages.find((s) => s.resource === item.ref);
+    return { ref: item.ref, original: item.object, strip, planned: stage?.object ?? strip.object };
+  });
 }
