@@ -684,6 +684,20 @@ const cases: Case[] = [
     ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { valueFrom: { configMapKeyRef: { name: 'nixl', key: 'port' } } }), llmdDecode()),
     trips: { path: `${C0}.env[1]`, resource: 'gpt-oss-prefill', message: /not a literal/ },
   },
+  // dp-port-range (src/validate/rules/port-range.ts; through the pipeline in test/rules/port-range.test.ts)
+  { rule: 'dp-port-range', name: 'four HTTP ports from 65532 (the last that fits)', ctx: () => pair(multiPort(llmdPrefill(), 65532), llmdDecode()), trips: false },
+  {
+    rule: 'dp-port-range',
+    name: 'four HTTP ports from 65533',
+    ctx: () => pair(multiPort(llmdPrefill(), 65533), llmdDecode()),
+    trips: { path: `${C0}.args[7]`, resource: 'gpt-oss-prefill', current: 65533, proposed: '--port=65532', message: /rank 3 would need port 65536/ },
+  },
+  {
+    rule: 'dp-port-range',
+    name: 'side channel 65535 with two local ranks on decode',
+    ctx: () => pair(llmdPrefill(), setEnv(edit(llmdDecode(), (s) => s.engine.args.push('--data-parallel-size-local=2')), 'VLLM_NIXL_SIDE_CHANNEL_PORT', { value: '65535' })),
+    trips: { path: `${C0}.env[1].value`, resource: 'gpt-oss-decode', current: 65535, proposed: '65534', message: /VLLM_NIXL_SIDE_CHANNEL_PORT to at most 65534/ },
+  },
   { rule: 'nixl-side-channel-port-conflict', name: 'llm-d', ctx: llmd, trips: false },
   { rule: 'nixl-side-channel-port-conflict', name: 'kimi-k2 DP 8 (5600-5607)', ctx: () => pair(kimi('prefill'), kimi('decode')), trips: false },
   {
