@@ -974,6 +974,18 @@ const cases: Case[] = [
   },
   {
     rule: 'nixl-side-channel-host',
+    name: 'loopback on decode only: what it breaks for decode, not for prefill',
+    ctx: () => pair(llmdPrefill(), setEnv(llmdDecode(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '127.0.0.1' })),
+    trips: { path: `${C0}.env[0].value`, resource: 'gpt-oss-decode', current: '127.0.0.1', message: /^the decode engine sets .*: the decode engine binds its own NIXL side-channel listener there .*the transfer from prefill does not use it, but whenever decode produces KV \(kv_role kv_both\)/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
+    name: 'status.hostIP on prefill without hostNetwork',
+    ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }), llmdDecode()),
+    trips: { path: `${C0}.env[0].valueFrom.fieldRef.fieldPath`, resource: 'gpt-oss-prefill', current: 'status.hostIP', proposed: 'status.podIP', message: /the prefill engine binds its NIXL side-channel listener on an address its pod does not have, and advertises it to decode/ },
+  },
+  {
+    rule: 'nixl-side-channel-host',
     name: 'an empty literal',
     ctx: () => pair(setEnv(llmdPrefill(), 'VLLM_NIXL_SIDE_CHANNEL_HOST', { value: '' }), llmdDecode()),
     trips: { path: `${C0}.env[0].value`, resource: 'gpt-oss-prefill', current: '', message: /VLLM_NIXL_SIDE_CHANNEL_HOST="", empty:/ },

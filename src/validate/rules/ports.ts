@@ -17,6 +17,29 @@ import { at, connectorsOf, fromPlan, podContainers, sides } from './helpers.js';
 const HOST_ENV = 'VLLM_NIXL_SIDE_CHANNEL_HOST';
 const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
 
+/**
+ * What a host the other pod cannot reach breaks, by the role of the engine that sets it. vLLM's NixlConnector (pull):
+ * every engine binds its handshake listener (a ZMQ ROUTER socket) on VLLM_NIXL_SIDE_CHANNEL_HOST, and the engine that
+ * produces KV puts that host into the kv_transfer_params of each request it prefills (remote_host); the consuming
+ * engine dials remote_host to fetch the producer's NIXL metadata. So prefill's host is the one decode dials; decode's
+ * own host is dialled only when decode itself produces KV (kv_role kv_both).
+ */
+const HOST_EFFECT = {
+  prefill:
+    'the prefill engine advertises it to decode as the address of its NIXL side channel (remote_host in kv_transfer_params), so decode dials ' +
+    'itself and the handshake fails ("Remote NIXL agent engine ID mismatch", vllm#27083) or times out;',
+  decode:
+    "the decode engine binds its own NIXL side-channel listener there and gives it out as its own address; it dials the prefill engine's " +
+    'advertised address, so the transfer from prefill does not use it, but whenever decode produces KV (kv_role kv_both) the engine that ' +
+    'pulls from it dials itself and the handshake fails ("Remote NIXL agent engine ID mismatch", vllm#27083) or times out;',
+} as const;
+const HOST_IP_EFFECT = {
+  prefill:
+    "the prefill engine binds its NIXL side-channel listener on an address its pod does not have, and advertises it to decode, so decode's " +
+    'handshake finds nothing listening there',
+  decode: "the decode engine binds its own NIXL side-channel listener on an address its pod does not have, so the bind fails",
+} as const;
+
 /** Loopback and wildcard addresses: bound locally, but useless to advertise to the other pod. */
 function unroutable(host: string): string | undefined {
   const h = host.trim().replace(/^\[|\]$/g, '').toLowerCase();
@@ -363,8 +386,7 @@ export const portRules: Rule<PairContext>[] = [
             at(
               s,
               `${env.path}.value`,
-              `the ${s.role} engine sets ${HOST_ENV}=${JSON.stringify(literal)}, ${what}: the prefill engine advertises it to decode as the address of its NIXL ` +
-                'side channel, so decode dials itself and the handshake fails ("Remote NIXL agent engine ID mismatch", vllm#27083) or times out; ' +
+              `the ${s.role} engine sets ${HOST_ENV}=${JSON.stringify(literal)}, ${what}: ${HOST_EFFECT[s.role]} ` +
                 'set it from the pod IP (valueFrom.fieldRef.fieldPath: status.podIP) or remove it and let pd-disagg inject it',
               { currentValue: literal, proposedValue: proposed },
             ),
@@ -377,8 +399,8 @@ export const portRules: Rule<PairContext>[] = [
             at(
               s,
               `${env.path}.valueFrom.fieldRef.fieldPath`,
-              `the ${s.role} engine takes ${HOST_ENV} from status.hostIP, the node's address, but the pod does not use hostNetwork: nothing listens ` +
-                'for the NIXL handshake there; use status.podIP',
+              `the ${s.role} engine takes ${HOST_ENV} from status.hostIP, the node's address, but the pod does not use hostNetwork: ${HOST_IP_EFFECT[s.role]}; ` +
+                'use status.podIP',
               { currentValue: fieldPath, proposedValue: 'status.podIP' },
             ),
           ];
