@@ -184,8 +184,8 @@ describe('NIXL plumbing', () => {
   it('declares one side-channel port per local data-parallel rank, named nixl and nixl-dp<rank>, up to 65535', () => {
     const env = (port: string) => [{ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: port }];
     const dp = (...args: string[]) => [...args, '--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb'];
-    const render = (port: string) =>
-      runText(resourceList(prefill({ env: env(port), args: dp('m', kv('kv_producer')) }) + decode({ env: env(port), args: dp('m', '--port=8200', kv('kv_consumer')) })));
+    const render = (port: string, fc?: string) =>
+      runText(resourceList(prefill({ env: env(port), args: dp('m', kv('kv_producer')) }) + decode({ env: env(port), args: dp('m', '--port=8200', kv('kv_consumer')) }), fc));
     const top = render('65534');
     expect(top.exitCode, top.stderr).toBe(0);
     for (const name of ['m-prefill', 'm-decode']) {
@@ -194,9 +194,14 @@ describe('NIXL plumbing', () => {
         { name: 'nixl-dp1', containerPort: 65535, protocol: 'TCP' },
       ]);
     }
-    // rank 1 would listen past 65535: only rank 0's port is declared (Kubernetes refuses a containerPort of 65536)
+    // rank 1 would listen past 65535: an error on both engines (rule dp-port-range, test/rules/port-range.test.ts)
     const over = render('65535');
-    expect(podSpec(over.items, 'm-prefill').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 65535, protocol: 'TCP' }]);
+    expect(over.exitCode).toBe(1);
+    expect(over.results.filter((r) => r.severity === 'error').map((r) => `${r.tags?.rule} ${r.resourceRef?.name}`)).toEqual(['dp-port-range m-prefill', 'dp-port-range m-decode']);
+    // with the rule switched off, only rank 0's port is declared (Kubernetes refuses a containerPort of 65536)
+    const off = render('65535', typed({ rules: { 'dp-port-range': 'off' } }));
+    expect(off.exitCode, off.stderr).toBe(0);
+    expect(podSpec(off.items, 'm-prefill').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 65535, protocol: 'TCP' }]);
   });
 
   it('a side-channel port name another container of the pod already uses is left off (port names are unique in a pod)', () => {
