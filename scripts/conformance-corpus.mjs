@@ -652,6 +652,11 @@ for (const version of ROUTER_VERSIONS) {
   c('zap-flag', [...base, '--zap-log-level=debug'], 'a logging (zap) flag');
   c('no-engine-port', base.filter((a) => !table.sidecar.enginePortFlags.some((f) => a.startsWith(`--${f}=`))), 'no engine port flag (the default applies)');
   c('no-connector', base.filter((a) => !a.startsWith(`--${table.sidecar.connectorFlag}=`)), 'no connector flag');
+  // the connector flags are string flags: written bare (options.go fs.StringVar), last or before another flag
+  const withoutConnector = base.filter((a) => !a.startsWith(`--${table.sidecar.connectorFlag}=`));
+  c('bare-connector-last', [...withoutConnector, `--${table.sidecar.connectorFlag}`], `--${table.sidecar.connectorFlag} with no value, the last argument`);
+  c('bare-connector-first', [`--${table.sidecar.connectorFlag}`, ...withoutConnector], `--${table.sidecar.connectorFlag} with no value, before another flag`);
+  c('bare-ec-connector-last', [...base, `--${table.sidecar.ecConnectorFlag}`], `--${table.sidecar.ecConnectorFlag} with no value, the last argument`);
   c('single-dash', base.map((a) => a.replace(/^--/, '-')), 'flags written with one dash');
   c('space-separated', base.flatMap((a) => a.split('=')), 'flag values as separate arguments');
   for (const other of ROUTER_VERSIONS) if (other !== version) c(`gen-of-${other}`, buildSidecarContainer(other, { enginePort: 8200, listenPort: 8000, connector: 'nixlv2', native: true }).args, `the sidecar pd-disagg generates for ${other}`);

@@ -264,6 +264,23 @@ export function sidecarFlagProblems(version: RouterVersion, container: KObject):
       });
     }
   }
+  // the connector flags are pflag string flags at every tag (pkg/sidecar/proxy/options.go fs.StringVar, no
+  // NoOptDefVal): written bare, pflag takes the next argument as the value, or with none left exits at start with
+  // "flag needs an argument"
+  const stringFlags = [table.sidecar.connectorFlag, table.sidecar.connectorAlias, table.sidecar.ecConnectorFlag].filter((n): n is string => !!n);
+  for (const f of flags) {
+    if (f.value !== undefined || f.singleDash || !stringFlags.includes(f.name)) continue;
+    const choices = f.name === table.sidecar.ecConnectorFlag ? table.sidecar.ecConnectors : table.sidecar.kvConnectors;
+    problems.push({
+      severity: 'error',
+      flag: f.name,
+      path: f.path,
+      currentValue: `--${f.name}`,
+      message:
+        `routing sidecar ${version} reads --${f.name} as a string flag that needs a value: with nothing after it, it exits at start ` +
+        `("flag needs an argument: --${f.name}"), and before another flag it takes that flag as the connector's name; write --${f.name}=<one of ${choices.join(', ')}>`,
+    });
+  }
   const connector = lastFlag(flags, table.sidecar.connectorFlag);
   const alias = table.sidecar.connectorAlias ? lastFlag(flags, table.sidecar.connectorAlias) : undefined;
   // the deprecated alias fills an unset connector flag and is validated too when it names another connector

@@ -47,7 +47,7 @@ export const sidecarRules: Rule<PairContext>[] = [
     id: 'sidecar-flag-unknown',
     scope: 'pair',
     severity: 'error',
-    summary: "the decode pod's routing sidecar has a flag (or connector value) that sidecar of the router version does not have",
+    summary: "the decode pod's routing sidecar has a flag (or connector value) that sidecar of the router version does not have, or a connector flag written without its value",
     fix: 'remove the flag or use its replacement for that router version (e.g. --connector → --kv-connector)',
     field: 'routing sidecar args',
     check: (ctx) => problems(ctx, (p) => p.severity === 'error'),
