@@ -70,6 +70,17 @@ describe('filePath', () => {
     expect(filePath('spec.containers[0].env[1]', env([U, A]), strip(env([U]), del(1)), env([U, { name: 'U', value: 'x' }]))).toBe('spec.containers[0].env[1]');
   });
 
+  it('deletions are applied in index order whatever order the strip lists them in (it lists them last first)', () => {
+    const original = env([A, B, U]);
+    for (const deletions of [del(1, 0), del(0, 1)]) expect(filePath('spec.containers[0].env[0]', original, strip(env([U]), deletions), env([U, A, B]))).toBe('spec.containers[0].env[2]');
+  });
+
+  it('a list the strip emptied and removed: every planned entry is an appended one, found by its key', () => {
+    const original = env([A]);
+    const s = strip({ spec: { containers: [{ name: 'e' }] } }, [...del(0), ['spec', 'containers', 0, 'env']]);
+    expect(filePath('spec.containers[0].env[0].value', original, s, env([A]))).toBe('spec.containers[0].env[0].value');
+  });
+
   it('a deletion in another list, or of the list itself, shifts nothing; a path it cannot read stays as it is', () => {
     const original = env([U, V]);
     const s = strip(env([U, V]), [['spec', 'containers', 0, 'ports', 0], ['spec', 'containers', 0, 'env']]);

@@ -13,7 +13,7 @@ import type { KObject, Result } from '../types.js';
 function parse(text: string): Path | undefined {
   const steps: (string | number)[] = [];
   for (const m of text.matchAll(/\[(\d+)\]|([^.[\]]+)/g)) steps.push(m[1] !== undefined ? Number(m[1]) : m[2]!);
-  return steps.length > 0 && formatPath(steps) === text ? steps : undefined;
+  return formatPath(steps) === text ? steps : undefined;
 }
 
 const samePath = (a: Path, b: Path) => a.length === b.length && a.every((k, i) => k === b[i]);
@@ -33,15 +33,15 @@ export function filePath(viewPath: string, original: KObject, strip: Strip, plan
       const kept = Array.isArray(stripped) ? stripped.length : 0;
       // the indices the strip took out of this list, in the file's numbering, ascending
       const removed = strip.deletions
-        .filter((d) => d.length === file.length + 1 && typeof d[file.length] === 'number' && samePath(d.slice(0, file.length), file))
-        .map((d) => d[file.length] as number)
+        .filter((d) => d.length === file.length + 1 && samePath(d.slice(0, -1), file))
+        .map((d) => Number(d[file.length]))
         .sort((a, b) => a - b);
       let index: number | undefined;
       if (step < kept) {
         index = step;
         for (const r of removed) if (r <= index) index++;
       } else {
-        const listName = String(file[file.length - 1] ?? '');
+        const listName = String(file.at(-1));
         const entry = (getIn(planned, view) as unknown[] | undefined)?.[step];
         const inFile = getIn(original, file);
         const key = entryKey(listName, entry);
@@ -71,11 +71,9 @@ const sameRef = (a: StrippedItem['ref'], b: Result['resourceRef']) =>
 
 /** The results with each field path on a stripped item named as in the file. */
 export function toFilePaths(results: Result[], items: readonly StrippedItem[]): Result[] {
-  if (items.length === 0) return results;
   return results.map((r) => {
     const item = r.field?.path !== undefined ? items.find((i) => sameRef(i.ref, r.resourceRef)) : undefined;
     if (!item || !r.field) return r;
-    const path = filePath(r.field.path, item.original, item.strip, item.planned);
-    return path === r.field.path ? r : { ...r, field: { ...r.field, path } };
+    return { ...r, field: { ...r.field, path: filePath(r.field.path, item.original, item.strip, item.planned) } };
   });
 }

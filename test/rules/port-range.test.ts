@@ -80,6 +80,9 @@ describe('dp-port-range: VLLM_NIXL_SIDE_CHANNEL_PORT + local DP rank', () => {
     expect(findings(render({ args: dp(2) }))).toEqual([]);
     const lmcache = (role: string) => `--kv-transfer-config={"kv_connector":"LMCacheConnectorV1","kv_role":"${role}"}`;
     expect(findings(render({ args: dp(2), env: sideChannel(65535), connector: lmcache }, { connector: lmcache }))).toEqual([]);
+    // a port only known when the pod runs (valueFrom) is no port to count from
+    const fromConfigMap = [{ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', valueFrom: { configMapKeyRef: { name: 'ports', key: 'nixl' } } }];
+    expect(findings(render({ args: dp(2), env: fromConfigMap }))).toEqual([]);
   });
 });
 
