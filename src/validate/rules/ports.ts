@@ -26,8 +26,8 @@ const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
  */
 const HOST_EFFECT = {
   prefill:
-    'the prefill engine advertises it to decode as the address of its NIXL side channel (remote_host in kv_transfer_params), so decode dials ' +
-    'itself and the handshake fails ("Remote NIXL agent engine ID mismatch", vllm#27083) or times out;',
+    'the prefill engine advertises it to decode as the address of its NIXL side channel, so decode dials itself and the handshake fails ' +
+    '("Remote NIXL agent engine ID mismatch", vllm#27083) or times out;',
   decode:
     "the decode engine binds its own NIXL side-channel listener there and gives it out as its own address; it dials the prefill engine's " +
     'advertised address, so the transfer from prefill does not use it, but whenever decode produces KV (kv_role kv_both) the engine that ' +
