@@ -229,6 +229,46 @@ describe('epp-config rules', () => {
   // The Go type each P/D plugin decodes its parameters into (llm-d-router v0.10.0: profilehandler/disagg/
   // disagg_profile_handler.go, pd_profile_handler.go, prefix_based_pd_decider.go; dataproducer/approximateprefix/types.go;
   // scorer/prefix/plugin.go): a value of another JSON type fails to unmarshal, one of the right type passes.
+  // The plugin types the rules know by role, each as the router versions that register it: profile handlers (the
+  // scheduler takes exactly one), pickers (with none declared the loader adds max-score-picker), role filters.
+  it('every profile handler, picker and role filter type a version registers is treated as one', () => {
+    const registered = (v: RouterVersion, types: string[]) => types.filter((t) => t in routerTable(v).plugins);
+    const rules = (v: RouterVersion, c: KObject, rule: string, encode = false) => ids(ctx(v, c, 128, encode), rule);
+    const used = new Set<string>();
+    for (const v of ROUTER_VERSIONS) {
+      for (const t of registered(v, ['single-profile-handler', 'pd-profile-handler', 'data-parallel-profile-handler', 'header-profile-handler'])) {
+        const c = base(v);
+        c.plugins.push({ type: t, name: 'second' });
+        expect(rules(v, c, 'epp-profile-handlers').map((r) => r.message), `${v} ${t}`).toEqual([expect.stringMatching(/^2 profile handlers are declared \((disagg|pd)-profile-handler, second\)/)]);
+        used.add(t);
+      }
+      for (const t of registered(v, ['random-picker', 'weighted-random-picker', 'max-score-picker'])) {
+        const c = base(v);
+        Object.assign(plugin(c, 'max-score-picker'), { type: t, name: 'picker' });
+        // a picker is declared, so no max-score-picker is added: the profiles' refs to it are missing
+        expect(rules(v, c, 'epp-missing-plugin-ref').map((r) => r.field?.currentValue), `${v} ${t}`).toEqual(['max-score-picker', 'max-score-picker']);
+        used.add(t);
+      }
+      for (const t of registered(v, ['by-label', 'by-label-selector', 'label-selector-filter'])) {
+        const c = base(v);
+        Object.assign(plugin(c, 'prefill-filter'), { type: t, name: 'prefill-filter' });
+        Object.assign(plugin(c, 'decode-filter'), { type: t, name: 'decode-filter' });
+        expect(rules(v, c, 'epp-prefill-profile-filter'), `${v} ${t}`).toEqual([]);
+        if (v !== 'v0.8.0') {
+          const e = base(v, 'prefix-based', 128, true);
+          Object.assign(plugin(e, 'encode-filter'), { type: t, name: 'encode-filter' });
+          expect(rules(v, e, 'epp-encode-stage', true), `${v} ${t} encode`).toEqual([]);
+        }
+        used.add(t);
+      }
+    }
+    expect([...used].sort()).toEqual(['by-label', 'by-label-selector', 'data-parallel-profile-handler', 'header-profile-handler', 'label-selector-filter', 'max-score-picker', 'pd-profile-handler', 'random-picker', 'single-profile-handler', 'weighted-random-picker']);
+    // the near miss: a filter that is no role filter leaves the profile without one
+    const c = base('v0.10.0');
+    Object.assign(plugin(c, 'prefill-filter'), { type: 'queue-scorer', name: 'prefill-filter' });
+    expect(rules('v0.10.0', c, 'epp-prefill-profile-filter')).toHaveLength(1);
+  });
+
   // pd-disagg lints the parameters of the plugins whose decoders it recorded (src/router/versions); the others'
   // parameters pass whatever they are, on the strict v0.9.0+ decoders too
   it('the parameters of a plugin pd-disagg has not recorded are neither rejected nor called ignored', () => {
