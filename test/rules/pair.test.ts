@@ -1142,6 +1142,25 @@ const cases: Case[] = [
     ctx: () => pair(modelplane('prefill'), setArg(modelplane('decode'), '--max-model-len')),
     trips: { path: `${C0}.args[2]`, resource: 'qwen-pd-prefill', current: 10240, message: /decode not set \(the model's maximum\)/ },
   },
+  // SGLang pairs: the messages name SGLang's flags
+  {
+    rule: 'max-model-len-mismatch',
+    name: 'SGLang: --context-length on prefill only',
+    ctx: () => pair(setArg(sglangPrefill(), '--context-length', '--context-length=8192'), sglangDecode()),
+    trips: { path: `${C0}.args[7]`, resource: 'oss-prefill', current: 8192, message: /^--context-length differs: prefill "8192", decode not set \(the model's maximum\); .*Set the same --context-length on both engines$/ },
+  },
+  {
+    rule: 'dtype-mismatch',
+    name: 'SGLang: --dtype bfloat16 and float16',
+    ctx: () => pair(setArg(sglangPrefill(), '--dtype', '--dtype=bfloat16'), setArg(sglangDecode(), '--dtype', '--dtype=float16')),
+    trips: { path: `${C0}.args[7]`, resource: 'oss-decode', current: 'float16', proposed: 'bfloat16', message: /^--dtype differs: prefill "bfloat16", decode "float16"; .*Set the same --dtype on both engines$/ },
+  },
+  {
+    rule: 'kv-cache-dtype-mismatch',
+    name: 'SGLang: --kv-cache-dtype fp8_e5m2 on decode only',
+    ctx: () => pair(sglangPrefill(), setArg(sglangDecode(), '--kv-cache-dtype', '--kv-cache-dtype=fp8_e5m2')),
+    trips: { path: `${C0}.args[7]`, resource: 'oss-decode', current: 'fp8_e5m2', proposed: 'auto', message: /^--kv-cache-dtype differs: prefill "auto" \(not set: the default\), decode "fp8_e5m2"; .*Set the same --kv-cache-dtype on both engines$/ },
+  },
   {
     rule: 'dtype-mismatch',
     name: 'prefill reads its flags from a --config file and sets no --dtype (not checked)',
