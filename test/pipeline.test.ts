@@ -204,6 +204,24 @@ describe('NIXL plumbing', () => {
     expect(podSpec(off.items, 'm-prefill').containers[0].ports).toEqual([{ name: 'nixl', containerPort: 65535, protocol: 'TCP' }]);
   });
 
+  it('a TP 4 engine with two local DP ranks gets two side-channel ports, not eight (one listener per DP rank since vllm PR #26338, docs/nixl-side-channel.md)', () => {
+    const env = [{ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: '5600' }];
+    const args = (...a: string[]) => [...a, '--tensor-parallel-size=4', '--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb'];
+    // another container of the prefill pod on 5602: free, since TP workers do not listen (base + dp * tp + tp_rank was vLLM ≤ 0.11.0)
+    const metrics = { name: 'metrics', image: 'busybox', ports: [{ name: 'metrics', containerPort: 5602 }] };
+    const out = runText(
+      resourceList(prefill({ env, args: args('m', kv('kv_producer')), extraContainers: [metrics] }) + decode({ env, args: args('m', '--port=8200', kv('kv_consumer')) })),
+    );
+    expect(out.exitCode, out.stderr).toBe(0);
+    expect(out.results.filter((r) => r.severity === 'error')).toEqual([]);
+    for (const name of ['m-prefill', 'm-decode']) {
+      expect(podSpec(out.items, name).containers[0].ports).toEqual([
+        { name: 'nixl', containerPort: 5600, protocol: 'TCP' },
+        { name: 'nixl-dp1', containerPort: 5601, protocol: 'TCP' },
+      ]);
+    }
+  });
+
   it('a side-channel port name another container of the pod already uses is left off (port names are unique in a pod)', () => {
     const metrics = { name: 'metrics', image: 'busybox', ports: [{ name: 'nixl', containerPort: 9999 }] };
     const out = runText(resourceList(prefill({ extraContainers: [metrics] }) + decode()));

@@ -39,7 +39,10 @@ export function nixlPortName(rank: number): string {
 
 /**
  * How many data-parallel ranks run in one vLLM pod: each listens for NIXL handshakes on its own port,
- * VLLM_NIXL_SIDE_CHANNEL_PORT + local rank (vLLM ≥ ~0.12, PR #26338), so the pod needs [port, port + count).
+ * VLLM_NIXL_SIDE_CHANNEL_PORT + rank, so the pod needs [port, port + count). One listener per rank, not per
+ * tensor-parallel worker: since vllm PR #26338 the engine's scheduler serves all its TP workers' metadata from one
+ * socket (vllm nixl_connector.py NixlConnectorScheduler @ 002a1057 / 0f120751), so --tensor-parallel-size adds no
+ * port; before that PR each TP worker listened on base + dp_rank * tp_size + tp_rank (docs/nixl-side-channel.md).
  * `--data-parallel-size-local` when given; one rank when the pod runs a single external-LB rank (`--data-parallel-rank`);
  * otherwise every rank of `--data-parallel-size` runs here. vLLM engines only: every caller has checked the kind (the
  * NIXL side channel, the EC connector are vLLM's).
