@@ -207,7 +207,7 @@ describe('NIXL plumbing', () => {
   it('a TP 4 engine with two local DP ranks gets two side-channel ports, not eight (one listener per DP rank since vllm PR #26338, docs/nixl-side-channel.md)', () => {
     const env = [{ name: 'VLLM_NIXL_SIDE_CHANNEL_PORT', value: '5600' }];
     const args = (...a: string[]) => [...a, '--tensor-parallel-size=4', '--data-parallel-size-local=2', '--data-parallel-multi-port-external-lb'];
-    // another container of the prefill pod on 5602: free, since TP workers do not listen (base + dp * tp + tp_rank was vLLM ≤ 0.11.0)
+    // another container of the prefill pod on 5602: free, since TP workers do not listen (base + dp * tp + tp_rank was the layout before vllm PR #26338)
     const metrics = { name: 'metrics', image: 'busybox', ports: [{ name: 'metrics', containerPort: 5602 }] };
     const out = runText(
       resourceList(prefill({ env, args: args('m', kv('kv_producer')), extraContainers: [metrics] }) + decode({ env, args: args('m', '--port=8200', kv('kv_consumer')) })),
