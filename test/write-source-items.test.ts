@@ -4,6 +4,7 @@
 // may copy, the exact text it copies is stated; where it may not, it must decline (the item is serialised).
 import { parseDocument, Scalar, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { ResourceListDocument } from '../src/read/document.js';
 import { readResourceList } from '../src/read/resource-list.js';
 import { toStringOptions } from '../src/read/yaml-options.js';
 import { itemSourceText } from '../src/write/source-items.js';
@@ -165,6 +166,14 @@ describe('source-items: what the text no longer says', () => {
       m.deleteIn(['extra', 'a']);
       m.setIn(['extra', 'b'], 2);
     }],
+    // a node replaced by a new one, or by one read before it: the old text (here all punctuation) would stay
+    ['an empty map value replaced by a new node', '  extra:\n    b: {}\n', (m: YAMLMap, doc: Document) => m.setIn(['extra', 'b'], doc.createNode({ x: 1 }))],
+    ['an entry replaced by the node before it', '  extra:\n  - a\n  - {}\n', (m: YAMLMap) => {
+      const seq = m.get('extra') as YAMLSeq;
+      seq.items[1] = seq.items[0];
+    }],
+    // a `:` after a key without a value: a value indicator, or in a comment (then left to the yaml package as well)
+    ['a key without a value and a comment holding `:`', '  extra:\n    ? k # note: no value\n', () => {}],
     // a list entry's map moved into the text of another
     ['entries of a list swapped', '  extra:\n  - {a: 1}\n  - {b: 2}\n', (m: YAMLMap) => (m.get('extra') as YAMLSeq).items.reverse()],
   ] as [string, string, Edit][]) {
@@ -179,7 +188,9 @@ describe('source-items: what the text no longer says', () => {
 describe('source-items: copied as written', () => {
   for (const [what, rest] of [
     ['a local tag and a verbatim tag', '  extra:\n    b: !local x\n    c: !<tag:yaml.org,2002:str> 1\n'],
-    ['anchors and tags together, in both orders', '  extra:\n    b: &x !!str 1\n    c: !!int &y 2\n'],
+    ['anchors and tags together, in both orders', '  extra:\n    b: &x1 !!str 1\n    c: !!int &yz 2\n'],
+    // (a comment starting the text between two nodes: right after a literal block)
+    ['a comment holding `&` and `!` at column 0 after a literal block', '  extra:\n    a: |\n      x\n# &no !tag\n    b: &b1 1\n'],
     ['a tag and an anchor on a collection', '  extra: !!seq &s\n  - 1\n'],
     ['a comment holding `!` and `&` between nodes', '  extra:\n    # a tag !t and an anchor &a\n    b: 1 # !x &y\n'],
     ['flow collections', '  extra: {a: [1, 2], b: {c: d}}\n'],
@@ -282,5 +293,54 @@ describe('source-items: whole items', () => {
     const { item: copied, out, expected } = both(resourceList(item('  extra:\n    # about gone\n    gone: x\n    empty: {}\n')), (m) => m.deleteIn(['extra', 'gone']));
     expect(copied).toBeUndefined();
     expect(out).toBe(expected);
+  });
+});
+
+describe('source-items: items next to others', () => {
+  it('copies an item that follows a generated resource (its `-` found right before its first key)', () => {
+    const text = resourceList(`${item()}- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n`);
+    const write = (source?: string) => {
+      const document = new ResourceListDocument(readResourceList(text));
+      document.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new' } }, document.items[1]);
+      return writeResourceList(document.written(), [], source);
+    };
+    const out = write(text);
+    expect(out).toContain('- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: new\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n');
+    expect(normal(out)).toBe(normal(write()));
+  });
+
+  it('serialises an item holding the next item\'s map, moved into it by code', () => {
+    // (the old value `{}` is all punctuation: only the node's range, past the item's end, tells)
+    const text = resourceList(`${item('  extra: {}\n')}- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: d}\n`);
+    const write = (source?: string) => {
+      const list = readResourceList(text);
+      (list.itemsNode.items[0] as YAMLMap).set('extra', list.itemsNode.items[1]);
+      list.itemsNode.items.pop();
+      expect(source === undefined || itemSourceText(text, list.itemsNode, 0, list.doc) === undefined).toBe(true);
+      return writeResourceList(list, [], source);
+    };
+    expect(normal(write(text))).toBe(normal(write()));
+  });
+});
+
+describe('source-items: root entries of the whole ResourceList', () => {
+  const list = (after: string) =>
+    `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n${after}`;
+  for (const [what, after, printed] of [
+    ['a tag', 'extra: !!map {k: v}\n', 'extra: !!map { k: v }\n'],
+    ['no value', '? extra\nmore: {k: v}\n', 'more: { k: v }\n'],
+  ]) {
+    it(`leaves a root entry with ${what} to the yaml package, items still copied`, () => {
+      const text = list(after!);
+      const out = writeResourceList(readResourceList(text), [], text);
+      expect(out).toContain('\n  metadata: {name: a}\n');
+      expect(out).toContain(printed);
+      expect(normal(out)).toBe(normal(writeResourceList(readResourceList(text), [])));
+    });
+  }
+
+  it('copies root entries read as they are', () => {
+    const text = list('extra: {k: v}\nmore: [1]\n');
+    expect(writeResourceList(readResourceList(text), [], text)).toBe(text);
   });
 });

@@ -78,7 +78,7 @@ export function itemSourceText(
  * The text of an item from its `-` to `end`, with the insertions made, its trailing blank space cut, re-indented for a
  * sequence at column 0; undefined when its lines do not all stand right of its `-` (or use CR line ends).
  */
-export function spanText(text: string, dash: number, end: number, insertions: readonly Insertion[] = [], trim = true): string | undefined {
+export function spanText(text: string, dash: number, end: number, insertions: readonly Insertion[], trim = true): string | undefined {
   const lineStart = text.lastIndexOf('\n', dash) + 1;
   // (an item's `-` follows the indentation, or `: ` under an explicit `? items` key: the lines below stand right of both)
   const column = dash - lineStart;
@@ -119,7 +119,8 @@ interface Insertion {
 export function unchangedSource(text: string, node: unknown): number | undefined {
   if (!isNode(node) || !node.range) return undefined;
   const walked = sourceWithAdditions(text, node, node.range[0], node.range[2], undefined);
-  return walked && walked.insertions.length === 0 ? walked.valueEnd : undefined;
+  // (without the Document nothing added is printed: the walk fails on it)
+  return walked?.valueEnd;
 }
 
 /**
@@ -152,7 +153,8 @@ function sourceWithAdditions(
     // a node read from the source (an alias is none of the kinds below; set() on an existing key may store plain data,
     // which has no range; null and undefined never get here: a pair's null value is handled below, a new entry is fresh)
     const r = (n as Partial<Node>).range;
-    if (!r || r[0] < start || r[2] > end || r[0] < at) return false;
+    // (`at` starts at the item's start: a node from before it starts before `at`)
+    if (!r || r[2] > end || r[0] < at) return false;
     if (isScalar(n)) {
       if (!asParsed(n) || !startsHere(n, r)) return false;
       at = r[1];
@@ -175,11 +177,12 @@ function sourceWithAdditions(
       else if (isPair(child)) {
         if (!walk(child.key)) return false;
         // an entry written without a value indicator (`{ key, other: x }`, `? key` alone) has no value node at all:
-        // its text up to the next entry or the collection's end holds no `:`
+        // its text up to the next entry or the collection's end holds no `:` (nor does a comment there, or a verbatim
+        // tag of the next key: with one, the item is left to the yaml package)
         if (child.value === null) {
           const next = n.items[n.items.indexOf(child) + 1] as { key?: unknown } | undefined;
           const until = isNode(next?.key) && next.key.range ? next.key.range[0] : r[1];
-          if (/:/.test(text.slice(at, until).replace(/(^|[ \n])#[^\n]*/g, '').replace(PROPS, ''))) return false;
+          if (text.slice(at, until).includes(':')) return false;
           continue;
         }
         if (!walk(child.value)) return false;
@@ -200,20 +203,22 @@ function sourceWithAdditions(
 
 /** The lines that print `added` at the end of block collection `n`, right after its last line; undefined if unsure. */
 function additions(text: string, n: YAMLMap | YAMLSeq, added: unknown[], lastScalarEnd: number, doc: Document | undefined): Insertion | undefined {
-  if (!doc || n.flow || !n.range) return undefined;
+  if (!doc || n.flow) return undefined;
   // the range may end after the next line's indentation (a collection ending in an empty value or a comment), or inside
   // its last line (after an empty value, after a comment: the yaml package's range then runs over its trailing spaces
   // and comment up to the line break): the additions go after that line (none at the input's end)
-  let at = n.range[2];
+  // (a collection the walk reached has a range)
+  let at = n.range![2];
   while (text.charCodeAt(at - 1) === 0x20) at--;
   if (text.charCodeAt(at - 1) !== 0x0a) at = text.indexOf('\n', at) + 1;
   // after the last value's text (a keep-chomping block's line breaks are its own), at a line start; comment lines
   // around are not data: they stay where they are, the additions go after the collection's last line (issue 15: the
   // yaml printer this used to fall back to would have rewritten the user's scalars)
-  if (at < lastScalarEnd || text.charCodeAt(at - 1) !== 0x0a) return undefined;
+  // (`at` is a line start, or 0 with no line break left, which is before the last value's end)
+  if (at < lastScalarEnd) return undefined;
   // the collection's column: its first key or `-` may follow the `- ` of the entry holding it
-  const columnStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
-  const before = text.slice(columnStart, n.range[0]);
+  const columnStart = text.lastIndexOf('\n', n.range![0] - 1) + 1;
+  const before = text.slice(columnStart, n.range![0]);
   if (!/^ *(?:- +)*$/.test(before)) return undefined;
   const indent = ' '.repeat(before.length);
   const plain = (v: unknown) => (isNode(v) ? v.toJS(doc) : v);
@@ -258,7 +263,7 @@ function onlyPunctuationAndProps(text: string, from: number, to: number, nodes: 
   // properties are outside comments: cut the comments first (a `#` starts one after a space or at a line start; the
   // line break after it stays and keeps what stood before and after it apart)
   const bare = gap.replace(/(^|[ \n])#[^\n]*/g, '');
-  const props = bare.match(PROPS) ?? [];
+  const props = Array.from(bare.matchAll(PROPS), (m) => m[0]);
   const written = props.filter((p) => p[0] === '&').map((p) => p.slice(1)).sort();
   if (written.join('\n') !== anchors.join('\n')) return false;
   const tagTexts = props.filter((p) => p[0] === '!');
@@ -270,7 +275,7 @@ function onlyPunctuationAndProps(text: string, from: number, to: number, nodes: 
     if (names.join('\n') !== tags.join('\n')) return false;
   }
   // what is left must be punctuation
-  return /^[\s\-:?,[\]{}]*$/.test(bare.replace(PROPS, ' '));
+  return /^[\s\-:?,[\]{}]*$/.test(bare.replace(PROPS, ''));
 }
 
 /** Whitespace and comments only (and, inside an item, the indicators of block and flow collections). */
