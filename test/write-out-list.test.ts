@@ -133,6 +133,23 @@ describe('the ResourceList left to the yaml package', () => {
     });
   }
 
+  it('keeps a head comment kpt wrote on an item\'s dash on its first key, where the item has a plain first key', () => {
+    // CRLF line ends: no item is copied from its text, every one is printed by the yaml package
+    const text = list(`- # kpt\n  [a]: x\n  ${item('a').slice(2)}- # kpt, plain key\n  ${item('b').slice(2)}`).replace(/\n/g, '\r\n');
+    const out = write(text);
+    expect(out).toContain('\n- # kpt, plain key\n  apiVersion: v1\n');
+    // an item whose first key is a collection keeps the comment above its dash, as the yaml package prints it
+    expect(out.replace('- # kpt, plain key\n  ', '# kpt, plain key\n- ')).toBe(yamlPrints(text));
+  });
+
+  it('puts every copied item back in its place, also past the tenth', () => {
+    const names = Array.from({ length: 12 }, (_, i) => `cm-${i}`);
+    const text = list(names.map((n) => item(n)).join(''), '# the end\n');
+    const out = write(text);
+    expect(out).toBe(yamlPrints(text));
+    expect(parseDocument(out).toJS().items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(names);
+  });
+
   it('prints results the plain printer declines (a tab in a message) as the yaml package does, in both ways of writing', () => {
     const tab: Result[] = [{ message: 'a\tb', severity: 'warning' }];
     for (const text of [list(), list(item('a'), '# the end\n')]) {

@@ -30,8 +30,9 @@ const OTHER_TYPE = new RegExp(
   [
     '^(?:~|[Nn]ull|NULL)?$',
     '^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$',
-    '^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$',
+    '^(?:0o[0-7]+|0x[0-9a-fA-F]+)$',
     '^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$',
+    // (decimal integers too: `[-+]?[0-9]+` is the float pattern without a fraction and an exponent)
     '^[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$',
   ].join('|'),
 );
