@@ -43,7 +43,7 @@ export function itemSourceText(
     const from = index === 0 ? items.range?.[0] : (items.items[index - 1] as Node).range?.[2];
     if (from === undefined) return undefined;
     dash = from;
-    while (dash < start && isSpace(text.charCodeAt(dash))) dash++;
+    while (isSpace(text.charCodeAt(dash))) dash++; // (stops at the first key at the latest)
     // (the `-`: the item's dash lies between, so anything else found first is followed by it, which fails this)
     if (!onlyPunctuation(text, dash + 1, start, false)) return undefined;
   }
