@@ -66,7 +66,8 @@ describe('source-text write-back', () => {
       }),
       { seed: 20261127, numRuns: Number(process.env.PD_DISAGG_PROPERTY_RUNS ?? 300) },
     );
-  });
+    // ~10 s alone; passed the 60 s default in a full run under a load of 12-14 (session 8)
+  }, 300_000);
 
   describe('the whole ResourceList as text', () => {
     // `{a: b}`: the yaml package would print `{ a: b }`, so text taken from the input shows
