@@ -5,13 +5,12 @@
 // port (src/engines/values.ts); the last rank's port is not, so 65535 with two ranks rendered with exit 0 while rank 1
 // can never bind 65536 (and the plan declares container ports only up to 65535).
 import { httpPortCount, nixlConnectors } from '../../engines/index.js';
-import { localDataParallel, sideChannelBasePort } from '../../plan/nixl.js';
+import { localDataParallel, NIXL_BY_ENGINE, sideChannelBasePort } from '../../plan/nixl.js';
 import type { PairContext, StageSide } from '../context.js';
 import { defineRule, type Finding, type Rule } from '../registry.js';
 import { at, sides } from './helpers.js';
 
 const MAX_PORT = 65535;
-const PORT_ENV = 'VLLM_NIXL_SIDE_CHANNEL_PORT';
 
 /** The largest first port of `count` consecutive ports that all fit: 65535 - count + 1. */
 export function lastBase(count: number): number {
@@ -71,16 +70,15 @@ export const portRangeRules: readonly Rule<PairContext>[] = [
         );
         if (e.kind === 'vllm' && nixlConnectors(e).length > 0) {
           const base = sideChannelBasePort(e);
-          // (the default, 5600, which the plan writes when the user sets none, always fits)
-          const env = e.env[PORT_ENV];
+          // (the default, 5600, which the plan writes when the user sets none, always fits; then there is no path)
           if (base !== undefined) {
             out.push(
               ...overflow(
                 s,
                 base,
                 Math.max(1, localDataParallel(e).value),
-                env ? `${env.path}.value` : undefined,
-                { setting: PORT_ENV, listener: 'NIXL side channel', source: 'vllm PR #26338' },
+                e.nixlSideChannelPort?.path,
+                { setting: NIXL_BY_ENGINE.vllm.portEnv!.name, listener: 'NIXL side channel', source: 'vllm PR #26338' },
                 String,
               ),
             );
